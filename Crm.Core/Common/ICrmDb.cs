@@ -1,0 +1,40 @@
+using Crm.Core.Accounts;
+using Crm.Core.ApiKeys;
+using Crm.Core.Contacts;
+using Crm.Core.CustomFields;
+using Crm.Core.Deals;
+using Crm.Core.History;
+using Crm.Core.Timeline;
+using Crm.Core.Users;
+using Crm.Core.Workspaces;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Core.Common;
+
+/// <summary>
+/// The database as use cases see it: one unit of work for one actor. Every set is already limited to the
+/// actor's workspace and hides soft-deleted rows; inserts are stamped with the workspace.
+/// </summary>
+public interface ICrmDb : IAsyncDisposable
+{
+    Actor Actor { get; }
+    DbSet<Workspace> Workspaces { get; }
+    DbSet<User> Users { get; }
+    DbSet<Contact> Contacts { get; }
+    DbSet<Account> Accounts { get; }
+    DbSet<Pipeline> Pipelines { get; }
+    DbSet<PipelineStage> PipelineStages { get; }
+    DbSet<Deal> Deals { get; }
+    DbSet<DealContact> DealContacts { get; }
+    DbSet<Activity> Activities { get; }
+    DbSet<FieldChange> FieldChanges { get; }
+    DbSet<ApiKey> ApiKeys { get; }
+    DbSet<CustomFieldDefinition> CustomFieldDefinitions { get; }
+    Task<int> SaveChangesAsync(CancellationToken ct = default);
+}
+
+/// <summary>Opens a unit of work for the current actor (request, circuit or job).</summary>
+public interface ICrmDbFactory
+{
+    Task<ICrmDb> CreateAsync(CancellationToken ct = default);
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Crm.Core;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers every use case handler (classes named *Handler) of this assembly as scoped.</summary>
+    public static IServiceCollection AddCrmCore(this IServiceCollection services)
+    {
+        var handlers = typeof(DependencyInjection).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && t.Name.EndsWith("Handler", StringComparison.Ordinal));
+        foreach (var handler in handlers) services.AddScoped(handler);
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}

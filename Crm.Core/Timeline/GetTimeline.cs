@@ -1,0 +1,68 @@
+using Crm.Core.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Core.Timeline;
+
+/// <summary>Where the previous page ended; the next page starts strictly after it (keyset paging, stable while new items arrive).</summary>
+public sealed record TimelineCursor(DateTimeOffset OccurredAt, long Id);
+
+/// <summary>An activity with the names a timeline shows next to it.</summary>
+public sealed record TimelineEntry(Activity Activity, string? ContactName, string? DealName, string? OwnerName);
+
+public sealed record TimelinePage(IReadOnlyList<TimelineEntry> Entries, TimelineCursor? Next);
+
+/// <summary>
+/// A record's timeline, newest first. An account's includes what happened with its contacts and deals;
+/// a contact's and a deal's hold what is linked to them.
+/// </summary>
+public sealed class GetTimelineHandler(ICrmDbFactory dbFactory)
+{
+    public const int DefaultPageSize = 20;
+
+    public async Task<TimelinePage> HandleAsync(RecordType recordType, long recordId, TimelineCursor? after = null,
+        int pageSize = DefaultPageSize, ActivityType? type = null, CancellationToken ct = default)
+    {
+        pageSize = Math.Clamp(pageSize, 1, 100);
+        await using var db = await dbFactory.CreateAsync(ct);
+        var activities = db.Activities.AsNoTracking().OfType(type);
+        switch (recordType)
+        {
+            case RecordType.Contact:
+                if (!await db.Contacts.AnyAsync(c => c.Id == recordId, ct)) throw new NotFoundException("Contact", recordId);
+                activities = activities.Where(a => a.ContactId == recordId);
+                break;
+            case RecordType.Account:
+                if (!await db.Accounts.AnyAsync(a => a.Id == recordId, ct)) throw new NotFoundException("Account", recordId);
+                var contactIds = db.Contacts.Where(c => c.AccountId == recordId).Select(c => (long?)c.Id);
+                var dealIds = db.Deals.Where(d => d.AccountId == recordId).Select(d => (long?)d.Id);
+                activities = activities.Where(a => a.AccountId == recordId || contactIds.Contains(a.ContactId) || dealIds.Contains(a.DealId));
+                break;
+            case RecordType.Deal:
+                if (!await db.Deals.AnyAsync(d => d.Id == recordId, ct)) throw new NotFoundException("Deal", recordId);
+                activities = activities.Where(a => a.DealId == recordId);
+                break;
+        }
+        if (after is not null)
+            activities = activities.Where(a => a.OccurredAt < after.OccurredAt || (a.OccurredAt == after.OccurredAt && a.Id < after.Id));
+
+        var page = await activities.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id).Take(pageSize + 1).ToListAsync(ct);
+        var hasMore = page.Count > pageSize;
+        if (hasMore) page.RemoveAt(page.Count - 1);
+
+        var contactIdsOnPage = page.Where(a => a.ContactId is not null).Select(a => a.ContactId!.Value).Distinct().ToList();
+        var dealIdsOnPage = page.Where(a => a.DealId is not null).Select(a => a.DealId!.Value).Distinct().ToList();
+        var ownerIdsOnPage = page.Where(a => a.OwnerId is not null).Select(a => a.OwnerId!.Value).Distinct().ToList();
+        var contactNames = (await db.Contacts.Where(c => contactIdsOnPage.Contains(c.Id))
+                .Select(c => new { c.Id, c.FirstName, c.LastName, c.Email }).ToListAsync(ct))
+            .ToDictionary(c => c.Id, c => Contacts.ContactNames.Display(c.FirstName, c.LastName, c.Email));
+        var dealNames = await db.Deals.Where(d => dealIdsOnPage.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Name, ct);
+        var ownerNames = await db.Users.Where(u => ownerIdsOnPage.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+
+        var entries = page.Select(a => new TimelineEntry(a,
+                a.ContactId is { } c ? contactNames.GetValueOrDefault(c) : null,
+                a.DealId is { } d ? dealNames.GetValueOrDefault(d) : null,
+                a.OwnerId is { } o ? ownerNames.GetValueOrDefault(o) : null))
+            .ToList();
+        return new TimelinePage(entries, hasMore ? new TimelineCursor(page[^1].OccurredAt, page[^1].Id) : null);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Linq.Expressions;
+using Crm.Core.Accounts;
+using Crm.Core.ApiKeys;
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Crm.Core.CustomFields;
+using Crm.Core.Deals;
+using Crm.Core.History;
+using Crm.Core.Timeline;
+using Crm.Core.Users;
+using Crm.Core.Workspaces;
+using Crm.Infrastructure.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace Crm.Infrastructure.Persistence;
+
+/// <summary>
+/// The CRM's database, opened for one <see cref="Actor"/>. Workspace isolation lives here and nowhere else:
+/// every workspace-owned set is filtered to the actor's workspace (named filter "Workspace"), soft-deleted rows
+/// are hidden (named filter "SoftDelete"), and <see cref="Interceptors.RecordKeepingInterceptor"/> stamps inserts.
+/// Each provider has a small derived context that owns its migrations.
+/// </summary>
+public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>, ICrmDb
+{
+    public const string WorkspaceFilter = "Workspace";
+    public const string SoftDeleteFilter = "SoftDelete";
+
+    protected CrmDbContext(DbContextOptions options, Actor actor) : base(options)
+    {
+        Actor = actor;
+        // Soft deletes turn a Remove into an update during SaveChanges; cascading must wait for that decision.
+        ChangeTracker.CascadeDeleteTiming = CascadeTiming.OnSaveChanges;
+    }
+
+    public Actor Actor { get; }
+
+    /// <summary>Read by the query filters; 0 (no workspace) matches nothing.</summary>
+    public long CurrentWorkspaceId => Actor.WorkspaceId;
+
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<User> CrmUsers => Set<User>();
+    DbSet<User> ICrmDb.Users => CrmUsers;
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Pipeline> Pipelines => Set<Pipeline>();
+    public DbSet<PipelineStage> PipelineStages => Set<PipelineStage>();
+    public DbSet<Deal> Deals => Set<Deal>();
+    public DbSet<DealContact> DealContacts => Set<DealContact>();
+    public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<FieldChange> FieldChanges => Set<FieldChange>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();
+
+    Task<int> ICrmDb.SaveChangesAsync(CancellationToken ct) => SaveChangesAsync(ct);
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);
+        ApplyIsolationFilters(builder);
+    }
+
+    private void ApplyIsolationFilters(ModelBuilder builder)
+    {
+        foreach (var entityType in builder.Model.GetEntityTypes().Where(t => t.BaseType is null).ToList())
+        {
+            var clr = entityType.ClrType;
+            var row = Expression.Parameter(clr, "row");
+            if (typeof(IWorkspaceOwned).IsAssignableFrom(clr))
+            {
+                var sameWorkspace = Expression.Equal(
+                    Expression.Property(row, nameof(IWorkspaceOwned.WorkspaceId)),
+                    Expression.Property(Expression.Constant(this), nameof(CurrentWorkspaceId)));
+                builder.Entity(clr).HasQueryFilter(WorkspaceFilter, Expression.Lambda(sameWorkspace, row));
+            }
+            else if (clr == typeof(Workspace))
+            {
+                var own = Expression.Equal(
+                    Expression.Property(row, nameof(Workspace.Id)),
+                    Expression.Property(Expression.Constant(this), nameof(CurrentWorkspaceId)));
+                builder.Entity(clr).HasQueryFilter(WorkspaceFilter, Expression.Lambda(own, row));
+            }
+            if (typeof(ISoftDeletable).IsAssignableFrom(clr))
+            {
+                var notDeleted = Expression.Equal(
+                    Expression.Property(row, nameof(ISoftDeletable.DeletedAt)),
+                    Expression.Constant(null, typeof(DateTimeOffset?)));
+                builder.Entity(clr).HasQueryFilter(SoftDeleteFilter, Expression.Lambda(notDeleted, row));
+            }
+        }
+    }
+}

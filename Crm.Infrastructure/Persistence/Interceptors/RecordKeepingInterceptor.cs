@@ -1,0 +1,93 @@
+using Crm.Core.Common;
+using Crm.Core.Deals;
+using Crm.Core.History;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Crm.Infrastructure.Persistence.Interceptors;
+
+/// <summary>
+/// Everything that must happen on every save, whoever saves: inserts are stamped with the actor's workspace (and
+/// refused without one), rows of another workspace cannot be changed, times and creators are kept, deletes become
+/// soft deletes, versions move, and every change to a contact, account or deal is written as <see cref="FieldChange"/> rows.
+/// </summary>
+public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInterceptor
+{
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Apply(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Apply(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Apply(DbContext? context)
+    {
+        if (context is not CrmDbContext db) return;
+        var actor = db.Actor;
+        var now = time.GetUtcNow();
+        db.ChangeTracker.DetectChanges();
+        var changes = new List<FieldChange>();
+
+        foreach (var entry in db.ChangeTracker.Entries().ToList())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
+            GuardWorkspace(entry, actor);
+
+            if (entry is { State: EntityState.Deleted, Entity: ISoftDeletable })
+            {
+                entry.State = EntityState.Unchanged;
+                entry.Property(nameof(ISoftDeletable.DeletedAt)).CurrentValue = now;
+            }
+
+            if (entry.Entity is ITimestamped stamped)
+            {
+                if (entry.State == EntityState.Added) stamped.CreatedAt = now;
+                if (entry.State is EntityState.Added or EntityState.Modified) stamped.UpdatedAt = now;
+            }
+            if (entry is { State: EntityState.Added, Entity: ICreationTracked created })
+            {
+                created.CreatedByUserId = actor.UserId;
+                created.CreatedSource = actor.Source;
+            }
+            if (entry is { State: EntityState.Modified, Entity: IVersioned })
+            {
+                var version = entry.Property(nameof(IVersioned.Version));
+                version.CurrentValue = (int)version.OriginalValue! + 1;
+            }
+            if (entry is { State: EntityState.Modified, Entity: ITrackedRecord record })
+                changes.AddRange(FieldChanges.Of(entry, record));
+            if (entry is { Entity: DealContact link, State: EntityState.Added or EntityState.Deleted })
+                changes.Add(FieldChanges.OfDealContact(link, entry.State == EntityState.Added));
+        }
+
+        foreach (var change in changes)
+        {
+            change.WorkspaceId = actor.WorkspaceId;
+            change.ChangedAt = now;
+            change.Source = actor.Source;
+            change.ActorUserId = actor.UserId;
+            change.SourceRef = actor.SourceRef;
+        }
+        db.FieldChanges.AddRange(changes);
+    }
+
+    private static void GuardWorkspace(EntityEntry entry, Actor actor)
+    {
+        if (entry.Entity is not IWorkspaceOwned owned) return;
+        if (entry.State == EntityState.Added)
+        {
+            if (actor.WorkspaceId == 0)
+                throw new InvalidOperationException($"Cannot insert a {entry.Metadata.ClrType.Name} without a workspace.");
+            if (owned.WorkspaceId == 0) owned.WorkspaceId = actor.WorkspaceId;
+        }
+        var workspace = entry.Property(nameof(IWorkspaceOwned.WorkspaceId));
+        if (owned.WorkspaceId != actor.WorkspaceId || (entry.State != EntityState.Added && workspace.IsModified))
+            throw new InvalidOperationException($"A {entry.Metadata.ClrType.Name} of another workspace cannot be written.");
+    }
+}

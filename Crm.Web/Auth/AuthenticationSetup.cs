@@ -1,0 +1,141 @@
+using System.Security.Claims;
+using Crm.Core.Common;
+using Crm.Infrastructure.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace Crm.Web.Auth;
+
+public static class AuthenticationSetup
+{
+    /// <summary>
+    /// One default scheme that forwards to the API-key handler when a key is presented and to the session cookie
+    /// otherwise; OpenID Connect when configured. Everything requires a signed-in workspace member unless marked
+    /// anonymous, and the "Admin" policy guards admin pages and APIs.
+    /// </summary>
+    public static WebApplicationBuilder AddCrmAuthentication(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var oidcSection = builder.Configuration.GetSection(OidcSettings.Section);
+        services.Configure<OidcSettings>(oidcSection);
+        var oidc = oidcSection.Get<OidcSettings>() ?? new OidcSettings();
+
+        var authentication = services
+            .AddAuthentication(o =>
+            {
+                o.DefaultScheme = CrmClaims.SmartScheme;
+                o.DefaultChallengeScheme = CrmClaims.SmartScheme;
+            })
+            .AddPolicyScheme(CrmClaims.SmartScheme, "Session cookie or API key", o =>
+                o.ForwardDefaultSelector = context =>
+                    ApiKeyAuthenticationHandler.PresentedKey(context.Request) is not null ? CrmClaims.ApiKeyScheme : CrmClaims.CookieScheme)
+            .AddCookie(CrmClaims.CookieScheme, o =>
+            {
+                o.Cookie.Name = ".crm.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/account/login";
+                o.AccessDeniedPath = "/account/denied";
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+                o.Events = new CookieAuthenticationEvents
+                {
+                    OnValidatePrincipal = ValidateSessionAsync,
+                    OnRedirectToLogin = context => ApiProblems.IsApi(context.Request)
+                        ? ApiProblems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Authentication required",
+                            "Send an API key as 'Authorization: Bearer crm_…' or 'X-Api-Key: crm_…', or sign in.")
+                        : RedirectAsync(context),
+                    OnRedirectToAccessDenied = context => ApiProblems.IsApi(context.Request)
+                        ? ApiProblems.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", "Your role does not allow this.")
+                        : RedirectAsync(context),
+                };
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(CrmClaims.ApiKeyScheme, null);
+
+        if (oidc.Enabled) authentication.AddOpenIdConnect(CrmClaims.OidcScheme, oidc.DisplayName, o => ConfigureOidc(o, oidc));
+
+        var member = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(CrmClaims.WorkspaceId).Build();
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(member)
+            .SetFallbackPolicy(member)
+            .AddPolicy(CrmClaims.AdminPolicy, p => p.Combine(member).RequireRole(nameof(Core.Users.UserRole.Admin)));
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidatingStateProvider>();
+        services.AddScoped<ActorAccessor>();
+        services.AddScoped<ICurrentActor, CurrentActor>();
+        return builder;
+    }
+
+    private static Task RedirectAsync(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every request re-reads the member: deactivation ends sessions at once, role changes apply at once.</summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal!;
+        var workspaceId = principal.GetLong(CrmClaims.WorkspaceId);
+        var userId = principal.GetLong(CrmClaims.UserId);
+        var memberships = context.HttpContext.RequestServices.GetRequiredService<Memberships>();
+        var member = workspaceId is { } w && userId is { } u ? await memberships.FindAsync(w, u, context.HttpContext.RequestAborted) : null;
+        if (member is not { IsActive: true })
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CrmClaims.CookieScheme);
+            return;
+        }
+        if (member.Role.ToString() != principal.FindFirstValue(ClaimTypes.Role) || member.Name != principal.Identity?.Name)
+        {
+            context.ReplacePrincipal(CrmClaims.ForMember(member, principal.FindFirstValue(CrmClaims.SignInMethod) ?? "password"));
+            context.ShouldRenew = true;
+        }
+    }
+
+    private static void ConfigureOidc(OpenIdConnectOptions o, OidcSettings settings)
+    {
+        o.SignInScheme = CrmClaims.CookieScheme;
+        o.Authority = settings.Authority;
+        o.ClientId = settings.ClientId;
+        o.ClientSecret = settings.ClientSecret;
+        o.ResponseType = "code";
+        o.ResponseMode = "query";
+        o.UsePkce = true;
+        o.RequireHttpsMetadata = settings.RequireHttpsMetadata;
+        o.MapInboundClaims = false;
+        o.SaveTokens = false;
+        o.Scope.Clear();
+        foreach (var scope in settings.Scopes) o.Scope.Add(scope);
+        // Code flow with query responses comes back as a top-level GET, so Lax cookies are enough.
+        o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+        o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.NonceCookie.SameSite = SameSiteMode.Lax;
+        o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.Events.OnTokenValidated = async context =>
+        {
+            var email = settings.EmailClaims.Select(c => context.Principal?.FindFirstValue(c)).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+            var memberships = context.HttpContext.RequestServices.GetRequiredService<Memberships>();
+            var active = email is null ? [] : (await memberships.FindByEmailAsync(email)).Where(m => m.IsActive).OrderBy(m => m.WorkspaceId).ToList();
+            if (active.Count == 0)
+            {
+                context.Response.Redirect("/account/denied?reason=unknown-account");
+                context.HandleResponse();
+                return;
+            }
+            await memberships.RecordSignInAsync(active[0]);
+            context.Principal = CrmClaims.ForMember(active[0], "sso");
+        };
+        o.Events.OnRemoteFailure = context =>
+        {
+            context.Response.Redirect("/account/denied?reason=sso-failed");
+            context.HandleResponse();
+            return Task.CompletedTask;
+        };
+    }
+}

@@ -1,0 +1,49 @@
+using Crm.Core.Accounts;
+using Crm.Core.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Web.Endpoints;
+
+public static class AccountsApi
+{
+    public sealed record ListParameters(string? Search, long? OwnerId, string? Industry, string? Sort, int? Page, int? PageSize);
+
+    public static RouteGroupBuilder MapAccountsApi(this RouteGroupBuilder api)
+    {
+        var accounts = api.MapGroup("/accounts").WithTags("Accounts");
+        accounts.MapGet("/", ListAsync).WithName("ListAccounts")
+            .WithSummary("List accounts").WithDescription("Paged; quick search over name and domain; filters by owner and industry; sort by " + string.Join(", ", ListAccountsHandler.SortFields) + ".");
+        accounts.MapGet("/{id:long}", GetAsync).WithName("GetAccount").WithSummary("Get an account (ETag = version)");
+        accounts.MapPost("/", CreateAsync).WithName("CreateAccount").WithSummary("Create an account");
+        accounts.MapPut("/{id:long}", UpdateAsync).WithName("UpdateAccount").WithSummary("Replace an account's fields (If-Match for optimistic concurrency)");
+        accounts.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteAccount").WithSummary("Delete an account (soft; If-Match honoured)");
+        return api;
+    }
+
+    private static async Task<Ok<PagedResult<AccountListItem>>> ListAsync([AsParameters] ListParameters p, ListAccountsHandler handler, CancellationToken ct) =>
+        TypedResults.Ok(await handler.HandleAsync(new ListAccountsQuery(p.Search, p.OwnerId, p.Industry, p.Sort, p.Page ?? 1, p.PageSize ?? Paging.DefaultPageSize), ct));
+
+    private static async Task<IResult> GetAsync(long id, HttpContext context, GetAccountHandler handler, CancellationToken ct)
+    {
+        var account = await handler.HandleAsync(id, ct);
+        return ETags.Respond(context, account, account.Version);
+    }
+
+    private static async Task<IResult> CreateAsync(AccountInput input, HttpContext context, CreateAccountHandler handler, CancellationToken ct)
+    {
+        var account = await handler.HandleAsync(input, ct);
+        return ETags.Respond(context, account, account.Version, StatusCodes.Status201Created, $"/api/v1/accounts/{account.Id}");
+    }
+
+    private static async Task<IResult> UpdateAsync(long id, AccountInput input, HttpContext context, UpdateAccountHandler handler, CancellationToken ct)
+    {
+        var account = await handler.HandleAsync(id, input, ETags.IfMatch(context.Request), ct);
+        return ETags.Respond(context, account, account.Version);
+    }
+
+    private static async Task<NoContent> DeleteAsync(long id, HttpContext context, DeleteAccountHandler handler, CancellationToken ct)
+    {
+        await handler.HandleAsync(id, ETags.IfMatch(context.Request), ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,50 @@
+using Crm.Core.Common;
+using Crm.Core.Timeline;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Web.Endpoints;
+
+public static class ActivitiesApi
+{
+    public sealed record ListParameters(string? Type, long? ContactId, long? AccountId, long? DealId, string? Sort, int? Page, int? PageSize);
+
+    public static RouteGroupBuilder MapActivitiesApi(this RouteGroupBuilder api)
+    {
+        var activities = api.MapGroup("/activities").WithTags("Activities");
+        activities.MapGet("/", ListAsync).WithName("ListActivities")
+            .WithSummary("List activities").WithDescription("Notes, tasks, calls, emails and meetings; filter by type and linked contact, account or deal; newest first by default.");
+        activities.MapGet("/{id:long}", GetAsync).WithName("GetActivity").WithSummary("Get an activity (ETag = version)");
+        activities.MapPost("/", CreateAsync).WithName("CreateActivity").WithSummary("Create an activity; 'type' says which fields apply");
+        activities.MapPut("/{id:long}", UpdateAsync).WithName("UpdateActivity").WithSummary("Replace an activity's fields (its type cannot change)");
+        activities.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteActivity").WithSummary("Delete an activity (soft; If-Match honoured)");
+        return api;
+    }
+
+    private static async Task<Ok<PagedResult<ActivityDto>>> ListAsync([AsParameters] ListParameters p, ListActivitiesHandler handler, CancellationToken ct) =>
+        TypedResults.Ok(await handler.HandleAsync(new ListActivitiesQuery(ApiEnums.Parse<ActivityType>(p.Type, "type"), p.ContactId, p.AccountId, p.DealId,
+            p.Sort, p.Page ?? 1, p.PageSize ?? Paging.DefaultPageSize), ct));
+
+    private static async Task<IResult> GetAsync(long id, HttpContext context, GetActivityHandler handler, CancellationToken ct)
+    {
+        var activity = await handler.HandleAsync(id, ct);
+        return ETags.Respond(context, activity, activity.Version);
+    }
+
+    private static async Task<IResult> CreateAsync(ActivityInput input, HttpContext context, CreateActivityHandler handler, CancellationToken ct)
+    {
+        var activity = await handler.HandleAsync(input, ct);
+        return ETags.Respond(context, activity, activity.Version, StatusCodes.Status201Created, $"/api/v1/activities/{activity.Id}");
+    }
+
+    private static async Task<IResult> UpdateAsync(long id, ActivityInput input, HttpContext context, UpdateActivityHandler handler, CancellationToken ct)
+    {
+        var activity = await handler.HandleAsync(id, input, ETags.IfMatch(context.Request), ct);
+        return ETags.Respond(context, activity, activity.Version);
+    }
+
+    private static async Task<NoContent> DeleteAsync(long id, HttpContext context, DeleteActivityHandler handler, CancellationToken ct)
+    {
+        await handler.HandleAsync(id, ETags.IfMatch(context.Request), ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,50 @@
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Web.Endpoints;
+
+public static class ContactsApi
+{
+    public sealed record ListParameters(string? Search, long? OwnerId, string? Lifecycle, long? AccountId, string? Sort, int? Page, int? PageSize);
+
+    public static RouteGroupBuilder MapContactsApi(this RouteGroupBuilder api)
+    {
+        var contacts = api.MapGroup("/contacts").WithTags("Contacts");
+        contacts.MapGet("/", ListAsync).WithName("ListContacts")
+            .WithSummary("List contacts").WithDescription("Paged; quick search over names, email and company; filters by owner, lifecycle, account; sort by " + string.Join(", ", ListContactsHandler.SortFields) + " (prefix '-' for descending).");
+        contacts.MapGet("/{id:long}", GetAsync).WithName("GetContact").WithSummary("Get a contact (ETag = version)");
+        contacts.MapPost("/", CreateAsync).WithName("CreateContact").WithSummary("Create a contact");
+        contacts.MapPut("/{id:long}", UpdateAsync).WithName("UpdateContact").WithSummary("Replace a contact's fields (If-Match for optimistic concurrency)");
+        contacts.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteContact").WithSummary("Delete a contact (soft; If-Match honoured)");
+        return api;
+    }
+
+    private static async Task<Ok<PagedResult<ContactListItem>>> ListAsync([AsParameters] ListParameters p, ListContactsHandler handler, CancellationToken ct) =>
+        TypedResults.Ok(await handler.HandleAsync(new ListContactsQuery(p.Search, p.OwnerId, ApiEnums.Parse<Lifecycle>(p.Lifecycle, "lifecycle"), p.AccountId,
+            p.Sort, p.Page ?? 1, p.PageSize ?? Paging.DefaultPageSize), ct));
+
+    private static async Task<IResult> GetAsync(long id, HttpContext context, GetContactHandler handler, CancellationToken ct)
+    {
+        var contact = await handler.HandleAsync(id, ct);
+        return ETags.Respond(context, contact, contact.Version);
+    }
+
+    private static async Task<IResult> CreateAsync(ContactInput input, HttpContext context, CreateContactHandler handler, CancellationToken ct)
+    {
+        var contact = await handler.HandleAsync(input, ct);
+        return ETags.Respond(context, contact, contact.Version, StatusCodes.Status201Created, $"/api/v1/contacts/{contact.Id}");
+    }
+
+    private static async Task<IResult> UpdateAsync(long id, ContactInput input, HttpContext context, UpdateContactHandler handler, CancellationToken ct)
+    {
+        var contact = await handler.HandleAsync(id, input, ETags.IfMatch(context.Request), ct);
+        return ETags.Respond(context, contact, contact.Version);
+    }
+
+    private static async Task<NoContent> DeleteAsync(long id, HttpContext context, DeleteContactHandler handler, CancellationToken ct)
+    {
+        await handler.HandleAsync(id, ETags.IfMatch(context.Request), ct);
+        return TypedResults.NoContent();
+    }
+}

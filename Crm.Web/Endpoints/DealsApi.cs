@@ -1,0 +1,52 @@
+using Crm.Core.Common;
+using Crm.Core.Deals;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Web.Endpoints;
+
+public static class DealsApi
+{
+    public sealed record ListParameters(string? Search, long? PipelineId, long? StageId, long? OwnerId, long? AccountId, long? ContactId, string? Sort, int? Page, int? PageSize);
+
+    public static RouteGroupBuilder MapDealsApi(this RouteGroupBuilder api)
+    {
+        var deals = api.MapGroup("/deals").WithTags("Deals");
+        deals.MapGet("/", ListAsync).WithName("ListDeals")
+            .WithSummary("List deals").WithDescription("Paged; filters by pipeline, stage, owner, account, contact; sort by " + string.Join(", ", ListDealsHandler.SortFields) + ".");
+        deals.MapGet("/{id:long}", GetAsync).WithName("GetDeal").WithSummary("Get a deal (ETag = version)");
+        deals.MapPost("/", CreateAsync).WithName("CreateDeal").WithSummary("Create a deal (pipeline and stage default to the first ones)");
+        deals.MapPut("/{id:long}", UpdateAsync).WithName("UpdateDeal").WithSummary("Replace a deal's fields (If-Match for optimistic concurrency)");
+        deals.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteDeal").WithSummary("Delete a deal (soft; If-Match honoured)");
+        api.MapGet("/pipelines", async (ListPipelinesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
+            .WithTags("Deals").WithName("ListPipelines").WithSummary("List pipelines with their ordered stages");
+        return api;
+    }
+
+    private static async Task<Ok<PagedResult<DealListItem>>> ListAsync([AsParameters] ListParameters p, ListDealsHandler handler, CancellationToken ct) =>
+        TypedResults.Ok(await handler.HandleAsync(new ListDealsQuery(p.Search, p.PipelineId, p.StageId, p.OwnerId, p.AccountId, p.ContactId, p.Sort,
+            p.Page ?? 1, p.PageSize ?? Paging.DefaultPageSize), ct));
+
+    private static async Task<IResult> GetAsync(long id, HttpContext context, GetDealHandler handler, CancellationToken ct)
+    {
+        var deal = await handler.HandleAsync(id, ct);
+        return ETags.Respond(context, deal, deal.Version);
+    }
+
+    private static async Task<IResult> CreateAsync(DealInput input, HttpContext context, CreateDealHandler handler, CancellationToken ct)
+    {
+        var deal = await handler.HandleAsync(input, ct);
+        return ETags.Respond(context, deal, deal.Version, StatusCodes.Status201Created, $"/api/v1/deals/{deal.Id}");
+    }
+
+    private static async Task<IResult> UpdateAsync(long id, DealInput input, HttpContext context, UpdateDealHandler handler, CancellationToken ct)
+    {
+        var deal = await handler.HandleAsync(id, input, ETags.IfMatch(context.Request), ct);
+        return ETags.Respond(context, deal, deal.Version);
+    }
+
+    private static async Task<NoContent> DeleteAsync(long id, HttpContext context, DeleteDealHandler handler, CancellationToken ct)
+    {
+        await handler.HandleAsync(id, ETags.IfMatch(context.Request), ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,28 @@
+using Crm.Core;
+using Crm.Infrastructure;
+using Crm.Infrastructure.Persistence;
+using Crm.Web;
+using Crm.Web.Auth;
+using Crm.Web.Endpoints;
+using Crm.Web.Health;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddCrmCore();
+builder.AddCrmInfrastructure();
+builder.AddCrmAuthentication();
+builder.AddCrmApi();
+builder.AddCrmHealth();
+builder.AddCrmUi();
+
+var app = builder.Build();
+await using (var scope = app.Services.CreateAsyncScope())
+    await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+
+app.UseCrmPipeline();
+app.MapCrmHealth();
+app.MapCrmApi();
+app.MapCrmUi();
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;
