@@ -1,6 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Crm.Sandbox;
 
-app.MapGet("/", () => "Hello World!");
-
+var app = SandboxApp.Build(args);
 app.Run();
+
+/// <summary>Entry point, visible to tests.</summary>
+public partial class Program;

@@ -5,7 +5,7 @@ public sealed record ActivityDto(
     long Id, ActivityType Type, long? ContactId, long? AccountId, long? DealId, DateTimeOffset OccurredAt, long? OwnerId,
     string? Body, string? Title, string? Notes, string? Description,
     DateTimeOffset? DueAt, bool? IsDone, DateTimeOffset? CompletedAt,
-    Direction? Direction, CallOutcome? CallOutcome, int? DurationSeconds, string? PhoneNumber,
+    ActivityDirection? Direction, CallOutcome? CallOutcome, int? DurationSeconds, string? PhoneNumber,
     string? Subject, string? From, IReadOnlyList<string>? To, IReadOnlyList<string>? Cc, EmailProvider? Provider,
     string? ExternalId, string? ThreadId, DateTimeOffset? SentAt, DateTimeOffset? OpenedAt, int? OpenCount,
     DateTimeOffset? ClickedAt, DateTimeOffset? RepliedAt, DateTimeOffset? BouncedAt, BounceType? BounceType,

@@ -27,7 +27,7 @@ public sealed class ActivityInput : IValidatableObject
     public DateTimeOffset? DueAt { get; set; }
     public bool? IsDone { get; set; }
 
-    public Direction? Direction { get; set; }
+    public ActivityDirection? Direction { get; set; }
     public CallOutcome? CallOutcome { get; set; }
     [Range(0, 86_400, ErrorMessage = "Duration must be between 0 and 86,400 seconds.")] public int? DurationSeconds { get; set; }
     [MaxLength(FieldLimits.Phone), PhoneFormat] public string? PhoneNumber { get; set; }
@@ -89,5 +89,42 @@ public sealed class ActivityInput : IValidatableObject
                 }
                 break;
         }
+    }
+}
+
+public static class ActivityInputs
+{
+    /// <summary>An input holding an existing activity's values, for editing it.</summary>
+    public static ActivityInput From(Activity a)
+    {
+        var input = new ActivityInput
+        {
+            Type = a.Type, ContactId = a.ContactId, AccountId = a.AccountId, DealId = a.DealId, OccurredAt = a.OccurredAt, OwnerId = a.OwnerId,
+        };
+        switch (a)
+        {
+            case NoteActivity note:
+                input.Body = note.Body;
+                break;
+            case TaskActivity task:
+                input.Title = task.Title; input.Notes = task.Notes; input.DueAt = task.DueAt; input.IsDone = task.IsDone;
+                break;
+            case CallActivity call:
+                input.Direction = call.Direction; input.CallOutcome = call.Outcome; input.DurationSeconds = call.DurationSeconds;
+                input.PhoneNumber = call.PhoneNumber; input.Notes = call.Notes;
+                break;
+            case EmailActivity email:
+                input.Subject = email.Subject; input.Body = email.Body; input.Direction = email.Direction; input.From = email.From;
+                input.To = [.. email.To]; input.Cc = [.. email.Cc]; input.SentAt = email.SentAt; input.Provider = email.Provider;
+                input.ExternalId = email.ExternalId; input.ThreadId = email.ThreadId;
+                break;
+            case MeetingActivity meeting:
+                input.Title = meeting.Title; input.Description = meeting.Description; input.StartTime = meeting.StartTime; input.EndTime = meeting.EndTime;
+                input.Location = meeting.Location; input.MeetingUrl = meeting.MeetingUrl; input.MeetingOutcome = meeting.Outcome;
+                input.MeetingSource = meeting.Source; input.Notes = meeting.Notes;
+                input.Attendees = meeting.Attendees.Select(x => new AttendeeInput(x.Email, x.Name, x.Response, x.IsOrganizer)).ToList();
+                break;
+        }
+        return input;
     }
 }

@@ -44,7 +44,7 @@ internal static class ActivityWriter
                 activity.OccurredAt = input.OccurredAt ?? (activity.Id == 0 ? now : activity.OccurredAt);
                 break;
             case CallActivity call:
-                call.Direction = input.Direction ?? Direction.Outbound;
+                call.Direction = input.Direction ?? ActivityDirection.Outbound;
                 call.Outcome = input.CallOutcome ?? CallOutcome.Connected;
                 call.DurationSeconds = input.DurationSeconds;
                 call.PhoneNumber = Text.Clean(input.PhoneNumber);
@@ -54,7 +54,7 @@ internal static class ActivityWriter
             case EmailActivity email:
                 email.Subject = Text.Clean(input.Subject) ?? "";
                 email.Body = input.Body;
-                email.Direction = input.Direction ?? Direction.Outbound;
+                email.Direction = input.Direction ?? ActivityDirection.Outbound;
                 email.From = Text.CleanEmail(input.From)!;
                 email.To = CleanList(input.To);
                 email.Cc = CleanList(input.Cc);

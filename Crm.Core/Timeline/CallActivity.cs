@@ -1,6 +1,6 @@
 namespace Crm.Core.Timeline;
 
-public enum Direction
+public enum ActivityDirection
 {
     Outbound = 0,
     Inbound = 1,
@@ -18,7 +18,7 @@ public enum CallOutcome
 public sealed class CallActivity : Activity
 {
     public override ActivityType Type => ActivityType.Call;
-    public Direction Direction { get; set; }
+    public ActivityDirection Direction { get; set; }
     public CallOutcome Outcome { get; set; }
     public int? DurationSeconds { get; set; }
     public string? PhoneNumber { get; set; }

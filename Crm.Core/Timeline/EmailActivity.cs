@@ -19,7 +19,7 @@ public sealed class EmailActivity : Activity
     public override ActivityType Type => ActivityType.Email;
     public string Subject { get; set; } = "";
     public string? Body { get; set; }
-    public Direction Direction { get; set; }
+    public ActivityDirection Direction { get; set; }
     public string From { get; set; } = "";
     public List<string> To { get; set; } = [];
     public List<string> Cc { get; set; } = [];

@@ -139,12 +139,12 @@ public sealed class DemoDataSeeder(CrmDatabase database, ILocalAccounts accounts
             {
                 0 => new NoteActivity { Body = Pick(random, ["Met at the trade show; interested in the enterprise plan.", "Prefers email over phone.", "Budget approved for next quarter.", "Asked for a security questionnaire.", "Champion is moving teams — find a new sponsor."]) },
                 1 => new TaskActivity { Title = Pick(random, ["Send proposal", "Follow up on pricing", "Book a demo", "Share case study", "Prepare contract"]), DueAt = at.AddDays(random.Next(1, 14)), IsDone = random.NextDouble() < 0.5 },
-                2 => new CallActivity { Direction = (Direction)random.Next(0, 2), Outcome = (CallOutcome)random.Next(0, 5), DurationSeconds = random.Next(30, 1800), PhoneNumber = contact.Phone, Notes = "Discussed next steps." },
+                2 => new CallActivity { Direction = (ActivityDirection)random.Next(0, 2), Outcome = (CallOutcome)random.Next(0, 5), DurationSeconds = random.Next(30, 1800), PhoneNumber = contact.Phone, Notes = "Discussed next steps." },
                 3 => new EmailActivity
                 {
                     Subject = Pick(random, ["Re: Proposal", "Quick question", "Meeting notes", "Pricing for 2027", "Intro"]),
                     Body = "Hi, thanks for your time today. Sending over the details we discussed.",
-                    Direction = (Direction)random.Next(0, 2), From = "sales@crm.example", To = [contact.Email!],
+                    Direction = (ActivityDirection)random.Next(0, 2), From = "sales@crm.example", To = [contact.Email!],
                     Provider = EmailProvider.Manual, SentAt = at, OpenCount = random.Next(0, 4),
                 },
                 _ => new MeetingActivity

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Crm.Core.Timeline;
+using MudBlazor;
+
+namespace Crm.Web.Components.Shared;
+
+/// <summary>How values read on screen.</summary>
+public static class Labels
+{
+    public static string Of(Lifecycle lifecycle) => lifecycle switch
+    {
+        Lifecycle.Mql => "MQL",
+        Lifecycle.Sql => "SQL",
+        _ => lifecycle.ToString(),
+    };
+
+    public static Color ColorOf(Lifecycle lifecycle) => lifecycle switch
+    {
+        Lifecycle.Lead => Color.Default,
+        Lifecycle.Mql => Color.Info,
+        Lifecycle.Sql => Color.Primary,
+        Lifecycle.Opportunity => Color.Warning,
+        _ => Color.Success,
+    };
+
+    public static string Of(ChangeSource source) => source switch
+    {
+        ChangeSource.User => "in the app",
+        ChangeSource.Api => "through the API",
+        ChangeSource.Import => "by an import",
+        ChangeSource.Sync => "by sync",
+        _ => "by the system",
+    };
+
+    public static string IconOf(ActivityType type) => type switch
+    {
+        ActivityType.Note => Icons.Material.Filled.StickyNote2,
+        ActivityType.Task => Icons.Material.Filled.TaskAlt,
+        ActivityType.Call => Icons.Material.Filled.Call,
+        ActivityType.Email => Icons.Material.Filled.Email,
+        _ => Icons.Material.Filled.Event,
+    };
+
+    public static Color ColorOf(ActivityType type) => type switch
+    {
+        ActivityType.Note => Color.Warning,
+        ActivityType.Task => Color.Primary,
+        ActivityType.Call => Color.Success,
+        ActivityType.Email => Color.Info,
+        _ => Color.Secondary,
+    };
+
+    public static string Of(CallOutcome outcome) => outcome switch
+    {
+        CallOutcome.NoAnswer => "No answer",
+        CallOutcome.LeftVoicemail => "Left voicemail",
+        CallOutcome.WrongNumber => "Wrong number",
+        _ => outcome.ToString(),
+    };
+
+    public static string Of(MeetingOutcome outcome) => outcome switch
+    {
+        MeetingOutcome.NoShow => "No show",
+        _ => outcome.ToString(),
+    };
+
+    /// <summary>Times are stored in UTC and shown in UTC, labelled as such.</summary>
+    public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " UTC";
+
+    public static string Date(DateOnly? date) => date?.ToString("d MMM yyyy", CultureInfo.InvariantCulture) ?? "—";
+
+    public static string Money(decimal? amount, string currency) =>
+        amount is null ? "—" : $"{currency} {amount.Value.ToString("N0", CultureInfo.InvariantCulture)}";
+
+    public static string Duration(int? seconds) =>
+        seconds is null ? "" : TimeSpan.FromSeconds(seconds.Value) is var t && t.TotalHours >= 1 ? $"{(int)t.TotalHours}h {t.Minutes}m" : $"{t.Minutes}m {t.Seconds}s";
+}
