@@ -1,7 +1,6 @@
-using Crm.Sandbox;
+namespace Crm.Sandbox;
 
-var app = SandboxApp.Build(args);
-app.Run();
-
-/// <summary>Entry point, visible to tests.</summary>
-public partial class Program;
+public static class SandboxProgram
+{
+    public static void Main(string[] args) => SandboxApp.Build(args).Run();
+}

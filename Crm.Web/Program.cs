@@ -24,5 +24,3 @@ app.MapCrmApi();
 app.MapCrmUi();
 app.Run();
 
-/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
-public partial class Program;

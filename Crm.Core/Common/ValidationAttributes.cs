@@ -14,6 +14,7 @@ public sealed partial class EmailFormatAttribute : ValidationAttribute
     {
         null => true,
         string s when s.Length == 0 => true,
+        string s when s.Trim().Length == 0 => true,
         string s => IsEmail(s),
         IEnumerable<string> list => list.All(IsEmail),
         _ => false,
@@ -21,7 +22,8 @@ public sealed partial class EmailFormatAttribute : ValidationAttribute
 
     public override string FormatErrorMessage(string name) => "Enter a valid email address, like name@example.com.";
 
-    public static bool IsEmail(string s) => Pattern().IsMatch(s);
+    /// <summary>Surrounding spaces are forgiven (they are trimmed on save); inner ones are not.</summary>
+    public static bool IsEmail(string s) => Pattern().IsMatch(s.Trim());
 
     [GeneratedRegex(@"^[^\s@]+@[^\s@]+\.[^\s@]+$")]
     private static partial Regex Pattern();
@@ -78,4 +80,13 @@ public sealed class ListLimitsAttribute(int maxItems, int maxItemLength) : Valid
 
     public override string FormatErrorMessage(string name) =>
         $"At most {maxItems} entries of at most {maxItemLength} characters each.";
+}
+
+/// <summary>At most this many decimal places (money has two).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class MaxDecimalsAttribute(int places) : ValidationAttribute
+{
+    public override bool IsValid(object? value) => value is not decimal d || decimal.Round(d, places) == d;
+
+    public override string FormatErrorMessage(string name) => $"{name} can have at most {places} decimals.";
 }

@@ -33,7 +33,8 @@ public sealed partial class CustomFieldDefinition : Entity, IWorkspaceOwned, ITi
         switch (Type)
         {
             case CustomFieldType.Number:
-                if (!decimal.TryParse(normalized, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+                // No thousands separators: "1,5" is a decimal comma mistake, not fifteen.
+                if (!decimal.TryParse(normalized, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                     return $"{Label} must be a number (use a dot for decimals).";
                 normalized = number.ToString(CultureInfo.InvariantCulture);
                 return null;

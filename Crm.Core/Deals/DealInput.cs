@@ -6,7 +6,7 @@ namespace Crm.Core.Deals;
 public sealed class DealInput : IValidatableObject
 {
     [Required(ErrorMessage = "Enter the deal name."), MaxLength(FieldLimits.LongName)] public string? Name { get; set; }
-    [Range(typeof(decimal), "0", "999999999999", ErrorMessage = "Amount must be between 0 and 999,999,999,999.")] public decimal? Amount { get; set; }
+    [Range(typeof(decimal), "0", "999999999999", ErrorMessage = "Amount must be between 0 and 999,999,999,999."), MaxDecimals(2)] public decimal? Amount { get; set; }
     [MaxLength(FieldLimits.Currency)] public string? Currency { get; set; }
     /// <summary>Null: the workspace's default pipeline.</summary>
     public long? PipelineId { get; set; }
@@ -25,7 +25,5 @@ public sealed class DealInput : IValidatableObject
             yield return new ValidationResult("Enter the deal name.", [nameof(Name)]);
         if (Text.Clean(Currency) is { } currency && (currency.Length != 3 || !currency.All(char.IsAsciiLetter)))
             yield return new ValidationResult("Currency must be a three-letter ISO 4217 code such as USD or EUR.", [nameof(Currency)]);
-        if (Amount is { } amount && decimal.Round(amount, 2) != amount)
-            yield return new ValidationResult("Amount can have at most two decimals.", [nameof(Amount)]);
     }
 }

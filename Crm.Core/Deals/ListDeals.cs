@@ -34,7 +34,7 @@ public sealed class ListDealsHandler(ICrmDbFactory dbFactory)
         if (query.AccountId is { } accountId) deals = deals.Where(d => d.AccountId == accountId);
         if (query.ContactId is { } contactId) deals = deals.Where(d => d.Contacts.Any(c => c.ContactId == contactId));
 
-        var sort = SortSpec.Parse(query.Sort, "-updatedAt");
+        var sort = SortSpec.Parse(query.Sort, "updatedAt", defaultDescending: true);
         var ordered = (sort.Field.ToLowerInvariant(), sort.Descending) switch
         {
             ("name", false) => deals.OrderBy(d => d.Name),

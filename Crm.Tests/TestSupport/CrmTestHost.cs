@@ -1,0 +1,92 @@
+using Crm.Core;
+using Crm.Core.Common;
+using Crm.Core.Users;
+using Crm.Infrastructure;
+using Crm.Infrastructure.Persistence;
+using Crm.Infrastructure.Seeding;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Crm.Tests.TestSupport;
+
+public sealed record TestWorkspace(long Id, long AdminId)
+{
+    public Actor Admin(ChangeSource source = ChangeSource.User) => new(Id, AdminId, UserRole.Admin, source);
+}
+
+/// <summary>
+/// The Core use cases and Infrastructure wired as the app wires them, on a real SQLite file in a temp folder
+/// (migrated like a first start), with a settable actor and a fake clock.
+/// </summary>
+public sealed class CrmTestHost : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private CrmTestHost(ServiceProvider services, string directory)
+    {
+        _services = services;
+        Directory = directory;
+    }
+
+    public string Directory { get; }
+    public TestActor Actor => _services.GetRequiredService<TestActor>();
+    public FakeTimeProvider Time => _services.GetRequiredService<FakeTimeProvider>();
+    public CrmDatabase Database => _services.GetRequiredService<CrmDatabase>();
+
+    public static async Task<CrmTestHost> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var directory = TestPaths.NewTempDirectory("db");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", ContentRootPath = directory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataDirectory"] = directory });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddCrmCore();
+        builder.AddCrmInfrastructure();
+        builder.Services.AddSingleton<TestActor>();
+        builder.Services.AddSingleton<ICurrentActor>(sp => sp.GetRequiredService<TestActor>());
+        var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var host = new CrmTestHost(services, directory);
+        await using (var scope = services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        return host;
+    }
+
+    /// <summary>A new workspace with its default pipeline and an admin (who has a password).</summary>
+    public async Task<TestWorkspace> CreateWorkspaceAsync(string name = "Workspace")
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var (workspace, admin) = await scope.ServiceProvider.GetRequiredService<WorkspaceProvisioner>()
+            .CreateAsync(name, "Admin of " + name, $"admin-{Guid.NewGuid():N}@{name.ToLowerInvariant().Replace(' ', '-')}.example", "correct-horse-1");
+        return new TestWorkspace(workspace.Id, admin.Id);
+    }
+
+    /// <summary>Runs a use case handler as <paramref name="actor"/>.</summary>
+    public async Task<TResult> RunAsync<THandler, TResult>(Actor actor, Func<THandler, Task<TResult>> call) where THandler : notnull
+    {
+        Actor.Current = actor;
+        await using var scope = _services.CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<THandler>());
+    }
+
+    public async Task RunAsync<THandler>(Actor actor, Func<THandler, Task> call) where THandler : notnull
+    {
+        Actor.Current = actor;
+        await using var scope = _services.CreateAsyncScope();
+        await call(scope.ServiceProvider.GetRequiredService<THandler>());
+    }
+
+    public T Resolve<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+}
