@@ -17,24 +17,20 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         if (!ApiProblems.IsApi(context.Request)) return false;
-        ProblemDetails problem = exception switch
-        {
-            ValidationFailedException v => Validation(v.Errors.ToDictionary(e => JsonField(e.Key), e => e.Value)),
-            NotFoundException n => new ProblemDetails { Status = 404, Title = "Not found", Detail = n.Message },
-            ConcurrencyConflictException c => Conflict(context, c),
-            ForbiddenException f => new ProblemDetails { Status = 403, Title = "Forbidden", Detail = f.Message },
-            BadHttpRequestException b => BadRequest(b),
-            _ => Unexpected(exception),
-        };
+        var problem = ForDomain(exception) ?? (exception is BadHttpRequestException b ? BadRequest(b) : Unexpected(exception));
         context.Response.StatusCode = problem.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
-    private static ProblemDetails Conflict(HttpContext context, ConcurrencyConflictException conflict)
+    /// <summary>The problem for a use case's refusal, or null when the exception is not one.</summary>
+    public static ProblemDetails? ForDomain(Exception exception) => exception switch
     {
-        context.Response.Headers.ETag = ETags.For(conflict.CurrentVersion);
-        return new ProblemDetails { Status = 412, Title = "The record has changed", Detail = conflict.Message };
-    }
+        ValidationFailedException v => Validation(v.Errors.ToDictionary(e => JsonField(e.Key), e => e.Value)),
+        NotFoundException n => new ProblemDetails { Status = 404, Title = "Not found", Detail = n.Message },
+        ConcurrencyConflictException c => new ProblemDetails { Status = 412, Title = "The record has changed", Detail = c.Message },
+        ForbiddenException f => new ProblemDetails { Status = 403, Title = "Forbidden", Detail = f.Message },
+        _ => null,
+    };
 
     private ProblemDetails Unexpected(Exception exception)
     {
@@ -57,7 +53,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         var parameter = ParameterName().Match(exception.Message);
         if (parameter.Success)
         {
-            var name = parameter.Groups["name"].Value;
+            var name = JsonField(parameter.Groups["name"].Value);
             return Validation(new Dictionary<string, string[]> { [name] = [$"'{parameter.Groups["value"].Value}' is not a valid value for {name}."] });
         }
         return new ProblemDetails { Status = exception.StatusCode, Title = "Bad request", Detail = exception.Message };

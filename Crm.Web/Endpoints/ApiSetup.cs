@@ -48,6 +48,7 @@ public static class ApiSetup
     {
         app.MapOpenApi().AllowAnonymous();
         app.MapGroup("/api/v1")
+            .AddEndpointFilter<DomainErrorFilter>()
             .RequireAuthorization()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
