@@ -1,1 +1,19 @@
-﻿Console.WriteLine("Hello, World!");
+using Crm.Benchmarks;
+
+// Each command prints what it measured and, as its last line, one JSON object with the figures and the floor.
+var command = args.FirstOrDefault();
+var options = BenchmarkOptions.Parse(args.Skip(1).ToArray());
+return command switch
+{
+    "contacts-list" => await ContactsListBenchmark.RunAsync(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        Usage: dotnet run -c Release --project Crm.Benchmarks -- <command> [options]
+          contacts-list [--rows 100000] [--repeat 30]   list queries (paging, sorting, search, filters) over N contacts
+        """);
+    return 2;
+}

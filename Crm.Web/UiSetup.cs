@@ -1,5 +1,6 @@
 using Crm.Web.Auth;
 using Crm.Web.Components;
+using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 
 namespace Crm.Web;
@@ -11,6 +12,10 @@ public static class UiSetup
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
+        // Sign-in cookies and antiforgery tokens survive restarts: keys live beside the data (configurable).
+        var keys = builder.Configuration["DataProtection:KeysDirectory"]
+                   ?? Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Database:DataDirectory"] ?? "data", "keys");
+        builder.Services.AddDataProtection().SetApplicationName("crm").PersistKeysToFileSystem(new DirectoryInfo(keys));
         // Running the build output outside Development (tests, CI) still serves MudBlazor's and Blazor's assets.
         builder.WebHost.UseStaticWebAssets();
         return builder;

@@ -1,0 +1,66 @@
+using Crm.Core;
+using Crm.Core.Common;
+using Crm.Infrastructure;
+using Crm.Infrastructure.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Crm.Benchmarks;
+
+/// <summary>The app's Core and Infrastructure, wired as the app wires them, on a SQLite file in a scratch folder.</summary>
+public sealed class BenchmarkHost : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private BenchmarkHost(ServiceProvider services, string directory, FixedActor actor)
+    {
+        _services = services;
+        Directory = directory;
+        Actor = actor;
+    }
+
+    public string Directory { get; }
+    public FixedActor Actor { get; }
+    public CrmDatabase Database => _services.GetRequiredService<CrmDatabase>();
+    public string DatabaseFile => Path.Combine(Directory, "crm.db");
+
+    public static async Task<BenchmarkHost> StartAsync(string? directory)
+    {
+        directory ??= Path.Combine(Path.GetTempPath(), "crm-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        System.IO.Directory.CreateDirectory(directory);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Benchmark", ContentRootPath = directory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataDirectory"] = directory });
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Services.AddCrmCore();
+        builder.AddCrmInfrastructure();
+        var actor = new FixedActor();
+        builder.Services.AddSingleton<ICurrentActor>(actor);
+        var services = builder.Services.BuildServiceProvider();
+        await using (var scope = services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        return new BenchmarkHost(services, directory, actor);
+    }
+
+    public async Task<T> RunAsync<THandler, T>(Func<THandler, Task<T>> call) where THandler : notnull
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<THandler>());
+    }
+
+    public T Resolve<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+}
+
+public sealed class FixedActor : ICurrentActor
+{
+    public Actor Current { get; set; } = Actor.Anonymous;
+    public ValueTask<Actor> GetAsync(CancellationToken ct = default) => ValueTask.FromResult(Current);
+}

@@ -1,0 +1,15 @@
+using System.Globalization;
+
+namespace Crm.Benchmarks;
+
+public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory)
+{
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        return new BenchmarkOptions(
+            int.Parse(Value("--rows") ?? "100000", CultureInfo.InvariantCulture),
+            int.Parse(Value("--repeat") ?? "30", CultureInfo.InvariantCulture),
+            Value("--dir"));
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Crm.Tests.Browser;
+
+/// <summary>What a person does, in Playwright terms.</summary>
+public static class BrowserSteps
+{
+    /// <summary>Until the circuit is up, clicks on prerendered buttons are lost.</summary>
+    public static Task WaitForInteractiveAsync(this IPage page) =>
+        page.Locator("#interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+
+    public static async Task SignInAsync(this IPage page, string baseUrl, string email, string password, string returnPath = "/")
+    {
+        await page.GotoAsync($"{baseUrl}{returnPath}");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#signin");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        await page.WaitForInteractiveAsync();
+    }
+}

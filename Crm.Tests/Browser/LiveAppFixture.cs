@@ -1,0 +1,51 @@
+using Crm.Tests.TestSupport;
+
+namespace Crm.Tests.Browser;
+
+/// <summary>
+/// The app as a newcomer runs it — its own process, Development settings, an empty data folder — with single
+/// sign-on pointed at the sandbox identity provider (also its own process), and one headless Chromium.
+/// </summary>
+public sealed class LiveAppFixture : IAsyncLifetime
+{
+    public const string ClientSecret = "browser-test-secret";
+
+    public AppProcess Sandbox { get; private set; } = default!;
+    public AppProcess Web { get; private set; } = default!;
+    public BrowserFixture Browser { get; } = new();
+    public string DataDirectory { get; } = TestPaths.NewTempDirectory("live");
+
+    public async ValueTask InitializeAsync()
+    {
+        var sandboxTask = AppProcess.StartAsync("Crm.Sandbox", new Dictionary<string, string>
+        {
+            ["Sandbox__Oidc__Clients__0__ClientSecret"] = ClientSecret,
+        }, readyPath: "/oidc/.well-known/openid-configuration");
+        var browserTask = Browser.InitializeAsync().AsTask();
+        Sandbox = await sandboxTask;
+        Web = await AppProcess.StartAsync("Crm.Web", new Dictionary<string, string>
+        {
+            ["Database__DataDirectory"] = DataDirectory,
+            ["Authentication__Oidc__Authority"] = Sandbox.BaseUrl + "/oidc",
+            ["Authentication__Oidc__ClientId"] = "crm-web",
+            ["Authentication__Oidc__ClientSecret"] = ClientSecret,
+            ["Authentication__Oidc__RequireHttpsMetadata"] = "false",
+            ["Authentication__Oidc__DisplayName"] = "Sandbox SSO",
+        });
+        await browserTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        if (Web is not null) await Web.DisposeAsync();
+        if (Sandbox is not null) await Sandbox.DisposeAsync();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LiveAppCollection : ICollectionFixture<LiveAppFixture>
+{
+    public const string Name = "Live app";
+}

@@ -1,0 +1,88 @@
+using Crm.Tests.TestSupport;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Crm.Tests.Browser;
+
+[Collection(LiveAppCollection.Name)]
+public class NewcomerTests(LiveAppFixture app)
+{
+    [Fact]
+    public async Task Newcomer_SignsIn_FindsADemoContact_AndAddsANoteThatSurvivesAReload()
+    {
+        var page = await app.Browser.NewPageAsync();
+
+        // The development sign-in the README prints.
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/contacts$"));
+        await Expect(page.Locator("#signed-in-user")).ToHaveTextAsync("Avery Admin");
+
+        // Demo data: a living CRM, 500 contacts.
+        var rows = page.Locator("#contacts-grid tbody tr .contact-link");
+        await Expect(rows.First).ToBeVisibleAsync();
+        await Expect(page.Locator("#contacts-grid")).ToContainTextAsync("of 500");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestPaths.RepoRoot, "docs", "contacts.png") });
+
+        // Search one by name.
+        var name = (await rows.Nth(3).InnerTextAsync()).Trim();
+        await page.FillAsync("#contact-search", name);
+        await Expect(page.Locator("#contacts-grid")).Not.ToContainTextAsync("of 500");
+        var found = page.Locator("#contacts-grid tbody tr .contact-link");
+        foreach (var text in await found.AllInnerTextsAsync())
+            Assert.Equal(name, text.Trim());
+
+        // Open it.
+        await found.First.ClickAsync();
+        await Expect(page.Locator("#contact-name")).ToHaveTextAsync(name);
+        await page.WaitForInteractiveAsync();
+
+        // Add a note; it appears on the timeline.
+        var note = $"Spoke about the renewal — {Guid.NewGuid():N}";
+        await page.FillAsync("#note-body", note);
+        await page.ClickAsync("#save-note");
+        var timelineNote = page.Locator("#timeline .timeline-entry[data-type=note] .note-body", new PageLocatorOptions { HasText = note });
+        await Expect(timelineNote).ToBeVisibleAsync();
+
+        // Reload: still there, newest first.
+        await page.ReloadAsync();
+        await page.WaitForInteractiveAsync();
+        await Expect(timelineNote).ToBeVisibleAsync();
+        await Expect(page.Locator("#timeline .timeline-entry").First).ToContainTextAsync(note);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Rep_IsRefusedTheUsersPage_OnTheServer()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "rep@example.com", "rep-password-1");
+        await Expect(page.Locator("#signed-in-role")).ToHaveTextAsync("Rep");
+        await Expect(page.Locator("#nav-users")).ToHaveCountAsync(0);
+
+        // Typing the address: the server answers with a refusal, not the page.
+        var response = await page.GotoAsync($"{app.Web.BaseUrl}/admin/users");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/denied"));
+        await Expect(page.Locator("#access-refused")).ToContainTextAsync("You do not have access to this page");
+        Assert.DoesNotContain("rep@example.com", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.NotNull(response);
+
+        // The same session cannot reach the admin API either.
+        var api = await page.Context.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/users");
+        Assert.Equal(403, api.Status);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task WrongPassword_SaysSo_AndStaysOnTheSignInPage()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.GotoAsync($"{app.Web.BaseUrl}/account/login");
+        await page.FillAsync("#email", "admin@example.com");
+        await page.FillAsync("#password", "not-the-password");
+        await page.ClickAsync("#signin");
+
+        await Expect(page.Locator("#signin-error")).ToHaveTextAsync("That email and password do not match an account.");
+        await Expect(page.Locator("#email")).ToHaveValueAsync("admin@example.com");
+        await page.Context.CloseAsync();
+    }
+}

@@ -1,0 +1,88 @@
+using Bunit;
+using Crm.Core.Timeline;
+using Crm.Web.Components.Shared;
+using MudBlazor;
+
+namespace Crm.Tests.Web.Components;
+
+public class TimelineEntryViewTests : ComponentTestContext
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+    private IRenderedComponent<MudTimeline> RenderEntries(params TimelineEntry[] entries) =>
+        Render<MudTimeline>(p => p.AddChildContent(builder =>
+        {
+            foreach (var entry in entries)
+            {
+                builder.OpenComponent<TimelineEntryView>(0);
+                builder.AddAttribute(1, nameof(TimelineEntryView.Entry), entry);
+                builder.AddAttribute(2, nameof(TimelineEntryView.Now), Now);
+                builder.AddAttribute(3, nameof(TimelineEntryView.ShowContact), true);
+                builder.CloseComponent();
+            }
+        }));
+
+    private static TimelineEntry Entry(Activity activity, long id)
+    {
+        activity.Id = id;
+        activity.OccurredAt = Now.AddHours(-id);
+        return new TimelineEntry(activity, "Ada Lovelace", id == 3 ? "Engine deal" : null, "Riley Rep");
+    }
+
+    [Fact]
+    public void EveryActivityType_RendersItsOwnDetails()
+    {
+        var timeline = RenderEntries(
+            Entry(new NoteActivity { Body = "Prefers email." }, 1),
+            Entry(new TaskActivity { Title = "Send proposal", DueAt = Now.AddDays(-1) }, 2),
+            Entry(new CallActivity { Direction = ActivityDirection.Inbound, Outcome = CallOutcome.LeftVoicemail, DurationSeconds = 95, PhoneNumber = "+44 20 7946 0958" }, 3),
+            Entry(new EmailActivity { Subject = "Pricing for 2027", From = "me@crm.example", To = ["ada@example.com"], Cc = ["boss@example.com"], Provider = EmailProvider.Gmail, OpenCount = 2, Body = "Hi Ada" }, 4),
+            Entry(new MeetingActivity
+            {
+                Title = "Product demo", StartTime = Now.AddDays(1), EndTime = Now.AddDays(1).AddMinutes(45), Location = "Video call",
+                MeetingUrl = "https://meet.example/abc", Outcome = MeetingOutcome.Completed,
+                Attendees = [new MeetingAttendee("ada@example.com", "Ada Lovelace", AttendeeResponse.Accepted, false), new MeetingAttendee("me@crm.example", "Me", AttendeeResponse.Accepted, true)],
+            }, 5));
+
+        var items = timeline.FindAll(".timeline-entry");
+        Assert.Equal(["note", "task", "call", "email", "meeting"], items.Select(i => i.GetAttribute("data-type")));
+
+        Assert.Contains("Prefers email.", items[0].TextContent);
+        Assert.Contains("Send proposal", items[1].TextContent);
+        Assert.Contains("overdue", items[1].TextContent);
+        Assert.Contains("Inbound call · Left voicemail", items[2].TextContent);
+        Assert.Contains("1m 35s", items[2].TextContent);
+        Assert.Contains("deal: Engine deal", items[2].TextContent);
+        Assert.Contains("Pricing for 2027", items[3].TextContent);
+        Assert.Contains("cc boss@example.com", items[3].TextContent);
+        Assert.Contains("Gmail", items[3].TextContent);
+        Assert.Contains("opened 2×", items[3].TextContent);
+        Assert.Contains("Product demo", items[4].TextContent);
+        Assert.Contains("Me (organizer)", items[4].TextContent);
+        Assert.Contains("Completed", items[4].TextContent);
+        Assert.Equal("https://meet.example/abc", items[4].QuerySelector("a[href^='https://meet']")?.GetAttribute("href"));
+        Assert.All(items, i => Assert.Contains("with Ada Lovelace", i.TextContent));
+        Assert.All(items, i => Assert.Contains("Riley Rep", i.TextContent));
+    }
+
+    [Fact]
+    public void DoneTask_IsStruckThroughAndNotOverdue()
+    {
+        var timeline = RenderEntries(Entry(new TaskActivity { Title = "Call back", DueAt = Now.AddDays(-3), IsDone = true }, 1));
+
+        var entry = timeline.Find(".timeline-entry");
+        Assert.DoesNotContain("overdue", entry.TextContent);
+        Assert.Contains("line-through", entry.InnerHtml);
+    }
+
+    [Fact]
+    public void LongEmailBody_IsShortenedUntilExpanded()
+    {
+        var body = string.Concat(Enumerable.Repeat("word ", 100)) + "THE-END";
+        var timeline = RenderEntries(Entry(new EmailActivity { Subject = "Long", From = "a@b.example", To = ["c@d.example"], Body = body }, 1));
+
+        Assert.DoesNotContain("THE-END", timeline.Markup);
+        timeline.Find(".timeline-entry .mud-link").Click();
+        Assert.Contains("THE-END", timeline.Markup);
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: unit, persistence (real SQLite files), API (real HTTP pipeline), components (bUnit)
+# and browser (Playwright driving Debian's Chromium, installed here when missing). Ends with "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Debian's chromium for the browser tests..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
+    || { echo "Could not install chromium"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+dotnet tool restore >/dev/null
+if ! dotnet build Crm.sln -c Release --nologo -v q -clp:ErrorsOnly; then
+  echo "Build failed."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+rm -rf TestResults
+dotnet test Crm.Tests/Crm.Tests.csproj -c Release --no-build --nologo \
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory TestResults
+status=$?
+
+trx="TestResults/results.trx"
+if [ ! -f "$trx" ]; then
+  echo "No test results were written."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*"; }
+passed=$(counter passed); failed=$(counter failed)
+# Skipped tests are results with outcome NotExecuted (the summary counters leave them out).
+skipped=$(grep -c '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx")
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+[ "$status" -eq 0 ] && [ "${failed:-0}" -eq 0 ]
