@@ -1,0 +1,31 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Crm.Tests.Browser;
+
+[Collection(LiveAppCollection.Name)]
+public class ContactsListTests(LiveAppFixture app)
+{
+    [Fact]
+    public async Task ContactsGrid_SortsAndFiltersOnTheServer()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/contacts");
+        var grid = page.Locator("#contacts-grid");
+        await Expect(grid).ToContainTextAsync("of 500");
+
+        // Sort by score, descending: the server returns the highest scores first.
+        var scoreHeader = grid.Locator("th", new LocatorLocatorOptions { HasText = "Score" });
+        await scoreHeader.Locator(".column-header").ClickAsync();
+        await scoreHeader.Locator(".column-header").ClickAsync();
+        await Expect(grid.Locator("tbody tr").First.Locator("td").Nth(4)).ToHaveTextAsync("100");
+
+        // Filter by lifecycle: every row shows it, and the total shrinks.
+        await page.Locator("#filter-lifecycle").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Customer" }).ClickAsync();
+        await Expect(grid).Not.ToContainTextAsync("of 500");
+        foreach (var chip in await grid.Locator("tbody tr .mud-chip").AllInnerTextsAsync())
+            Assert.Equal("Customer", chip.Trim());
+        await page.Context.CloseAsync();
+    }
+}
