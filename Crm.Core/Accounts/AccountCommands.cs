@@ -55,7 +55,7 @@ public sealed class UpdateAccountHandler(ICrmDbFactory dbFactory)
     public async Task<AccountDetails> HandleAsync(long id, AccountInput input, int? expectedVersion, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("Account", id);
+        var account = await db.Accounts.GetAsync(id, "Account", ct);
         Concurrency.Check("Account", account, expectedVersion);
         await GetAccountHandler.ApplyAsync(db, account, input, ct);
         await Concurrency.SaveAsync(db, "Account", account, ct);
@@ -69,9 +69,6 @@ public sealed class DeleteAccountHandler(ICrmDbFactory dbFactory)
     public async Task HandleAsync(long id, int? expectedVersion, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("Account", id);
-        Concurrency.Check("Account", account, expectedVersion);
-        db.Accounts.Remove(account);
-        await Concurrency.SaveAsync(db, "Account", account, ct);
+        await db.DeleteAsync(db.Accounts, id, expectedVersion, "Account", ct);
     }
 }

@@ -53,7 +53,7 @@ public sealed class RevokeApiKeyHandler(ICrmDbFactory dbFactory, TimeProvider ti
     {
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, ct) ?? throw new NotFoundException("API key", id);
+        var key = await db.ApiKeys.GetAsync(id, "API key", ct);
         key.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(ct);
     }

@@ -1,5 +1,4 @@
 using Crm.Core.Common;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Core.Contacts;
 
@@ -9,7 +8,7 @@ public sealed class UpdateContactHandler(ICrmDbFactory dbFactory)
     public async Task<ContactDetails> HandleAsync(long id, ContactInput input, int? expectedVersion, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var contact = await db.Contacts.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("Contact", id);
+        var contact = await db.Contacts.GetAsync(id, "Contact", ct);
         Concurrency.Check("Contact", contact, expectedVersion);
         await ContactWriter.ApplyAsync(db, contact, input, ct);
         await Concurrency.SaveAsync(db, "Contact", contact, ct);
@@ -22,9 +21,6 @@ public sealed class DeleteContactHandler(ICrmDbFactory dbFactory)
     public async Task HandleAsync(long id, int? expectedVersion, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var contact = await db.Contacts.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("Contact", id);
-        Concurrency.Check("Contact", contact, expectedVersion);
-        db.Contacts.Remove(contact);
-        await Concurrency.SaveAsync(db, "Contact", contact, ct);
+        await db.DeleteAsync(db.Contacts, id, expectedVersion, "Contact", ct);
     }
 }

@@ -60,7 +60,7 @@ public sealed class DeleteCustomFieldHandler(ICrmDbFactory dbFactory)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
-        var definition = await db.CustomFieldDefinitions.SingleOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException("Custom field", id);
+        var definition = await db.CustomFieldDefinitions.GetAsync(id, "Custom field", ct);
         db.CustomFieldDefinitions.Remove(definition);
         await db.SaveChangesAsync(ct);
     }

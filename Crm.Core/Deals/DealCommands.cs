@@ -45,7 +45,7 @@ public sealed class UpdateDealHandler(ICrmDbFactory dbFactory)
     public async Task<DealDetails> HandleAsync(long id, DealInput input, int? expectedVersion, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var deal = await db.Deals.Include(d => d.Contacts).SingleOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException("Deal", id);
+        var deal = await db.Deals.Include(d => d.Contacts).GetAsync(id, "Deal", ct);
         Concurrency.Check("Deal", deal, expectedVersion);
         await DealWriter.ApplyAsync(db, deal, input, ct);
         await Concurrency.SaveAsync(db, "Deal", deal, ct);
@@ -59,7 +59,7 @@ public sealed class MoveDealHandler(ICrmDbFactory dbFactory)
     public async Task<DealDetails> HandleAsync(long id, long stageId, int? expectedVersion, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var deal = await db.Deals.SingleOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException("Deal", id);
+        var deal = await db.Deals.GetAsync(id, "Deal", ct);
         Concurrency.Check("Deal", deal, expectedVersion);
         var stage = await db.PipelineStages.SingleOrDefaultAsync(s => s.Id == stageId && s.PipelineId == deal.PipelineId, ct)
             ?? throw new ValidationFailedException("StageId", $"Stage {stageId} is not a stage of this deal's pipeline.");
@@ -78,10 +78,7 @@ public sealed class DeleteDealHandler(ICrmDbFactory dbFactory)
     public async Task HandleAsync(long id, int? expectedVersion, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var deal = await db.Deals.SingleOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException("Deal", id);
-        Concurrency.Check("Deal", deal, expectedVersion);
-        db.Deals.Remove(deal);
-        await Concurrency.SaveAsync(db, "Deal", deal, ct);
+        await db.DeleteAsync(db.Deals, id, expectedVersion, "Deal", ct);
     }
 }
 

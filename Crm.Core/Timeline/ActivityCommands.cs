@@ -8,7 +8,7 @@ public sealed class GetActivityHandler(ICrmDbFactory dbFactory)
     public async Task<ActivityDto> HandleAsync(long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var activity = await db.Activities.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("Activity", id);
+        var activity = await db.Activities.AsNoTracking().GetAsync(id, "Activity", ct);
         return ActivityDto.Of(activity);
     }
 }
@@ -32,7 +32,7 @@ public sealed class UpdateActivityHandler(ICrmDbFactory dbFactory, TimeProvider 
     public async Task<ActivityDto> HandleAsync(long id, ActivityInput input, int? expectedVersion, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var activity = await db.Activities.SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("Activity", id);
+        var activity = await db.Activities.GetAsync(id, "Activity", ct);
         Concurrency.Check("Activity", activity, expectedVersion);
         await ActivityWriter.ApplyAsync(db, activity, input, time.GetUtcNow(), ct);
         await Concurrency.SaveAsync(db, "Activity", activity, ct);
@@ -46,7 +46,7 @@ public sealed class SetTaskDoneHandler(ICrmDbFactory dbFactory, TimeProvider tim
     public async Task<ActivityDto> HandleAsync(long id, bool done, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var task = await db.Activities.OfType<TaskActivity>().SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("Task", id);
+        var task = await db.Activities.OfType<TaskActivity>().GetAsync(id, "Task", ct);
         if (task.IsDone != done)
         {
             task.IsDone = done;
@@ -62,9 +62,6 @@ public sealed class DeleteActivityHandler(ICrmDbFactory dbFactory)
     public async Task HandleAsync(long id, int? expectedVersion, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var activity = await db.Activities.SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("Activity", id);
-        Concurrency.Check("Activity", activity, expectedVersion);
-        db.Activities.Remove(activity);
-        await Concurrency.SaveAsync(db, "Activity", activity, ct);
+        await db.DeleteAsync(db.Activities, id, expectedVersion, "Activity", ct);
     }
 }

@@ -73,7 +73,7 @@ public sealed class UpdateUserHandler(ICrmDbFactory dbFactory, ILocalAccounts ac
     {
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct) ?? throw new NotFoundException("User", id);
+        var user = await db.Users.GetAsync(id, "User", ct);
         if (user.Id == db.Actor.UserId && (!isActive || role != UserRole.Admin))
             throw new ValidationFailedException("Role", "You cannot demote or deactivate yourself; ask another admin.");
         var losesAdmin = user.Role == UserRole.Admin && user.IsActive && (role != UserRole.Admin || !isActive);
@@ -95,7 +95,7 @@ public sealed class SetUserPasswordHandler(ICrmDbFactory dbFactory, ILocalAccoun
     {
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct) ?? throw new NotFoundException("User", id);
+        var user = await db.Users.AsNoTracking().GetAsync(id, "User", ct);
         var problems = await accounts.CheckPasswordAsync(password, ct);
         if (problems.Count > 0) throw new ValidationFailedException(new Dictionary<string, string[]> { ["Password"] = [.. problems] });
         if (!await accounts.HasPasswordAsync(user.Id, ct) && await accounts.EmailInUseAsync(user.Email, ct))

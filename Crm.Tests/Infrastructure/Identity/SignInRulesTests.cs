@@ -6,27 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Tests.Infrastructure.Identity;
 
-public class SignInRulesTests : IAsyncLifetime
+public class SignInRulesTests : WorkspaceTests
 {
-    private CrmTestHost _host = default!;
-    private TestWorkspace _ws = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await CrmTestHost.StartAsync();
-        _ws = await _host.CreateWorkspaceAsync("Acme");
-    }
-
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
-
     private async Task<PasswordSignInResult> SignInAsync(string email, string password)
     {
-        await using var scope = _host.Resolve<IServiceProvider>().CreateAsyncScope();
+        await using var scope = Host.Resolve<IServiceProvider>().CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<PasswordSignIn>().CheckAsync(email, password);
     }
 
     private Task<UserView> AddRepAsync(string email, string? password = "rep-password-123") =>
-        _host.RunAsync<CreateUserHandler, UserView>(_ws.Admin(), h => h.HandleAsync(new NewUserInput { Name = "Riley", Email = email, Role = UserRole.Rep, Password = password }));
+        Host.RunAsync<CreateUserHandler, UserView>(Ws.Admin(), h => h.HandleAsync(new NewUserInput { Name = "Riley", Email = email, Role = UserRole.Rep, Password = password }));
 
     [Fact]
     public async Task NewUser_CanSignInWithTheirPassword_CaseInsensitiveEmail()
@@ -36,7 +25,7 @@ public class SignInRulesTests : IAsyncLifetime
         var result = await SignInAsync("Riley@Acme.Example", "rep-password-123");
 
         Assert.Equal(SignInOutcome.Succeeded, result.Outcome);
-        Assert.Equal(_ws.Id, result.Membership!.WorkspaceId);
+        Assert.Equal(Ws.Id, result.Membership!.WorkspaceId);
         Assert.Equal(UserRole.Rep, result.Membership.Role);
     }
 
@@ -57,12 +46,12 @@ public class SignInRulesTests : IAsyncLifetime
     {
         var rep = await AddRepAsync("riley@acme.example");
 
-        await _host.RunAsync<UpdateUserHandler, UserView>(_ws.Admin(), h => h.HandleAsync(rep.Id, UserRole.Rep, isActive: false));
+        await Host.RunAsync<UpdateUserHandler, UserView>(Ws.Admin(), h => h.HandleAsync(rep.Id, UserRole.Rep, isActive: false));
 
         Assert.Equal(SignInOutcome.Inactive, (await SignInAsync("riley@acme.example", "rep-password-123")).Outcome);
-        var member = await _host.Resolve<Memberships>().FindAsync(_ws.Id, rep.Id);
+        var member = await Host.Resolve<Memberships>().FindAsync(Ws.Id, rep.Id);
         Assert.False(member!.IsActive);
-        var options = await _host.RunAsync<ListUserOptionsHandler, IReadOnlyList<UserOption>>(_ws.Admin(), h => h.HandleAsync());
+        var options = await Host.RunAsync<ListUserOptionsHandler, IReadOnlyList<UserOption>>(Ws.Admin(), h => h.HandleAsync());
         Assert.DoesNotContain(options, o => o.Id == rep.Id);
     }
 
@@ -78,7 +67,7 @@ public class SignInRulesTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ValidationFailedException>(() => AddRepAsync("riley@acme.example", "short"));
 
         Assert.Contains("Password", error.Errors.Keys);
-        var users = await _host.RunAsync<ListUsersHandler, IReadOnlyList<UserView>>(_ws.Admin(), h => h.HandleAsync());
+        var users = await Host.RunAsync<ListUsersHandler, IReadOnlyList<UserView>>(Ws.Admin(), h => h.HandleAsync());
         Assert.DoesNotContain(users, u => u.Email == "riley@acme.example");
     }
 
@@ -96,13 +85,13 @@ public class SignInRulesTests : IAsyncLifetime
     public async Task TheLastActiveAdmin_CannotBeDemotedOrDeactivated()
     {
         var rep = await AddRepAsync("riley@acme.example");
-        await _host.RunAsync<UpdateUserHandler, UserView>(_ws.Admin(), h => h.HandleAsync(rep.Id, UserRole.Admin, true));
-        var riley = new Actor(_ws.Id, rep.Id, UserRole.Admin, ChangeSource.User);
+        await Host.RunAsync<UpdateUserHandler, UserView>(Ws.Admin(), h => h.HandleAsync(rep.Id, UserRole.Admin, true));
+        var riley = new Actor(Ws.Id, rep.Id, UserRole.Admin, ChangeSource.User);
 
         // Riley demotes the original admin: fine, Riley is still an admin.
-        await _host.RunAsync<UpdateUserHandler, UserView>(riley, h => h.HandleAsync(_ws.AdminId, UserRole.Rep, true));
+        await Host.RunAsync<UpdateUserHandler, UserView>(riley, h => h.HandleAsync(Ws.AdminId, UserRole.Rep, true));
         // Nobody can lock themselves out.
-        var self = await Assert.ThrowsAsync<ValidationFailedException>(() => _host.RunAsync<UpdateUserHandler, UserView>(riley, h => h.HandleAsync(rep.Id, UserRole.Rep, true)));
+        var self = await Assert.ThrowsAsync<ValidationFailedException>(() => Host.RunAsync<UpdateUserHandler, UserView>(riley, h => h.HandleAsync(rep.Id, UserRole.Rep, true)));
         Assert.Contains("yourself", self.Message);
     }
 
@@ -112,7 +101,7 @@ public class SignInRulesTests : IAsyncLifetime
         var rep = await AddRepAsync("sso@acme.example", null);
         Assert.Equal(SignInOutcome.Failed, (await SignInAsync("sso@acme.example", "anything-at-all")).Outcome);
 
-        await _host.RunAsync<SetUserPasswordHandler>(_ws.Admin(), h => h.HandleAsync(rep.Id, "finally-a-password"));
+        await Host.RunAsync<SetUserPasswordHandler>(Ws.Admin(), h => h.HandleAsync(rep.Id, "finally-a-password"));
 
         Assert.Equal(SignInOutcome.Succeeded, (await SignInAsync("sso@acme.example", "finally-a-password")).Outcome);
     }

@@ -7,21 +7,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Tests.Infrastructure.Persistence;
 
-public class RecordKeepingTests : IAsyncLifetime
+public class RecordKeepingTests : WorkspaceTests
 {
-    private CrmTestHost _host = default!;
-    private TestWorkspace _ws = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await CrmTestHost.StartAsync();
-        _ws = await _host.CreateWorkspaceAsync("Acme");
-    }
-
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
-
     private Task<ContactDetails> CreateContactAsync(ContactInput input) =>
-        _host.RunAsync<CreateContactHandler, ContactDetails>(_ws.Admin(), h => h.HandleAsync(input));
+        Host.RunAsync<CreateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(input));
 
     [Fact]
     public async Task Create_StampsWorkspaceTimesCreatorAndNormalisesValues()
@@ -34,10 +23,10 @@ public class RecordKeepingTests : IAsyncLifetime
         Assert.Equal(ChangeSource.User, created.CreatedSource);
         Assert.Equal(0, created.Version);
         Assert.Equal(new DateOnly(2026, 11, 26), DateOnly.FromDateTime(created.CreatedAt.UtcDateTime));
-        await using var db = _host.Database.Create(Actor.System(_ws.Id));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
         var row = await db.Contacts.SingleAsync(c => c.Id == created.Id, TestContext.Current.CancellationToken);
-        Assert.Equal(_ws.Id, row.WorkspaceId);
-        Assert.Equal(_ws.AdminId, row.CreatedByUserId);
+        Assert.Equal(Ws.Id, row.WorkspaceId);
+        Assert.Equal(Ws.AdminId, row.CreatedByUserId);
     }
 
     [Fact]
@@ -45,12 +34,12 @@ public class RecordKeepingTests : IAsyncLifetime
     {
         var created = await CreateContactAsync(new ContactInput { FirstName = "Gone" });
 
-        await _host.RunAsync<DeleteContactHandler>(_ws.Admin(), h => h.HandleAsync(created.Id, created.Version));
+        await Host.RunAsync<DeleteContactHandler>(Ws.Admin(), h => h.HandleAsync(created.Id, created.Version));
 
-        await Assert.ThrowsAsync<NotFoundException>(() => _host.RunAsync<GetContactHandler, ContactDetails>(_ws.Admin(), h => h.HandleAsync(created.Id)));
-        var list = await _host.RunAsync<ListContactsHandler, PagedResult<ContactListItem>>(_ws.Admin(), h => h.HandleAsync(new ListContactsQuery()));
+        await Assert.ThrowsAsync<NotFoundException>(() => Host.RunAsync<GetContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(created.Id)));
+        var list = await Host.RunAsync<ListContactsHandler, PagedResult<ContactListItem>>(Ws.Admin(), h => h.HandleAsync(new ListContactsQuery()));
         Assert.DoesNotContain(list.Items, c => c.Id == created.Id);
-        await using var db = _host.Database.Create(Actor.System(_ws.Id));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
         var row = await db.Contacts.IgnoreQueryFilters([Crm.Infrastructure.Persistence.CrmDbContext.SoftDeleteFilter]).SingleAsync(c => c.Id == created.Id, TestContext.Current.CancellationToken);
         Assert.NotNull(row.DeletedAt);
         Assert.Equal(1, row.Version);
@@ -64,15 +53,15 @@ public class RecordKeepingTests : IAsyncLifetime
         var created = await CreateContactAsync(new ContactInput { FirstName = "Ada" });
         var first = created.ToInput();
         first.LastName = "Lovelace";
-        await _host.RunAsync<UpdateContactHandler, ContactDetails>(_ws.Admin(), h => h.HandleAsync(created.Id, first, created.Version));
+        await Host.RunAsync<UpdateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(created.Id, first, created.Version));
 
         var second = created.ToInput();
         second.LastName = "Byron";
         var conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
-            _host.RunAsync<UpdateContactHandler, ContactDetails>(_ws.Admin(), h => h.HandleAsync(created.Id, second, created.Version)));
+            Host.RunAsync<UpdateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(created.Id, second, created.Version)));
 
         Assert.Equal(1, conflict.CurrentVersion);
-        var current = await _host.RunAsync<GetContactHandler, ContactDetails>(_ws.Admin(), h => h.HandleAsync(created.Id));
+        var current = await Host.RunAsync<GetContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(created.Id));
         Assert.Equal("Lovelace", current.LastName);
     }
 
@@ -80,8 +69,8 @@ public class RecordKeepingTests : IAsyncLifetime
     public async Task ConcurrentWriters_TheSecondSaveFailsOnTheVersionToken()
     {
         var created = await CreateContactAsync(new ContactInput { FirstName = "Ada" });
-        await using var one = _host.Database.Create(_ws.Admin());
-        await using var two = _host.Database.Create(_ws.Admin());
+        await using var one = Host.Database.Create(Ws.Admin());
+        await using var two = Host.Database.Create(Ws.Admin());
         var a = await one.Contacts.SingleAsync(c => c.Id == created.Id, TestContext.Current.CancellationToken);
         var b = await two.Contacts.SingleAsync(c => c.Id == created.Id, TestContext.Current.CancellationToken);
 
@@ -95,7 +84,7 @@ public class RecordKeepingTests : IAsyncLifetime
     [Fact]
     public async Task Update_RecordsEachChangedFieldWithWhoAndWhen()
     {
-        await _host.RunAsync<Crm.Core.CustomFields.CreateCustomFieldHandler, Crm.Core.CustomFields.CustomFieldView>(_ws.Admin(),
+        await Host.RunAsync<Crm.Core.CustomFields.CreateCustomFieldHandler, Crm.Core.CustomFields.CustomFieldView>(Ws.Admin(),
             h => h.HandleAsync(new Crm.Core.CustomFields.NewCustomFieldInput { Label = "Tier" }));
         var created = await CreateContactAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com", CustomFields = new() { ["tier"] = "silver" } });
         var input = created.ToInput();
@@ -104,9 +93,9 @@ public class RecordKeepingTests : IAsyncLifetime
         input.CustomFields = new() { ["tier"] = "gold" };
         input.FirstName = "Ada";
 
-        await _host.RunAsync<UpdateContactHandler, ContactDetails>(_ws.Admin(ChangeSource.Api), h => h.HandleAsync(created.Id, input, null));
+        await Host.RunAsync<UpdateContactHandler, ContactDetails>(Ws.Admin(ChangeSource.Api), h => h.HandleAsync(created.Id, input, null));
 
-        await using var db = _host.Database.Create(Actor.System(_ws.Id));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
         var changes = await db.FieldChanges.Where(f => f.RecordId == created.Id).OrderBy(f => f.Field).ToListAsync(TestContext.Current.CancellationToken);
         Assert.Equal(["Email", "Lifecycle", "custom.tier"], changes.Select(c => c.Field));
         Assert.Equal(("ada@example.com", "ada@lovelace.example"), (changes[0].OldValue, changes[0].NewValue));
@@ -115,10 +104,10 @@ public class RecordKeepingTests : IAsyncLifetime
         Assert.All(changes, c =>
         {
             Assert.Equal(ChangeSource.Api, c.Source);
-            Assert.Equal(_ws.AdminId, c.ActorUserId);
+            Assert.Equal(Ws.AdminId, c.ActorUserId);
             Assert.Equal(RecordType.Contact, c.RecordType);
         });
-        var history = await _host.RunAsync<GetRecordHistoryHandler, RecordHistory>(_ws.Admin(), h => h.HandleAsync(RecordType.Contact, created.Id));
+        var history = await Host.RunAsync<GetRecordHistoryHandler, RecordHistory>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, created.Id));
         Assert.Equal(3, history.Changes.Total);
         Assert.Equal("Admin of Acme", history.Changes.Items[0].ActorName);
     }
@@ -128,10 +117,10 @@ public class RecordKeepingTests : IAsyncLifetime
     {
         var created = await CreateContactAsync(new ContactInput { FirstName = "Ada", AdditionalEmails = ["a@b.example"] });
 
-        var same = await _host.RunAsync<UpdateContactHandler, ContactDetails>(_ws.Admin(), h => h.HandleAsync(created.Id, created.ToInput(), created.Version));
+        var same = await Host.RunAsync<UpdateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(created.Id, created.ToInput(), created.Version));
 
         Assert.Equal(created.Version, same.Version);
-        await using var db = _host.Database.Create(Actor.System(_ws.Id));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
         Assert.False(await db.FieldChanges.AnyAsync(TestContext.Current.CancellationToken));
     }
 
@@ -140,21 +129,21 @@ public class RecordKeepingTests : IAsyncLifetime
     {
         var ada = await CreateContactAsync(new ContactInput { FirstName = "Ada" });
         var grace = await CreateContactAsync(new ContactInput { FirstName = "Grace" });
-        var deal = await _host.RunAsync<CreateDealHandler, DealDetails>(_ws.Admin(), h => h.HandleAsync(new DealInput { Name = "Engine", Amount = 1000, ContactIds = [ada.Id] }));
+        var deal = await Host.RunAsync<CreateDealHandler, DealDetails>(Ws.Admin(), h => h.HandleAsync(new DealInput { Name = "Engine", Amount = 1000, ContactIds = [ada.Id] }));
         Assert.Equal("Qualification", deal.StageName);
         Assert.Equal(10, deal.Probability);
         Assert.Equal("USD", deal.Currency);
 
         var input = deal.ToInput();
         input.ContactIds = [grace.Id];
-        var updated = await _host.RunAsync<UpdateDealHandler, DealDetails>(_ws.Admin(), h => h.HandleAsync(deal.Id, input, deal.Version));
-        var pipelines = await _host.RunAsync<ListPipelinesHandler, IReadOnlyList<PipelineView>>(_ws.Admin(), h => h.HandleAsync());
+        var updated = await Host.RunAsync<UpdateDealHandler, DealDetails>(Ws.Admin(), h => h.HandleAsync(deal.Id, input, deal.Version));
+        var pipelines = await Host.RunAsync<ListPipelinesHandler, IReadOnlyList<PipelineView>>(Ws.Admin(), h => h.HandleAsync());
         var proposal = pipelines[0].Stages.Single(s => s.Name == "Proposal");
-        var moved = await _host.RunAsync<MoveDealHandler, DealDetails>(_ws.Admin(), h => h.HandleAsync(deal.Id, proposal.Id, updated.Version));
+        var moved = await Host.RunAsync<MoveDealHandler, DealDetails>(Ws.Admin(), h => h.HandleAsync(deal.Id, proposal.Id, updated.Version));
 
         Assert.Equal(["Grace"], moved.Contacts.Select(c => c.DisplayName));
         Assert.Equal(50, moved.Probability);
-        await using var db = _host.Database.Create(Actor.System(_ws.Id));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
         var changes = await db.FieldChanges.Where(f => f.RecordType == RecordType.Deal).OrderBy(f => f.Id).ToListAsync(TestContext.Current.CancellationToken);
         Assert.Contains(changes, c => c is { Field: "Contacts", OldValue: not null } && c.OldValue == ada.Id.ToString());
         Assert.Contains(changes, c => c is { Field: "Contacts", NewValue: not null } && c.NewValue == grace.Id.ToString());
@@ -165,7 +154,7 @@ public class RecordKeepingTests : IAsyncLifetime
     [Fact]
     public async Task Insert_WithoutAWorkspace_IsRefused()
     {
-        await using var db = _host.Database.Create(Actor.Anonymous);
+        await using var db = Host.Database.Create(Actor.Anonymous);
         db.Contacts.Add(new Contact { FirstName = "Nobody" });
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync(TestContext.Current.CancellationToken));

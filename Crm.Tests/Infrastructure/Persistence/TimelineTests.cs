@@ -6,35 +6,24 @@ using Crm.Tests.TestSupport;
 
 namespace Crm.Tests.Infrastructure.Persistence;
 
-public class TimelineTests : IAsyncLifetime
+public class TimelineTests : WorkspaceTests
 {
-    private CrmTestHost _host = default!;
-    private TestWorkspace _ws = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await CrmTestHost.StartAsync();
-        _ws = await _host.CreateWorkspaceAsync("Acme");
-    }
-
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
-
     [Fact]
     public async Task Timeline_IsNewestFirst_AndPagesWithoutGapsOrRepeats()
     {
-        var contact = await _host.RunAsync<CreateContactHandler, ContactDetails>(_ws.Admin(), h => h.HandleAsync(new ContactInput { FirstName = "Ada" }));
+        var contact = await Host.RunAsync<CreateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(new ContactInput { FirstName = "Ada" }));
         var start = new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < 45; i++)
         {
             var at = start.AddHours(i % 15 == 0 ? 0 : i); // some share a timestamp: the id breaks the tie
-            await _host.RunAsync<CreateActivityHandler, ActivityDto>(_ws.Admin(), h => h.HandleAsync(new ActivityInput { Type = ActivityType.Note, ContactId = contact.Id, Body = $"note {i}", OccurredAt = at }));
+            await Host.RunAsync<CreateActivityHandler, ActivityDto>(Ws.Admin(), h => h.HandleAsync(new ActivityInput { Type = ActivityType.Note, ContactId = contact.Id, Body = $"note {i}", OccurredAt = at }));
         }
 
         var seen = new List<TimelineEntry>();
         TimelineCursor? cursor = null;
         do
         {
-            var page = await _host.RunAsync<GetTimelineHandler, TimelinePage>(_ws.Admin(), h => h.HandleAsync(RecordType.Contact, contact.Id, cursor, pageSize: 20));
+            var page = await Host.RunAsync<GetTimelineHandler, TimelinePage>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, contact.Id, cursor, pageSize: 20));
             seen.AddRange(page.Entries);
             cursor = page.Next;
         } while (cursor is not null);
@@ -47,12 +36,12 @@ public class TimelineTests : IAsyncLifetime
     [Fact]
     public async Task AccountTimeline_IncludesWhatHappenedWithItsContacts_WithNames()
     {
-        var account = await _host.RunAsync<CreateAccountHandler, AccountDetails>(_ws.Admin(), h => h.HandleAsync(new AccountInput { Name = "Acme" }));
-        var contact = await _host.RunAsync<CreateContactHandler, ContactDetails>(_ws.Admin(), h => h.HandleAsync(new ContactInput { FirstName = "Ada", AccountId = account.Id }));
-        await _host.RunAsync<CreateActivityHandler, ActivityDto>(_ws.Admin(), h => h.HandleAsync(new ActivityInput { Type = ActivityType.Call, ContactId = contact.Id, CallOutcome = CallOutcome.LeftVoicemail }));
-        await _host.RunAsync<CreateActivityHandler, ActivityDto>(_ws.Admin(), h => h.HandleAsync(new ActivityInput { Type = ActivityType.Task, AccountId = account.Id, Title = "Renewal" }));
+        var account = await Host.RunAsync<CreateAccountHandler, AccountDetails>(Ws.Admin(), h => h.HandleAsync(new AccountInput { Name = "Acme" }));
+        var contact = await Host.RunAsync<CreateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(new ContactInput { FirstName = "Ada", AccountId = account.Id }));
+        await Host.RunAsync<CreateActivityHandler, ActivityDto>(Ws.Admin(), h => h.HandleAsync(new ActivityInput { Type = ActivityType.Call, ContactId = contact.Id, CallOutcome = CallOutcome.LeftVoicemail }));
+        await Host.RunAsync<CreateActivityHandler, ActivityDto>(Ws.Admin(), h => h.HandleAsync(new ActivityInput { Type = ActivityType.Task, AccountId = account.Id, Title = "Renewal" }));
 
-        var page = await _host.RunAsync<GetTimelineHandler, TimelinePage>(_ws.Admin(), h => h.HandleAsync(RecordType.Account, account.Id));
+        var page = await Host.RunAsync<GetTimelineHandler, TimelinePage>(Ws.Admin(), h => h.HandleAsync(RecordType.Account, account.Id));
 
         Assert.Equal(2, page.Entries.Count);
         var call = Assert.Single(page.Entries, e => e.Activity is CallActivity);
@@ -63,11 +52,11 @@ public class TimelineTests : IAsyncLifetime
     [Fact]
     public async Task Task_CanBeTickedOffAndReopened()
     {
-        var contact = await _host.RunAsync<CreateContactHandler, ContactDetails>(_ws.Admin(), h => h.HandleAsync(new ContactInput { FirstName = "Ada" }));
-        var task = await _host.RunAsync<CreateActivityHandler, ActivityDto>(_ws.Admin(), h => h.HandleAsync(new ActivityInput { Type = ActivityType.Task, ContactId = contact.Id, Title = "Call back" }));
+        var contact = await Host.RunAsync<CreateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(new ContactInput { FirstName = "Ada" }));
+        var task = await Host.RunAsync<CreateActivityHandler, ActivityDto>(Ws.Admin(), h => h.HandleAsync(new ActivityInput { Type = ActivityType.Task, ContactId = contact.Id, Title = "Call back" }));
 
-        var done = await _host.RunAsync<SetTaskDoneHandler, ActivityDto>(_ws.Admin(), h => h.HandleAsync(task.Id, true));
-        var reopened = await _host.RunAsync<SetTaskDoneHandler, ActivityDto>(_ws.Admin(), h => h.HandleAsync(task.Id, false));
+        var done = await Host.RunAsync<SetTaskDoneHandler, ActivityDto>(Ws.Admin(), h => h.HandleAsync(task.Id, true));
+        var reopened = await Host.RunAsync<SetTaskDoneHandler, ActivityDto>(Ws.Admin(), h => h.HandleAsync(task.Id, false));
 
         Assert.True(done.IsDone);
         Assert.NotNull(done.CompletedAt);
@@ -79,11 +68,11 @@ public class TimelineTests : IAsyncLifetime
     [Fact]
     public async Task Activity_TypeCannotChangeOnUpdate()
     {
-        var contact = await _host.RunAsync<CreateContactHandler, ContactDetails>(_ws.Admin(), h => h.HandleAsync(new ContactInput { FirstName = "Ada" }));
-        var note = await _host.RunAsync<CreateActivityHandler, ActivityDto>(_ws.Admin(), h => h.HandleAsync(new ActivityInput { Type = ActivityType.Note, ContactId = contact.Id, Body = "x" }));
+        var contact = await Host.RunAsync<CreateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(new ContactInput { FirstName = "Ada" }));
+        var note = await Host.RunAsync<CreateActivityHandler, ActivityDto>(Ws.Admin(), h => h.HandleAsync(new ActivityInput { Type = ActivityType.Note, ContactId = contact.Id, Body = "x" }));
 
         var error = await Assert.ThrowsAsync<ValidationFailedException>(() =>
-            _host.RunAsync<UpdateActivityHandler, ActivityDto>(_ws.Admin(), h => h.HandleAsync(note.Id, new ActivityInput { Type = ActivityType.Task, ContactId = contact.Id, Title = "x" }, null)));
+            Host.RunAsync<UpdateActivityHandler, ActivityDto>(Ws.Admin(), h => h.HandleAsync(note.Id, new ActivityInput { Type = ActivityType.Task, ContactId = contact.Id, Title = "x" }, null)));
         Assert.Contains("Type", error.Errors.Keys);
     }
 }
