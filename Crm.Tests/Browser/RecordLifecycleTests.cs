@@ -1,0 +1,96 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Crm.Tests.Browser;
+
+/// <summary>Create, edit and delete through the dialogs, as an admin clicks through them.</summary>
+[Collection(LiveAppCollection.Name)]
+public class RecordLifecycleTests(LiveAppFixture app)
+{
+    [Fact]
+    public async Task Admin_CreatesAnAccountAndContact_EditsWithHistory_ManagesTasks_AndDeletes()
+    {
+        var page = await app.Browser.NewPageAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/accounts");
+
+        // A new account.
+        await page.ClickAsync("#new-account");
+        await page.FillAsync("#account-name", $"Analytical Engines {suffix}");
+        await page.FillAsync("#account-domain", $"https://www.engines-{suffix}.example/about");
+        await page.ClickAsync("#account-save");
+        await Expect(page.Locator("#account-name-title")).ToHaveTextAsync($"Analytical Engines {suffix}");
+        await Expect(page.Locator("body")).ToContainTextAsync($"engines-{suffix}.example");
+
+        // A contact at that account, with a validation message first.
+        await page.ClickAsync("text=Add contact");
+        await page.ClickAsync("#contact-save");
+        await Expect(page.Locator(".mud-dialog")).ToContainTextAsync("Enter a first name, a last name or an email.");
+        await page.FillAsync("#contact-first-name", "Charles");
+        await page.FillAsync("#contact-last-name", $"Babbage{suffix}");
+        await page.FillAsync("#contact-email", $"charles.{suffix}@engines.example");
+        await page.ClickAsync("#contact-save");
+        await Expect(page.Locator("#account-contacts")).ToContainTextAsync($"Charles Babbage{suffix}");
+
+        // Edit it: the change shows in the history, field by field.
+        await page.ClickAsync($"#account-contacts a:has-text('Babbage{suffix}')");
+        await Expect(page.Locator("#contact-name")).ToHaveTextAsync($"Charles Babbage{suffix}");
+        await page.WaitForInteractiveAsync();
+        await page.ClickAsync("#edit-contact");
+        await page.FillAsync("#contact-phone", "+44 20 7946 0000");
+        await page.ClickAsync("#contact-save");
+        await Expect(page.Locator("#contact-details")).ToContainTextAsync("+44 20 7946 0000");
+        await page.ClickAsync("text=History");
+        await Expect(page.Locator("#history-table")).ToContainTextAsync("Phone");
+        await Expect(page.Locator("#history-table")).ToContainTextAsync("+44 20 7946 0000");
+        await Expect(page.Locator("#history-table")).ToContainTextAsync("Avery Admin");
+
+        // A task: add it, tick it off.
+        await page.ClickAsync("text=Activity");
+        await page.ClickAsync("text=Task");
+        await page.FillAsync("#task-title", "Send the difference engine brochure");
+        await page.ClickAsync("#save-task");
+        var task = page.Locator("#timeline .timeline-entry[data-type=task]", new PageLocatorOptions { HasText = "difference engine brochure" });
+        await Expect(task).ToBeVisibleAsync();
+        await task.Locator(".task-done input").CheckAsync();
+        await Expect(task.Locator("[style*=line-through]")).ToBeVisibleAsync();
+
+        // Delete the contact: back to the list, and its page is gone.
+        var contactUrl = page.Url;
+        await page.ClickAsync("#delete-contact");
+        await page.ClickAsync("#confirm");
+        await Expect(page).ToHaveURLAsync(new Regex("/contacts$"));
+        await page.GotoAsync(contactUrl);
+        await Expect(page.Locator("body")).ToContainTextAsync("This contact does not exist");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Admin_CreatesADealFromTheBoard_InTheChosenStage()
+    {
+        var page = await app.Browser.NewPageAsync();
+        var name = $"Board deal {Guid.NewGuid():N}"[..20];
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/deals/board");
+
+        await page.ClickAsync("[aria-label='New deal in Negotiation']");
+        await page.FillAsync("#deal-name", name);
+        await page.FillAsync("#deal-amount", "12500");
+        await page.ClickAsync("#deal-save");
+
+        var column = page.Locator(".crm-board-column[data-stage='Negotiation']");
+        await Expect(column).ToContainTextAsync(name);
+        var card = column.Locator(".deal-card", new LocatorLocatorOptions { HasText = name });
+        await Expect(card).ToContainTextAsync("USD 12,500");
+
+        // Drag it back to Proposal: the deal moves, and its probability follows the stage.
+        var proposal = page.Locator(".crm-board-column[data-stage='Proposal']");
+        await card.DragToAsync(proposal.Locator(".crm-board-zone"));
+        await Expect(proposal).ToContainTextAsync(name);
+        await Expect(column).Not.ToContainTextAsync(name);
+        await proposal.Locator($"a:has-text('{name}')").ClickAsync();
+        await Expect(page.Locator("#deal-name-title")).ToHaveTextAsync(name);
+        await Expect(page.Locator("body")).ToContainTextAsync("Proposal · 50%");
+        await page.Context.CloseAsync();
+    }
+}
