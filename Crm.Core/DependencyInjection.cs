@@ -12,6 +12,11 @@ public static class DependencyInjection
             .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && t.Name.EndsWith("Handler", StringComparison.Ordinal));
         foreach (var handler in handlers) services.AddScoped(handler);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<Common.ExplicitActor>();
+        services.AddScoped<Imports.ImportPlanner>();
+        services.AddScoped<Imports.ImportContextLoader>();
+        services.AddScoped<Imports.ImportRunner>();
+        services.AddScoped<Imports.RollbackRunner>();
         return services;
     }
 }

@@ -33,3 +33,12 @@ public interface ICurrentActor
 {
     ValueTask<Actor> GetAsync(CancellationToken ct = default);
 }
+
+/// <summary>
+/// An actor set explicitly for the current scope (background jobs, seeding). <see cref="ICurrentActor"/>
+/// implementations return it before looking at any request or circuit.
+/// </summary>
+public sealed class ExplicitActor
+{
+    public Actor? Value { get; set; }
+}

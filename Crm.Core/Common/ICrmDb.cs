@@ -30,6 +30,10 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<FieldChange> FieldChanges { get; }
     DbSet<ApiKey> ApiKeys { get; }
     DbSet<CustomFieldDefinition> CustomFieldDefinitions { get; }
+    DbSet<Imports.ImportJob> ImportJobs { get; }
+    DbSet<Imports.ImportRowError> ImportRowErrors { get; }
+    DbSet<Imports.ImportChange> ImportChanges { get; }
+    DbSet<Imports.ImportTemplate> ImportTemplates { get; }
     Task<int> SaveChangesAsync(CancellationToken ct = default);
 }
 

@@ -27,6 +27,8 @@ public interface ITrackedRecord : IWorkspaceOwned, ITimestamped, ISoftDeletable,
 {
     new int Version { get; set; }
     RecordType RecordType { get; }
+    /// <summary>The import that created the record, if one did: rolling that import back deletes it.</summary>
+    long? CreatedByImportId { get; set; }
 }
 
 /// <summary>Who created the row and through which channel; stamped by persistence.</summary>

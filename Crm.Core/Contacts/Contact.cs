@@ -34,6 +34,7 @@ public sealed class Contact : Entity, ITrackedRecord
     public int Version { get; set; }
     public long? CreatedByUserId { get; set; }
     public ChangeSource CreatedSource { get; set; }
+    public long? CreatedByImportId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }

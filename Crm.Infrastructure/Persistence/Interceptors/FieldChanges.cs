@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Globalization;
-using System.Text.Json;
 using Crm.Core.Common;
 using Crm.Core.Deals;
 using Crm.Core.History;
@@ -68,19 +66,7 @@ internal static class FieldChanges
         NewValue = Truncate(newValue),
     };
 
-    /// <summary>The stable text form of a value: what sync and rollback compare and restore.</summary>
-    public static string? Format(object? value) => value switch
-    {
-        null => null,
-        string s => s,
-        DateTimeOffset d => d.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        Enum e => e.ToString().ToLowerInvariant(),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        IEnumerable list => JsonSerializer.Serialize(list),
-        _ => value.ToString(),
-    };
+    public static string? Format(object? value) => ValueText.Format(value);
 
     private static string? Truncate(string? value) =>
         value is { Length: > FieldLimits.HistoryValue } ? value[..(FieldLimits.HistoryValue - 1)] + "…" : value;

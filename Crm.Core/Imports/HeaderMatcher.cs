@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+
+namespace Crm.Core.Imports;
+
+/// <summary>
+/// Suggests a field for every column from its header: first exact matches of the normalised header against each
+/// field's synonyms, then word rules ("Work Email", "Business Phone 2"), then a fuzzy match for typos. A field takes
+/// one column, except multi-valued ones (other emails, deal contacts); an email column after the first becomes an
+/// "other email". Describe-a-value columns of Google exports ("E-mail 1 - Type") never match.
+/// </summary>
+public static class HeaderMatcher
+{
+    private const double FuzzyThreshold = 0.92;
+
+    public static ImportMapping Suggest(IReadOnlyList<string> headers, IReadOnlyList<ImportField> fields, IReadOnlyList<string?[]>? samples = null)
+    {
+        var taken = new HashSet<string>();
+        var chosen = new string?[headers.Count];
+        var normalized = headers.Select(Normalize).ToArray();
+        var byCompact = new Dictionary<string, List<ImportField>>();
+        foreach (var field in fields)
+            foreach (var synonym in field.Synonyms.Append(field.Key).Append(field.Label).Select(Compact).Distinct())
+                (byCompact.TryGetValue(synonym, out var list) ? list : byCompact[synonym] = []).Add(field);
+
+        // Pass 1: exact synonyms, in column order.
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (IsDescriptor(normalized[i])) continue;
+            if (byCompact.TryGetValue(Compact(normalized[i]), out var candidates))
+                chosen[i] = Take(candidates.Where(f => Plausible(f, i, samples)), taken);
+        }
+        // Pass 2: word rules and typos for what is left.
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (chosen[i] is not null || IsDescriptor(normalized[i]) || normalized[i].Length == 0) continue;
+            chosen[i] = Take(ByWords(normalized[i], fields, taken), taken)
+                        ?? Take(Fuzzy(Compact(normalized[i]), fields).Where(f => Plausible(f, i, samples)), taken);
+        }
+        return new ImportMapping { Columns = headers.Select((h, i) => new ColumnMapping { Index = i, Header = h, Field = chosen[i] }).ToList() };
+    }
+
+    /// <summary>Lower case, no accents, words separated by single spaces: "E-mail Address" → "e mail address".</summary>
+    public static string Normalize(string? header)
+    {
+        if (string.IsNullOrWhiteSpace(header)) return "";
+        var decomposed = header.Trim().Normalize(NormalizationForm.FormD);
+        var builder = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            builder.Append(char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : ' ');
+        }
+        return string.Join(' ', builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>The normalised header without spaces: "e mail address" → "emailaddress".</summary>
+    public static string Compact(string header) => Normalize(header).Replace(" ", "", StringComparison.Ordinal);
+
+    /// <summary>The identity of a file's columns for template matching.</summary>
+    public static string Signature(IEnumerable<string> headers) => string.Join('|', headers.Select(Compact));
+
+    private static string? Take(IEnumerable<ImportField> candidates, HashSet<string> taken)
+    {
+        foreach (var field in candidates)
+        {
+            if (field.AllowsSeveralColumns || taken.Add(field.Key)) return field.Key;
+        }
+        return null;
+    }
+
+    /// <summary>"E-mail 1 - Type", "Phone 2 - Label": they describe the value next to them.</summary>
+    private static bool IsDescriptor(string normalized) =>
+        normalized.EndsWith(" type", StringComparison.Ordinal) || normalized.EndsWith(" label", StringComparison.Ordinal);
+
+    /// <summary>An "ID" column only means our ids when its values are numbers (a Salesforce "001x…" id is not ours).</summary>
+    private static bool Plausible(ImportField field, int column, IReadOnlyList<string?[]>? samples)
+    {
+        if (field.Kind != ImportFieldKind.Id || samples is null) return true;
+        var values = samples.Select(r => column < r.Length ? r[column]?.Trim() : null).Where(v => !string.IsNullOrEmpty(v)).ToList();
+        return values.Count == 0 || values.All(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _));
+    }
+
+    private static IEnumerable<ImportField> ByWords(string normalized, IReadOnlyList<ImportField> fields, HashSet<string> taken)
+    {
+        var words = normalized.Split(' ').ToHashSet();
+        bool Has(params string[] any) => any.Any(words.Contains);
+        ImportField? Field(string key) => fields.FirstOrDefault(f => f.Key == key);
+
+        var wanted = new List<string>();
+        if (Has("email", "mail", "emailaddress") || normalized.Contains("e mail", StringComparison.Ordinal))
+            wanted.AddRange(["email", "additionalEmails", "contactEmails"]);
+        if (Has("phone", "mobile", "cell", "telephone", "tel"))
+            wanted.Add("phone");
+        if (Has("first", "given", "forename")) wanted.Add("firstName");
+        if (Has("last", "surname", "family")) wanted.Add("lastName");
+        if (Has("linkedin")) wanted.Add("linkedInUrl");
+        if (Has("company", "organization", "organisation", "employer")) wanted.AddRange(words.Contains("domain") ? ["companyDomain", "domain"] : ["company", "name"]);
+        if (Has("title", "position")) wanted.Add("jobTitle");
+        if (Has("zip", "postal", "postcode", "zipcode")) wanted.Add("postalCode");
+        if (Has("city", "town")) wanted.Add("city");
+        if (Has("state", "province", "region")) wanted.Add("region");
+        if (Has("country")) wanted.Add("country");
+        if (Has("street", "address")) wanted.Add("street");
+        if (Has("owner")) wanted.Add("owner");
+        if (Has("website", "domain")) wanted.AddRange(["domain", "companyDomain"]);
+        if (Has("amount", "revenue")) wanted.Add("amount");
+        if (Has("stage")) wanted.AddRange(["stage", "lifecycle"]);
+        return wanted.Select(Field).OfType<ImportField>().Where(f => f.AllowsSeveralColumns || !taken.Contains(f.Key));
+    }
+
+    private static IEnumerable<ImportField> Fuzzy(string compact, IReadOnlyList<ImportField> fields)
+    {
+        if (compact.Length < 4) return [];
+        return fields
+            .Select(f => (Field: f, Score: f.Synonyms.Append(f.Key).Select(s => JaroWinkler(compact, Compact(s))).DefaultIfEmpty(0).Max()))
+            .Where(x => x.Score >= FuzzyThreshold)
+            .OrderByDescending(x => x.Score)
+            .Select(x => x.Field);
+    }
+
+    /// <summary>Jaro-Winkler similarity (1 = identical), good at typos and transpositions in short strings.</summary>
+    public static double JaroWinkler(string a, string b)
+    {
+        if (a == b) return 1;
+        if (a.Length == 0 || b.Length == 0) return 0;
+        var range = Math.Max(0, Math.Max(a.Length, b.Length) / 2 - 1);
+        var aMatched = new bool[a.Length];
+        var bMatched = new bool[b.Length];
+        var matches = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            for (var j = Math.Max(0, i - range); j < Math.Min(b.Length, i + range + 1); j++)
+            {
+                if (bMatched[j] || a[i] != b[j]) continue;
+                aMatched[i] = bMatched[j] = true;
+                matches++;
+                break;
+            }
+        }
+        if (matches == 0) return 0;
+        var transpositions = 0;
+        for (int i = 0, k = 0; i < a.Length; i++)
+        {
+            if (!aMatched[i]) continue;
+            while (!bMatched[k]) k++;
+            if (a[i] != b[k]) transpositions++;
+            k++;
+        }
+        var m = (double)matches;
+        var jaro = (m / a.Length + m / b.Length + (m - transpositions / 2.0) / m) / 3;
+        var prefix = 0;
+        while (prefix < Math.Min(4, Math.Min(a.Length, b.Length)) && a[prefix] == b[prefix]) prefix++;
+        return jaro + prefix * 0.1 * (1 - jaro);
+    }
+}

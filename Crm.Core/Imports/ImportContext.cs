@@ -1,0 +1,50 @@
+using Crm.Core.Common;
+using Crm.Core.CustomFields;
+using Crm.Core.Deals;
+using Crm.Core.Users;
+
+namespace Crm.Core.Imports;
+
+/// <summary>What a run or a dry run knows once, up front: the job, its fields and mapping, and the workspace's lookups.</summary>
+public sealed class ImportContext
+{
+    public required ImportJob Job { get; init; }
+    public required Actor Actor { get; init; }
+    public required IReadOnlyList<ImportField> Fields { get; init; }
+    public required RowMapper Mapper { get; init; }
+    public required IReadOnlyList<UserView> Users { get; init; }
+    public required IReadOnlyList<PipelineView> Pipelines { get; init; }
+    public required IReadOnlyList<CustomFieldView> CustomFields { get; init; }
+    public required string DefaultCurrency { get; init; }
+
+    public RecordType Type => Job.ObjectType;
+    public ImportOptions Options => Job.Options;
+    public string MatchField => Mapper.MatchField;
+
+    /// <summary>Accounts by lower-case name and by domain, filled as batches look them up or create them.</summary>
+    public Dictionary<string, long> AccountsByName { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long> AccountsByDomain { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, PendingAccount> PendingByName { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, PendingAccount> PendingByDomain { get; } = new(StringComparer.Ordinal);
+
+    public bool MapsAccounts => Job.Mapping.Columns.Any(c => c.Field is "company" or "companyDomain");
+
+    public UserView? Owner(string reference)
+    {
+        var text = reference.Trim();
+        return Users.FirstOrDefault(u => u.IsActive && string.Equals(u.Email, text, StringComparison.OrdinalIgnoreCase))
+               ?? Users.FirstOrDefault(u => u.IsActive && string.Equals(u.Name, text, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>After a batch is committed, its new accounts have ids; later rows use them directly.</summary>
+    public void Committed(BatchPlan plan)
+    {
+        foreach (var account in plan.NewAccounts)
+        {
+            AccountsByName[account.Name.ToLowerInvariant()] = account.Id;
+            if (account.Domain is not null) AccountsByDomain[account.Domain] = account.Id;
+        }
+        PendingByName.Clear();
+        PendingByDomain.Clear();
+    }
+}

@@ -1,0 +1,129 @@
+using Crm.Core.Common;
+
+namespace Crm.Core.Imports;
+
+public enum ImportStatus
+{
+    /// <summary>Uploaded; the mapping is being reviewed.</summary>
+    Draft = -1,
+    /// <summary>Started, waiting for the background runner.</summary>
+    Queued = 0,
+    Running = 1,
+    Completed = 2,
+    Failed = 3,
+    Cancelled = 4,
+    RollingBack = 5,
+    RolledBack = 6,
+}
+
+/// <summary>
+/// One upload being (or having been) imported: what, how (settings, mapping, options), and how far it got. Progress
+/// is written with every committed batch, in the same transaction, so any app instance can show it and a crash
+/// resumes exactly after the last committed row.
+/// </summary>
+public sealed class ImportJob : Entity, IWorkspaceOwned, ITimestamped
+{
+    public long WorkspaceId { get; set; }
+    public RecordType ObjectType { get; set; }
+    public string FileName { get; set; } = "";
+    public long FileSize { get; set; }
+    /// <summary>Where the upload is kept in the file store.</summary>
+    public string FileKey { get; set; } = "";
+    public ImportFileSettings Settings { get; set; } = new();
+    public ImportMapping Mapping { get; set; } = new();
+    public ImportOptions Options { get; set; } = new();
+
+    public ImportStatus Status { get; set; }
+    /// <summary>Data rows in the file (known after validation).</summary>
+    public int TotalRows { get; set; }
+    public int RowsProcessed { get; set; }
+    public int RowsCreated { get; set; }
+    public int RowsUpdated { get; set; }
+    public int RowsSkipped { get; set; }
+    public int RowsFailed { get; set; }
+    public int AccountsCreated { get; set; }
+    /// <summary>Data rows up to this number are committed; a resumed run starts after it.</summary>
+    public int LastCommittedRow { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    /// <summary>Written by the runner with every batch; a stale heartbeat means the runner died.</summary>
+    public DateTimeOffset? HeartbeatAt { get; set; }
+    public string? RunnerId { get; set; }
+    public bool CancelRequested { get; set; }
+    public string? FailureReason { get; set; }
+    public int Attempts { get; set; }
+
+    public long? CreatedByUserId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? RolledBackAt { get; set; }
+    public long? RolledBackByUserId { get; set; }
+    public bool RollbackRestoresChangedRecords { get; set; }
+    public int RollbackDeleted { get; set; }
+    public int RollbackRestored { get; set; }
+    public int RollbackKeptChanged { get; set; }
+
+    public bool IsFinished => Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Cancelled or ImportStatus.RolledBack;
+    public bool CanRollBack => Status is ImportStatus.Completed or ImportStatus.Cancelled or ImportStatus.Failed && RowsProcessed > 0;
+}
+
+public enum ImportErrorType
+{
+    Required = 0,
+    Format = 1,
+    Picklist = 2,
+    Duplicate = 3,
+    Reference = 4,
+    /// <summary>The row itself could not be read (wrong number of values, broken quoting).</summary>
+    Row = 5,
+    /// <summary>A value longer than its field allows.</summary>
+    Length = 6,
+    /// <summary>No record matched and the strategy never creates.</summary>
+    NoMatch = 7,
+}
+
+/// <summary>One problem with one value of one row, located by the file's own line number.</summary>
+public sealed class ImportRowError : Entity, IWorkspaceOwned
+{
+    public long WorkspaceId { get; set; }
+    public long ImportJobId { get; set; }
+    /// <summary>The data row (1 = first row after the header).</summary>
+    public int RowNumber { get; set; }
+    /// <summary>The line of the file where the row starts (what a text editor shows).</summary>
+    public long LineNumber { get; set; }
+    public string? Column { get; set; }
+    public string? Value { get; set; }
+    public ImportErrorType Type { get; set; }
+    public string Message { get; set; } = "";
+}
+
+/// <summary>
+/// The before-image of a record an import updated: its field values before and after, and its version right after
+/// the import. Rollback restores <see cref="Before"/>; a different current version means someone changed it since.
+/// </summary>
+public sealed class ImportChange : Entity, IWorkspaceOwned
+{
+    public long WorkspaceId { get; set; }
+    public long ImportJobId { get; set; }
+    public RecordType RecordType { get; set; }
+    public long RecordId { get; set; }
+    public int VersionAfter { get; set; }
+    public Dictionary<string, string?> Before { get; set; } = [];
+    public Dictionary<string, string?> After { get; set; } = [];
+}
+
+/// <summary>A saved mapping, offered again when a file with the same headers is uploaded.</summary>
+public sealed class ImportTemplate : Entity, IWorkspaceOwned, ITimestamped
+{
+    public long WorkspaceId { get; set; }
+    public string Name { get; set; } = "";
+    public RecordType ObjectType { get; set; }
+    /// <summary>The normalised headers, in order, joined: files with the same columns get the template.</summary>
+    public string HeaderSignature { get; set; } = "";
+    public ImportMapping Mapping { get; set; } = new();
+    public ImportOptions Options { get; set; } = new();
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,55 @@
+namespace Crm.Core.Imports;
+
+/// <summary>A problem with a row: which column, the value as it was, what kind, and a sentence for a person.</summary>
+public sealed record ImportIssue(string? Column, string? Value, ImportErrorType Type, string Message);
+
+/// <summary>A data row after mapping and transforms: property values ready for a record, references still by name.</summary>
+public sealed class ImportRecord(SourceRow source)
+{
+    public SourceRow Source { get; } = source;
+    public int RowNumber => Source.RowNumber;
+
+    /// <summary>Entity property name → typed value (only the values the row has).</summary>
+    public Dictionary<string, object?> Values { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Custom { get; } = new(StringComparer.Ordinal);
+    public long? Id { get; set; }
+    public string? AccountName { get; set; }
+    public string? AccountDomain { get; set; }
+    public string? OwnerRef { get; set; }
+    public string? PipelineName { get; set; }
+    public string? StageName { get; set; }
+    public List<string> ContactEmails { get; } = [];
+
+    /// <summary>The normalised value of the match field; null when the row has none.</summary>
+    public string? MatchKey { get; set; }
+    public List<ImportIssue> Issues { get; } = [];
+    public bool Failed => Issues.Count > 0;
+
+    // References, as the planner resolved them.
+    public long? AccountId { get; set; }
+    /// <summary>Set by the planner when the row's company is an account this import creates.</summary>
+    public PendingAccount? NewAccount { get; set; }
+    public long? OwnerId { get; set; }
+    public long? PipelineId { get; set; }
+    public long? StageId { get; set; }
+    public int? StageProbability { get; set; }
+    public List<long>? ContactIds { get; set; }
+
+    public void Fail(ColumnMapping? column, string? value, ImportErrorType type, string message) =>
+        Issues.Add(new ImportIssue(column?.Header, Truncate(value), type, message));
+
+    public string? DisplayName =>
+        (Values.GetValueOrDefault("Name") as string)
+        ?? Contacts.ContactNames.Display(Values.GetValueOrDefault("FirstName") as string, Values.GetValueOrDefault("LastName") as string, Values.GetValueOrDefault("Email") as string);
+
+    private static string? Truncate(string? value) => value is { Length: > 500 } ? value[..500] + "…" : value;
+}
+
+/// <summary>An account an import creates because a row names a company that does not exist yet.</summary>
+public sealed class PendingAccount(string name, string? domain)
+{
+    public string Name { get; } = name;
+    public string? Domain { get; set; } = domain;
+    /// <summary>Set by the writer once inserted.</summary>
+    public long Id { get; set; }
+}

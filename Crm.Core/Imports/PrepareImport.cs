@@ -1,0 +1,140 @@
+using Crm.Core.Common;
+using Crm.Core.CustomFields;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Core.Imports;
+
+public static class ImportLimits
+{
+    /// <summary>HubSpot's limits (Salesforce's wizard stops at 50,000 rows, Twenty at 10,000).</summary>
+    public const long MaxFileBytes = 512L * 1024 * 1024;
+    public const int MaxRows = 1_048_576;
+    public static readonly string[] Extensions = [".csv", ".tsv", ".txt", ".xlsx"];
+}
+
+/// <summary>
+/// Step one of an import: keeps the upload, works out how it reads (encoding, delimiter, header, sheet), counts its
+/// rows, suggests a mapping — or applies a saved template whose columns match — and creates a draft import.
+/// </summary>
+public sealed class UploadImportHandler(ICrmDbFactory dbFactory, IFileStore files, ITabularFileReader reader)
+{
+    public async Task<ImportDraft> HandleAsync(RecordType objectType, string fileName, Stream content, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        if (!ImportLimits.Extensions.Contains(extension))
+            throw new ValidationFailedException("File", $"'{fileName}' is not a file we can import. Upload a .csv, .tsv, .txt or .xlsx file.");
+
+        StoredFile stored;
+        try
+        {
+            stored = await files.SaveAsync("imports", db.Actor.WorkspaceId, extension, content, ImportLimits.MaxFileBytes, ct);
+        }
+        catch (ImportFileException e)
+        {
+            throw new ValidationFailedException("File", e.Message);
+        }
+
+        try
+        {
+            var job = new ImportJob
+            {
+                ObjectType = objectType, FileName = Path.GetFileName(fileName), FileSize = stored.Size, FileKey = stored.Key,
+                Status = ImportStatus.Draft, CreatedByUserId = db.Actor.UserId,
+            };
+            var draft = await ImportDrafts.InspectAsync(db, job, reader, null, ct);
+            db.ImportJobs.Add(job);
+            await db.SaveChangesAsync(ct);
+            return draft with { ImportId = job.Id };
+        }
+        catch
+        {
+            await files.DeleteAsync(stored.Key, CancellationToken.None);
+            throw;
+        }
+    }
+}
+
+/// <summary>Reads the draft again with other settings (encoding, delimiter, header row, sheet).</summary>
+public sealed class ReinspectImportHandler(ICrmDbFactory dbFactory, ITabularFileReader reader)
+{
+    public async Task<ImportDraft> HandleAsync(long importId, ImportFileSettings settings, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var job = await ImportDrafts.GetDraftAsync(db, importId, ct);
+        var draft = await ImportDrafts.InspectAsync(db, job, reader, settings, ct);
+        await db.SaveChangesAsync(ct);
+        return draft;
+    }
+}
+
+/// <summary>Gives up a draft: the upload is deleted.</summary>
+public sealed class DiscardImportDraftHandler(ICrmDbFactory dbFactory, IFileStore files)
+{
+    public async Task HandleAsync(long importId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var job = await ImportDrafts.GetDraftAsync(db, importId, ct);
+        db.ImportJobs.Remove(job);
+        await db.SaveChangesAsync(ct);
+        await files.DeleteAsync(job.FileKey, ct);
+    }
+}
+
+internal static class ImportDrafts
+{
+    public static async Task<ImportJob> GetDraftAsync(ICrmDb db, long importId, CancellationToken ct)
+    {
+        var job = await db.ImportJobs.GetAsync(importId, "Import", ct);
+        if (job.Status != ImportStatus.Draft)
+            throw new ValidationFailedException("Status", "This import has already started; its settings can no longer change.");
+        return job;
+    }
+
+    public static async Task<ImportDraft> InspectAsync(ICrmDb db, ImportJob job, ITabularFileReader reader, ImportFileSettings? overrides, CancellationToken ct)
+    {
+        FileInspection inspection;
+        try
+        {
+            inspection = await reader.InspectAsync(job.FileKey, job.FileName, overrides, ct);
+        }
+        catch (ImportFileException e)
+        {
+            throw new ValidationFailedException("File", e.Message);
+        }
+        var rows = 0;
+        try
+        {
+            await foreach (var _ in reader.ReadAsync(job.FileKey, inspection.Settings, inspection.Headers.Count, ct))
+            {
+                if (++rows > ImportLimits.MaxRows)
+                    throw new ValidationFailedException("File", $"The file has more than {ImportLimits.MaxRows:N0} data rows, the most one import takes. Split it into several files.");
+            }
+        }
+        catch (ImportFileException e)
+        {
+            throw new ValidationFailedException("File", e.Message);
+        }
+        if (rows == 0) throw new ValidationFailedException("File", "The file has a header but no data rows: there is nothing to import.");
+
+        var customFields = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.RecordType == job.ObjectType)
+            .Select(d => new CustomFieldView(d.Id, d.RecordType, d.Key, d.Label, d.Type)).ToListAsync(ct);
+        var fields = ImportFields.For(job.ObjectType, customFields);
+        var signature = HeaderMatcher.Signature(inspection.Headers);
+        var template = await db.ImportTemplates.AsNoTracking()
+            .Where(t => t.ObjectType == job.ObjectType && t.HeaderSignature == signature)
+            .OrderByDescending(t => t.UpdatedAt).FirstOrDefaultAsync(ct);
+        var mapping = template?.Mapping ?? HeaderMatcher.Suggest(inspection.Headers, fields, inspection.SampleRows);
+        var options = template?.Options ?? new ImportOptions();
+        options = options with { MatchField = options.MatchField ?? ImportFields.DefaultMatchField(job.ObjectType, mapping.Columns.Select(c => c.Field)) };
+
+        job.Settings = inspection.Settings;
+        job.Mapping = mapping;
+        job.Options = options;
+        job.TotalRows = rows;
+        return new ImportDraft(job.Id, job.ObjectType, job.FileName, job.FileSize, inspection, mapping, options, fields, template?.Name);
+    }
+}

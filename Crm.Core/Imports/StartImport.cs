@@ -1,0 +1,118 @@
+using Crm.Core.Common;
+using Crm.Core.CustomFields;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Core.Imports;
+
+/// <summary>Checks a mapping and options against the draft's columns and the record type's rules.</summary>
+public static class ImportMappingRules
+{
+    public static void Validate(RecordType type, int columnCount, IReadOnlyList<ImportField> fields, ImportMapping mapping, ImportOptions options)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        void Add(string key, string message) => (errors.TryGetValue(key, out var list) ? list : errors[key] = []).Add(message);
+
+        var known = fields.ToDictionary(f => f.Key);
+        var mapped = mapping.Columns.Where(c => c.Field is not null || c.NewCustomFieldLabel is not null).ToList();
+        if (mapped.Count == 0) Add("Mapping", "Map at least one column to a field.");
+        foreach (var column in mapping.Columns)
+        {
+            if (column.Index < 0 || column.Index >= columnCount) Add("Mapping", $"Column {column.Index + 1} does not exist in the file.");
+            if (column.Field is not null && !known.ContainsKey(column.Field)) Add("Mapping", $"'{column.Header}' is mapped to '{column.Field}', which is not a field of {Plural(type)}.");
+            if (column.NewCustomFieldLabel is { } label && (label.Trim().Length == 0 || label.Length > FieldLimits.Name)) Add("Mapping", $"'{column.Header}': a new custom field needs a label of at most {FieldLimits.Name} characters.");
+            if (column.NumberCulture is { Length: > 0 } culture && !IsCulture(culture)) Add("Mapping", $"'{column.Header}': '{culture}' is not a known culture (use e.g. en-US or de-DE).");
+            if (column.PhoneCountry is { } region && !IsRegion(region)) Add("Mapping", $"'{column.Header}': '{region}' is not a two-letter country code.");
+        }
+        foreach (var group in mapped.Where(c => c.Field is not null).GroupBy(c => c.Field!).Where(g => g.Count() > 1))
+            if (!known.TryGetValue(group.Key, out var field) || !field.AllowsSeveralColumns)
+                Add("Mapping", $"{known.GetValueOrDefault(group.Key)?.Label ?? group.Key} is mapped from several columns ({string.Join(", ", group.Select(c => c.Header))}); keep one.");
+
+        var targets = mapped.Select(c => c.Field).OfType<string>().ToHashSet();
+        switch (type)
+        {
+            case RecordType.Contact when !targets.Overlaps(["firstName", "lastName", "fullName", "email"]):
+                Add("Mapping", "Map a column to first name, last name, full name or email: a contact needs at least one of them.");
+                break;
+            case RecordType.Account when !targets.Contains("name"):
+                Add("Mapping", "Map a column to the account name.");
+                break;
+            case RecordType.Deal when !targets.Contains("name"):
+                Add("Mapping", "Map a column to the deal name.");
+                break;
+        }
+        var matchField = options.MatchField ?? ImportFields.DefaultMatchField(type, targets);
+        if (options.Strategy != DuplicateStrategy.CreateNew)
+        {
+            if (!known.TryGetValue(matchField, out var match) || !match.CanMatch)
+                Add(nameof(ImportOptions.MatchField), $"'{matchField}' cannot identify {Plural(type)}; choose {string.Join(", ", fields.Where(f => f.CanMatch).Select(f => f.Key))}.");
+            else if (!targets.Contains(matchField))
+                Add(nameof(ImportOptions.MatchField), $"Matching by {match.Label} needs a column mapped to {match.Label}.");
+        }
+        if (!IsRegion(options.DefaultPhoneCountry)) Add(nameof(ImportOptions.DefaultPhoneCountry), $"'{options.DefaultPhoneCountry}' is not a two-letter country code.");
+        if (options.DryRunRows is < 1 or > 1000) Add(nameof(ImportOptions.DryRunRows), "A test import simulates between 1 and 1,000 rows.");
+        if (!Enum.IsDefined(options.Strategy)) Add(nameof(ImportOptions.Strategy), "Choose skip, update, create new, merge or update only.");
+        if (errors.Count > 0) throw new ValidationFailedException(errors.ToDictionary(e => e.Key, e => e.Value.Distinct().ToArray()));
+    }
+
+    private static string Plural(RecordType type) => type.ToString().ToLowerInvariant() + "s";
+
+    private static bool IsCulture(string name)
+    {
+        try { return System.Globalization.CultureInfo.GetCultureInfo(name) is not null; }
+        catch (System.Globalization.CultureNotFoundException) { return false; }
+    }
+
+    private static bool IsRegion(string region) =>
+        region.Length == 2 && PhoneNumbers.PhoneNumberUtil.GetInstance().GetSupportedRegions().Contains(region.ToUpperInvariant());
+}
+
+/// <summary>Starts a draft: the mapping is checked, new custom fields are created, and the run is queued in the background.</summary>
+public sealed class StartImportHandler(ICrmDbFactory dbFactory, IImportScheduler scheduler)
+{
+    public async Task<ImportView> HandleAsync(long importId, ImportMapping mapping, ImportOptions options, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var job = await ImportDrafts.GetDraftAsync(db, importId, ct);
+        mapping = await CreateCustomFieldsAsync(db, job.ObjectType, mapping, ct);
+        var fields = ImportFields.For(job.ObjectType, await CustomFieldsAsync(db, job.ObjectType, ct));
+        ImportMappingRules.Validate(job.ObjectType, job.Mapping.Columns.Count, fields, mapping, options);
+
+        job.Mapping = mapping;
+        job.Options = options with { MatchField = options.MatchField ?? ImportFields.DefaultMatchField(job.ObjectType, mapping.Columns.Select(c => c.Field)) };
+        job.Status = ImportStatus.Queued;
+        await db.SaveChangesAsync(ct);
+        await scheduler.ScheduleRunAsync(job.Id, job.WorkspaceId, ct);
+        return await ImportQueries.ViewAsync(db, job.Id, ct);
+    }
+
+    internal static Task<List<CustomFieldView>> CustomFieldsAsync(ICrmDb db, RecordType type, CancellationToken ct) =>
+        db.CustomFieldDefinitions.AsNoTracking().Where(d => d.RecordType == type)
+            .Select(d => new CustomFieldView(d.Id, d.RecordType, d.Key, d.Label, d.Type)).ToListAsync(ct);
+
+    /// <summary>Columns mapped to a new custom field get it (a text field), and are then mapped to its key.</summary>
+    private static async Task<ImportMapping> CreateCustomFieldsAsync(ICrmDb db, RecordType type, ImportMapping mapping, CancellationToken ct)
+    {
+        if (mapping.Columns.All(c => string.IsNullOrWhiteSpace(c.NewCustomFieldLabel))) return mapping;
+        var existing = await db.CustomFieldDefinitions.Where(d => d.RecordType == type).ToListAsync(ct);
+        var columns = new List<ColumnMapping>();
+        foreach (var column in mapping.Columns)
+        {
+            if (string.IsNullOrWhiteSpace(column.NewCustomFieldLabel) || column.NewCustomFieldLabel.Length > FieldLimits.Name)
+            {
+                columns.Add(column);
+                continue;
+            }
+            var key = CreateCustomFieldHandler.KeyFromLabel(column.NewCustomFieldLabel);
+            if (existing.All(d => d.Key != key))
+            {
+                var definition = new CustomFieldDefinition { RecordType = type, Key = key, Label = column.NewCustomFieldLabel.Trim(), Type = CustomFieldType.Text };
+                db.CustomFieldDefinitions.Add(definition);
+                existing.Add(definition);
+            }
+            columns.Add(column with { Field = ImportFields.CustomPrefix + key, NewCustomFieldLabel = null });
+        }
+        await db.SaveChangesAsync(ct);
+        return mapping with { Columns = columns };
+    }
+}
