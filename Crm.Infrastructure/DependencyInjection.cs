@@ -1,6 +1,9 @@
 using Crm.Core.Common;
 using Crm.Core.Users;
+using Crm.Core.Imports;
+using Crm.Infrastructure.Files;
 using Crm.Infrastructure.Identity;
+using Crm.Infrastructure.Imports;
 using Crm.Infrastructure.Persistence;
 using Crm.Infrastructure.Seeding;
 using Microsoft.AspNetCore.Identity;
@@ -24,15 +27,7 @@ public static class DependencyInjection
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            var connectionString = options.ConnectionString;
-            if (options.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connectionString))
-            {
-                var folder = Path.IsPathRooted(options.DataDirectory)
-                    ? options.DataDirectory
-                    : Path.Combine(builder.Environment.ContentRootPath, options.DataDirectory);
-                connectionString = CrmDatabase.SqliteConnectionString(folder);
-            }
-            return new CrmDatabase(options.Provider, connectionString!, sp.GetRequiredService<TimeProvider>());
+            return new CrmDatabase(options.Provider, ConnectionStringOf(options, builder.Environment.ContentRootPath), sp.GetRequiredService<TimeProvider>());
         });
         services.AddScoped<ICrmDbFactory, CrmDbFactory>();
         // Identity's stores only touch the sign-in tables, which no workspace filter applies to.
@@ -57,9 +52,33 @@ public static class DependencyInjection
         services.AddSingleton<Memberships>();
         services.AddSingleton<ApiKeyVerifier>();
 
+        services.AddSingleton<IFileStore>(sp =>
+        {
+            var configured = builder.Configuration["Files:Root"];
+            var data = DataDirectoryOf(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, builder.Environment.ContentRootPath);
+            return new LocalFileStore(configured ?? Path.Combine(data, "files"));
+        });
+        services.AddSingleton<ITabularFileReader, TabularFileReader>();
+        services.AddSingleton<IImportBatchWriter>(sp => sp.GetRequiredService<CrmDatabase>() is { Provider: DatabaseProvider.Sqlite } database
+            ? new SqliteImportWriter(database)
+            : new EfImportWriter(sp.GetRequiredService<CrmDatabase>()));
+        services.AddSingleton<IImportStore, ImportStore>();
+        services.AddSingleton<IImportJobStore, ImportJobStore>();
+        services.AddSingleton<IImportRollbackStore, ImportRollbackStore>();
+        services.AddSingleton<IImportErrorFile, ImportErrorFile>();
+
         services.AddScoped<WorkspaceProvisioner>();
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<DatabaseInitializer>();
         return builder;
     }
+
+    /// <summary>The configured connection string; for SQLite without one, a file in the data folder.</summary>
+    public static string ConnectionStringOf(DatabaseOptions options, string contentRoot) =>
+        options.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? CrmDatabase.SqliteConnectionString(DataDirectoryOf(options, contentRoot))
+            : options.ConnectionString!;
+
+    public static string DataDirectoryOf(DatabaseOptions options, string contentRoot) =>
+        Path.IsPathRooted(options.DataDirectory) ? options.DataDirectory : Path.Combine(contentRoot, options.DataDirectory);
 }

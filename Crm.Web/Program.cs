@@ -1,5 +1,6 @@
 using Crm.Core;
 using Crm.Infrastructure;
+using Crm.Infrastructure.Jobs;
 using Crm.Infrastructure.Persistence;
 using Crm.Web;
 using Crm.Web.Auth;
@@ -9,6 +10,7 @@ using Crm.Web.Health;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddCrmCore();
 builder.AddCrmInfrastructure();
+builder.AddCrmJobs();
 builder.AddCrmAuthentication();
 builder.AddCrmApi();
 builder.AddCrmHealth();

@@ -11,8 +11,6 @@ namespace Crm.Core.Imports;
 /// </summary>
 public static class HeaderMatcher
 {
-    private const double FuzzyThreshold = 0.92;
-
     public static ImportMapping Suggest(IReadOnlyList<string> headers, IReadOnlyList<ImportField> fields, IReadOnlyList<string?[]>? samples = null)
     {
         var taken = new HashSet<string>();
@@ -103,54 +101,41 @@ public static class HeaderMatcher
         if (Has("country")) wanted.Add("country");
         if (Has("street", "address")) wanted.Add("street");
         if (Has("owner")) wanted.Add("owner");
-        if (Has("website", "domain")) wanted.AddRange(["domain", "companyDomain"]);
+        if (Has("domain")) wanted.AddRange(["domain", "companyDomain"]);
+        if (Has("website")) wanted.Add("domain");
         if (Has("amount", "revenue")) wanted.Add("amount");
         if (Has("stage")) wanted.AddRange(["stage", "lifecycle"]);
         return wanted.Select(Field).OfType<ImportField>().Where(f => f.AllowsSeveralColumns || !taken.Contains(f.Key));
     }
 
+    /// <summary>Typos only: one edit in a header of 5–7 letters, two from 8 letters; shorter headers must match exactly.</summary>
     private static IEnumerable<ImportField> Fuzzy(string compact, IReadOnlyList<ImportField> fields)
     {
-        if (compact.Length < 4) return [];
+        var allowed = compact.Length >= 8 ? 2 : compact.Length >= 5 ? 1 : 0;
+        if (allowed == 0) return [];
         return fields
-            .Select(f => (Field: f, Score: f.Synonyms.Append(f.Key).Select(s => JaroWinkler(compact, Compact(s))).DefaultIfEmpty(0).Max()))
-            .Where(x => x.Score >= FuzzyThreshold)
-            .OrderByDescending(x => x.Score)
+            .Select(f => (Field: f, Distance: f.Synonyms.Append(f.Key).Select(s => Distance(compact, Compact(s))).DefaultIfEmpty(int.MaxValue).Min()))
+            .Where(x => x.Distance <= allowed)
+            .OrderBy(x => x.Distance)
             .Select(x => x.Field);
     }
 
-    /// <summary>Jaro-Winkler similarity (1 = identical), good at typos and transpositions in short strings.</summary>
-    public static double JaroWinkler(string a, string b)
+    /// <summary>Damerau-Levenshtein (optimal string alignment): insertions, deletions, substitutions, swaps.</summary>
+    public static int Distance(string a, string b)
     {
-        if (a == b) return 1;
-        if (a.Length == 0 || b.Length == 0) return 0;
-        var range = Math.Max(0, Math.Max(a.Length, b.Length) / 2 - 1);
-        var aMatched = new bool[a.Length];
-        var bMatched = new bool[b.Length];
-        var matches = 0;
-        for (var i = 0; i < a.Length; i++)
+        if (Math.Abs(a.Length - b.Length) > 2) return int.MaxValue;
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
         {
-            for (var j = Math.Max(0, i - range); j < Math.Min(b.Length, i + range + 1); j++)
+            for (var j = 1; j <= b.Length; j++)
             {
-                if (bMatched[j] || a[i] != b[j]) continue;
-                aMatched[i] = bMatched[j] = true;
-                matches++;
-                break;
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
             }
         }
-        if (matches == 0) return 0;
-        var transpositions = 0;
-        for (int i = 0, k = 0; i < a.Length; i++)
-        {
-            if (!aMatched[i]) continue;
-            while (!bMatched[k]) k++;
-            if (a[i] != b[k]) transpositions++;
-            k++;
-        }
-        var m = (double)matches;
-        var jaro = (m / a.Length + m / b.Length + (m - transpositions / 2.0) / m) / 3;
-        var prefix = 0;
-        while (prefix < Math.Min(4, Math.Min(a.Length, b.Length)) && a[prefix] == b[prefix]) prefix++;
-        return jaro + prefix * 0.1 * (1 - jaro);
+        return d[a.Length, b.Length];
     }
 }

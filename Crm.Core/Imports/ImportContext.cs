@@ -27,6 +27,18 @@ public sealed class ImportContext
     public Dictionary<string, PendingAccount> PendingByName { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, PendingAccount> PendingByDomain { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The (first) column mapped to a field, to name it in errors and apply its value map.</summary>
+    public ColumnMapping? Column(string fieldKey) => Job.Mapping.Columns.FirstOrDefault(c => c.Field == fieldKey);
+
+    /// <summary>A reference value through its column's value map ("Value Proposition" → "Proposal").</summary>
+    public string Mapped(string fieldKey, string value)
+    {
+        var map = Column(fieldKey)?.ValueMap;
+        if (map is null) return value;
+        var key = ImportValues.PicklistKey(value);
+        return map.FirstOrDefault(kv => ImportValues.PicklistKey(kv.Key) == key).Value ?? value;
+    }
+
     public bool MapsAccounts => Job.Mapping.Columns.Any(c => c.Field is "company" or "companyDomain");
 
     public UserView? Owner(string reference)

@@ -137,7 +137,14 @@ public sealed class ImportPlanner(IImportStore store)
                 Change(row, target[nameof(Deal.StageId)], entity, deal.StageId, stageId, fillEmptyOnly);
             }
         }
-        if (record.ContactIds is { } contactIds) row.ContactIds.AddRange(contactIds);
+        if (record.ContactIds is { } contactIds && entity is Deal linked)
+        {
+            foreach (var contactId in contactIds.Where(id => linked.Contacts.All(c => c.ContactId != id)))
+            {
+                row.ContactIds.Add(contactId);
+                if (row.Action == PlannedAction.Update) row.Changes.Add(new FieldDiff("Contacts", null, ValueText.Format(contactId)));
+            }
+        }
     }
 
     private static void Change(PlannedRow row, TargetProperty property, ITrackedRecord entity, object? before, object? after, bool fillEmptyOnly)
@@ -174,7 +181,7 @@ public sealed class ImportPlanner(IImportStore store)
             }
             if (!context.Options.CreateMissingAccounts)
             {
-                record.Fail(null, record.AccountName ?? record.AccountDomain, ImportErrorType.Reference,
+                record.Fail(context.Column(record.AccountName is not null ? "company" : "companyDomain"), record.AccountName ?? record.AccountDomain, ImportErrorType.Reference,
                     $"No account named '{record.AccountName ?? record.AccountDomain}'. Create it first, or choose to create missing accounts.");
                 continue;
             }
@@ -196,8 +203,8 @@ public sealed class ImportPlanner(IImportStore store)
     {
         foreach (var record in records.Where(r => r.OwnerRef is not null))
         {
-            if (context.Owner(record.OwnerRef!) is { } owner) record.OwnerId = owner.Id;
-            else record.Fail(null, record.OwnerRef, ImportErrorType.Reference, $"No active user has the email or name '{record.OwnerRef}'.");
+            if (context.Owner(context.Mapped("owner", record.OwnerRef!)) is { } owner) record.OwnerId = owner.Id;
+            else record.Fail(context.Column("owner"), record.OwnerRef, ImportErrorType.Reference, $"No active user has the email or name '{record.OwnerRef}'.");
         }
     }
 
@@ -206,22 +213,24 @@ public sealed class ImportPlanner(IImportStore store)
         var fallback = context.Pipelines.FirstOrDefault(p => p.IsDefault) ?? context.Pipelines.FirstOrDefault();
         foreach (var record in records.Where(r => !r.Failed))
         {
-            var pipeline = record.PipelineName is { } pipelineName
+            var pipelineName = record.PipelineName is { } p0 ? context.Mapped("pipeline", p0) : null;
+            var pipeline = pipelineName is not null
                 ? context.Pipelines.FirstOrDefault(p => string.Equals(p.Name, pipelineName, StringComparison.OrdinalIgnoreCase))
                 : fallback;
             if (pipeline is null)
             {
-                record.Fail(null, record.PipelineName, ImportErrorType.Reference, record.PipelineName is null
+                record.Fail(context.Column("pipeline"), record.PipelineName, ImportErrorType.Picklist, record.PipelineName is null
                     ? "This workspace has no pipeline for deals."
                     : $"No pipeline named '{record.PipelineName}' ({string.Join(", ", context.Pipelines.Select(p => p.Name))}).");
                 continue;
             }
-            var stage = record.StageName is { } stageName
+            var stageName = record.StageName is { } s0 ? context.Mapped("stage", s0) : null;
+            var stage = stageName is not null
                 ? pipeline.Stages.FirstOrDefault(s => string.Equals(s.Name, stageName, StringComparison.OrdinalIgnoreCase))
                 : pipeline.Stages.FirstOrDefault();
             if (stage is null)
             {
-                record.Fail(null, record.StageName, ImportErrorType.Reference,
+                record.Fail(context.Column("stage"), record.StageName, ImportErrorType.Picklist,
                     $"'{record.StageName}' is not a stage of pipeline '{pipeline.Name}' ({string.Join(", ", pipeline.Stages.Select(s => s.Name))}).");
                 continue;
             }
@@ -236,7 +245,7 @@ public sealed class ImportPlanner(IImportStore store)
         foreach (var record in records.Where(r => !r.Failed && r.ContactEmails.Count > 0))
         {
             var missing = record.ContactEmails.Where(e => !contacts.ContainsKey(e)).ToList();
-            if (missing.Count > 0) record.Fail(null, string.Join(", ", missing), ImportErrorType.Reference, $"No contact has the email {string.Join(", ", missing)}.");
+            if (missing.Count > 0) record.Fail(context.Column("contactEmails"), string.Join(", ", missing), ImportErrorType.Reference, $"No contact has the email {string.Join(", ", missing)}.");
             else record.ContactIds = record.ContactEmails.Select(e => contacts[e]).Distinct().ToList();
         }
     }

@@ -21,9 +21,11 @@ public sealed class RowMapper
         _type = type;
         _options = options;
         var byKey = fields.ToDictionary(f => f.Key, StringComparer.Ordinal);
+        // A full name only fills what explicit first/last name columns leave empty, so it is applied last.
         _columns = mapping.Columns
             .Where(c => c.Field is not null && byKey.ContainsKey(c.Field))
             .Select(c => (c, byKey[c.Field!]))
+            .OrderBy(c => c.Item2.Kind == ImportFieldKind.FullName)
             .ToList();
         _matchField = options.MatchField ?? ImportFields.DefaultMatchField(type, mapping.Columns.Select(c => c.Field));
     }

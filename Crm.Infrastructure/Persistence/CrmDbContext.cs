@@ -6,6 +6,7 @@ using Crm.Core.Contacts;
 using Crm.Core.CustomFields;
 using Crm.Core.Deals;
 using Crm.Core.History;
+using Crm.Core.Imports;
 using Crm.Core.Timeline;
 using Crm.Core.Users;
 using Crm.Core.Workspaces;
@@ -52,6 +53,10 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<FieldChange> FieldChanges => Set<FieldChange>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+    public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
+    public DbSet<ImportChange> ImportChanges => Set<ImportChange>();
+    public DbSet<ImportTemplate> ImportTemplates => Set<ImportTemplate>();
 
     Task<int> ICrmDb.SaveChangesAsync(CancellationToken ct) => SaveChangesAsync(ct);
 

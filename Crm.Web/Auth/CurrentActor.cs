@@ -21,12 +21,13 @@ public sealed class ActorAccessor
 /// Resolves the actor from the principal: an API key acts with its own role; a user acts with the role and
 /// active flag stored now (not the ones in the cookie), re-read at most every two seconds per scope.
 /// </summary>
-public sealed class CurrentActor(ActorAccessor accessor, IServiceProvider services, Memberships memberships, TimeProvider time) : ICurrentActor
+public sealed class CurrentActor(ActorAccessor accessor, ExplicitActor explicitActor, IServiceProvider services, Memberships memberships, TimeProvider time) : ICurrentActor
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 
     public async ValueTask<Actor> GetAsync(CancellationToken ct = default)
     {
+        if (explicitActor.Value is { } fixedActor) return fixedActor;
         var now = time.GetTimestamp();
         if (accessor.Cached is { } cached && time.GetElapsedTime(cached.At, now) < CacheFor) return cached.Actor;
 

@@ -57,7 +57,8 @@ public static class ApiSetup
             .MapAccountsApi()
             .MapDealsApi()
             .MapActivitiesApi()
-            .MapUsersApi();
+            .MapUsersApi()
+            .MapImportsApi();
         return app;
     }
 }

@@ -1,0 +1,64 @@
+using Crm.Core.Common;
+using Crm.Core.History;
+using Crm.Core.Imports;
+
+namespace Crm.Infrastructure.Imports;
+
+/// <summary>Writes one planned batch, all or nothing, and reports what it did.</summary>
+public interface IImportBatchWriter
+{
+    Task<BatchOutcome> CommitAsync(ImportContext context, BatchPlan plan, DateTimeOffset now, CancellationToken ct);
+}
+
+/// <summary>The rows a batch adds besides the records themselves, the same for every writer.</summary>
+internal static class BatchRecords
+{
+    /// <summary>Who an import acts as: its workspace, the admin who started it, recorded as an import.</summary>
+    public static Actor ActorOf(ImportContext context) =>
+        context.Actor with { UserId = context.Job.CreatedByUserId, Source = ChangeSource.Import, SourceRef = $"import:{context.Job.Id}" };
+
+    /// <summary>A row whose company is an account created in this batch now points at it (and, for an update, says so).</summary>
+    public static void LinkNewAccount(PlannedRow row)
+    {
+        if (row.Record.NewAccount is not { } account || row.Entity is null) return;
+        var target = ImportTarget.For(row.Entity.RecordType);
+        if (!target.Has("AccountId")) return;
+        var property = target["AccountId"];
+        var before = property.Get(row.Entity);
+        property.Set(row.Entity, (long?)account.Id);
+        if (row.Action == PlannedAction.Update && !Equals(before, (long?)account.Id))
+            row.Changes.Add(new FieldDiff("AccountId", ValueText.Format(before), ValueText.Format(account.Id)));
+    }
+
+    public static IEnumerable<ImportRowError> Errors(ImportJob job, BatchPlan plan) =>
+        plan.Of(PlannedAction.Fail).SelectMany(row => row.Record.Issues.Select(issue => new ImportRowError
+        {
+            WorkspaceId = job.WorkspaceId, ImportJobId = job.Id, RowNumber = row.Record.RowNumber, LineNumber = row.Record.Source.LineNumber,
+            Column = Cut(issue.Column, 255), Value = Cut(issue.Value, 600), Type = issue.Type, Message = Cut(issue.Message, FieldLimits.HistoryValue)!,
+        }));
+
+    public static ImportChange BeforeImage(ImportJob job, PlannedRow row) => new()
+    {
+        WorkspaceId = job.WorkspaceId, ImportJobId = job.Id, RecordType = row.Entity!.RecordType, RecordId = row.Entity.Id,
+        VersionAfter = row.VersionBefore + 1,
+        Before = row.Changes.ToDictionary(ImageKey, c => c.Before),
+        After = row.Changes.ToDictionary(ImageKey, c => c.After),
+    };
+
+    /// <summary>Before-image keys: the field, or "Contacts:&lt;id&gt;" for each contact linked to a deal.</summary>
+    public static string ImageKey(FieldDiff change) => change.Field == "Contacts" ? $"Contacts:{change.After ?? change.Before}" : change.Field;
+
+    /// <summary>History rows exactly as the record-keeping interceptor writes them for an update.</summary>
+    public static IEnumerable<FieldChange> History(PlannedRow row, Actor actor, DateTimeOffset now) =>
+        row.Changes.Select(change => new FieldChange
+        {
+            WorkspaceId = actor.WorkspaceId, RecordType = row.Entity!.RecordType, RecordId = row.Entity.Id, Kind = ChangeKind.Updated,
+            Field = change.Field, OldValue = Cut(change.Before, FieldLimits.HistoryValue), NewValue = Cut(change.After, FieldLimits.HistoryValue),
+            ChangedAt = now, Source = actor.Source, ActorUserId = actor.UserId, SourceRef = actor.SourceRef,
+        });
+
+    public static (int Created, int Updated, int Skipped, int Failed) Count(BatchPlan plan) =>
+        (plan.Of(PlannedAction.Create).Count(), plan.Of(PlannedAction.Update).Count(), plan.Of(PlannedAction.Skip).Count(), plan.Of(PlannedAction.Fail).Count());
+
+    private static string? Cut(string? value, int max) => value is { } v && v.Length > max ? v[..(max - 1)] + "…" : value;
+}

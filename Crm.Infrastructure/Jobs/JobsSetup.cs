@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+using Crm.Core.Imports;
+using Crm.Infrastructure.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
+
+namespace Crm.Infrastructure.Jobs;
+
+public static class JobsSetup
+{
+    /// <summary>
+    /// Quartz with a persistent job store in the CRM's own database (its QRTZ_ tables are provisioned at start), so
+    /// queued and interrupted work survives restarts. SQL Server runs clustered; SQLite cannot.
+    /// </summary>
+    public static IHostApplicationBuilder AddCrmJobs(this IHostApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection(JobSettings.Section).Get<JobSettings>() ?? new JobSettings();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddScoped<IImportScheduler, QuartzImportScheduler>();
+        if (!settings.Enabled) return builder;
+
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = DependencyInjection.ConnectionStringOf(options, builder.Environment.ContentRootPath);
+        builder.Services.AddQuartz(q =>
+        {
+            // One scheduler name per database: instances sharing a database form one cluster, tests with their own files do not collide.
+            q.ConfigureScheduler(s =>
+            {
+                s.InstanceName = "crm-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(connectionString)))[..12];
+                s.GenerateInstanceId = true;
+            });
+            q.UsePersistentStore(store =>
+            {
+                if (options.Provider == DatabaseProvider.Sqlite)
+                {
+                    store.UseSqlite(connectionString);
+                }
+                else
+                {
+                    store.UseSqlServer(connectionString);
+                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(10));
+                }
+                store.ProvisionSchema();
+            });
+            q.UseDefaultThreadPool(pool => pool.MaxConcurrency = 2);
+            q.ScheduleJob<ImportWatchdogJob>(t => t.WithIdentity("import-watchdog", "system")
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(5))
+                .WithSimpleSchedule(s => s.WithInterval(settings.WatchdogInterval).RepeatForever()));
+        });
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+}

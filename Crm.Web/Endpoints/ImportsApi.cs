@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Crm.Core.Common;
+using Crm.Core.Imports;
+using Crm.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Crm.Web.Endpoints;
+
+public static class ImportsApi
+{
+    public sealed record RollbackRequest(bool RestoreChangedRecords = false);
+
+    public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
+    {
+        var imports = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(CrmClaims.AdminPolicy);
+        imports.MapPost("/", StartAsync).WithName("StartImport")
+            .WithSummary("Upload a file and start importing it (or test it with dryRun=true)")
+            .WithDescription("multipart/form-data: 'file' (.csv/.tsv/.txt/.xlsx, up to 512 MB and 1,048,576 rows), 'objectType' (contact, account, deal), " +
+                             "optional 'mapping' (JSON: {\"columns\":[{\"index\":0,\"field\":\"email\"}]} or {\"Header\":\"field\"}), optional 'options' (JSON), " +
+                             "optional 'settings' (JSON: encoding, delimiter, headerRow, sheet). Without a mapping the suggested one is used.")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(ImportLimits.MaxFileBytes + 1024 * 1024))
+            .Accepts<IFormFile>("multipart/form-data");
+        imports.MapGet("/", async (int? page, int? pageSize, ListImportsHandler handler, CancellationToken ct) =>
+            TypedResults.Ok(await handler.HandleAsync(page ?? 1, pageSize ?? 25, ct))).WithName("ListImports").WithSummary("Import history, newest first");
+        imports.MapGet("/{id:long}", async (long id, GetImportHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("GetImport").WithSummary("Status and progress (processed, created, updated, skipped, failed, rows/s, time left)");
+        imports.MapGet("/{id:long}/errors", async (long id, int? page, int? pageSize, ListImportErrorsHandler handler, CancellationToken ct) =>
+            TypedResults.Ok(await handler.HandleAsync(id, page ?? 1, pageSize ?? 50, ct))).WithName("ListImportErrors").WithSummary("Row errors: line, column, value, type, message");
+        imports.MapGet("/{id:long}/errors.csv", ErrorsCsvAsync).WithName("DownloadImportErrors")
+            .WithSummary("The failed rows exactly as uploaded, plus an Error column").Produces(200, contentType: "text/csv");
+        imports.MapPost("/{id:long}/cancel", async (long id, CancelImportHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("CancelImport").WithSummary("Stop after the current batch; what was written stays and can be rolled back");
+        imports.MapGet("/{id:long}/rollback", async (long id, PreviewRollbackHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("PreviewImportRollback").WithSummary("What a rollback would do, and records changed since the import");
+        imports.MapPost("/{id:long}/rollback", async (long id, RollbackRequest? request, StartRollbackHandler handler, CancellationToken ct) =>
+                TypedResults.Accepted($"/api/v1/imports/{id}", await handler.HandleAsync(id, request?.RestoreChangedRecords ?? false, ct)))
+            .WithName("RollBackImport").WithSummary("Undo the import: created records deleted, updated ones restored field by field");
+        return api;
+    }
+
+    /// <summary>Reads the multipart body section by section, streaming the file straight into the file store.</summary>
+    private static async Task<IResult> StartAsync(HttpRequest request, bool? dryRun, IServiceProvider services, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
+            throw new ValidationFailedException("file", "Send the file as multipart/form-data with a 'file' part.");
+
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        ImportDraft? draft = null;
+        var reader = new MultipartReader(boundary, request.Body);
+        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
+            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+            if (disposition.IsFileDisposition() && name == "file")
+            {
+                var type = ParseType(fields.GetValueOrDefault("objectType") ?? request.Query["objectType"].ToString());
+                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "upload.csv";
+                draft = await services.GetRequiredService<UploadImportHandler>().HandleAsync(type, fileName, section.Body, ct);
+            }
+            else
+            {
+                using var text = new StreamReader(section.Body);
+                fields[name] = await text.ReadToEndAsync(ct);
+            }
+        }
+        if (draft is null) throw new ValidationFailedException("file", "The request has no 'file' part.");
+
+        if (fields.TryGetValue("settings", out var settingsJson))
+            draft = await services.GetRequiredService<ReinspectImportHandler>().HandleAsync(draft.ImportId, Parse<ImportFileSettings>(settingsJson, "settings", json.Value.SerializerOptions), ct);
+        var mapping = fields.TryGetValue("mapping", out var mappingJson) ? MappingFrom(mappingJson, draft, json.Value.SerializerOptions) : draft.Mapping;
+        var options = fields.TryGetValue("options", out var optionsJson) ? Parse<ImportOptions>(optionsJson, "options", json.Value.SerializerOptions) : draft.Options;
+
+        if (dryRun == true)
+        {
+            try
+            {
+                return TypedResults.Ok(await services.GetRequiredService<DryRunImportHandler>().HandleAsync(draft.ImportId, mapping, options, ct));
+            }
+            finally
+            {
+                await services.GetRequiredService<DiscardImportDraftHandler>().HandleAsync(draft.ImportId, CancellationToken.None);
+            }
+        }
+        try
+        {
+            var view = await services.GetRequiredService<StartImportHandler>().HandleAsync(draft.ImportId, mapping, options, ct);
+            return TypedResults.Accepted($"/api/v1/imports/{view.Id}", view);
+        }
+        catch (ValidationFailedException)
+        {
+            await services.GetRequiredService<DiscardImportDraftHandler>().HandleAsync(draft.ImportId, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Streams the error file (it can hold every row of a million-row upload); a missing import is a 404 before any byte.</summary>
+    private static async Task<IResult> ErrorsCsvAsync(long id, GetImportHandler imports, DownloadImportErrorsHandler handler, CancellationToken ct)
+    {
+        var import = await imports.HandleAsync(id, ct);
+        var fileName = Path.GetFileNameWithoutExtension(import.FileName) + "-errors.csv";
+        return TypedResults.Stream(stream => handler.HandleAsync(id, stream, ct), "text/csv; charset=utf-8", fileName);
+    }
+
+    private static RecordType ParseType(string? value) =>
+        ApiEnums.Parse<RecordType>(value, "objectType") ?? throw new ValidationFailedException("objectType", "Say what the file holds: objectType contact, account or deal (before the file part).");
+
+    private static T Parse<T>(string text, string field, JsonSerializerOptions options)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, options) ?? throw new ValidationFailedException(field, $"'{field}' is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new ValidationFailedException(field, $"'{field}' is not valid JSON for this setting: {e.Message}");
+        }
+    }
+
+    /// <summary>Either a full mapping ({"columns":[…]}) or a header → field object; unnamed columns keep the suggestion.</summary>
+    private static ImportMapping MappingFrom(string text, ImportDraft draft, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true });
+        if (document.RootElement.TryGetProperty("columns", out _)) return Parse<ImportMapping>(text, "mapping", options);
+        var byHeader = Parse<Dictionary<string, string?>>(text, "mapping", options);
+        var unknown = byHeader.Keys.Where(h => draft.Inspection.Headers.All(x => !string.Equals(x, h, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknown.Count > 0) throw new ValidationFailedException("mapping", $"The file has no column named {string.Join(", ", unknown.Select(u => $"'{u}'"))}.");
+        return draft.Mapping with
+        {
+            Columns = draft.Mapping.Columns.Select(c => byHeader.FirstOrDefault(kv => string.Equals(kv.Key, c.Header, StringComparison.OrdinalIgnoreCase)) is { Key: not null } m
+                ? c with { Field = string.IsNullOrEmpty(m.Value) ? null : m.Value }
+                : c).ToList(),
+        };
+    }
+}
