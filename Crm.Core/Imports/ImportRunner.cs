@@ -21,8 +21,11 @@ public sealed partial class ImportRunner(
     public const int BatchSize = 5_000;
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
 
-    /// <summary>Testing hook: how long a heartbeat may be silent before another runner takes over.</summary>
+    /// <summary>How long a heartbeat may be silent before another runner takes over.</summary>
     public TimeSpan StaleThreshold { get; set; } = StaleAfter;
+
+    /// <summary>Rows per committed batch (a transaction, a progress step, a resume point).</summary>
+    public int RowsPerBatch { get; set; } = BatchSize;
 
     public async Task RunAsync(long importId, CancellationToken ct)
     {
@@ -46,7 +49,7 @@ public sealed partial class ImportRunner(
             }
 
             var duplicates = new InFileDuplicates(context.MatchField);
-            var batch = new List<ImportRecord>(BatchSize);
+            var batch = new List<ImportRecord>(RowsPerBatch);
             var cancelled = false;
             await foreach (var row in reader.ReadAsync(job.FileKey, job.Settings, headerCount, ct))
             {
@@ -54,7 +57,7 @@ public sealed partial class ImportRunner(
                 duplicates.Check(record);
                 if (row.RowNumber <= job.LastCommittedRow) continue;
                 batch.Add(record);
-                if (batch.Count < BatchSize) continue;
+                if (batch.Count < RowsPerBatch) continue;
                 cancelled = await CommitAsync(context, batch, ct);
                 batch.Clear();
                 if (cancelled) break;

@@ -36,7 +36,7 @@ public sealed class CrmTestHost : IAsyncDisposable
     public FakeTimeProvider Time => _services.GetRequiredService<FakeTimeProvider>();
     public CrmDatabase Database => _services.GetRequiredService<CrmDatabase>();
 
-    public static async Task<CrmTestHost> StartAsync(Dictionary<string, string?>? settings = null)
+    public static async Task<CrmTestHost> StartAsync(Dictionary<string, string?>? settings = null, Type? writer = null)
     {
         var directory = TestPaths.NewTempDirectory("db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", ContentRootPath = directory });
@@ -49,7 +49,12 @@ public sealed class CrmTestHost : IAsyncDisposable
         builder.Services.AddCrmCore();
         builder.AddCrmInfrastructure();
         builder.Services.AddSingleton<TestActor>();
-        builder.Services.AddSingleton<ICurrentActor>(sp => sp.GetRequiredService<TestActor>());
+        builder.Services.AddScoped<ICurrentActor>(sp => sp.GetRequiredService<ExplicitActor>().Value is { } fixedActor
+            ? new FixedActor(fixedActor)
+            : sp.GetRequiredService<TestActor>());
+        builder.Services.AddSingleton<InlineImportScheduler>();
+        builder.Services.AddSingleton<Crm.Core.Imports.IImportScheduler>(sp => sp.GetRequiredService<InlineImportScheduler>());
+        if (writer is not null) builder.Services.AddSingleton(typeof(Crm.Infrastructure.Imports.IImportBatchWriter), writer);
         var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         var host = new CrmTestHost(services, directory);
         await using (var scope = services.CreateAsyncScope())
@@ -82,6 +87,13 @@ public sealed class CrmTestHost : IAsyncDisposable
     }
 
     public T Resolve<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public InlineImportScheduler Jobs => _services.GetRequiredService<InlineImportScheduler>();
+
+    private sealed class FixedActor(Actor actor) : ICurrentActor
+    {
+        public ValueTask<Actor> GetAsync(CancellationToken ct = default) => ValueTask.FromResult(actor);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,272 @@
+using Crm.Core.Accounts;
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Crm.Core.History;
+using Crm.Core.Imports;
+using Crm.Core.Users;
+using Crm.Infrastructure.Imports;
+using Crm.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Crm.Tests.Infrastructure.Imports;
+
+/// <summary>The whole import pipeline on a real SQLite file, once per batch writer.</summary>
+public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
+{
+    protected CrmTestHost Host { get; private set; } = default!;
+    protected TestWorkspace Ws { get; private set; } = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Host = await CrmTestHost.StartAsync(writer: writer);
+        Ws = await Host.CreateWorkspaceAsync("Acme");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private Task<ContactDetails> CreateAsync(ContactInput input) => Host.RunAsync<CreateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(input));
+
+    private async Task<List<Contact>> ContactsAsync()
+    {
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
+        return await db.Contacts.AsNoTracking().OrderBy(c => c.Id).ToListAsync();
+    }
+
+    private const string Header = "First Name,Last Name,Email,Phone Number,Company Name,Lifecycle Stage,Contact owner,Job Title\n";
+
+    [Fact]
+    public async Task Import_WithDuplicateEmails_UpdatesExistingContact_AndCreatesTheRest()
+    {
+        var existing = await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com", JobTitle = "Analyst" });
+        var owner = await Host.RunAsync<CreateUserHandler, UserView>(Ws.Admin(), h => h.HandleAsync(new NewUserInput { Name = "Riley Rep", Email = "riley@acme.example" }));
+
+        var import = await Host.ImportAsync(Ws, Header +
+            "Ada,Lovelace,ADA@example.com,+44 20 7946 0958,Analytical Engines,Customer,riley@acme.example,Countess\n" +
+            "Grace,Hopper,grace@navy.example,(555) 123-4567,US Navy,lead,Riley Rep,Rear Admiral\n");
+
+        Assert.Equal(ImportStatus.Completed, import.Status);
+        Assert.Equal((2, 1, 1, 0, 0), (import.RowsProcessed, import.RowsCreated, import.RowsUpdated, import.RowsSkipped, import.RowsFailed));
+        Assert.Equal(2, import.AccountsCreated);
+        var contacts = await ContactsAsync();
+        Assert.Equal(2, contacts.Count);
+        var ada = contacts.Single(c => c.Id == existing.Id);
+        Assert.Equal(("Lovelace", "Countess", "+442079460958", Lifecycle.Customer, owner.Id), (ada.LastName, ada.JobTitle, ada.Phone, ada.Lifecycle, ada.OwnerId));
+        Assert.Equal(1, ada.Version);
+        Assert.Null(ada.CreatedByImportId);
+        var grace = contacts.Single(c => c.Email == "grace@navy.example");
+        Assert.Equal(("+15551234567", import.Id, ChangeSource.Import, Ws.AdminId), (grace.Phone, grace.CreatedByImportId, grace.CreatedSource, grace.CreatedByUserId));
+
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
+        Assert.Equal(["Analytical Engines", "US Navy"], await db.Accounts.OrderBy(a => a.Name).Select(a => a.Name).ToListAsync());
+        var history = await db.FieldChanges.Where(f => f.RecordId == ada.Id).OrderBy(f => f.Field).ToListAsync();
+        Assert.Contains(history, h => h is { Field: "JobTitle", OldValue: "Analyst", NewValue: "Countess" });
+        Assert.All(history, h => Assert.Equal((ChangeSource.Import, $"import:{import.Id}", (long?)Ws.AdminId), (h.Source, h.SourceRef, h.ActorUserId)));
+        var image = await db.ImportChanges.SingleAsync();
+        Assert.Equal(("Analyst", "Countess", 1), (image.Before["JobTitle"], image.After["JobTitle"], image.VersionAfter));
+    }
+
+    [Fact]
+    public async Task Import_BadRows_AreReportedWithTheirLineColumnAndValue_AndTheRestImports()
+    {
+        var import = await Host.ImportAsync(Ws, Header +
+            "Ada,Lovelace,ada@example.com,,,,,\n" +
+            "\"Multi\nline\",Name,not-an-email,,,,,\n" +
+            ",,,,,champion,,\n" +
+            "Grace,Hopper,ada@example.com,,,,,\n" +
+            "Alan,Turing,alan@example.com,,,,nobody@nowhere.example,\n" +
+            "Linus,Torvalds,linus@example.com,,,,,\n");
+
+        Assert.Equal((6, 2, 4), (import.RowsProcessed, import.RowsCreated, import.RowsFailed));
+        var errors = (await Host.ErrorsAsync(Ws, import.Id)).Items;
+        var email = errors.Single(e => e.RowNumber == 2);
+        Assert.Equal((3L, "Email", "not-an-email", ImportErrorType.Format), (email.LineNumber, email.Column, email.Value, email.Type));
+        Assert.Contains(errors, e => e is { RowNumber: 3, LineNumber: 5, Type: ImportErrorType.Picklist, Value: "champion" });
+        Assert.Contains(errors, e => e is { RowNumber: 4, Type: ImportErrorType.Duplicate } && e.Message == "Same email as line 2 of this file.");
+        Assert.Contains(errors, e => e is { RowNumber: 5, Type: ImportErrorType.Reference, Column: "Contact owner" });
+    }
+
+    [Theory]
+    [InlineData(DuplicateStrategy.Skip, "Analyst", null, 1, 2)]
+    [InlineData(DuplicateStrategy.Update, "Countess", "Lovelace", 1, 2)]
+    [InlineData(DuplicateStrategy.Merge, "Analyst", "Lovelace", 1, 2)]
+    [InlineData(DuplicateStrategy.UpdateOnly, "Countess", "Lovelace", 0, 1)]
+    [InlineData(DuplicateStrategy.CreateNew, "Analyst", null, 2, 3)]
+    public async Task Import_EachStrategy_TreatsAnExistingMatchAsDocumented(DuplicateStrategy strategy, string jobTitle, string? lastName, int created, int total)
+    {
+        var existing = await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com", JobTitle = "Analyst" });
+
+        var import = await Host.ImportAsync(Ws, "First Name,Last Name,Email,Job Title\nAda,Lovelace,ada@example.com,Countess\nGrace,Hopper,grace@example.com,Admiral\n",
+            new ImportOptions { Strategy = strategy });
+
+        var contacts = await ContactsAsync();
+        var ada = contacts.Single(c => c.Id == existing.Id);
+        Assert.Equal((jobTitle, lastName), (ada.JobTitle, ada.LastName));
+        Assert.Equal((created, total), (import.RowsCreated, contacts.Count));
+        Assert.Equal(0, import.RowsFailed);
+    }
+
+    [Fact]
+    public async Task Import_MatchingById_UpdatesThatRecord_AndRefusesUnknownIds()
+    {
+        var existing = await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com" });
+
+        var import = await Host.ImportAsync(Ws, $"Record ID,First Name,Email\n{existing.Id},Augusta,augusta@example.com\n999999,Nobody,nobody@example.com\n",
+            new ImportOptions { MatchField = "id" });
+
+        Assert.Equal((1, 1, 0), (import.RowsUpdated, import.RowsFailed, import.RowsCreated));
+        Assert.Equal("augusta@example.com", (await ContactsAsync()).Single().Email);
+        Assert.Equal("No contact with id 999999 in this workspace.", (await Host.ErrorsAsync(Ws, import.Id)).Items.Single().Message);
+    }
+
+    [Fact]
+    public async Task DryRun_WritesNothing_AndPredictsTheRealRun()
+    {
+        await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com", JobTitle = "Analyst" });
+        const string csv = "First Name,Email,Job Title,Lifecycle Stage\nAda,ada@example.com,Countess,Customer\nGrace,grace@example.com,,lead\nBad,nope,,\n,,,VIP\n";
+        var draft = await Host.UploadAsync(Ws, csv);
+
+        var dry = await Host.RunAsync<DryRunImportHandler, DryRunResult>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, draft.Mapping, draft.Options));
+
+        Assert.Equal((4, 1, 1, 0, 2), (dry.TotalRows, dry.WouldCreate, dry.WouldUpdate, dry.WouldSkip, dry.WouldFail));
+        var update = dry.Rows.Single(r => r.Action == PlannedAction.Update);
+        Assert.Contains(update.Changes, c => c is { Field: "JobTitle", Before: "Analyst", After: "Countess" });
+        Assert.Contains(update.Changes, c => c is { Field: "Lifecycle", Before: "lead", After: "customer" });
+        Assert.Equal([new ValueCount("VIP", 1)], Assert.Single(dry.UnknownPicklistValues).Values);
+        Assert.Single(await ContactsAsync());
+
+        var real = await Host.RunAsync<StartImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, draft.Mapping, draft.Options));
+        await Host.Jobs.RunAllAsync();
+        var done = await Host.RunAsync<GetImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(real.Id));
+        Assert.Equal((dry.WouldCreate, dry.WouldUpdate, dry.WouldFail), (done.RowsCreated, done.RowsUpdated, done.RowsFailed));
+    }
+
+    [Fact]
+    public async Task ValueMap_MapsUnknownPicklistValues()
+    {
+        var import = await Host.ImportAsync(Ws, "Email,Lifecycle Stage\na@example.com,VIP\nb@example.com,Champion\n",
+            mapping: m => m with { Columns = m.Columns.Select(c => c.Field == "lifecycle" ? c with { ValueMap = new() { ["vip"] = "customer", ["Champion"] = "sql" } } : c).ToList() });
+
+        Assert.Equal(2, import.RowsCreated);
+        Assert.Equal([Lifecycle.Customer, Lifecycle.Sql], (await ContactsAsync()).Select(c => c.Lifecycle));
+    }
+
+    [Fact]
+    public async Task Rollback_DeletesCreated_RestoresUpdated_AndKeepsWhatPeopleChangedSince()
+    {
+        var ada = await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com", JobTitle = "Analyst", Phone = "+442079460000" });
+        var grace = await CreateAsync(new ContactInput { FirstName = "Grace", Email = "grace@example.com", JobTitle = "Officer" });
+        var import = await Host.ImportAsync(Ws,
+            "First Name,Email,Job Title,Company\nAda,ada@example.com,Countess,Engines Ltd\nGrace,grace@example.com,Admiral,\nAlan,alan@example.com,Mathematician,Bletchley\nLinus,linus@example.com,Hacker,\n");
+        Assert.Equal((2, 2, 2), (import.RowsCreated, import.RowsUpdated, import.AccountsCreated));
+        // After the import, a person edits Grace and the imported Linus.
+        var graceNow = await Host.RunAsync<GetContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(grace.Id));
+        var edit = graceNow.ToInput();
+        edit.City = "Arlington";
+        await Host.RunAsync<UpdateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(grace.Id, edit, null));
+        var linus = (await ContactsAsync()).Single(c => c.Email == "linus@example.com");
+        var linusEdit = (await Host.RunAsync<GetContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(linus.Id))).ToInput();
+        linusEdit.City = "Portland";
+        await Host.RunAsync<UpdateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(linus.Id, linusEdit, null));
+
+        var preview = await Host.RunAsync<PreviewRollbackHandler, RollbackPreview>(Ws.Admin(), h => h.HandleAsync(import.Id));
+        Assert.Equal((2, 1, 2, 1, 2), (preview.CreatedRecords, preview.CreatedChangedSince, preview.UpdatedRecords, preview.UpdatedChangedSince, preview.AccountsCreated));
+        Assert.Equal(["Grace", "Linus"], preview.Conflicts.Select(c => c.Name).Order());
+
+        var rolledBack = await Host.RollBackAsync(Ws, import.Id, restoreChanged: false);
+
+        Assert.Equal(ImportStatus.RolledBack, rolledBack.Status);
+        var contacts = await ContactsAsync();
+        Assert.Equal(["ada@example.com", "grace@example.com", "linus@example.com"], contacts.Select(c => c.Email).Order());
+        var adaNow = contacts.Single(c => c.Id == ada.Id);
+        Assert.Equal(("Analyst", "+442079460000", (long?)null), (adaNow.JobTitle, adaNow.Phone, adaNow.AccountId));
+        Assert.Equal("Admiral", contacts.Single(c => c.Id == grace.Id).JobTitle);
+        // Deleted: Alan, and both accounts the import created (nothing uses them once Ada's company is restored).
+        Assert.Equal((3, 1, 2), (rolledBack.RollbackDeleted, rolledBack.RollbackRestored, rolledBack.RollbackKeptChanged));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
+        Assert.Empty(await db.Accounts.ToListAsync());
+        Assert.Contains(await db.FieldChanges.Where(f => f.RecordId == ada.Id).ToListAsync(), f => f is { Field: "JobTitle", NewValue: "Analyst" } && f.SourceRef == $"rollback:import:{import.Id}");
+    }
+
+    [Fact]
+    public async Task Rollback_WithRestoreChanged_UndoesEverything()
+    {
+        var grace = await CreateAsync(new ContactInput { FirstName = "Grace", Email = "grace@example.com", JobTitle = "Officer" });
+        var import = await Host.ImportAsync(Ws, "First Name,Email,Job Title\nGrace,grace@example.com,Admiral\nAlan,alan@example.com,Mathematician\n");
+        var edit = (await Host.RunAsync<GetContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(grace.Id))).ToInput();
+        edit.City = "Arlington";
+        await Host.RunAsync<UpdateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(grace.Id, edit, null));
+
+        var rolledBack = await Host.RollBackAsync(Ws, import.Id, restoreChanged: true);
+
+        var contacts = await ContactsAsync();
+        var only = Assert.Single(contacts);
+        Assert.Equal(("Officer", "Arlington"), (only.JobTitle, only.City));
+        Assert.Equal((1, 1, 0), (rolledBack.RollbackDeleted, rolledBack.RollbackRestored, rolledBack.RollbackKeptChanged));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Host.RunAsync<StartRollbackHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(import.Id, false)));
+    }
+
+    [Fact]
+    public async Task InterruptedImport_ResumesAfterTheLastCommittedRow_WithoutDuplicates()
+    {
+        var csv = "First Name,Email\n" + string.Concat(Enumerable.Range(1, 23).Select(i => $"Person{i},p{i}@example.com\n")) + "Again,p3@example.com\n";
+        var draft = await Host.UploadAsync(Ws, csv);
+        var view = await Host.RunAsync<StartImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, draft.Mapping, draft.Options));
+
+        // The first run is stopped (the app shuts down) right after its second batch of five is committed.
+        using (var stop = new CancellationTokenSource())
+        {
+            var scope = Host.Resolve<IServiceProvider>().CreateAsyncScope();
+            await using (scope)
+            {
+                var services = scope.ServiceProvider;
+                services.GetRequiredService<ExplicitActor>().Value = Actor.System(Ws.Id, ChangeSource.Import);
+                var runner = new ImportRunner(services.GetRequiredService<ImportContextLoader>(), services.GetRequiredService<IImportJobStore>(),
+                    new StopAfterCommits(services.GetRequiredService<IImportStore>(), 2, stop), services.GetRequiredService<ITabularFileReader>(),
+                    services.GetRequiredService<ImportPlanner>(), Host.Time, NullLogger<ImportRunner>.Instance) { RowsPerBatch = 5 };
+                await runner.RunAsync(view.Id, stop.Token);
+            }
+        }
+        var paused = await Host.RunAsync<GetImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(view.Id));
+        Assert.Equal((ImportStatus.Running, 10, 10), (paused.Status, paused.RowsProcessed, paused.RowsCreated));
+
+        // The watchdog schedules it again; the new run continues after row 10.
+        await Host.Jobs.ScheduleRunAsync(view.Id, Ws.Id);
+        await Host.Jobs.RunAllAsync(runner => runner.RowsPerBatch = 5);
+
+        var done = await Host.RunAsync<GetImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(view.Id));
+        Assert.Equal((ImportStatus.Completed, 24, 23, 1), (done.Status, done.RowsProcessed, done.RowsCreated, done.RowsFailed));
+        var contacts = await ContactsAsync();
+        Assert.Equal(23, contacts.Count);
+        Assert.Equal(23, contacts.Select(c => c.Email).Distinct().Count());
+        Assert.Equal("Same email as line 4 of this file.", (await Host.ErrorsAsync(Ws, view.Id)).Items.Single().Message);
+    }
+
+    private sealed class StopAfterCommits(IImportStore inner, int commits, CancellationTokenSource stop) : IImportStore
+    {
+        private int _done;
+
+        public Task<IReadOnlyDictionary<string, ITrackedRecord>> FindExistingAsync(ImportContext context, IReadOnlyCollection<string> keys, CancellationToken ct) => inner.FindExistingAsync(context, keys, ct);
+
+        public Task<(IReadOnlyDictionary<string, long> ByName, IReadOnlyDictionary<string, long> ByDomain)> FindAccountsAsync(long workspaceId, IReadOnlyCollection<string>? names, IReadOnlyCollection<string>? domains, CancellationToken ct) =>
+            inner.FindAccountsAsync(workspaceId, names, domains, ct);
+
+        public Task<IReadOnlyDictionary<string, long>> FindContactsByEmailAsync(long workspaceId, IReadOnlyCollection<string> emails, CancellationToken ct) => inner.FindContactsByEmailAsync(workspaceId, emails, ct);
+
+        public async Task<BatchOutcome> CommitAsync(ImportContext context, BatchPlan plan, DateTimeOffset now, CancellationToken ct)
+        {
+            var outcome = await inner.CommitAsync(context, plan, now, ct);
+            if (++_done == commits) await stop.CancelAsync();
+            return outcome;
+        }
+    }
+}
+
+public sealed class SqliteWriterImportTests() : ImportPipelineTests(typeof(SqliteImportWriter));
+
+public sealed class EfWriterImportTests() : ImportPipelineTests(typeof(EfImportWriter));

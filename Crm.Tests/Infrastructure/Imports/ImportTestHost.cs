@@ -1,0 +1,36 @@
+using System.Text;
+using Crm.Core.Common;
+using Crm.Core.Imports;
+using Crm.Tests.TestSupport;
+
+namespace Crm.Tests.Infrastructure.Imports;
+
+/// <summary>Uploads, starts and runs imports through the use cases, as the page and the API do.</summary>
+public static class ImportTestHost
+{
+    public static async Task<ImportDraft> UploadAsync(this CrmTestHost host, TestWorkspace ws, string csv, RecordType type = RecordType.Contact, string fileName = "contacts.csv")
+    {
+        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+        return await host.RunAsync<UploadImportHandler, ImportDraft>(ws.Admin(), h => h.HandleAsync(type, fileName, stream));
+    }
+
+    public static async Task<ImportView> ImportAsync(this CrmTestHost host, TestWorkspace ws, string csv, ImportOptions? options = null,
+        RecordType type = RecordType.Contact, Func<ImportMapping, ImportMapping>? mapping = null)
+    {
+        var draft = await host.UploadAsync(ws, csv, type);
+        var view = await host.RunAsync<StartImportHandler, ImportView>(ws.Admin(), h => h.HandleAsync(draft.ImportId,
+            mapping is null ? draft.Mapping : mapping(draft.Mapping), options ?? draft.Options));
+        await host.Jobs.RunAllAsync();
+        return await host.RunAsync<GetImportHandler, ImportView>(ws.Admin(), h => h.HandleAsync(view.Id));
+    }
+
+    public static Task<PagedResult<ImportErrorView>> ErrorsAsync(this CrmTestHost host, TestWorkspace ws, long importId) =>
+        host.RunAsync<ListImportErrorsHandler, PagedResult<ImportErrorView>>(ws.Admin(), h => h.HandleAsync(importId, 1, 200));
+
+    public static async Task<ImportView> RollBackAsync(this CrmTestHost host, TestWorkspace ws, long importId, bool restoreChanged = false)
+    {
+        await host.RunAsync<StartRollbackHandler, ImportView>(ws.Admin(), h => h.HandleAsync(importId, restoreChanged));
+        await host.Jobs.RunAllAsync();
+        return await host.RunAsync<GetImportHandler, ImportView>(ws.Admin(), h => h.HandleAsync(importId));
+    }
+}
