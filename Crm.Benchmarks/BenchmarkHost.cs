@@ -26,21 +26,36 @@ public sealed class BenchmarkHost : IAsyncDisposable
     public CrmDatabase Database => _services.GetRequiredService<CrmDatabase>();
     public string DatabaseFile => Path.Combine(Directory, "crm.db");
 
-    public static async Task<BenchmarkHost> StartAsync(string? directory)
+    public static async Task<BenchmarkHost> StartAsync(string? directory, bool keep = false)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "crm-bench-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(directory);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Benchmark", ContentRootPath = directory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataDirectory"] = directory });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            // Not the data folder: a content root is watched for configuration changes, and every database write would wake the watcher.
+            EnvironmentName = "Benchmark", ContentRootPath = AppContext.BaseDirectory, Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataDirectory"] = directory, ["Jobs:Enabled"] = "false" });
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.Services.AddCrmCore();
         builder.AddCrmInfrastructure();
         var actor = new FixedActor();
-        builder.Services.AddSingleton<ICurrentActor>(actor);
+        builder.Services.AddScoped<ICurrentActor>(sp => sp.GetRequiredService<ExplicitActor>().Value is { } value ? new FixedActor { Current = value } : actor);
+        builder.Services.AddSingleton<Crm.Core.Imports.IImportScheduler, NoScheduler>();
         var services = builder.Services.BuildServiceProvider();
         await using (var scope = services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        return new BenchmarkHost(services, directory, actor);
+        return new BenchmarkHost(services, directory, actor) { _keep = keep };
+    }
+
+    private bool _keep;
+
+    /// <summary>Runs <paramref name="call"/> in its own scope as <paramref name="actor"/>, as a request or a job would.</summary>
+    public async Task<T> RunScopedAsync<T>(Func<IServiceProvider, Task<T>> call, Actor actor)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = actor;
+        return await call(scope.ServiceProvider);
     }
 
     public async Task<T> RunAsync<THandler, T>(Func<THandler, Task<T>> call) where THandler : notnull
@@ -55,7 +70,7 @@ public sealed class BenchmarkHost : IAsyncDisposable
     {
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+        if (!_keep) try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 }
 
@@ -63,4 +78,11 @@ public sealed class FixedActor : ICurrentActor
 {
     public Actor Current { get; set; } = Actor.Anonymous;
     public ValueTask<Actor> GetAsync(CancellationToken ct = default) => ValueTask.FromResult(Current);
+}
+
+/// <summary>The benchmark runs imports itself; nothing is handed to a scheduler.</summary>
+public sealed class NoScheduler : Crm.Core.Imports.IImportScheduler
+{
+    public Task ScheduleRunAsync(long importId, long workspaceId, CancellationToken ct = default) => Task.CompletedTask;
+    public Task ScheduleRollbackAsync(long importId, long workspaceId, CancellationToken ct = default) => Task.CompletedTask;
 }

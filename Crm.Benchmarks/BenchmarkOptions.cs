@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Crm.Benchmarks;
 
-public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory)
+public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -10,6 +10,7 @@ public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirector
         return new BenchmarkOptions(
             int.Parse(Value("--rows") ?? "100000", CultureInfo.InvariantCulture),
             int.Parse(Value("--repeat") ?? "30", CultureInfo.InvariantCulture),
-            Value("--dir"));
+            Value("--dir"),
+            args.Contains("--prepare-only"));
     }
 }

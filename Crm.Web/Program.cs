@@ -7,7 +7,9 @@ using Crm.Web.Auth;
 using Crm.Web.Endpoints;
 using Crm.Web.Health;
 
-var builder = WebApplication.CreateBuilder(args);
+// The SQLite data folder lives under the content root by default; watching it for configuration changes would wake
+// a file watcher on every database write. Configuration is read at start (restart to change it).
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 builder.Services.AddCrmCore();
 builder.AddCrmInfrastructure();
 builder.AddCrmJobs();

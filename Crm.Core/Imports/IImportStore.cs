@@ -16,8 +16,23 @@ public interface IImportStore
     Task<IReadOnlyDictionary<string, long>> FindContactsByEmailAsync(long workspaceId, IReadOnlyCollection<string> emails, CancellationToken ct);
 
     /// <summary>
-    /// Writes one batch in one transaction: new accounts, created and updated records, before-images, history,
-    /// row errors and the job's progress. All or nothing.
+    /// Opens a transaction that writes planned batches (new accounts, created and updated records, before-images,
+    /// history, row errors) and commits them together with the job's progress. All or nothing.
     /// </summary>
-    Task<BatchOutcome> CommitAsync(ImportContext context, BatchPlan plan, DateTimeOffset now, CancellationToken ct);
+    Task<IImportWrite> BeginWriteAsync(ImportContext context, CancellationToken ct);
+}
+
+/// <summary>
+/// One transaction of an import. Several batches go into one commit: a commit rewrites every index page its rows
+/// touched, so fewer, larger commits write far less. Disposing it uncommitted rolls everything back.
+/// </summary>
+public interface IImportWrite : IAsyncDisposable
+{
+    /// <summary>Rows written since the transaction began.</summary>
+    int Rows { get; }
+
+    Task WriteAsync(BatchPlan plan, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Adds what was written to the job's progress, commits, and says whether a cancel was asked for.</summary>
+    Task<BatchOutcome> CommitAsync(DateTimeOffset now, CancellationToken ct);
 }

@@ -48,15 +48,19 @@ public sealed class ImportContext
                ?? Users.FirstOrDefault(u => u.IsActive && string.Equals(u.Name, text, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>After a batch is committed, its new accounts have ids; later rows use them directly.</summary>
-    public void Committed(BatchPlan plan)
+    /// <summary>After a batch is committed its new accounts have ids: later rows use them directly.</summary>
+    public void Committed(IEnumerable<PendingAccount> accounts)
     {
-        foreach (var account in plan.NewAccounts)
+        foreach (var account in accounts.Where(a => a.Id != 0))
         {
-            AccountsByName[account.Name.ToLowerInvariant()] = account.Id;
-            if (account.Domain is not null) AccountsByDomain[account.Domain] = account.Id;
+            var name = account.Name.ToLowerInvariant();
+            AccountsByName[name] = account.Id;
+            if (PendingByName.GetValueOrDefault(name) == account) PendingByName.Remove(name);
+            if (account.Domain is not null)
+            {
+                AccountsByDomain[account.Domain] = account.Id;
+                if (PendingByDomain.GetValueOrDefault(account.Domain) == account) PendingByDomain.Remove(account.Domain);
+            }
         }
-        PendingByName.Clear();
-        PendingByDomain.Clear();
     }
 }

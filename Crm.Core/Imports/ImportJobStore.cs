@@ -9,6 +9,9 @@ public interface IImportJobStore
     /// </summary>
     Task<ImportJob?> ClaimAsync(long importId, string runnerId, TimeSpan staleAfter, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>The job as stored now (whatever its workspace).</summary>
+    Task<ImportJob?> GetAsync(long importId, CancellationToken ct);
+
     Task SetTotalRowsAsync(long importId, int totalRows, CancellationToken ct);
 
     /// <summary>Ends the run: Completed, Cancelled or Failed (with a reason people can act on).</summary>

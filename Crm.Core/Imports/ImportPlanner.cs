@@ -13,7 +13,15 @@ namespace Crm.Core.Imports;
 /// </summary>
 public sealed class ImportPlanner(IImportStore store)
 {
-    public async Task<BatchPlan> PlanAsync(ImportContext context, IReadOnlyList<ImportRecord> records, CancellationToken ct)
+    /// <summary>
+    /// The existing records a batch matches. Read-only and independent of earlier batches (a match key cannot recur
+    /// across batches), so a pipeline may look up the next batch while the previous one is being written.
+    /// </summary>
+    public Task<IReadOnlyDictionary<string, ITrackedRecord>> LookupAsync(ImportContext context, IReadOnlyList<ImportRecord> records, CancellationToken ct) =>
+        FindExistingAsync(context, records.Where(r => !r.Failed).ToList(), ct);
+
+    public async Task<BatchPlan> PlanAsync(ImportContext context, IReadOnlyList<ImportRecord> records, CancellationToken ct,
+        IReadOnlyDictionary<string, ITrackedRecord>? existing = null)
     {
         var plan = new BatchPlan { LastRow = records.Count > 0 ? records[^1].RowNumber : 0 };
         var valid = records.Where(r => !r.Failed).ToList();
@@ -21,7 +29,7 @@ public sealed class ImportPlanner(IImportStore store)
         ResolveOwners(context, valid);
         if (context.Type == RecordType.Deal) await ResolveDealReferencesAsync(context, valid, ct);
 
-        var existing = await FindExistingAsync(context, records.Where(r => !r.Failed).ToList(), ct);
+        existing ??= await FindExistingAsync(context, records.Where(r => !r.Failed).ToList(), ct);
         var target = ImportTarget.For(context.Type);
         foreach (var record in records)
             plan.Rows.Add(record.Failed ? new PlannedRow(record, PlannedAction.Fail) : Decide(context, target, record, existing));
@@ -36,7 +44,11 @@ public sealed class ImportPlanner(IImportStore store)
     private async Task<IReadOnlyDictionary<string, ITrackedRecord>> FindExistingAsync(ImportContext context, List<ImportRecord> records, CancellationToken ct)
     {
         if (context.Options.Strategy == DuplicateStrategy.CreateNew) return new Dictionary<string, ITrackedRecord>();
-        var keys = records.Select(r => r.MatchKey).OfType<string>().Distinct().ToList();
+        // Keys are unique: a repeated key fails its row as an in-file duplicate before it gets here (and no hash set
+        // of thousands of keys per batch lands on the large object heap).
+        var keys = new List<string>(records.Count);
+        foreach (var record in records)
+            if (record.MatchKey is { } key) keys.Add(key);
         return keys.Count == 0 ? new Dictionary<string, ITrackedRecord>() : await store.FindExistingAsync(context, keys, ct);
     }
 
@@ -83,7 +95,6 @@ public sealed class ImportPlanner(IImportStore store)
         var row = new PlannedRow(record, PlannedAction.Create) { Entity = entity };
         if (entity is Deal deal) deal.Currency = context.DefaultCurrency;
         Apply(context, target, record, entity, row, fillEmptyOnly: false);
-        row.Changes.Clear();
         return row;
     }
 
@@ -115,7 +126,7 @@ public sealed class ImportPlanner(IImportStore store)
                 var before = fields.GetValueOrDefault(key);
                 if (before == value || fillEmptyOnly && !string.IsNullOrEmpty(before)) continue;
                 updated[key] = value;
-                row.Changes.Add(new FieldDiff(ImportFields.CustomPrefix + key, before, value));
+                if (row.Action == PlannedAction.Update) row.Changes.Add(new FieldDiff(ImportFields.CustomPrefix + key, before, value));
             }
             if (updated.Count != fields.Count || updated.Any(kv => fields.GetValueOrDefault(kv.Key) != kv.Value)) property.Set(entity, updated);
         }
@@ -149,6 +160,11 @@ public sealed class ImportPlanner(IImportStore store)
 
     private static void Change(PlannedRow row, TargetProperty property, ITrackedRecord entity, object? before, object? after, bool fillEmptyOnly)
     {
+        if (row.Action == PlannedAction.Create)
+        {
+            property.Set(entity, after);
+            return;
+        }
         if (fillEmptyOnly && !IsEmpty(before)) return;
         if (Same(before, after)) return;
         property.Set(entity, after);

@@ -4,13 +4,13 @@ namespace Crm.Core.Imports;
 public sealed record ImportIssue(string? Column, string? Value, ImportErrorType Type, string Message);
 
 /// <summary>A data row after mapping and transforms: property values ready for a record, references still by name.</summary>
-public sealed class ImportRecord(SourceRow source)
+public sealed class ImportRecord(SourceRow source, int capacity = 0)
 {
     public SourceRow Source { get; } = source;
     public int RowNumber => Source.RowNumber;
 
     /// <summary>Entity property name → typed value (only the values the row has).</summary>
-    public Dictionary<string, object?> Values { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object?> Values { get; } = new(capacity, StringComparer.Ordinal);
     public Dictionary<string, string> Custom { get; } = new(StringComparer.Ordinal);
     public long? Id { get; set; }
     public string? AccountName { get; set; }

@@ -1,4 +1,5 @@
 using Crm.Core.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Crm.Core.Imports;
@@ -24,8 +25,16 @@ public sealed partial class ImportRunner(
     /// <summary>How long a heartbeat may be silent before another runner takes over.</summary>
     public TimeSpan StaleThreshold { get; set; } = StaleAfter;
 
-    /// <summary>Rows per committed batch (a transaction, a progress step, a resume point).</summary>
+    /// <summary>Rows per planned batch (one lookup, one plan).</summary>
     public int RowsPerBatch { get; set; } = BatchSize;
+
+    /// <summary>
+    /// A transaction commits once it holds this many rows or is this old, whichever comes first: progress and the
+    /// resume point move about once a second, and each commit carries enough rows to keep index rewrites low.
+    /// </summary>
+    public int RowsPerCommit { get; set; } = 50_000;
+
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public async Task RunAsync(long importId, CancellationToken ct)
     {
@@ -48,23 +57,22 @@ public sealed partial class ImportRunner(
                 await jobs.SetTotalRowsAsync(importId, total, ct);
             }
 
-            var duplicates = new InFileDuplicates(context.MatchField);
-            var batch = new List<ImportRecord>(RowsPerBatch);
-            var cancelled = false;
-            await foreach (var row in reader.ReadAsync(job.FileKey, job.Settings, headerCount, ct))
+            bool cancelled;
+            try
             {
-                var record = context.Mapper.Map(row);
-                duplicates.Check(record);
-                if (row.RowNumber <= job.LastCommittedRow) continue;
-                batch.Add(record);
-                if (batch.Count < RowsPerBatch) continue;
-                cancelled = await CommitAsync(context, batch, ct);
-                batch.Clear();
-                if (cancelled) break;
+                cancelled = await PipelineAsync(context, job, headerCount, ct);
             }
-            if (!cancelled && batch.Count > 0) cancelled = await CommitAsync(context, batch, ct);
+            catch (DbUpdateConcurrencyException)
+            {
+                // Someone changed a matched record between the lookup and the write. The open transaction is rolled
+                // back; start again after the last commit with fresh lookups, once.
+                LogRetrying(importId);
+                job = await jobs.GetAsync(importId, ct) ?? throw new InvalidOperationException($"Import {importId} is gone.");
+                context = await contexts.LoadAsync(job, ct);
+                cancelled = await PipelineAsync(context, job, headerCount, ct);
+            }
             await jobs.FinishAsync(importId, runnerId, cancelled ? ImportStatus.Cancelled : ImportStatus.Completed, null, time.GetUtcNow(), CancellationToken.None);
-            LogFinished(importId, cancelled ? "cancelled" : "completed");
+            LogFinished(importId, cancelled ? "cancelled" : "completed", Times.ToString());
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -84,12 +92,122 @@ public sealed partial class ImportRunner(
         }
     }
 
-    private async Task<bool> CommitAsync(ImportContext context, List<ImportRecord> batch, CancellationToken ct)
+    private sealed record Batch(List<ImportRecord> Records, IReadOnlyDictionary<string, ITrackedRecord> Existing);
+
+    /// <summary>Where a run spent its time, per stage (logged when it ends; the benchmark prints it).</summary>
+    public sealed class StageTimes
     {
-        var plan = await planner.PlanAsync(context, batch, ct);
-        var outcome = await store.CommitAsync(context, plan, time.GetUtcNow(), ct);
-        context.Committed(plan);
-        return outcome.CancelRequested;
+        public System.Diagnostics.Stopwatch Map { get; } = new();
+        public System.Diagnostics.Stopwatch Lookup { get; } = new();
+        public System.Diagnostics.Stopwatch ProducerWaiting { get; } = new();
+        public System.Diagnostics.Stopwatch Plan { get; } = new();
+        public System.Diagnostics.Stopwatch Write { get; } = new();
+        public System.Diagnostics.Stopwatch WriterWaiting { get; } = new();
+
+        public override string ToString() =>
+            $"read+map {Map.Elapsed.TotalSeconds:F2}s, lookup {Lookup.Elapsed.TotalSeconds:F2}s, producer waiting {ProducerWaiting.Elapsed.TotalSeconds:F2}s; " +
+            $"plan {Plan.Elapsed.TotalSeconds:F2}s, write {Write.Elapsed.TotalSeconds:F2}s, writer waiting {WriterWaiting.Elapsed.TotalSeconds:F2}s";
+    }
+
+    public StageTimes Times { get; } = new();
+
+    /// <summary>
+    /// Two stages on two cores: a producer reads, maps, checks duplicates and looks up the next batch's existing
+    /// records while the consumer resolves references and writes the current one. Only the consumer touches the
+    /// import's shared state (accounts, counters), so the stages need no locks.
+    /// </summary>
+    private async Task<bool> PipelineAsync(ImportContext context, ImportJob job, int headerCount, CancellationToken ct)
+    {
+        var channel = System.Threading.Channels.Channel.CreateBounded<Batch>(new System.Threading.Channels.BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var duplicates = new InFileDuplicates(context.MatchField);
+                var records = new List<ImportRecord>(RowsPerBatch);
+                async Task HandOverAsync()
+                {
+                    Times.Lookup.Start();
+                    var existing = await planner.LookupAsync(context, records, stop.Token);
+                    Times.Lookup.Stop();
+                    Times.ProducerWaiting.Start();
+                    await channel.Writer.WriteAsync(new Batch(records, existing), stop.Token);
+                    Times.ProducerWaiting.Stop();
+                }
+
+                Times.Map.Start();
+                await foreach (var row in reader.ReadAsync(job.FileKey, job.Settings, headerCount, stop.Token))
+                {
+                    var record = context.Mapper.Map(row);
+                    duplicates.Check(record);
+                    if (row.RowNumber <= job.LastCommittedRow) continue;
+                    records.Add(record);
+                    if (records.Count < RowsPerBatch) continue;
+                    Times.Map.Stop();
+                    await HandOverAsync();
+                    records = new List<ImportRecord>(RowsPerBatch);
+                    Times.Map.Start();
+                }
+                Times.Map.Stop();
+                if (records.Count > 0) await HandOverAsync();
+                channel.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                channel.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+
+        IImportWrite? write = null;
+        // Only the accounts a transaction created outlive its batches (until the commit makes them known).
+        var uncommitted = new List<PendingAccount>();
+        var age = new System.Diagnostics.Stopwatch();
+        async Task<bool> CommitAsync()
+        {
+            Times.Write.Start();
+            var outcome = await write!.CommitAsync(time.GetUtcNow(), ct);
+            Times.Write.Stop();
+            await write.DisposeAsync();
+            write = null;
+            context.Committed(uncommitted);
+            uncommitted.Clear();
+            return outcome.CancelRequested;
+        }
+
+        try
+        {
+            Times.WriterWaiting.Start();
+            await foreach (var batch in channel.Reader.ReadAllAsync(ct))
+            {
+                Times.WriterWaiting.Stop();
+                // Queued batches are not drained once a shutdown asks to stop: the run resumes after the last commit.
+                ct.ThrowIfCancellationRequested();
+                Times.Plan.Start();
+                var plan = await planner.PlanAsync(context, batch.Records, ct, batch.Existing);
+                Times.Plan.Stop();
+                Times.Write.Start();
+                if (write is null)
+                {
+                    write = await store.BeginWriteAsync(context, ct);
+                    age.Restart();
+                }
+                await write.WriteAsync(plan, time.GetUtcNow(), ct);
+                Times.Write.Stop();
+                uncommitted.AddRange(plan.NewAccounts);
+                if ((write.Rows >= RowsPerCommit || age.Elapsed >= CommitInterval) && await CommitAsync()) return true;
+                Times.WriterWaiting.Start();
+            }
+            Times.WriterWaiting.Stop();
+            if (write is not null && await CommitAsync()) return true;
+            return false;
+        }
+        finally
+        {
+            if (write is not null) await write.DisposeAsync();
+            await stop.CancelAsync();
+            try { await producer; } catch (OperationCanceledException) { }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} is running elsewhere or finished; nothing to do")]
@@ -98,11 +216,14 @@ public sealed partial class ImportRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} starting after row {LastCommittedRow}")]
     private partial void LogStarting(long importId, int lastCommittedRow);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} {Outcome}")]
-    private partial void LogFinished(long importId, string outcome);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} {Outcome} ({Times})")]
+    private partial void LogFinished(long importId, string outcome, string times);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} paused for shutdown; it resumes on the next start")]
     private partial void LogReleased(long importId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: a matched record changed during the write; starting again after the last commit")]
+    private partial void LogRetrying(long importId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} failed")]
     private partial void LogFailed(Exception exception, long importId);

@@ -27,6 +27,9 @@ public static partial class ImportValues
         return value.Length == 0 ? null : value;
     }
 
+    /// <summary>Whether a cell may hold several values (see <see cref="SplitMany"/>).</summary>
+    public static bool HasMany(string value) => value.AsSpan().IndexOfAny(";\n\r:") >= 0;
+
     /// <summary>Several values in one cell: Google's " ::: ", semicolons or line breaks.</summary>
     public static IEnumerable<string> SplitMany(string value) =>
         value.Split([" ::: ", ";", "\n", "\r"], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -242,7 +245,15 @@ public static partial class ImportValues
             : Parsed.Fail($"'{value}' is not a lifecycle stage ({string.Join(", ", ImportFields.LifecycleValues)}); map it to one.", ImportErrorType.Picklist);
     }
 
-    public static string PicklistKey(string value) => new(value.ToLowerInvariant().Where(char.IsLetterOrDigit).ToArray());
+    /// <summary>Letters and digits only, lower case: "Sales Qualified Lead", "sales-qualified_lead" → "salesqualifiedlead".</summary>
+    public static string PicklistKey(string value)
+    {
+        Span<char> buffer = value.Length <= 256 ? stackalloc char[value.Length] : new char[value.Length];
+        var length = 0;
+        foreach (var c in value)
+            if (char.IsLetterOrDigit(c)) buffer[length++] = char.ToLowerInvariant(c);
+        return new string(buffer[..length]);
+    }
 
     private static readonly HashSet<string> Honorifics = ["mr", "mrs", "ms", "miss", "dr", "prof", "sir", "mx", "herr", "frau"];
     private static readonly HashSet<string> Suffixes = ["jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"];

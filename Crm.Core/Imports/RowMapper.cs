@@ -34,7 +34,7 @@ public sealed class RowMapper
 
     public ImportRecord Map(SourceRow row)
     {
-        var record = new ImportRecord(row);
+        var record = new ImportRecord(row, _columns.Count);
         if (row.Problem is not null)
         {
             record.Fail(null, null, ImportErrorType.Row, row.Problem);
@@ -98,7 +98,9 @@ public sealed class RowMapper
                 record.AccountName = value;
                 break;
             case ImportFieldKind.AccountDomain:
-                Set(record, column, ImportValues.Domain(value), v => record.AccountDomain = v);
+                var domain = ImportValues.Domain(value);
+                if (Failed(record, column, domain)) break;
+                record.AccountDomain = domain.Value;
                 break;
             case ImportFieldKind.Owner:
                 record.OwnerRef = value;
@@ -110,14 +112,15 @@ public sealed class RowMapper
                 record.StageName = value;
                 break;
             default:
-                Set(record, column, Transform(field, column, value), v => Assign(record, field, v));
+                var parsed = Transform(field, column, value);
+                if (!Failed(record, column, parsed)) Assign(record, field, parsed.Value!);
                 break;
         }
     }
 
     private Parsed Transform(ImportField field, ColumnMapping column, string value) => field.Kind switch
     {
-        ImportFieldKind.Email => ImportValues.Email(ImportValues.SplitMany(value).FirstOrDefault() ?? value),
+        ImportFieldKind.Email => ImportValues.Email(ImportValues.HasMany(value) ? ImportValues.SplitMany(value).FirstOrDefault() ?? value : value),
         ImportFieldKind.Phone => ImportValues.Phone(value, column.PhoneCountry ?? _options.DefaultPhoneCountry),
         ImportFieldKind.Url => ImportValues.Url(value),
         ImportFieldKind.Domain => ImportValues.Domain(value),
@@ -134,10 +137,11 @@ public sealed class RowMapper
         _ => Parsed.Ok(value),
     };
 
-    private static void Set(ImportRecord record, ColumnMapping column, Parsed parsed, Action<string> assign)
+    private static bool Failed(ImportRecord record, ColumnMapping column, Parsed parsed)
     {
-        if (parsed.Error is not null) record.Fail(column, column.Header is { } ? Raw(record, column) : null, parsed.ErrorType, parsed.Error);
-        else assign(parsed.Value!);
+        if (parsed.Error is null) return false;
+        record.Fail(column, column.Header is { } ? Raw(record, column) : null, parsed.ErrorType, parsed.Error);
+        return true;
     }
 
     private static string? Raw(ImportRecord record, ColumnMapping column) =>

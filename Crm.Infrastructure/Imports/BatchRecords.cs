@@ -4,10 +4,30 @@ using Crm.Core.Imports;
 
 namespace Crm.Infrastructure.Imports;
 
-/// <summary>Writes one planned batch, all or nothing, and reports what it did.</summary>
+/// <summary>Writes planned batches in transactions of several batches each (see <see cref="IImportWrite"/>).</summary>
 public interface IImportBatchWriter
 {
-    Task<BatchOutcome> CommitAsync(ImportContext context, BatchPlan plan, DateTimeOffset now, CancellationToken ct);
+    Task<IImportWrite> BeginAsync(ImportContext context, CancellationToken ct);
+}
+
+/// <summary>What a transaction's batches add up to, for the job's progress.</summary>
+internal sealed class WriteTally
+{
+    public int Rows, Created, Updated, Skipped, Failed, AccountsCreated, LastRow;
+
+    public void Add(BatchPlan plan, int accountsCreated)
+    {
+        var (created, updated, skipped, failed) = BatchRecords.Count(plan);
+        Rows += plan.Rows.Count;
+        Created += created;
+        Updated += updated;
+        Skipped += skipped;
+        Failed += failed;
+        AccountsCreated += accountsCreated;
+        LastRow = Math.Max(LastRow, plan.LastRow);
+    }
+
+    public BatchOutcome Outcome(bool cancelRequested) => new(Created, Updated, Skipped, Failed, AccountsCreated, cancelRequested);
 }
 
 /// <summary>The rows a batch adds besides the records themselves, the same for every writer.</summary>

@@ -13,53 +13,93 @@ namespace Crm.Infrastructure.Imports;
 /// </summary>
 public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
 {
-    public async Task<BatchOutcome> CommitAsync(ImportContext context, BatchPlan plan, DateTimeOffset now, CancellationToken ct)
+    public async Task<IImportWrite> BeginAsync(ImportContext context, CancellationToken ct)
     {
-        var job = context.Job;
-        await using var db = database.Create(BatchRecords.ActorOf(context));
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-
-        var accounts = plan.NewAccounts.Select(p => (Pending: p, Account: new Account { Name = p.Name, Domain = p.Domain, CreatedByImportId = job.Id })).ToList();
-        if (accounts.Count > 0)
+        var db = database.Create(BatchRecords.ActorOf(context));
+        try
         {
-            db.Accounts.AddRange(accounts.Select(a => a.Account));
-            await db.SaveChangesAsync(ct);
-            foreach (var (pending, account) in accounts) pending.Id = account.Id;
+            var transaction = await db.Database.BeginTransactionAsync(ct);
+            return new Write(context, db, transaction);
         }
-
-        foreach (var row in plan.Rows)
+        catch
         {
-            switch (row.Action)
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class Write(ImportContext context, CrmDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction) : IImportWrite
+    {
+        private readonly List<PendingAccount> _inserted = [];
+        private readonly WriteTally _tally = new();
+        private bool _committed;
+
+        public int Rows => _tally.Rows;
+
+        public async Task WriteAsync(BatchPlan plan, DateTimeOffset now, CancellationToken ct)
+        {
+            var job = context.Job;
+            var accounts = plan.NewAccounts.Where(p => p.Id == 0).Select(p => (Pending: p, Account: new Account { Name = p.Name, Domain = p.Domain, CreatedByImportId = job.Id })).ToList();
+            if (accounts.Count > 0)
             {
-                case PlannedAction.Create:
-                    BatchRecords.LinkNewAccount(row);
-                    if (row.Entity is Deal deal) deal.Contacts.AddRange(row.ContactIds.Select(id => new DealContact { ContactId = id }));
-                    db.Add(row.Entity!);
-                    break;
-                case PlannedAction.Update:
-                    BatchRecords.LinkNewAccount(row);
-                    Attach(db, row);
-                    db.ImportChanges.Add(BatchRecords.BeforeImage(job, row));
-                    break;
+                db.Accounts.AddRange(accounts.Select(a => a.Account));
+                await db.SaveChangesAsync(ct);
+                foreach (var (pending, account) in accounts)
+                {
+                    pending.Id = account.Id;
+                    _inserted.Add(pending);
+                }
             }
-        }
-        db.ImportRowErrors.AddRange(BatchRecords.Errors(job, plan));
-        await db.SaveChangesAsync(ct);
 
-        var (created, updated, skipped, failed) = BatchRecords.Count(plan);
-        await db.ImportJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.RowsProcessed, j => j.RowsProcessed + plan.Rows.Count)
-            .SetProperty(j => j.RowsCreated, j => j.RowsCreated + created)
-            .SetProperty(j => j.RowsUpdated, j => j.RowsUpdated + updated)
-            .SetProperty(j => j.RowsSkipped, j => j.RowsSkipped + skipped)
-            .SetProperty(j => j.RowsFailed, j => j.RowsFailed + failed)
-            .SetProperty(j => j.AccountsCreated, j => j.AccountsCreated + accounts.Count)
-            .SetProperty(j => j.LastCommittedRow, plan.LastRow)
-            .SetProperty(j => j.HeartbeatAt, now)
-            .SetProperty(j => j.UpdatedAt, now), ct);
-        var cancel = await db.ImportJobs.Where(j => j.Id == job.Id).Select(j => j.CancelRequested).SingleAsync(ct);
-        await transaction.CommitAsync(ct);
-        return new BatchOutcome(created, updated, skipped, failed, accounts.Count, cancel);
+            foreach (var row in plan.Rows)
+            {
+                switch (row.Action)
+                {
+                    case PlannedAction.Create:
+                        BatchRecords.LinkNewAccount(row);
+                        if (row.Entity is Deal deal) deal.Contacts.AddRange(row.ContactIds.Select(id => new DealContact { ContactId = id }));
+                        db.Add(row.Entity!);
+                        break;
+                    case PlannedAction.Update:
+                        BatchRecords.LinkNewAccount(row);
+                        Attach(db, row);
+                        db.ImportChanges.Add(BatchRecords.BeforeImage(job, row));
+                        break;
+                }
+            }
+            db.ImportRowErrors.AddRange(BatchRecords.Errors(job, plan));
+            await db.SaveChangesAsync(ct);
+            // Saved: the next batch starts from an empty change tracker.
+            db.ChangeTracker.Clear();
+            _tally.Add(plan, accounts.Count);
+        }
+
+        public async Task<BatchOutcome> CommitAsync(DateTimeOffset now, CancellationToken ct)
+        {
+            var jobId = context.Job.Id;
+            await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.RowsProcessed, j => j.RowsProcessed + _tally.Rows)
+                .SetProperty(j => j.RowsCreated, j => j.RowsCreated + _tally.Created)
+                .SetProperty(j => j.RowsUpdated, j => j.RowsUpdated + _tally.Updated)
+                .SetProperty(j => j.RowsSkipped, j => j.RowsSkipped + _tally.Skipped)
+                .SetProperty(j => j.RowsFailed, j => j.RowsFailed + _tally.Failed)
+                .SetProperty(j => j.AccountsCreated, j => j.AccountsCreated + _tally.AccountsCreated)
+                .SetProperty(j => j.LastCommittedRow, _tally.LastRow)
+                .SetProperty(j => j.HeartbeatAt, now)
+                .SetProperty(j => j.UpdatedAt, now), ct);
+            var cancel = await db.ImportJobs.Where(j => j.Id == jobId).Select(j => j.CancelRequested).SingleAsync(ct);
+            await transaction.CommitAsync(ct);
+            _committed = true;
+            return _tally.Outcome(cancel);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_committed)
+                foreach (var pending in _inserted) pending.Id = 0;
+            await transaction.DisposeAsync();
+            await db.DisposeAsync();
+        }
     }
 
     /// <summary>

@@ -27,8 +27,7 @@ public sealed class ImportStore(CrmDatabase database, IImportBatchWriter writer)
         return await ImportLookups.FindContactsByEmailAsync(db, emails, ct);
     }
 
-    public Task<BatchOutcome> CommitAsync(ImportContext context, BatchPlan plan, DateTimeOffset now, CancellationToken ct) =>
-        writer.CommitAsync(context, plan, now, ct);
+    public Task<IImportWrite> BeginWriteAsync(ImportContext context, CancellationToken ct) => writer.BeginAsync(context, ct);
 }
 
 /// <summary>Claims, finishes and releases import jobs with guarded single statements.</summary>
@@ -50,6 +49,12 @@ public sealed class ImportJobStore(CrmDatabase database) : IImportJobStore
                 .SetProperty(j => j.UpdatedAt, now), ct);
         if (claimed == 0) return null;
         return await db.ImportJobs.IgnoreQueryFilters().AsNoTracking().SingleAsync(j => j.Id == importId, ct);
+    }
+
+    public async Task<ImportJob?> GetAsync(long importId, CancellationToken ct)
+    {
+        await using var db = database.Create(Actor.Anonymous);
+        return await db.ImportJobs.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(j => j.Id == importId, ct);
     }
 
     public async Task SetTotalRowsAsync(long importId, int totalRows, CancellationToken ct)

@@ -39,7 +39,10 @@ public sealed class CrmTestHost : IAsyncDisposable
     public static async Task<CrmTestHost> StartAsync(Dictionary<string, string?>? settings = null, Type? writer = null)
     {
         var directory = TestPaths.NewTempDirectory("db");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", ContentRootPath = directory });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory, Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataDirectory"] = directory });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

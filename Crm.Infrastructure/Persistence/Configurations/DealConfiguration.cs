@@ -19,8 +19,7 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         b.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Contacts).WithOne().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.WorkspaceId, x.StageId });
-        b.HasIndex(x => new { x.WorkspaceId, x.AccountId });
-        b.HasIndex(x => new { x.WorkspaceId, x.OwnerId });
+        // Account and owner: the foreign keys' own indexes (ids are unique across workspaces).
     }
 }
 

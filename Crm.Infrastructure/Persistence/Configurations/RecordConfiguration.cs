@@ -14,8 +14,8 @@ internal static class RecordConfiguration
         b.Property(x => x.Version).IsConcurrencyToken();
         b.Ignore(x => x.RecordType);
         b.HasIndex(x => new { x.WorkspaceId, x.UpdatedAt });
-        // Only imported rows carry it; the filtered index costs ordinary rows nothing and makes rollback a range scan.
-        b.HasIndex(x => x.CreatedByImportId).HasFilter("\"CreatedByImportId\" IS NOT NULL");
+        // CreatedByImportId has no index on purpose: every imported row would pay for it, and only a rollback
+        // (rare, in the background) reads it, with one scan.
     }
 
     public static void ConfigureWorkspaceOwned<T>(this EntityTypeBuilder<T> b) where T : class, IWorkspaceOwned =>

@@ -228,7 +228,7 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
                 services.GetRequiredService<ExplicitActor>().Value = Actor.System(Ws.Id, ChangeSource.Import);
                 var runner = new ImportRunner(services.GetRequiredService<ImportContextLoader>(), services.GetRequiredService<IImportJobStore>(),
                     new StopAfterCommits(services.GetRequiredService<IImportStore>(), 2, stop), services.GetRequiredService<ITabularFileReader>(),
-                    services.GetRequiredService<ImportPlanner>(), Host.Time, NullLogger<ImportRunner>.Instance) { RowsPerBatch = 5 };
+                    services.GetRequiredService<ImportPlanner>(), Host.Time, NullLogger<ImportRunner>.Instance) { RowsPerBatch = 5, RowsPerCommit = 5 };
                 await runner.RunAsync(view.Id, stop.Token);
             }
         }
@@ -258,11 +258,28 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
 
         public Task<IReadOnlyDictionary<string, long>> FindContactsByEmailAsync(long workspaceId, IReadOnlyCollection<string> emails, CancellationToken ct) => inner.FindContactsByEmailAsync(workspaceId, emails, ct);
 
-        public async Task<BatchOutcome> CommitAsync(ImportContext context, BatchPlan plan, DateTimeOffset now, CancellationToken ct)
+        private async Task CountAsync()
         {
-            var outcome = await inner.CommitAsync(context, plan, now, ct);
             if (++_done == commits) await stop.CancelAsync();
-            return outcome;
+        }
+
+        public async Task<IImportWrite> BeginWriteAsync(ImportContext context, CancellationToken ct) =>
+            new Counted(await inner.BeginWriteAsync(context, ct), this);
+
+        private sealed class Counted(IImportWrite inner, StopAfterCommits owner) : IImportWrite
+        {
+            public int Rows => inner.Rows;
+
+            public Task WriteAsync(BatchPlan plan, DateTimeOffset now, CancellationToken ct) => inner.WriteAsync(plan, now, ct);
+
+            public async Task<BatchOutcome> CommitAsync(DateTimeOffset now, CancellationToken ct)
+            {
+                var outcome = await inner.CommitAsync(now, ct);
+                await owner.CountAsync();
+                return outcome;
+            }
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
         }
     }
 }

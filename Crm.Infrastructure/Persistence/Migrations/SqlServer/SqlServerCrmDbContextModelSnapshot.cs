@@ -97,9 +97,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedByImportId")
-                        .HasFilter("\"CreatedByImportId\" IS NOT NULL");
-
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("WorkspaceId", "Domain");
@@ -277,16 +274,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("CreatedByImportId")
-                        .HasFilter("\"CreatedByImportId\" IS NOT NULL");
-
                     b.HasIndex("OwnerId");
 
-                    b.HasIndex("WorkspaceId", "AccountId");
-
                     b.HasIndex("WorkspaceId", "Email");
-
-                    b.HasIndex("WorkspaceId", "OwnerId");
 
                     b.HasIndex("WorkspaceId", "UpdatedAt");
 
@@ -405,18 +395,11 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("CreatedByImportId")
-                        .HasFilter("\"CreatedByImportId\" IS NOT NULL");
-
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("PipelineId");
 
                     b.HasIndex("StageId");
-
-                    b.HasIndex("WorkspaceId", "AccountId");
-
-                    b.HasIndex("WorkspaceId", "OwnerId");
 
                     b.HasIndex("WorkspaceId", "StageId");
 

@@ -90,9 +90,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedByImportId")
-                        .HasFilter("\"CreatedByImportId\" IS NOT NULL");
-
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("WorkspaceId", "Domain");
@@ -266,16 +263,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("CreatedByImportId")
-                        .HasFilter("\"CreatedByImportId\" IS NOT NULL");
-
                     b.HasIndex("OwnerId");
 
-                    b.HasIndex("WorkspaceId", "AccountId");
-
                     b.HasIndex("WorkspaceId", "Email");
-
-                    b.HasIndex("WorkspaceId", "OwnerId");
 
                     b.HasIndex("WorkspaceId", "UpdatedAt");
 
@@ -389,18 +379,11 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("CreatedByImportId")
-                        .HasFilter("\"CreatedByImportId\" IS NOT NULL");
-
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("PipelineId");
 
                     b.HasIndex("StageId");
-
-                    b.HasIndex("WorkspaceId", "AccountId");
-
-                    b.HasIndex("WorkspaceId", "OwnerId");
 
                     b.HasIndex("WorkspaceId", "StageId");
 

@@ -11,6 +11,22 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Deals_WorkspaceId_AccountId",
+                table: "Deals");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Deals_WorkspaceId_OwnerId",
+                table: "Deals");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Contacts_WorkspaceId_AccountId",
+                table: "Contacts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Contacts_WorkspaceId_OwnerId",
+                table: "Contacts");
+
             migrationBuilder.AddColumn<long>(
                 name: "CreatedByImportId",
                 table: "Deals",
@@ -170,24 +186,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Deals_CreatedByImportId",
-                table: "Deals",
-                column: "CreatedByImportId",
-                filter: "\"CreatedByImportId\" IS NOT NULL");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Contacts_CreatedByImportId",
-                table: "Contacts",
-                column: "CreatedByImportId",
-                filter: "\"CreatedByImportId\" IS NOT NULL");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Accounts_CreatedByImportId",
-                table: "Accounts",
-                column: "CreatedByImportId",
-                filter: "\"CreatedByImportId\" IS NOT NULL");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_ImportChanges_ImportJobId_RecordId",
                 table: "ImportChanges",
                 columns: new[] { "ImportJobId", "RecordId" });
@@ -239,18 +237,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
             migrationBuilder.DropTable(
                 name: "ImportJobs");
 
-            migrationBuilder.DropIndex(
-                name: "IX_Deals_CreatedByImportId",
-                table: "Deals");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Contacts_CreatedByImportId",
-                table: "Contacts");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Accounts_CreatedByImportId",
-                table: "Accounts");
-
             migrationBuilder.DropColumn(
                 name: "CreatedByImportId",
                 table: "Deals");
@@ -262,6 +248,26 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
             migrationBuilder.DropColumn(
                 name: "CreatedByImportId",
                 table: "Accounts");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_WorkspaceId_AccountId",
+                table: "Deals",
+                columns: new[] { "WorkspaceId", "AccountId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_WorkspaceId_OwnerId",
+                table: "Deals",
+                columns: new[] { "WorkspaceId", "OwnerId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_WorkspaceId_AccountId",
+                table: "Contacts",
+                columns: new[] { "WorkspaceId", "AccountId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_WorkspaceId_OwnerId",
+                table: "Contacts",
+                columns: new[] { "WorkspaceId", "OwnerId" });
         }
     }
 }
