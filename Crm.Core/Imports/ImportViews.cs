@@ -5,7 +5,7 @@ namespace Crm.Core.Imports;
 /// <summary>An uploaded file being prepared: how it reads, the suggested (or template) mapping, and the fields to map to.</summary>
 public sealed record ImportDraft(
     long ImportId, RecordType ObjectType, string FileName, long FileSize, FileInspection Inspection,
-    ImportMapping Mapping, ImportOptions Options, IReadOnlyList<ImportField> Fields, string? TemplateName);
+    ImportMapping Mapping, ImportOptions Options, IReadOnlyList<ImportField> Fields, string? TemplateName, int TotalRows);
 
 public sealed record ImportView(
     long Id, RecordType ObjectType, string FileName, long FileSize, ImportStatus Status,

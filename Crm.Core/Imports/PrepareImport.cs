@@ -70,6 +70,28 @@ public sealed class ReinspectImportHandler(ICrmDbFactory dbFactory, ITabularFile
     }
 }
 
+/// <summary>A draft as it was left: how the file reads with its settings, and the mapping and options last chosen.</summary>
+public sealed class GetImportDraftHandler(ICrmDbFactory dbFactory, ITabularFileReader reader)
+{
+    public async Task<ImportDraft> HandleAsync(long importId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var job = await ImportDrafts.GetDraftAsync(db, importId, ct);
+        FileInspection inspection;
+        try
+        {
+            inspection = await reader.InspectAsync(job.FileKey, job.FileName, job.Settings, ct);
+        }
+        catch (ImportFileException e)
+        {
+            throw new ValidationFailedException("File", e.Message);
+        }
+        var fields = ImportFields.For(job.ObjectType, await StartImportHandler.CustomFieldsAsync(db, job.ObjectType, ct));
+        return new ImportDraft(job.Id, job.ObjectType, job.FileName, job.FileSize, inspection, job.Mapping, job.Options, fields, null, job.TotalRows);
+    }
+}
+
 /// <summary>Gives up a draft: the upload is deleted.</summary>
 public sealed class DiscardImportDraftHandler(ICrmDbFactory dbFactory, IFileStore files)
 {
@@ -135,6 +157,6 @@ internal static class ImportDrafts
         job.Mapping = mapping;
         job.Options = options;
         job.TotalRows = rows;
-        return new ImportDraft(job.Id, job.ObjectType, job.FileName, job.FileSize, inspection, mapping, options, fields, template?.Name);
+        return new ImportDraft(job.Id, job.ObjectType, job.FileName, job.FileSize, inspection, mapping, options, fields, template?.Name, rows);
     }
 }

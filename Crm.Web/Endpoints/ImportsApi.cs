@@ -24,6 +24,12 @@ public static class ImportsApi
                              "optional 'settings' (JSON: encoding, delimiter, headerRow, sheet). Without a mapping the suggested one is used.")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(ImportLimits.MaxFileBytes + 1024 * 1024))
             .Accepts<IFormFile>("multipart/form-data");
+        imports.MapPost("/drafts", UploadDraftAsync).WithName("UploadImportDraft")
+            .WithSummary("Upload a file to review how it reads and maps before starting it (the browser's first step)")
+            .WithDescription("multipart/form-data: 'objectType' (contact, account, deal) then 'file'. Returns the draft: detected encoding, delimiter, " +
+                             "header, sample rows, the suggested mapping (or a saved template's) and the fields it can map to.")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(ImportLimits.MaxFileBytes + 1024 * 1024))
+            .Accepts<IFormFile>("multipart/form-data");
         imports.MapGet("/", async (int? page, int? pageSize, ListImportsHandler handler, CancellationToken ct) =>
             TypedResults.Ok(await handler.HandleAsync(page ?? 1, pageSize ?? 25, ct))).WithName("ListImports").WithSummary("Import history, newest first");
         imports.MapGet("/{id:long}", async (long id, GetImportHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
@@ -42,8 +48,14 @@ public static class ImportsApi
         return api;
     }
 
+    private static async Task<IResult> UploadDraftAsync(HttpRequest request, IServiceProvider services, CancellationToken ct)
+    {
+        var (draft, _) = await ReadUploadAsync(request, services, ct);
+        return TypedResults.Created($"/api/v1/imports/{draft.ImportId}", draft);
+    }
+
     /// <summary>Reads the multipart body section by section, streaming the file straight into the file store.</summary>
-    private static async Task<IResult> StartAsync(HttpRequest request, bool? dryRun, IServiceProvider services, IOptions<JsonOptions> json, CancellationToken ct)
+    private static async Task<(ImportDraft Draft, Dictionary<string, string> Fields)> ReadUploadAsync(HttpRequest request, IServiceProvider services, CancellationToken ct)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
@@ -69,6 +81,12 @@ public static class ImportsApi
             }
         }
         if (draft is null) throw new ValidationFailedException("file", "The request has no 'file' part.");
+        return (draft, fields);
+    }
+
+    private static async Task<IResult> StartAsync(HttpRequest request, bool? dryRun, IServiceProvider services, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var (draft, fields) = await ReadUploadAsync(request, services, ct);
 
         if (fields.TryGetValue("settings", out var settingsJson))
             draft = await services.GetRequiredService<ReinspectImportHandler>().HandleAsync(draft.ImportId, Parse<ImportFileSettings>(settingsJson, "settings", json.Value.SerializerOptions), ct);

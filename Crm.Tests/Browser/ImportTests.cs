@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Crm.Tests.TestSupport;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Crm.Tests.Browser;
+
+/// <summary>An admin imports a real export the way a person does, from the upload to the rollback.</summary>
+[Collection(LiveAppCollection.Name)]
+public class ImportTests(LiveAppFixture app)
+{
+    private static readonly string SalesforceAccounts = Path.Combine(TestPaths.TestData, "csv", "salesforce-dataloader", "accountData.csv");
+
+    [Fact]
+    public async Task Admin_ImportsSalesforceAccounts_AdjustsTheMapping_TestsRunsDownloadsErrors_AndRollsBack()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/imports");
+
+        // An account the file also holds: the import will update it, the rollback must give its city back.
+        var existing = await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/accounts",
+            new APIRequestContextOptions { DataObject = new { name = "Gravity Investments", city = "Denver" } });
+        Assert.Equal(201, existing.Status);
+        var existingId = (await existing.JsonAsync())!.Value.GetProperty("id").GetInt64();
+
+        // Upload: the Data Loader extract is not valid UTF-8, so it is read as Windows-1252, and says so.
+        await page.ClickAsync("#new-import");
+        await page.WaitForInteractiveAsync();
+        await page.Locator("#object-type").GetByText("Accounts").ClickAsync();
+        await page.SetInputFilesAsync("#import-file", SalesforceAccounts);
+        await Expect(page).ToHaveURLAsync(new Regex(@"/imports/\d+$"), new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
+        await Expect(page.Locator("#row-count")).ToHaveTextAsync("423 rows");
+        await Expect(page.Locator("#detected-encoding")).ToContainTextAsync("Windows-1252");
+        await Expect(MappingOf(page, "NAME")).ToHaveValueAsync("Name");
+        await Expect(MappingOf(page, "BILLINGCITY")).ToHaveValueAsync("City");
+        await Expect(MappingOf(page, "ID")).ToHaveValueAsync("Don't import");
+
+        // Adjust: TYPE goes into a new custom field; records are matched by name.
+        await MappingOf(page, "TYPE").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "New custom field…" }).ClickAsync();
+        await page.GetByLabel("Custom field label").FillAsync("Salesforce type");
+        await page.Locator("#match-field").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasTextRegex = new Regex("^Name$") }).ClickAsync();
+
+        // Test: the existing account would be updated, the second "????????????????" is a duplicate of the first.
+        await page.ClickAsync("#dry-run");
+        await Expect(page.Locator("#dry-run-result")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+        await Expect(page.Locator("#would-update")).ToHaveTextAsync("1 would be updated");
+        await Expect(page.Locator("#would-create")).ToHaveTextAsync("421 would be created");
+        await Expect(page.Locator("#would-fail")).ToHaveTextAsync("1 with errors");
+        await Expect(page.Locator("#dry-run-errors")).ToContainTextAsync("Same name as line");
+        await Expect(page.Locator("#dry-run-rows")).ToContainTextAsync("Denver");
+
+        // Run it and watch it finish.
+        await page.ClickAsync("#start-import");
+        await Expect(page.Locator("#import-status")).ToHaveTextAsync("Completed", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
+        await Expect(page.Locator("#percent")).ToHaveTextAsync("100 %");
+        await Expect(page.Locator("#created")).ToHaveTextAsync("421 created");
+        await Expect(page.Locator("#updated")).ToHaveTextAsync("1 updated");
+        await Expect(page.Locator("#failed")).ToHaveTextAsync("1 failed");
+        await Expect(page.Locator("#import-errors")).ToContainTextAsync("Duplicate in file");
+        Assert.Equal("FORT COLLINS", await CityOfAsync(page, existingId));
+
+        // The error file: the failed row as it was uploaded, plus the reason.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-errors"));
+        Assert.Equal("accountData-errors.csv", download.SuggestedFilename);
+        var errors = await File.ReadAllLinesAsync((await download.PathAsync())!);
+        Assert.StartsWith("ID,ISDELETED,MASTERRECORDID,NAME,", errors[0].TrimStart('\uFEFF'));
+        Assert.EndsWith(",Error", errors[0]);
+        Assert.Equal(2, errors.Length);
+        var duplicate = File.ReadLines(SalesforceAccounts, System.Text.Encoding.Latin1).Where(l => l.Contains("\"????????????????\"")).Skip(1).Single();
+        Assert.StartsWith(duplicate.Split(',')[0].Trim('"') + ",", errors[1]);
+        Assert.Contains("Same name as line", errors[1]);
+
+        // Roll back: the 421 new accounts are gone, the existing one has its city back.
+        await page.ClickAsync("#roll-back");
+        await Expect(page.Locator("#rollback-preview")).ToContainTextAsync("421");
+        await page.ClickAsync("#confirm-rollback");
+        await Expect(page.Locator("#import-status")).ToHaveTextAsync("Rolled back", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
+        await Expect(page.Locator("#rollback-summary")).ToContainTextAsync("421 created records deleted, 1 updated records restored");
+        Assert.Equal("Denver", await CityOfAsync(page, existingId));
+        var left = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/accounts?search=Rhombus");
+        Assert.Equal(0, (await left.JsonAsync())!.Value.GetProperty("total").GetInt32());
+
+        // The history lists it.
+        await page.GotoAsync($"{app.Web.BaseUrl}/imports");
+        await Expect(page.Locator("#imports-table")).ToContainTextAsync("accountData.csv");
+        await Expect(page.Locator("#imports-table")).ToContainTextAsync("Rolled back");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Upload_OfAFileThatIsNotTabular_SaysWhy_AndStaysOnTheUploadStep()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/imports/new");
+        await page.SetInputFilesAsync("#import-file", new FilePayload { Name = "photo.csv", MimeType = "text/csv", Buffer = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52] });
+        await Expect(page.Locator("#upload-error")).ToContainTextAsync("photo.csv");
+        await Expect(page).ToHaveURLAsync(new Regex("/imports/new$"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Rep_CannotOpenImports()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "rep@example.com", "rep-password-1", "/contacts");
+        await Expect(page.Locator("#nav-imports")).ToHaveCountAsync(0);
+        await page.GotoAsync($"{app.Web.BaseUrl}/imports/new");
+        await Expect(page.Locator("#access-refused")).ToBeVisibleAsync();
+        await Expect(page.Locator("#import-file")).ToHaveCountAsync(0);
+        var upload = await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/imports/drafts?objectType=contact",
+            new APIRequestContextOptions { Multipart = page.APIRequest.CreateFormData().Set("file", new FilePayload { Name = "a.csv", MimeType = "text/csv", Buffer = "Email\na@b.example\n"u8.ToArray() }) });
+        Assert.Equal(403, upload.Status);
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>The "imports into" select of a column, found by the column's header.</summary>
+    private static ILocator MappingOf(IPage page, string header) => page.Locator($"#mapping-table input[data-column='{header}']");
+
+    private async Task<string?> CityOfAsync(IPage page, long id)
+    {
+        var response = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/accounts/{id}");
+        var json = await response.JsonAsync();
+        return json!.Value.GetProperty("city").GetString();
+    }
+}
