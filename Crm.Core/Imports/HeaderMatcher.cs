@@ -21,12 +21,40 @@ public static class HeaderMatcher
             foreach (var synonym in field.Synonyms.Append(field.Key).Append(field.Label).Select(Compact).Distinct())
                 (byCompact.TryGetValue(synonym, out var list) ? list : byCompact[synonym] = []).Add(field);
 
-        // Pass 1: exact synonyms, in column order.
+        // Pass 1: exact synonyms. When several columns want the same field, the one with values in the first rows
+        // wins, then the one whose header is the field's more usual name ("Job Title" over "Title"), then the first.
+        var exact = new List<ImportField>?[headers.Count];
         for (var i = 0; i < headers.Count; i++)
         {
-            if (IsDescriptor(normalized[i])) continue;
-            if (byCompact.TryGetValue(Compact(normalized[i]), out var candidates))
-                chosen[i] = Take(candidates.Where(f => Plausible(f, i, samples)), taken);
+            if (IsDescriptor(normalized[i]) || !byCompact.TryGetValue(Compact(normalized[i]), out var candidates)) continue;
+            var column = i;
+            exact[i] = candidates.Where(f => Plausible(f, column, samples)).ToList();
+        }
+        var pending = Enumerable.Range(0, headers.Count).Where(i => exact[i] is { Count: > 0 }).ToList();
+        while (pending.Count > 0)
+        {
+            var wants = pending
+                .Select(i => (Column: i, Field: exact[i]!.FirstOrDefault(f => f.AllowsSeveralColumns || !taken.Contains(f.Key))))
+                .Where(w => w.Field is not null)
+                .ToList();
+            pending.Clear();
+            foreach (var group in wants.GroupBy(w => w.Field!.Key))
+            {
+                var field = group.First().Field!;
+                if (field.AllowsSeveralColumns)
+                {
+                    foreach (var want in group) chosen[want.Column] = field.Key;
+                    continue;
+                }
+                var winner = group
+                    .OrderByDescending(w => HasValues(w.Column, samples))
+                    .ThenBy(w => SynonymRank(field, normalized[w.Column]))
+                    .ThenBy(w => w.Column)
+                    .First().Column;
+                chosen[winner] = field.Key;
+                taken.Add(field.Key);
+                pending.AddRange(group.Select(w => w.Column).Where(c => c != winner));
+            }
         }
         // Pass 2: word rules and typos for what is left.
         for (var i = 0; i < headers.Count; i++)
@@ -65,6 +93,17 @@ public static class HeaderMatcher
             if (field.AllowsSeveralColumns || taken.Add(field.Key)) return field.Key;
         }
         return null;
+    }
+
+    private static bool HasValues(int column, IReadOnlyList<string?[]>? samples) =>
+        samples is null || samples.Count == 0 || samples.Any(r => column < r.Length && !string.IsNullOrWhiteSpace(r[column]));
+
+    /// <summary>Where the header stands in the field's synonyms: the usual name first.</summary>
+    private static int SynonymRank(ImportField field, string normalized)
+    {
+        var compact = Compact(normalized);
+        var index = Array.FindIndex(field.Synonyms, s => Compact(s) == compact);
+        return index < 0 ? field.Synonyms.Length : index;
     }
 
     /// <summary>"E-mail 1 - Type", "Phone 2 - Label": they describe the value next to them.</summary>

@@ -36,17 +36,18 @@ public static class ImportFields
 
     public static readonly IReadOnlyList<string> LifecycleValues = Enum.GetNames<Lifecycle>().Select(n => n.ToLowerInvariant()).ToArray();
 
+    // Business and work addresses come before home ones: when a file has both, a CRM wants where the person works.
     private static readonly ImportField[] Address =
     [
         new("street", "Street", ImportFieldKind.Text, FieldLimits.Street, false, "street", "street address", "address", "address line 1", "address 1 street", "address 1 formatted",
-            "mailing street", "billing street", "business street", "home street", "work address", "home address", "street 1", "address street", "mailingstreet", "billingstreet"),
-        new("city", "City", ImportFieldKind.Text, FieldLimits.City, false, "city", "town", "address 1 city", "mailing city", "billing city", "business city", "home city", "work city", "mailingcity", "billingcity"),
+            "mailing street", "billing street", "business street", "work address", "home street", "home address", "street 1", "address street", "mailingstreet", "billingstreet"),
+        new("city", "City", ImportFieldKind.Text, FieldLimits.City, false, "city", "town", "address 1 city", "mailing city", "billing city", "business city", "work city", "home city", "mailingcity", "billingcity"),
         new("region", "Region / state", ImportFieldKind.Text, FieldLimits.City, false, "state", "region", "state region", "province", "state province", "county", "address 1 region",
-            "mailing state", "billing state", "business state", "home state", "work state", "mailingstate", "billingstate"),
+            "mailing state", "billing state", "business state", "work state", "home state", "mailingstate", "billingstate"),
         new("postalCode", "Postal code", ImportFieldKind.Text, FieldLimits.PostalCode, false, "postal code", "postcode", "zip", "zip code", "zipcode", "address 1 postal code",
-            "mailing postal code", "billing postal code", "business postal code", "home zip", "work zip", "home zipcode", "work zipcode", "mailingpostalcode", "billingpostalcode"),
+            "mailing postal code", "billing postal code", "business postal code", "work zip", "work zipcode", "home zip", "home zipcode", "mailingpostalcode", "billingpostalcode"),
         new("country", "Country", ImportFieldKind.Text, FieldLimits.City, false, "country", "country region", "address 1 country", "mailing country", "billing country",
-            "business country region", "home country", "work country", "mailingcountry", "billingcountry", "nation"),
+            "business country region", "work country", "home country", "mailingcountry", "billingcountry", "nation"),
     ];
 
     private static readonly ImportField Owner = new("owner", "Owner (email or name)", ImportFieldKind.Owner, 0, false,

@@ -10,7 +10,7 @@ public enum ImportFormat
 public sealed record ImportFileSettings
 {
     public ImportFormat Format { get; init; }
-    /// <summary>utf-8, utf-16LE, utf-16BE, utf-32LE, utf-32BE or windows-1252.</summary>
+    /// <summary>utf-8, utf-16le, utf-16be, utf-32le, utf-32be or windows-1252.</summary>
     public string? Encoding { get; init; }
     public char? Delimiter { get; init; }
     /// <summary>Which record holds the header (1 = the first); records before it are a preamble and are skipped.</summary>

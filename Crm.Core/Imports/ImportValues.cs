@@ -80,11 +80,13 @@ public static partial class ImportValues
         switch (format?.Trim().ToLowerInvariant())
         {
             case null or "" or "auto":
-                if (TryIso(text, out date) || TryExcelSerial(text, out date) || TryDayMonth(text, out date, out var ambiguous) && !ambiguous
-                    || DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out date))
-                    return Parsed.Ok(Iso(date));
-                return TryDayMonth(text, out _, out var twoWays) && twoWays
-                    ? Parsed.Fail($"'{value}' could be read day-first or month-first: choose the date format (US or EU) for this column.")
+                if (TryIso(text, out date) || TryExcelSerial(text, out date)) return Parsed.Ok(Iso(date));
+                if (TryDayMonth(text, out date, out var ambiguous))
+                    return ambiguous
+                        ? Parsed.Fail($"'{value}' could be read day-first or month-first: choose the date format (US or EU) for this column.")
+                        : Parsed.Ok(Iso(date));
+                return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out date)
+                    ? Parsed.Ok(Iso(date))
                     : Parsed.Fail($"'{value}' is not a date.");
             case "iso":
                 return TryIso(text, out date) ? Parsed.Ok(Iso(date)) : Parsed.Fail($"'{value}' is not an ISO date (yyyy-mm-dd).");
@@ -110,7 +112,7 @@ public static partial class ImportValues
     private static string DatePart(string value)
     {
         var text = value.Trim();
-        var cut = text.IndexOfAny([' ', 'T'], 6);
+        var cut = text.Length > 6 ? text.IndexOfAny([' ', 'T'], 6) : -1;
         return cut > 0 && char.IsDigit(text[0]) && text.Length > cut + 1 && char.IsDigit(text[cut + 1]) ? text[..cut] : text;
     }
 
@@ -172,8 +174,8 @@ public static partial class ImportValues
         if (!string.IsNullOrWhiteSpace(culture))
         {
             CultureInfo info;
-            try { info = CultureInfo.GetCultureInfo(culture); }
-            catch (CultureNotFoundException) { return Parsed.Fail($"'{culture}' is not a known culture."); }
+            if (!IsKnownCulture(culture)) return Parsed.Fail($"'{culture}' is not a known culture.");
+            info = CultureInfo.GetCultureInfo(culture);
             if (!decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, info, out number)) return Parsed.Fail($"'{value}' is not a number in {info.DisplayName} format.");
         }
         else if (!decimal.TryParse(GuessInvariant(text), NumberStyles.Float, CultureInfo.InvariantCulture, out number))
@@ -184,6 +186,16 @@ public static partial class ImportValues
         if (decimal.Round(number, maxDecimals) != number) return Parsed.Fail($"'{value}' has more than {maxDecimals} decimals.");
         return Parsed.Ok(number.ToString(CultureInfo.InvariantCulture));
     }
+
+    private static readonly HashSet<string> CurrencyCodes = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+        .Select(c => { try { return new RegionInfo(c.Name).ISOCurrencySymbol; } catch (ArgumentException) { return null; } })
+        .OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    private static readonly HashSet<string> Cultures =
+        CultureInfo.GetCultures(CultureTypes.AllCultures).Select(c => c.Name).Where(n => n.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A culture the runtime really knows (ICU would make one up for any well-formed name).</summary>
+    public static bool IsKnownCulture(string name) => Cultures.Contains(name);
 
     public static Parsed Integer(string value, string? culture, int min, int max)
     {
@@ -280,6 +292,12 @@ public static partial class ImportValues
     /// <summary>Keeps digits, signs, separators and an exponent between digits; drops spaces, currency signs and codes.</summary>
     private static string StripCurrency(string value)
     {
+        // Letters are a currency code ("EUR 1.234,50", "1234 usd") or they make the value not a number ("12abc").
+        var trimmed = value.Trim();
+        var code = CurrencyCode().Match(trimmed);
+        if (code.Success && CurrencyCodes.Contains(code.Groups["code"].Value)) trimmed = code.Groups["number"].Value;
+        if (trimmed.Any(c => char.IsLetter(c) && c is not ('e' or 'E'))) return value;
+        value = trimmed;
         var builder = new StringBuilder(value.Length);
         for (var i = 0; i < value.Length; i++)
         {
@@ -303,6 +321,9 @@ public static partial class ImportValues
         if (ThousandsWithDots().IsMatch(text)) return text.Replace(".", "", StringComparison.Ordinal);
         return text;
     }
+
+    [GeneratedRegex(@"^(?:(?<code>[A-Za-z]{3})\s*(?<number>[^A-Za-z]+)|(?<number>[^A-Za-z]+?)\s*(?<code>[A-Za-z]{3}))$")]
+    private static partial Regex CurrencyCode();
 
     [GeneratedRegex(@"^[-+]?\d{1,3}(,\d{3})+$")]
     private static partial Regex ThousandsWithCommas();

@@ -45,8 +45,10 @@ public static class ImportMappingRules
         {
             if (!known.TryGetValue(matchField, out var match) || !match.CanMatch)
                 Add(nameof(ImportOptions.MatchField), $"'{matchField}' cannot identify {Plural(type)}; choose {string.Join(", ", fields.Where(f => f.CanMatch).Select(f => f.Key))}.");
-            else if (!targets.Contains(matchField))
-                Add(nameof(ImportOptions.MatchField), $"Matching by {match.Label} needs a column mapped to {match.Label}.");
+            // Without a column for the match field every row creates a record, which is what a names-only file
+            // wants; only "update only" would then do nothing at all.
+            else if (!targets.Contains(matchField) && options.Strategy == DuplicateStrategy.UpdateOnly)
+                Add(nameof(ImportOptions.MatchField), $"'Update only' matches by {match.Label}, so it needs a column mapped to {match.Label}.");
         }
         if (!IsRegion(options.DefaultPhoneCountry)) Add(nameof(ImportOptions.DefaultPhoneCountry), $"'{options.DefaultPhoneCountry}' is not a two-letter country code.");
         if (options.DryRunRows is < 1 or > 1000) Add(nameof(ImportOptions.DryRunRows), "A test import simulates between 1 and 1,000 rows.");
@@ -56,11 +58,7 @@ public static class ImportMappingRules
 
     private static string Plural(RecordType type) => type.ToString().ToLowerInvariant() + "s";
 
-    private static bool IsCulture(string name)
-    {
-        try { return System.Globalization.CultureInfo.GetCultureInfo(name) is not null; }
-        catch (System.Globalization.CultureNotFoundException) { return false; }
-    }
+    private static bool IsCulture(string name) => ImportValues.IsKnownCulture(name);
 
     private static bool IsRegion(string region) =>
         region.Length == 2 && PhoneNumbers.PhoneNumberUtil.GetInstance().GetSupportedRegions().Contains(region.ToUpperInvariant());

@@ -48,6 +48,7 @@ public sealed class TabularFileReader(IFileStore files) : ITabularFileReader
         var encoding = overrides?.Encoding ?? await TextSniffer.DetectEncodingAsync(stream, ct);
         await TextSniffer.EnsureTextAsync(stream, encoding, fileName, ct);
         string sample;
+        TextSniffer.SkipByteOrderMark(stream);
         using (var text = new StreamReader(stream, TextSniffer.EncodingOf(encoding), detectEncodingFromByteOrderMarks: false, leaveOpen: true))
         {
             var buffer = new char[SniffChars];
@@ -141,7 +142,6 @@ public sealed class TabularFileReader(IFileStore files) : ITabularFileReader
 
     private static IEnumerable<(int Record, long Line, string?[] Fields, string? Problem)> ReadCsv(Stream stream, ImportFileSettings settings, CancellationToken ct)
     {
-        var malformed = new Dictionary<long, string>();
         var options = new CsvReaderOptions
         {
             HasHeader = false, Separator = settings.Delimiter ?? ',', TrackLineNumbers = true, FormatProvider = CultureInfo.InvariantCulture,
@@ -149,11 +149,12 @@ public sealed class TabularFileReader(IFileStore files) : ITabularFileReader
             MaxRecordSize = MaxRecordBytes, TrimWhitespace = false, SkipEmptyLines = true, DetectSeparatorHint = false,
             OnMalformedRecord = m =>
             {
+                // Other slips (a quote inside an unquoted value) are read leniently, as spreadsheets read them.
                 if (m.Reason.ToString() == "UnterminatedQuote")
                     throw new ImportFileException($"Line {m.LineNumber} opens a quoted value that is never closed, so the rest of the file cannot be read reliably. Fix the quote (a value with a \" inside must be written \"\"like this\"\") and upload again.");
-                malformed[m.RecordNumber] = m.Reason.ToString();
             },
         };
+        TextSniffer.SkipByteOrderMark(stream);
         using var text = new StreamReader(stream, TextSniffer.EncodingOf(settings.Encoding ?? TextSniffer.Utf8), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
         using var csv = CsvReader.Create(text, options, leaveOpen: true);
         var record = 0;

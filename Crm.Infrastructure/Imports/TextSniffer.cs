@@ -41,8 +41,17 @@ public static class TextSniffer
         if (count >= 4 && head[0] == 0xFF && head[1] == 0xFE && head[2] == 0 && head[3] == 0) return "utf-32le";
         if (count >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0xFE && head[3] == 0xFF) return "utf-32be";
         if (count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) return Utf8;
-        if (count >= 2 && head[0] == 0xFF && head[1] == 0xFE) return "utf-16le";
-        if (count >= 2 && head[0] == 0xFE && head[1] == 0xFF) return "utf-16be";
+        if (count >= 2 && head[0] is 0xFF or 0xFE && head[1] is 0xFF or 0xFE && head[0] != head[1])
+        {
+            // Java's "UTF-32" writers (Salesforce Data Loader among them) put a two-byte mark before UTF-32 text.
+            var unit = new byte[4];
+            stream.Position = 2;
+            var units = await stream.ReadAtLeastAsync(unit, 4, throwOnEndOfStream: false, ct);
+            stream.Position = 0;
+            if (units == 4 && unit[0] != 0 && unit[1] == 0 && unit[2] == 0 && unit[3] == 0) return "utf-32le";
+            if (units == 4 && unit[0] == 0 && unit[1] == 0 && unit[2] == 0 && unit[3] != 0) return "utf-32be";
+            return head[0] == 0xFF ? "utf-16le" : "utf-16be";
+        }
 
         var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
         var bytes = new byte[1 << 16];
@@ -65,6 +74,21 @@ public static class TextSniffer
         }
     }
 
+    /// <summary>Moves past a byte-order mark (of any of the five kinds, whatever the encoding chosen) so it is not read as text.</summary>
+    public static void SkipByteOrderMark(Stream stream)
+    {
+        Span<byte> head = stackalloc byte[4];
+        stream.Position = 0;
+        var count = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        stream.Position = head[..count] switch
+        {
+            [0xFF, 0xFE, 0, 0] or [0, 0, 0xFE, 0xFF] => 4,
+            [0xEF, 0xBB, 0xBF, ..] => 3,
+            [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] => 2,
+            _ => 0,
+        };
+    }
+
     /// <summary>Refuses binaries (images, PDFs, archives, executables, files full of NUL bytes) with a clear message.</summary>
     public static async Task EnsureTextAsync(Stream stream, string encoding, string fileName, CancellationToken ct)
     {
@@ -82,7 +106,8 @@ public static class TextSniffer
             if (b == 0) nul++;
             else if (b < 0x20 && b is not (0x09 or 0x0A or 0x0D or 0x0C)) control++;
         }
-        if (nul > count / 100 || control > count / 20)
+        // A stray NUL in a text export is the row mapper's to report; a file of them is not text.
+        if (nul > Math.Max(8, count / 100) || control > Math.Max(8, count / 20))
             throw new ImportFileException($"'{fileName}' contains binary data ({nul:N0} NUL bytes and {control:N0} control characters in its first {count:N0} bytes); it is not a CSV export.");
     }
 

@@ -8,9 +8,12 @@ namespace Crm.Tests.Infrastructure.Imports;
 /// <summary>Uploads, starts and runs imports through the use cases, as the page and the API do.</summary>
 public static class ImportTestHost
 {
-    public static async Task<ImportDraft> UploadAsync(this CrmTestHost host, TestWorkspace ws, string csv, RecordType type = RecordType.Contact, string fileName = "contacts.csv")
+    public static Task<ImportDraft> UploadAsync(this CrmTestHost host, TestWorkspace ws, string csv, RecordType type = RecordType.Contact, string fileName = "contacts.csv") =>
+        host.UploadAsync(ws, Encoding.UTF8.GetBytes(csv), type, fileName);
+
+    public static async Task<ImportDraft> UploadAsync(this CrmTestHost host, TestWorkspace ws, byte[] content, RecordType type, string fileName)
     {
-        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+        await using var stream = new MemoryStream(content);
         return await host.RunAsync<UploadImportHandler, ImportDraft>(ws.Admin(), h => h.HandleAsync(type, fileName, stream));
     }
 

@@ -120,7 +120,7 @@ public static class ImportLabels
 
     public static readonly (string Value, string Label)[] Encodings =
     [
-        ("utf-8", "UTF-8"), ("utf-16LE", "UTF-16 LE"), ("utf-16BE", "UTF-16 BE"), ("utf-32LE", "UTF-32 LE"), ("utf-32BE", "UTF-32 BE"), ("windows-1252", "Windows-1252 (Western)"),
+        ("utf-8", "UTF-8"), ("utf-16le", "UTF-16 LE"), ("utf-16be", "UTF-16 BE"), ("utf-32le", "UTF-32 LE"), ("utf-32be", "UTF-32 BE"), ("windows-1252", "Windows-1252 (Western)"),
     ];
 
     public static readonly (char Value, string Label)[] Delimiters = [(',', "Comma ,"), (';', "Semicolon ;"), ('\t', "Tab"), ('|', "Pipe |")];
