@@ -33,6 +33,12 @@ public interface IImportWrite : IAsyncDisposable
 
     Task WriteAsync(BatchPlan plan, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>Adds what was written to the job's progress, commits, and says whether a cancel was asked for.</summary>
+    /// <summary>
+    /// Adds what was written to the job's progress, commits, and says whether a cancel was asked for. Throws
+    /// <see cref="ImportClaimLostException"/> (and commits nothing) when another runner has taken the job over.
+    /// </summary>
     Task<BatchOutcome> CommitAsync(DateTimeOffset now, CancellationToken ct);
 }
+
+/// <summary>The job was taken over by another runner (this one was thought dead): this one must stop writing.</summary>
+public sealed class ImportClaimLostException(long importId) : Exception($"Import {importId} is now run by another runner.");

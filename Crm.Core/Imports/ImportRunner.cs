@@ -79,6 +79,11 @@ public sealed partial class ImportRunner(
             await jobs.ReleaseAsync(importId, runnerId, CancellationToken.None);
             LogReleased(importId);
         }
+        catch (ImportClaimLostException)
+        {
+            // Another runner took the job over (this one's heartbeat went stale); its work is the one that counts.
+            LogClaimLost(importId);
+        }
         catch (ImportFileException e)
         {
             await jobs.FinishAsync(importId, runnerId, ImportStatus.Failed, e.Message, time.GetUtcNow(), CancellationToken.None);
@@ -224,6 +229,9 @@ public sealed partial class ImportRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: a matched record changed during the write; starting again after the last commit")]
     private partial void LogRetrying(long importId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} was taken over by another runner; this one stops")]
+    private partial void LogClaimLost(long importId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} failed")]
     private partial void LogFailed(Exception exception, long importId);

@@ -77,7 +77,8 @@ public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
         public async Task<BatchOutcome> CommitAsync(DateTimeOffset now, CancellationToken ct)
         {
             var jobId = context.Job.Id;
-            await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+            var runnerId = context.Job.RunnerId;
+            var updated = await db.ImportJobs.Where(j => j.Id == jobId && j.RunnerId == runnerId).ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.RowsProcessed, j => j.RowsProcessed + _tally.Rows)
                 .SetProperty(j => j.RowsCreated, j => j.RowsCreated + _tally.Created)
                 .SetProperty(j => j.RowsUpdated, j => j.RowsUpdated + _tally.Updated)
@@ -87,6 +88,7 @@ public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
                 .SetProperty(j => j.LastCommittedRow, _tally.LastRow)
                 .SetProperty(j => j.HeartbeatAt, now)
                 .SetProperty(j => j.UpdatedAt, now), ct);
+            if (updated != 1) throw new ImportClaimLostException(jobId);
             var cancel = await db.ImportJobs.Where(j => j.Id == jobId).Select(j => j.CancelRequested).SingleAsync(ct);
             await transaction.CommitAsync(ct);
             _committed = true;

@@ -121,8 +121,8 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
                 UPDATE "ImportJobs" SET "RowsProcessed" = "RowsProcessed" + $n, "RowsCreated" = "RowsCreated" + $c, "RowsUpdated" = "RowsUpdated" + $u,
                     "RowsSkipped" = "RowsSkipped" + $s, "RowsFailed" = "RowsFailed" + $f, "AccountsCreated" = "AccountsCreated" + $a,
                     "LastCommittedRow" = $last, "HeartbeatAt" = $now, "UpdatedAt" = $now
-                WHERE "Id" = $id;
-                SELECT "CancelRequested" FROM "ImportJobs" WHERE "Id" = $id;
+                WHERE "Id" = $id AND "RunnerId" = $runner;
+                SELECT changes(), "CancelRequested" FROM "ImportJobs" WHERE "Id" = $id;
                 """;
             progress.Parameters.AddWithValue("$n", _tally.Rows);
             progress.Parameters.AddWithValue("$c", _tally.Created);
@@ -133,7 +133,14 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
             progress.Parameters.AddWithValue("$last", _tally.LastRow);
             progress.Parameters.AddWithValue("$now", Time.ConvertToProvider(now));
             progress.Parameters.AddWithValue("$id", _context.Job.Id);
-            var cancel = Convert.ToBoolean(progress.ExecuteScalar());
+            progress.Parameters.AddWithValue("$runner", (object?)_context.Job.RunnerId ?? DBNull.Value);
+            bool cancel;
+            using (var reader = progress.ExecuteReader())
+            {
+                // A runner thought dead must not write next to the one that took over: nothing of this transaction stays.
+                if (!reader.Read() || reader.GetInt64(0) != 1) throw new ImportClaimLostException(_context.Job.Id);
+                cancel = reader.GetBoolean(1);
+            }
             _statements.Dispose();
             _transaction.Commit();
             _committed = true;

@@ -7,7 +7,7 @@ namespace Crm.Infrastructure.Jobs;
 
 /// <summary>Runs (or resumes) one import. Thin: set the actor, call the runner.</summary>
 [DisallowConcurrentExecution]
-public sealed class RunImportJob(IServiceScopeFactory scopes) : IJob
+public sealed class RunImportJob(IServiceScopeFactory scopes, JobSettings settings) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
@@ -15,7 +15,9 @@ public sealed class RunImportJob(IServiceScopeFactory scopes) : IJob
         var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.Import, $"import:{importId}");
-        await scope.ServiceProvider.GetRequiredService<ImportRunner>().RunAsync(importId, ct);
+        var runner = scope.ServiceProvider.GetRequiredService<ImportRunner>();
+        runner.StaleThreshold = settings.StaleAfter;
+        await runner.RunAsync(importId, ct);
     }
 }
 

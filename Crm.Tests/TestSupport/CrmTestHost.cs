@@ -25,10 +25,13 @@ public sealed class CrmTestHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private CrmTestHost(ServiceProvider services, string directory)
+    private readonly bool _ownsDirectory;
+
+    private CrmTestHost(ServiceProvider services, string directory, bool ownsDirectory)
     {
         _services = services;
         Directory = directory;
+        _ownsDirectory = ownsDirectory;
     }
 
     public string Directory { get; }
@@ -36,9 +39,11 @@ public sealed class CrmTestHost : IAsyncDisposable
     public FakeTimeProvider Time => _services.GetRequiredService<FakeTimeProvider>();
     public CrmDatabase Database => _services.GetRequiredService<CrmDatabase>();
 
-    public static async Task<CrmTestHost> StartAsync(Dictionary<string, string?>? settings = null, Type? writer = null)
+    /// <param name="directory">An existing data folder (e.g. one an app process uses); a new temp folder when null.</param>
+    public static async Task<CrmTestHost> StartAsync(Dictionary<string, string?>? settings = null, Type? writer = null, string? directory = null)
     {
-        var directory = TestPaths.NewTempDirectory("db");
+        var ownsDirectory = directory is null;
+        directory ??= TestPaths.NewTempDirectory("db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory, Args = ["--hostBuilder:reloadConfigOnChange=false"],
@@ -59,10 +64,20 @@ public sealed class CrmTestHost : IAsyncDisposable
         builder.Services.AddSingleton<Crm.Core.Imports.IImportScheduler>(sp => sp.GetRequiredService<InlineImportScheduler>());
         if (writer is not null) builder.Services.AddSingleton(typeof(Crm.Infrastructure.Imports.IImportBatchWriter), writer);
         var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-        var host = new CrmTestHost(services, directory);
+        var host = new CrmTestHost(services, directory, ownsDirectory);
         await using (var scope = services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
         return host;
+    }
+
+    /// <summary>Issues an admin API key straight into the database (what the admin page does) and returns it in clear.</summary>
+    public async Task<string> CreateApiKeyAsync(long workspaceId)
+    {
+        var (key, prefix, hash) = Crm.Core.ApiKeys.ApiKeyFormat.Generate();
+        await using var db = Database.Create(Crm.Core.Common.Actor.System(workspaceId));
+        db.ApiKeys.Add(new Crm.Core.ApiKeys.ApiKey { Name = "test", Prefix = prefix, SecretHash = hash, Role = UserRole.Admin });
+        await db.SaveChangesAsync();
+        return key;
     }
 
     /// <summary>A new workspace with its default pipeline and an admin (who has a password).</summary>
@@ -102,6 +117,6 @@ public sealed class CrmTestHost : IAsyncDisposable
     {
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+        if (_ownsDirectory) try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 }

@@ -247,26 +247,183 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
         Assert.Equal("Same email as line 4 of this file.", (await Host.ErrorsAsync(Ws, view.Id)).Items.Single().Message);
     }
 
-    private sealed class StopAfterCommits(IImportStore inner, int commits, CancellationTokenSource stop) : IImportStore
+    [Fact]
+    public async Task Deals_FindTheirPipelineStageOwnerCompanyAndContacts_ByName()
     {
-        private int _done;
+        var owner = await Host.RunAsync<CreateUserHandler, UserView>(Ws.Admin(), h => h.HandleAsync(new NewUserInput { Name = "Riley Rep", Email = "riley@acme.example" }));
+        var ada = await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com" });
+        var pipeline = await Host.RunAsync<Crm.Core.Deals.ListPipelinesHandler, IReadOnlyList<Crm.Core.Deals.PipelineView>>(Ws.Admin(), h => h.HandleAsync());
 
-        public Task<IReadOnlyDictionary<string, ITrackedRecord>> FindExistingAsync(ImportContext context, IReadOnlyCollection<string> keys, CancellationToken ct) => inner.FindExistingAsync(context, keys, ct);
+        var import = await Host.ImportAsync(Ws, "Deal Name,Pipeline,Deal Stage,Amount,Close Date,Deal owner,Associated Company,Contacts\n" +
+            $"Engines for the Navy,{pipeline[0].Name},negotiation,\"$1,234.50\",2026-03-31,RILEY@acme.example,Analytical Engines,ada@example.com\n" +
+            $"Mystery deal,{pipeline[0].Name},Haggling,100,,,,\n" +
+            "Lost deal,No such pipeline,,100,,,,\n" +
+            $"Orphan deal,{pipeline[0].Name},Proposal,100,,nobody@acme.example,,ghost@example.com\n", type: RecordType.Deal);
+
+        Assert.Equal((4, 1, 3), (import.RowsProcessed, import.RowsCreated, import.RowsFailed));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
+        var deal = await db.Deals.AsNoTracking().Include(d => d.Contacts).Include(d => d.Stage).Include(d => d.Account).SingleAsync();
+        Assert.Equal(("Negotiation", 1234.50m, new DateOnly(2026, 3, 31), owner.Id, "Analytical Engines", 75),
+            (deal.Stage!.Name, deal.Amount, deal.CloseDate, deal.OwnerId, deal.Account!.Name, deal.Probability));
+        Assert.Equal([ada.Id], deal.Contacts.Select(c => c.ContactId));
+        var errors = (await Host.ErrorsAsync(Ws, import.Id)).Items;
+        Assert.Contains(errors, e => e.Type == ImportErrorType.Picklist && e.Message.StartsWith("'Haggling' is not a stage of pipeline", StringComparison.Ordinal) && e.Message.Contains("Negotiation"));
+        Assert.Contains(errors, e => e.Type == ImportErrorType.Picklist && e.Message.StartsWith("No pipeline named 'No such pipeline'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Type == ImportErrorType.Reference && e.Message == "No active user has the email or name 'nobody@acme.example'.");
+    }
+
+    [Fact]
+    public async Task MissingAccounts_AreReportedPerRow_WhenTheAdminChoosesNotToCreateThem()
+    {
+        await Host.RunAsync<Crm.Core.Accounts.CreateAccountHandler, Crm.Core.Accounts.AccountDetails>(Ws.Admin(), h => h.HandleAsync(new Crm.Core.Accounts.AccountInput { Name = "Analytical Engines" }));
+
+        var import = await Host.ImportAsync(Ws, "Email,Company\nada@example.com,analytical engines\ngrace@example.com,US Navy\n",
+            new ImportOptions { CreateMissingAccounts = false });
+
+        Assert.Equal((1, 1, 0), (import.RowsCreated, import.RowsFailed, import.AccountsCreated));
+        var error = Assert.Single((await Host.ErrorsAsync(Ws, import.Id)).Items);
+        Assert.Equal((3L, "Company", "US Navy", ImportErrorType.Reference), (error.LineNumber, error.Column, error.Value, error.Type));
+        var ada = Assert.Single(await ContactsAsync());
+        Assert.NotNull(ada.AccountId);
+    }
+
+    [Fact]
+    public async Task ASavedTemplate_IsAppliedToTheNextFileWithTheSameColumns()
+    {
+        const string header = "Courriel,Nom complet,Poste\n";
+        var first = await Host.UploadAsync(Ws, header + "ada@example.com,Ada Lovelace,Comtesse\n");
+        var mapping = first.Mapping with
+        {
+            Columns = first.Mapping.Columns.Select(c => c.Header switch
+            {
+                "Courriel" => c with { Field = "email" },
+                "Nom complet" => c with { Field = "fullName" },
+                _ => c with { Field = "jobTitle" },
+            }).ToList(),
+        };
+        await Host.RunAsync<SaveImportTemplateHandler, ImportTemplateView>(Ws.Admin(), h => h.HandleAsync(first.ImportId, "French CRM", mapping,
+            first.Options with { Strategy = DuplicateStrategy.Skip }, first.Inspection.Headers));
+
+        var second = await Host.UploadAsync(Ws, "courriel, NOM COMPLET ,poste\ngrace@example.com,Grace Hopper,Amirale\n");
+
+        Assert.Equal("French CRM", second.TemplateName);
+        Assert.Equal(["email", "fullName", "jobTitle"], second.Mapping.Columns.Select(c => c.Field));
+        Assert.Equal(DuplicateStrategy.Skip, second.Options.Strategy);
+        var templates = await Host.RunAsync<ListImportTemplatesHandler, IReadOnlyList<ImportTemplateView>>(Ws.Admin(), h => h.HandleAsync());
+        Assert.Equal("French CRM", Assert.Single(templates).Name);
+    }
+
+    [Fact]
+    public async Task Cancel_StopsAtTheNextCommit_AndWhatWasWrittenCanBeRolledBack()
+    {
+        var csv = "First Name,Email\n" + string.Concat(Enumerable.Range(1, 30).Select(i => $"Person{i},p{i}@example.com\n"));
+        var draft = await Host.UploadAsync(Ws, csv);
+        var view = await Host.RunAsync<StartImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, draft.Mapping, draft.Options));
+
+        await RunWithHooksAsync(view.Id, afterCommit: async n =>
+        {
+            if (n == 1) await Host.RunAsync<CancelImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(view.Id));
+        });
+
+        var cancelled = await Host.RunAsync<GetImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(view.Id));
+        Assert.Equal((ImportStatus.Cancelled, 10), (cancelled.Status, cancelled.RowsProcessed));
+        Assert.True(cancelled.CanRollBack);
+        Assert.Equal(10, (await ContactsAsync()).Count);
+
+        var rolledBack = await Host.RollBackAsync(Ws, view.Id);
+        Assert.Equal((ImportStatus.RolledBack, 10), (rolledBack.Status, rolledBack.RollbackDeleted));
+        Assert.Empty(await ContactsAsync());
+    }
+
+    [Fact]
+    public async Task ARunnerThatLostItsClaim_StopsWriting_AndKeepsOnlyWhatItCommittedBefore()
+    {
+        var csv = "First Name,Email\n" + string.Concat(Enumerable.Range(1, 20).Select(i => $"Person{i},p{i}@example.com\n"));
+        var draft = await Host.UploadAsync(Ws, csv);
+        var view = await Host.RunAsync<StartImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, draft.Mapping, draft.Options));
+
+        // After its first commit the job is taken over (this runner was thought dead): its second commit must not land.
+        await RunWithHooksAsync(view.Id, afterCommit: async n =>
+        {
+            if (n != 1) return;
+            await using var db = Host.Database.Create(Actor.System(Ws.Id));
+            await db.ImportJobs.Where(j => j.Id == view.Id).ExecuteUpdateAsync(x => x.SetProperty(j => j.RunnerId, "another-runner"));
+        });
+
+        var after = await Host.RunAsync<GetImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(view.Id));
+        Assert.Equal((ImportStatus.Running, 5, 5), (after.Status, after.RowsProcessed, after.RowsCreated));
+        Assert.Equal(5, (await ContactsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task ARecordChangedBetweenLookupAndWrite_IsReadAgain_AndTheImportCompletesWithoutLosingEitherChange()
+    {
+        var existing = await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com", JobTitle = "Analyst" });
+        var csv = "First Name,Email,Job Title\n" + string.Concat(Enumerable.Range(1, 7).Select(i => $"Person{i},p{i}@example.com,Engineer\n")) + "Ada,ada@example.com,Countess\n";
+        var draft = await Host.UploadAsync(Ws, csv);
+        var view = await Host.RunAsync<StartImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, draft.Mapping, draft.Options));
+
+        // Someone edits Ada right after the import looked her up, before it writes her.
+        var edited = false;
+        await RunWithHooksAsync(view.Id, afterLookup: async keys =>
+        {
+            if (edited || !keys.Contains("ada@example.com")) return;
+            edited = true;
+            var current = await Host.RunAsync<GetContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(existing.Id));
+            await Host.RunAsync<UpdateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(existing.Id,
+                new ContactInput { FirstName = "Ada", Email = "ada@example.com", JobTitle = "Analyst", City = "London" }, current.Version));
+        });
+
+        var done = await Host.RunAsync<GetImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(view.Id));
+        Assert.True(edited);
+        Assert.Equal((ImportStatus.Completed, 8, 7, 1), (done.Status, done.RowsProcessed, done.RowsCreated, done.RowsUpdated));
+        var contacts = await ContactsAsync();
+        Assert.Equal(8, contacts.Count);
+        var ada = contacts.Single(c => c.Id == existing.Id);
+        Assert.Equal(("Countess", "London"), (ada.JobTitle, ada.City));
+    }
+
+    /// <summary>Runs the import in this scope with small batches, calling the hooks after each lookup and commit.</summary>
+    private async Task RunWithHooksAsync(long importId, Func<int, Task>? afterCommit = null, Func<IReadOnlyCollection<string>, Task>? afterLookup = null)
+    {
+        var scope = Host.Resolve<IServiceProvider>().CreateAsyncScope();
+        await using (scope)
+        {
+            var services = scope.ServiceProvider;
+            services.GetRequiredService<ExplicitActor>().Value = Actor.System(Ws.Id, ChangeSource.Import);
+            var store = new HookedStore(services.GetRequiredService<IImportStore>(), afterCommit ?? (_ => Task.CompletedTask), afterLookup ?? (_ => Task.CompletedTask));
+            var runner = new ImportRunner(services.GetRequiredService<ImportContextLoader>(), services.GetRequiredService<IImportJobStore>(), store,
+                services.GetRequiredService<ITabularFileReader>(), new ImportPlanner(store), Host.Time, NullLogger<ImportRunner>.Instance)
+            { RowsPerBatch = 5, RowsPerCommit = 5 };
+            await runner.RunAsync(importId, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private sealed class StopAfterCommits(IImportStore inner, int commits, CancellationTokenSource stop)
+        : HookedStore(inner, async n => { if (n == commits) await stop.CancelAsync(); }, _ => Task.CompletedTask);
+
+    /// <summary>The real store, with a hook after each lookup and after each commit (numbered from 1).</summary>
+    private class HookedStore(IImportStore inner, Func<int, Task> afterCommit, Func<IReadOnlyCollection<string>, Task> afterLookup) : IImportStore
+    {
+        private int _commits;
+
+        private Task CommittedAsync() => afterCommit(++_commits);
+
+        public async Task<IReadOnlyDictionary<string, ITrackedRecord>> FindExistingAsync(ImportContext context, IReadOnlyCollection<string> keys, CancellationToken ct)
+        {
+            var found = await inner.FindExistingAsync(context, keys, ct);
+            await afterLookup(keys);
+            return found;
+        }
 
         public Task<(IReadOnlyDictionary<string, long> ByName, IReadOnlyDictionary<string, long> ByDomain)> FindAccountsAsync(long workspaceId, IReadOnlyCollection<string>? names, IReadOnlyCollection<string>? domains, CancellationToken ct) =>
             inner.FindAccountsAsync(workspaceId, names, domains, ct);
 
         public Task<IReadOnlyDictionary<string, long>> FindContactsByEmailAsync(long workspaceId, IReadOnlyCollection<string> emails, CancellationToken ct) => inner.FindContactsByEmailAsync(workspaceId, emails, ct);
 
-        private async Task CountAsync()
-        {
-            if (++_done == commits) await stop.CancelAsync();
-        }
+        public async Task<IImportWrite> BeginWriteAsync(ImportContext context, CancellationToken ct) => new Counted(await inner.BeginWriteAsync(context, ct), this);
 
-        public async Task<IImportWrite> BeginWriteAsync(ImportContext context, CancellationToken ct) =>
-            new Counted(await inner.BeginWriteAsync(context, ct), this);
-
-        private sealed class Counted(IImportWrite inner, StopAfterCommits owner) : IImportWrite
+        private sealed class Counted(IImportWrite inner, HookedStore owner) : IImportWrite
         {
             public int Rows => inner.Rows;
 
@@ -275,7 +432,7 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
             public async Task<BatchOutcome> CommitAsync(DateTimeOffset now, CancellationToken ct)
             {
                 var outcome = await inner.CommitAsync(now, ct);
-                await owner.CountAsync();
+                await owner.CommittedAsync();
                 return outcome;
             }
 
