@@ -21,6 +21,12 @@ public sealed class ImportContext
     public ImportOptions Options => Job.Options;
     public string MatchField => Mapper.MatchField;
 
+    /// <summary>
+    /// Guards the four account maps below: a run plans the next batch (reading and adding pending accounts) while the
+    /// previous one commits (turning its pending accounts into known ones).
+    /// </summary>
+    public object AccountsLock { get; } = new();
+
     /// <summary>Accounts by lower-case name and by domain, filled as batches look them up or create them.</summary>
     public Dictionary<string, long> AccountsByName { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, long> AccountsByDomain { get; } = new(StringComparer.Ordinal);
@@ -50,6 +56,11 @@ public sealed class ImportContext
 
     /// <summary>After a batch is committed its new accounts have ids: later rows use them directly.</summary>
     public void Committed(IEnumerable<PendingAccount> accounts)
+    {
+        lock (AccountsLock) CommittedLocked(accounts);
+    }
+
+    private void CommittedLocked(IEnumerable<PendingAccount> accounts)
     {
         foreach (var account in accounts.Where(a => a.Id != 0))
         {

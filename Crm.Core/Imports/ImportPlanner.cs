@@ -184,6 +184,11 @@ public sealed class ImportPlanner(IImportStore store)
 
     private static void ResolveAccounts(ImportContext context, List<ImportRecord> records)
     {
+        lock (context.AccountsLock) ResolveAccountsLocked(context, records);
+    }
+
+    private static void ResolveAccountsLocked(ImportContext context, List<ImportRecord> records)
+    {
         foreach (var record in records)
         {
             if (record.AccountName is null && record.AccountDomain is null) continue;

@@ -97,7 +97,6 @@ public sealed partial class ImportRunner(
         }
     }
 
-    private sealed record Batch(List<ImportRecord> Records, IReadOnlyDictionary<string, ITrackedRecord> Existing);
 
     /// <summary>Where a run spent its time, per stage (logged when it ends; the benchmark prints it).</summary>
     public sealed class StageTimes
@@ -110,20 +109,20 @@ public sealed partial class ImportRunner(
         public System.Diagnostics.Stopwatch WriterWaiting { get; } = new();
 
         public override string ToString() =>
-            $"read+map {Map.Elapsed.TotalSeconds:F2}s, lookup {Lookup.Elapsed.TotalSeconds:F2}s, producer waiting {ProducerWaiting.Elapsed.TotalSeconds:F2}s; " +
-            $"plan {Plan.Elapsed.TotalSeconds:F2}s, write {Write.Elapsed.TotalSeconds:F2}s, writer waiting {WriterWaiting.Elapsed.TotalSeconds:F2}s";
+            $"read+map {Map.Elapsed.TotalSeconds:F2}s, lookup {Lookup.Elapsed.TotalSeconds:F2}s, plan {Plan.Elapsed.TotalSeconds:F2}s, producer waiting {ProducerWaiting.Elapsed.TotalSeconds:F2}s; " +
+            $"write {Write.Elapsed.TotalSeconds:F2}s, writer waiting {WriterWaiting.Elapsed.TotalSeconds:F2}s";
     }
 
     public StageTimes Times { get; } = new();
 
     /// <summary>
-    /// Two stages on two cores: a producer reads, maps, checks duplicates and looks up the next batch's existing
-    /// records while the consumer resolves references and writes the current one. Only the consumer touches the
-    /// import's shared state (accounts, counters), so the stages need no locks.
+    /// Two stages on two cores: a producer reads, maps, checks duplicates, looks up and plans the next batch while
+    /// the consumer writes the current one. They share only the import's account maps (behind a lock): the plan adds
+    /// the accounts a batch will create, a commit makes them known.
     /// </summary>
     private async Task<bool> PipelineAsync(ImportContext context, ImportJob job, int headerCount, CancellationToken ct)
     {
-        var channel = System.Threading.Channels.Channel.CreateBounded<Batch>(new System.Threading.Channels.BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var channel = System.Threading.Channels.Channel.CreateBounded<BatchPlan>(new System.Threading.Channels.BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(async () =>
         {
@@ -136,8 +135,11 @@ public sealed partial class ImportRunner(
                     Times.Lookup.Start();
                     var existing = await planner.LookupAsync(context, records, stop.Token);
                     Times.Lookup.Stop();
+                    Times.Plan.Start();
+                    var plan = await planner.PlanAsync(context, records, stop.Token, existing);
+                    Times.Plan.Stop();
                     Times.ProducerWaiting.Start();
-                    await channel.Writer.WriteAsync(new Batch(records, existing), stop.Token);
+                    await channel.Writer.WriteAsync(plan, stop.Token);
                     Times.ProducerWaiting.Stop();
                 }
 
@@ -183,14 +185,11 @@ public sealed partial class ImportRunner(
         try
         {
             Times.WriterWaiting.Start();
-            await foreach (var batch in channel.Reader.ReadAllAsync(ct))
+            await foreach (var plan in channel.Reader.ReadAllAsync(ct))
             {
                 Times.WriterWaiting.Stop();
                 // Queued batches are not drained once a shutdown asks to stop: the run resumes after the last commit.
                 ct.ThrowIfCancellationRequested();
-                Times.Plan.Start();
-                var plan = await planner.PlanAsync(context, batch.Records, ct, batch.Existing);
-                Times.Plan.Stop();
                 Times.Write.Start();
                 if (write is null)
                 {
