@@ -17,6 +17,7 @@ public static class DependencyInjection
         services.AddScoped<Imports.ImportContextLoader>();
         services.AddScoped<Imports.ImportRunner>();
         services.AddScoped<Imports.RollbackRunner>();
+        services.AddScoped<Exports.ExportRunner>();
         return services;
     }
 }

@@ -66,6 +66,7 @@ public static class DependencyInjection
         services.AddSingleton<IImportJobStore, ImportJobStore>();
         services.AddSingleton<IImportRollbackStore, ImportRollbackStore>();
         services.AddSingleton<IImportErrorFile, ImportErrorFile>();
+        services.AddSingleton<Crm.Core.Exports.IExportFileWriter, Crm.Infrastructure.Exports.ExportFileWriter>();
 
         services.AddScoped<WorkspaceProvisioner>();
         services.AddScoped<DemoDataSeeder>();

@@ -16,9 +16,9 @@ public sealed class ListAccountsHandler(ICrmDbFactory dbFactory)
 {
     public static readonly string[] SortFields = ["name", "domain", "industry", "city", "owner", "contacts", "createdAt", "updatedAt"];
 
-    public async Task<PagedResult<AccountListItem>> HandleAsync(ListAccountsQuery query, CancellationToken ct = default)
+    /// <summary>The list's rows in the list's order: its search, filters and sort (also what an export of it holds).</summary>
+    public static IQueryable<Account> Query(ICrmDb db, ListAccountsQuery query)
     {
-        await using var db = await dbFactory.CreateAsync(ct);
         var accounts = db.Accounts.AsNoTracking();
         foreach (var term in Text.SearchTerms(query.Search))
         {
@@ -50,7 +50,13 @@ public sealed class ListAccountsHandler(ICrmDbFactory dbFactory)
             _ => throw new ValidationFailedException("Sort", $"Cannot sort by '{sort.Field}'. Use one of: {string.Join(", ", SortFields)}."),
         };
 
-        return await ordered.ThenBy(a => a.Id)
+        return ordered.ThenBy(a => a.Id);
+    }
+
+    public async Task<PagedResult<AccountListItem>> HandleAsync(ListAccountsQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await Query(db, query)
             .Select(a => new AccountListItem(
                 a.Id, a.Name, a.Domain, a.Industry, a.City, a.Country,
                 a.OwnerId, a.Owner != null ? a.Owner.Name : null,

@@ -34,6 +34,8 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Imports.ImportRowError> ImportRowErrors { get; }
     DbSet<Imports.ImportChange> ImportChanges { get; }
     DbSet<Imports.ImportTemplate> ImportTemplates { get; }
+    DbSet<Exports.ExportJob> ExportJobs { get; }
+    DbSet<Exports.ExportFieldSet> ExportFieldSets { get; }
     Task<int> SaveChangesAsync(CancellationToken ct = default);
 }
 

@@ -19,9 +19,9 @@ public sealed class ListContactsHandler(ICrmDbFactory dbFactory)
     public static readonly string[] SortFields =
         ["name", "firstName", "lastName", "email", "company", "lifecycle", "leadScore", "owner", "createdAt", "updatedAt"];
 
-    public async Task<PagedResult<ContactListItem>> HandleAsync(ListContactsQuery query, CancellationToken ct = default)
+    /// <summary>The list's rows in the list's order: its search, filters and sort (also what an export of it holds).</summary>
+    public static IQueryable<Contact> Query(ICrmDb db, ListContactsQuery query)
     {
-        await using var db = await dbFactory.CreateAsync(ct);
         var contacts = db.Contacts.AsNoTracking();
         foreach (var term in Text.SearchTerms(query.Search))
         {
@@ -60,7 +60,13 @@ public sealed class ListContactsHandler(ICrmDbFactory dbFactory)
             _ => throw new ValidationFailedException("Sort", $"Cannot sort by '{sort.Field}'. Use one of: {string.Join(", ", SortFields)}."),
         };
 
-        return await ordered.ThenBy(c => c.Id)
+        return ordered.ThenBy(c => c.Id);
+    }
+
+    public async Task<PagedResult<ContactListItem>> HandleAsync(ListContactsQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await Query(db, query)
             .Select(c => new ContactListItem(
                 c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.JobTitle,
                 c.AccountId, c.Account != null ? c.Account.Name : null,

@@ -19,9 +19,9 @@ public sealed class ListDealsHandler(ICrmDbFactory dbFactory)
 {
     public static readonly string[] SortFields = ["name", "amount", "stage", "probability", "closeDate", "company", "owner", "createdAt", "updatedAt"];
 
-    public async Task<PagedResult<DealListItem>> HandleAsync(ListDealsQuery query, CancellationToken ct = default)
+    /// <summary>The list's rows in the list's order: its search, filters and sort (also what an export of it holds).</summary>
+    public static IQueryable<Deal> Query(ICrmDb db, ListDealsQuery query)
     {
-        await using var db = await dbFactory.CreateAsync(ct);
         var deals = db.Deals.AsNoTracking();
         foreach (var term in Text.SearchTerms(query.Search))
         {
@@ -58,7 +58,13 @@ public sealed class ListDealsHandler(ICrmDbFactory dbFactory)
             _ => throw new ValidationFailedException("Sort", $"Cannot sort by '{sort.Field}'. Use one of: {string.Join(", ", SortFields)}."),
         };
 
-        return await ordered.ThenBy(d => d.Id)
+        return ordered.ThenBy(d => d.Id);
+    }
+
+    public async Task<PagedResult<DealListItem>> HandleAsync(ListDealsQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await Query(db, query)
             .Select(d => new DealListItem(
                 d.Id, d.Name, d.Amount, d.Currency,
                 d.PipelineId, d.Pipeline!.Name, d.StageId, d.Stage!.Name, d.Probability, d.CloseDate,

@@ -36,6 +36,11 @@ public interface IFileStore
 
     Stream OpenRead(string key);
 
+    /// <summary>A new, empty file to write (an export); its key, and a stream the caller disposes.</summary>
+    (string Key, Stream Stream) Create(string area, long workspaceId, string extension);
+
+    long SizeOf(string key);
+
     bool Exists(string key);
 
     Task DeleteAsync(string key, CancellationToken ct = default);

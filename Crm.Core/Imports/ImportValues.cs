@@ -24,7 +24,8 @@ public static partial class ImportValues
     {
         if (raw is null) return null;
         var value = raw.Trim().Trim('\u200B', '\u200C', '\u200D', '\uFEFF').Trim();
-        return value.Length == 0 ? null : value;
+        // Our own exports guard formulas with an apostrophe ("'=1+2"): importing them back restores the text.
+        return value.Length == 0 ? null : FormulaText.Unguard(value);
     }
 
     /// <summary>Whether a cell may hold several values (see <see cref="SplitMany"/>).</summary>

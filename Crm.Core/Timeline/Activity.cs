@@ -20,12 +20,16 @@ public abstract class Activity : Entity, IWorkspaceOwned, ITimestamped, ISoftDel
     public long WorkspaceId { get; set; }
     public abstract ActivityType Type { get; }
     public long? ContactId { get; set; }
+    public Contacts.Contact? Contact { get; set; }
     public long? AccountId { get; set; }
+    public Accounts.Account? Account { get; set; }
     public long? DealId { get; set; }
+    public Deals.Deal? Deal { get; set; }
     /// <summary>When it happened: its place on the timeline.</summary>
     public DateTimeOffset OccurredAt { get; set; }
     /// <summary>The user the activity belongs to (author of a note, assignee of a task, rep on a call).</summary>
     public long? OwnerId { get; set; }
+    public Users.User? Owner { get; set; }
     public long? CreatedByUserId { get; set; }
     public ChangeSource CreatedSource { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -17,9 +17,9 @@ public sealed class ListActivitiesHandler(ICrmDbFactory dbFactory)
 {
     public static readonly string[] SortFields = ["occurredAt", "createdAt", "updatedAt"];
 
-    public async Task<PagedResult<ActivityDto>> HandleAsync(ListActivitiesQuery query, CancellationToken ct = default)
+    /// <summary>The list's rows in the list's order: its filters and sort (also what an export of it holds).</summary>
+    public static IQueryable<Activity> Query(ICrmDb db, ListActivitiesQuery query)
     {
-        await using var db = await dbFactory.CreateAsync(ct);
         var activities = db.Activities.AsNoTracking().OfType(query.Type);
         if (query.ContactId is { } contactId) activities = activities.Where(a => a.ContactId == contactId);
         if (query.AccountId is { } accountId) activities = activities.Where(a => a.AccountId == accountId);
@@ -36,8 +36,13 @@ public sealed class ListActivitiesHandler(ICrmDbFactory dbFactory)
             ("updatedat", true) => activities.OrderByDescending(a => a.UpdatedAt),
             _ => throw new ValidationFailedException("Sort", $"Cannot sort by '{sort.Field}'. Use one of: {string.Join(", ", SortFields)}."),
         };
-        var page = await (sort.Descending ? ordered.ThenByDescending(a => a.Id) : ordered.ThenBy(a => a.Id))
-            .ToPageAsync(query.Page, query.PageSize, ct);
+        return sort.Descending ? ordered.ThenByDescending(a => a.Id) : ordered.ThenBy(a => a.Id);
+    }
+
+    public async Task<PagedResult<ActivityDto>> HandleAsync(ListActivitiesQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var page = await Query(db, query).ToPageAsync(query.Page, query.PageSize, ct);
         return new PagedResult<ActivityDto>(page.Items.Select(ActivityDto.Of).ToList(), page.Total, page.Page, page.PageSize);
     }
 }

@@ -39,6 +39,16 @@ public sealed class LocalFileStore(string root) : IFileStore
     public Stream OpenRead(string key) =>
         new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
+    public (string Key, Stream Stream) Create(string area, long workspaceId, string extension)
+    {
+        var key = $"{area}/{workspaceId}/{Guid.CreateVersion7():N}{extension}";
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return (key, new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous));
+    }
+
+    public long SizeOf(string key) => new FileInfo(PathOf(key)).Length;
+
     public bool Exists(string key) => File.Exists(PathOf(key));
 
     public Task DeleteAsync(string key, CancellationToken ct = default)

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Crm.Core.Common;
 using Crm.Core.Imports;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,8 @@ public sealed class JobSettings
     /// <summary>How long an import's heartbeat may be silent before it is resumed elsewhere.</summary>
     public TimeSpan StaleAfter { get; set; } = ImportRunner.StaleAfter;
     public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often expired export files are deleted and stalled exports queued again.</summary>
+    public TimeSpan ExportHousekeepingInterval { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Off in tools that only use the database (benchmarks); on in the app.</summary>
     public bool Enabled { get; set; } = true;
 }
@@ -77,6 +80,76 @@ public sealed class QuartzImportScheduler(ISchedulerFactory factory) : IImportSc
             .RequestRecovery()
             .Build();
         var trigger = TriggerBuilder.Create().WithIdentity($"{name}-{Guid.NewGuid():N}", "imports").StartNow().Build();
+        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
+    }
+}
+
+/// <summary>Runs (or runs again, after a crash) one export.</summary>
+[DisallowConcurrentExecution]
+public sealed class RunExportJob(IServiceScopeFactory scopes, JobSettings settings) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
+    {
+        var exportId = context.MergedJobDataMap.GetLong("exportId");
+        var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.System, $"export:{exportId}");
+        var runner = scope.ServiceProvider.GetRequiredService<Crm.Core.Exports.ExportRunner>();
+        runner.StaleThreshold = settings.StaleAfter;
+        await runner.RunAsync(exportId, ct);
+    }
+}
+
+/// <summary>
+/// Every minute: deletes the files of expired exports and marks them expired, and queues again exports whose runner
+/// stopped answering or that were never picked up.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class ExportHousekeepingJob(Crm.Infrastructure.Persistence.CrmDatabase database, Crm.Core.Imports.IFileStore files,
+    Crm.Core.Exports.IExportScheduler scheduler, JobSettings settings, TimeProvider time) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default) =>
+        await ExportHousekeeping.RunAsync(database, files, scheduler, settings.StaleAfter, time.GetUtcNow(), ct);
+}
+
+public static class ExportHousekeeping
+{
+    /// <returns>How many exports expired now.</returns>
+    public static async Task<int> RunAsync(Crm.Infrastructure.Persistence.CrmDatabase database, Crm.Core.Imports.IFileStore files,
+        Crm.Core.Exports.IExportScheduler scheduler, TimeSpan staleAfter, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = database.Create(Actor.Anonymous);
+        var due = await db.ExportJobs.IgnoreQueryFilters().Where(j => j.Status == Crm.Core.Exports.ExportStatus.Completed && j.ExpiresAt != null && j.ExpiresAt < now)
+            .Select(j => new { j.Id, j.FileKey }).ToListAsync(ct);
+        foreach (var job in due)
+        {
+            if (job.FileKey is not null) await files.DeleteAsync(job.FileKey, ct);
+            await db.ExportJobs.IgnoreQueryFilters().Where(j => j.Id == job.Id && j.Status == Crm.Core.Exports.ExportStatus.Completed)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, Crm.Core.Exports.ExportStatus.Expired).SetProperty(j => j.FileKey, (string?)null).SetProperty(j => j.UpdatedAt, now), ct);
+        }
+
+        var stale = now - staleAfter;
+        var stalled = await db.ExportJobs.IgnoreQueryFilters()
+            .Where(j => j.Status == Crm.Core.Exports.ExportStatus.Pending && j.UpdatedAt < stale
+                        || j.Status == Crm.Core.Exports.ExportStatus.Processing && (j.HeartbeatAt == null || j.HeartbeatAt < stale))
+            .Select(j => new { j.Id, j.WorkspaceId }).ToListAsync(ct);
+        foreach (var job in stalled) await scheduler.ScheduleAsync(job.Id, job.WorkspaceId, ct);
+        return due.Count;
+    }
+}
+
+public sealed class QuartzExportScheduler(ISchedulerFactory factory) : Crm.Core.Exports.IExportScheduler
+{
+    public async Task ScheduleAsync(long exportId, long workspaceId, CancellationToken ct = default)
+    {
+        var scheduler = await factory.GetScheduler(ct);
+        var job = JobBuilder.Create<RunExportJob>()
+            .WithIdentity($"export-{exportId}", "exports")
+            .UsingJobData("exportId", exportId)
+            .UsingJobData("workspaceId", workspaceId)
+            .RequestRecovery()
+            .Build();
+        var trigger = TriggerBuilder.Create().WithIdentity($"export-{exportId}-{Guid.NewGuid():N}", "exports").StartNow().Build();
         await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
     }
 }

@@ -20,6 +20,7 @@ public static class JobsSetup
         var settings = builder.Configuration.GetSection(JobSettings.Section).Get<JobSettings>() ?? new JobSettings();
         builder.Services.AddSingleton(settings);
         builder.Services.AddScoped<IImportScheduler, QuartzImportScheduler>();
+        builder.Services.AddScoped<Crm.Core.Exports.IExportScheduler, QuartzExportScheduler>();
         if (!settings.Enabled) return builder;
 
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -49,6 +50,9 @@ public static class JobsSetup
             q.ScheduleJob<ImportWatchdogJob>(t => t.WithIdentity("import-watchdog", "system")
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(5))
                 .WithSimpleSchedule(s => s.WithInterval(settings.WatchdogInterval).RepeatForever()));
+            q.ScheduleJob<ExportHousekeepingJob>(t => t.WithIdentity("export-housekeeping", "system")
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(10))
+                .WithSimpleSchedule(s => s.WithInterval(settings.ExportHousekeepingInterval).RepeatForever()));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

@@ -57,6 +57,8 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
     public DbSet<ImportChange> ImportChanges => Set<ImportChange>();
     public DbSet<ImportTemplate> ImportTemplates => Set<ImportTemplate>();
+    public DbSet<Crm.Core.Exports.ExportJob> ExportJobs => Set<Crm.Core.Exports.ExportJob>();
+    public DbSet<Crm.Core.Exports.ExportFieldSet> ExportFieldSets => Set<Crm.Core.Exports.ExportFieldSet>();
 
     Task<int> ICrmDb.SaveChangesAsync(CancellationToken ct) => SaveChangesAsync(ct);
 

@@ -62,6 +62,8 @@ public sealed class CrmTestHost : IAsyncDisposable
             : sp.GetRequiredService<TestActor>());
         builder.Services.AddSingleton<InlineImportScheduler>();
         builder.Services.AddSingleton<Crm.Core.Imports.IImportScheduler>(sp => sp.GetRequiredService<InlineImportScheduler>());
+        builder.Services.AddSingleton<InlineExportScheduler>();
+        builder.Services.AddSingleton<Crm.Core.Exports.IExportScheduler>(sp => sp.GetRequiredService<InlineExportScheduler>());
         if (writer is not null) builder.Services.AddSingleton(typeof(Crm.Infrastructure.Imports.IImportBatchWriter), writer);
         var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         var host = new CrmTestHost(services, directory, ownsDirectory);
@@ -107,6 +109,7 @@ public sealed class CrmTestHost : IAsyncDisposable
     public T Resolve<T>() where T : notnull => _services.GetRequiredService<T>();
 
     public InlineImportScheduler Jobs => _services.GetRequiredService<InlineImportScheduler>();
+    public InlineExportScheduler Exports => _services.GetRequiredService<InlineExportScheduler>();
 
     private sealed class FixedActor(Actor actor) : ICurrentActor
     {

@@ -25,10 +25,10 @@ internal sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
             .HasValue<MeetingActivity>("meeting");
         b.Property("Kind").HasMaxLength(16);
         b.Property(x => x.Version).IsConcurrencyToken();
-        b.HasOne<Contact>().WithMany().HasForeignKey(x => x.ContactId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Deal>().WithMany().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<User>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(x => x.Contact).WithMany().HasForeignKey(x => x.ContactId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(x => x.Account).WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(x => x.Deal).WithMany().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.WorkspaceId, x.ContactId, x.OccurredAt });
         b.HasIndex(x => new { x.WorkspaceId, x.AccountId, x.OccurredAt });
         b.HasIndex(x => new { x.WorkspaceId, x.DealId, x.OccurredAt });

@@ -12,7 +12,10 @@ public class ImportValuesTests
     [InlineData("   ", null)]
     [InlineData("", null)]
     [InlineData(null, null)]
-    public void Clean_TrimsSpacesAndInvisibleCharacters_AndEmptyIsNothing(string? raw, string? expected) =>
+    [InlineData("'=1+2", "=1+2")]
+    [InlineData("'＠SUM(A1)", "＠SUM(A1)")]
+    [InlineData("'tis the season", "'tis the season")]
+    public void Clean_TrimsSpacesAndInvisibleCharacters_TakesOffOurFormulaGuard_AndEmptyIsNothing(string? raw, string? expected) =>
         Assert.Equal(expected, ImportValues.Clean(raw));
 
     [Theory]

@@ -337,6 +337,10 @@ public sealed class TabularFileReaderTests : IDisposable
 
         public Stream OpenRead(string key) => File.OpenRead(key);
 
+        public (string Key, Stream Stream) Create(string area, long workspaceId, string extension) => throw new NotSupportedException();
+
+        public long SizeOf(string key) => new FileInfo(key).Length;
+
         public bool Exists(string key) => File.Exists(key);
 
         public Task DeleteAsync(string key, CancellationToken ct = default) => Task.CompletedTask;
