@@ -89,7 +89,8 @@ public sealed class ExportFileWriter : IExportFileWriter
     {
         var names = sheet.Columns.Select(c => JsonEncodedText.Encode(c.Key)).ToArray();
         var rows = 0;
-        await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, SkipValidation = lines });
+        // Unicode as itself (the file is downloaded, never embedded in HTML); quotes and control characters stay escaped.
+        await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, SkipValidation = lines, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         if (!lines) json.WriteStartArray();
         await foreach (var row in sheet.RowsAsync(ct))
         {

@@ -29,6 +29,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         NotFoundException n => new ProblemDetails { Status = 404, Title = "Not found", Detail = n.Message },
         ConcurrencyConflictException c => new ProblemDetails { Status = 412, Title = "The record has changed", Detail = c.Message },
         ForbiddenException f => new ProblemDetails { Status = 403, Title = "Forbidden", Detail = f.Message },
+        Crm.Core.Exports.ExportGoneException g => new ProblemDetails { Status = 410, Title = "Gone", Detail = g.Message },
+        Crm.Core.Exports.ExportNotReadyException r => new ProblemDetails { Status = 409, Title = "Not ready", Detail = r.Message },
         _ => null,
     };
 

@@ -58,7 +58,8 @@ public static class ApiSetup
             .MapDealsApi()
             .MapActivitiesApi()
             .MapUsersApi()
-            .MapImportsApi();
+            .MapImportsApi()
+            .MapExportsApi();
         return app;
     }
 }
