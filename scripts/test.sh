@@ -4,11 +4,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "Installing Debian's chromium for the browser tests..."
+# Debian packages the tests drive: chromium (browser tests; never a downloaded browser) and LibreOffice's Calc
+# (exported spreadsheets read by real spreadsheet software).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian's ${missing[*]} for the tests..."
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
-    || { echo "Could not install chromium"; echo "0 passed, 1 failed"; exit 1; }
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { echo "Could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 dotnet tool restore >/dev/null

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Crm.Core.Exports;
+using Crm.Tests.TestSupport;
+using CsvHelper;
+
+namespace Crm.Tests.Infrastructure.Exports;
+
+/// <summary>Exported files as real spreadsheet software reads them: LibreOffice converts them, cell by cell they must match.</summary>
+public class SpreadsheetSoftwareTests : WorkspaceTests
+{
+    private static readonly string[] Fields = ["id", "firstName", "lastName", "email", "jobTitle", "leadScore", "city", "createdAt"];
+
+    private async Task<List<string[]>> ExpectedAsync()
+    {
+        foreach (var (first, last, title, city, score) in new (string, string, string?, string?, int?)[]
+        {
+            ("Ada", "Lovelace", "Countess, \"of\" Lovelace", "London", 90),
+            ("Zoë", "日本語 テスト", "Ingénieure\nseconde ligne", "Zürich", null),
+            ("Grace", "Hopper 🚀", "=HYPERLINK(\"http://evil.example\")", "Arlington", 0),
+            ("Иван", "Петров", "-5", "Москва", 42),
+        })
+            await Host.RunAsync<CreateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(new ContactInput
+            {
+                FirstName = first, LastName = last, Email = $"{first.ToLowerInvariant()}@example.com", JobTitle = title, City = city, LeadScore = score,
+            }));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
+        return db.Contacts.OrderBy(c => c.Id).AsEnumerable().Select(c => new[]
+        {
+            c.Id.ToString(CultureInfo.InvariantCulture), c.FirstName!, c.LastName!, c.Email!, c.JobTitle ?? "", c.LeadScore?.ToString(CultureInfo.InvariantCulture) ?? "",
+            c.City ?? "", c.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        }).ToList();
+    }
+
+    [Theory]
+    [InlineData(ExportFormat.Xlsx)]
+    [InlineData(ExportFormat.Csv)]
+    public async Task LibreOffice_ReadsTheExport_CellByCell(ExportFormat format)
+    {
+        var expected = await ExpectedAsync();
+        var started = await Host.RunAsync<StartExportHandler, ExportView>(Ws.Admin(), h => h.HandleAsync(new ExportRequest
+        {
+            Format = format, Parts = [new ExportPart { Object = ExportObject.Contact, Filter = new ExportFilter { Sort = "createdAt" }, Fields = [.. Fields] }],
+        }));
+        await Host.Exports.RunAllAsync(TestContext.Current.CancellationToken);
+        var file = await Host.RunAsync<DownloadExportHandler, ExportFile>(Ws.Admin(), h => h.HandleAsync(started.Id));
+        var directory = TestPaths.NewTempDirectory("libreoffice");
+        var input = Path.Combine(directory, "export." + (format == ExportFormat.Xlsx ? "xlsx" : "csv"));
+        await using (var output = File.Create(input)) await using (file.Content) await file.Content.CopyToAsync(output, TestContext.Current.CancellationToken);
+
+        var rows = await ConvertAsync(input, directory);
+
+        Assert.Equal(["Record ID", "First Name", "Last Name", "Email", "Job Title", "Lead Score", "City", "Created At"], rows[0]);
+        Assert.Equal(expected.Count, rows.Count - 1);
+        for (var r = 0; r < expected.Count; r++)
+        {
+            var row = rows[r + 1];
+            // The formula guard's apostrophe: a CSV cell keeps it as text, an XLSX cell never needed it.
+            var title = expected[r][4];
+            var shownTitle = format == ExportFormat.Csv && Crm.Core.Common.FormulaText.StartsDangerously(title) ? "'" + title : title;
+            Assert.Equal(expected[r][..4], row[..4]);
+            Assert.Equal(shownTitle, row[4]);
+            Assert.Equal(expected[r][5], row[5]);
+            Assert.Equal(expected[r][6], row[6]);
+            Assert.Equal(DateTime.Parse(expected[r][7], CultureInfo.InvariantCulture), DateTime.Parse(row[7].Replace('T', ' ').TrimEnd('Z'), CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>LibreOffice (headless) reads the file and writes it as UTF-8 CSV; the result parsed back into rows.</summary>
+    private static async Task<List<string[]>> ConvertAsync(string input, string directory)
+    {
+        var soffice = new[] { "/usr/bin/soffice", "/usr/bin/libreoffice" }.FirstOrDefault(File.Exists)
+                      ?? throw new InvalidOperationException("LibreOffice is not installed (apt-get install libreoffice-calc-nogui); scripts/test.sh installs it.");
+        var outDir = Path.Combine(directory, "out");
+        var info = new ProcessStartInfo(soffice)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        // Its own profile, so parallel runs do not share one; CSV in and out as UTF-8 with commas and quotes.
+        foreach (var arg in new[] { $"-env:UserInstallation=file://{Path.Combine(directory, "profile")}", "--headless", "--norestore",
+                     "--infilter=CSV:44,34,76,1,,0,false,true", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false", "--outdir", outDir, input })
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken) + await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var converted = Path.Combine(outDir, "export.csv");
+        Assert.True(File.Exists(converted), $"LibreOffice did not convert {input}: {output}");
+        var rows = new List<string[]>();
+        using var csv = CsvReader.Create(File.OpenRead(converted), new CsvReaderOptions { HasHeader = false, Separator = ',', FormatProvider = CultureInfo.InvariantCulture });
+        while (csv.Read()) rows.Add(csv.Current.ToArray().Select(v => v ?? "").ToArray());
+        return rows;
+    }
+}
