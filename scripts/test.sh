@@ -6,15 +6,16 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests drive: chromium (browser tests; never a downloaded browser) and LibreOffice's Calc
 # (exported spreadsheets read by real spreadsheet software).
-missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing Debian's ${missing[*]} for the tests..."
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || { echo "Could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
-fi
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+install() {  # install <command> <apt-get arguments...>
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "Installing Debian's ${*: -1} for the tests..."
+  shift
+  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null; } \
+    || { echo "Could not install ${*: -1}"; echo "0 passed, 1 failed"; exit 1; }
+}
+install chromium chromium
+install soffice --no-install-recommends libreoffice-calc-nogui
 
 dotnet tool restore >/dev/null
 if ! dotnet build Crm.sln -c Release --nologo -v q -clp:ErrorsOnly; then

@@ -51,7 +51,7 @@ public class SpreadsheetSoftwareTests : WorkspaceTests
         var input = Path.Combine(directory, "export." + (format == ExportFormat.Xlsx ? "xlsx" : "csv"));
         await using (var output = File.Create(input)) await using (file.Content) await file.Content.CopyToAsync(output, TestContext.Current.CancellationToken);
 
-        var rows = await ConvertAsync(input, directory);
+        var rows = await LibreOffice.ConvertToCsvAsync(input, directory);
 
         Assert.Equal(["Record ID", "First Name", "Last Name", "Email", "Job Title", "Lead Score", "City", "Created At"], rows[0]);
         Assert.Equal(expected.Count, rows.Count - 1);
@@ -67,30 +67,5 @@ public class SpreadsheetSoftwareTests : WorkspaceTests
             Assert.Equal(expected[r][6], row[6]);
             Assert.Equal(DateTime.Parse(expected[r][7], CultureInfo.InvariantCulture), DateTime.Parse(row[7].Replace('T', ' ').TrimEnd('Z'), CultureInfo.InvariantCulture));
         }
-    }
-
-    /// <summary>LibreOffice (headless) reads the file and writes it as UTF-8 CSV; the result parsed back into rows.</summary>
-    private static async Task<List<string[]>> ConvertAsync(string input, string directory)
-    {
-        var soffice = new[] { "/usr/bin/soffice", "/usr/bin/libreoffice" }.FirstOrDefault(File.Exists)
-                      ?? throw new InvalidOperationException("LibreOffice is not installed (apt-get install libreoffice-calc-nogui); scripts/test.sh installs it.");
-        var outDir = Path.Combine(directory, "out");
-        var info = new ProcessStartInfo(soffice)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        // Its own profile, so parallel runs do not share one; CSV in and out as UTF-8 with commas and quotes.
-        foreach (var arg in new[] { $"-env:UserInstallation=file://{Path.Combine(directory, "profile")}", "--headless", "--norestore",
-                     "--infilter=CSV:44,34,76,1,,0,false,true", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false", "--outdir", outDir, input })
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken) + await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        var converted = Path.Combine(outDir, "export.csv");
-        Assert.True(File.Exists(converted), $"LibreOffice did not convert {input}: {output}");
-        var rows = new List<string[]>();
-        using var csv = CsvReader.Create(File.OpenRead(converted), new CsvReaderOptions { HasHeader = false, Separator = ',', FormatProvider = CultureInfo.InvariantCulture });
-        while (csv.Read()) rows.Add(csv.Current.ToArray().Select(v => v ?? "").ToArray());
-        return rows;
     }
 }
