@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Crm.Benchmarks;
 
-public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false)
+public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false, string Format = "csv")
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -11,6 +11,7 @@ public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirector
             int.Parse(Value("--rows") ?? "100000", CultureInfo.InvariantCulture),
             int.Parse(Value("--repeat") ?? "30", CultureInfo.InvariantCulture),
             Value("--dir"),
-            args.Contains("--prepare-only"));
+            args.Contains("--prepare-only"),
+            Value("--format") ?? "csv");
     }
 }

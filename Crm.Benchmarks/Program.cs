@@ -3,11 +3,13 @@ using Crm.Benchmarks;
 // Each command prints what it measured and, as its last line, one JSON object with the figures and the floor.
 var command = args.FirstOrDefault();
 if (command == "import-child") return await ImportBenchmark.ChildAsync(args);
+if (command == "export-child") return await ExportBenchmark.ChildAsync(args);
 var options = BenchmarkOptions.Parse(args.Skip(1).ToArray());
 return command switch
 {
     "contacts-list" => await ContactsListBenchmark.RunAsync(options),
     "import" => await ImportBenchmark.RunAsync(options),
+    "export" => await ExportBenchmark.RunAsync(options),
     _ => Usage(),
 };
 
@@ -17,6 +19,7 @@ static int Usage()
         Usage: dotnet run -c Release --project Crm.Benchmarks -- <command> [options]
           contacts-list [--rows 100000] [--repeat 30]   list queries (paging, sorting, search, filters) over N contacts
           import [--rows 1000000]                       a HubSpot-like export imported (update strategy) over N existing contacts
+          export [--rows 1000000] [--format csv|json|xlsx]  N contacts with their accounts exported through the export job
         """);
     return 2;
 }
