@@ -261,6 +261,28 @@ public class ExportTests : WorkspaceTests
     }
 
     [Fact]
+    public async Task AnExportWhoseRunnerDied_IsQueuedAgainByHousekeeping_AndFinishes()
+    {
+        await ContactAsync(new ContactInput { FirstName = "Ada" });
+        var started = await Host.RunAsync<StartExportHandler, ExportView>(Ws.Admin(), h => h.HandleAsync(Contacts(ExportFormat.Csv)));
+        Assert.Equal(1, Host.Exports.Pending);
+        // The process died mid-export: the job says "processing", its heartbeat went quiet, the queued run is lost.
+        var crashedAt = Host.Time.GetUtcNow().AddMinutes(-10);
+        await using (var db = Host.Database.Create(Actor.System(Ws.Id)))
+            await db.ExportJobs.Where(j => j.Id == started.Id).ExecuteUpdateAsync(x => x
+                .SetProperty(j => j.Status, ExportStatus.Processing).SetProperty(j => j.RunnerId, "dead").SetProperty(j => j.HeartbeatAt, crashedAt),
+                TestContext.Current.CancellationToken);
+        var fresh = new InlineExportScheduler(Host.Resolve<IServiceScopeFactory>());
+
+        await ExportHousekeeping.RunAsync(Host.Database, Host.Resolve<IFileStore>(), fresh, TimeSpan.FromMinutes(2), Host.Time.GetUtcNow(), TestContext.Current.CancellationToken);
+        Assert.Equal(1, fresh.Pending);
+        await fresh.RunAllAsync(TestContext.Current.CancellationToken);
+
+        var view = await Host.RunAsync<GetExportHandler, ExportView>(Ws.Admin(), h => h.HandleAsync(started.Id));
+        Assert.Equal((ExportStatus.Completed, 1), (view.Status, view.RowsWritten));
+    }
+
+    [Fact]
     public async Task ExportedContacts_ImportedBackWithUpdate_ChangeNothing()
     {
         await SeedAsync();
