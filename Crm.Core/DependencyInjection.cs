@@ -18,6 +18,7 @@ public static class DependencyInjection
         services.AddScoped<Imports.ImportRunner>();
         services.AddScoped<Imports.RollbackRunner>();
         services.AddScoped<Exports.ExportRunner>();
+        services.AddScoped<Duplicates.DuplicateScanner>();
         return services;
     }
 }

@@ -4,7 +4,7 @@ using Crm.Core.Users;
 namespace Crm.Core.Accounts;
 
 /// <summary>A company.</summary>
-public sealed class Account : Entity, ITrackedRecord
+public sealed class Account : Entity, ITrackedRecord, Duplicates.IMergeable
 {
     public long WorkspaceId { get; set; }
     public string Name { get; set; } = "";
@@ -27,5 +27,7 @@ public sealed class Account : Entity, ITrackedRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>Set on a record merged into another: it stays as a tombstone pointing at the winner.</summary>
+    public long? MergedIntoId { get; set; }
     public RecordType RecordType => RecordType.Account;
 }

@@ -5,10 +5,20 @@ namespace Crm.Core.Accounts;
 
 public sealed class GetAccountHandler(ICrmDbFactory dbFactory)
 {
+    /// <remarks>An account merged into another throws <see cref="Duplicates.RecordMergedException"/>: its old id leads to the winner.</remarks>
     public async Task<AccountDetails> HandleAsync(long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        return await LoadAsync(db, id, ct);
+        try
+        {
+            return await LoadAsync(db, id, ct);
+        }
+        catch (NotFoundException)
+        {
+            var winner = await db.Accounts.IgnoreQueryFilters(["SoftDelete"]).Where(a => a.Id == id && a.MergedIntoId != null).Select(a => a.MergedIntoId).SingleOrDefaultAsync(ct);
+            if (winner is { } winnerId) throw new Duplicates.RecordMergedException("Account", id, await Duplicates.Tombstones.FinalAsync(db.Accounts, winnerId, ct));
+            throw;
+        }
     }
 
     internal static async Task<AccountDetails> LoadAsync(ICrmDb db, long id, CancellationToken ct) =>

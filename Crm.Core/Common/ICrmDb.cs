@@ -36,6 +36,8 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Imports.ImportTemplate> ImportTemplates { get; }
     DbSet<Exports.ExportJob> ExportJobs { get; }
     DbSet<Exports.ExportFieldSet> ExportFieldSets { get; }
+    DbSet<Duplicates.DuplicateCandidate> DuplicateCandidates { get; }
+    DbSet<Duplicates.MergeRecord> MergeRecords { get; }
     Task<int> SaveChangesAsync(CancellationToken ct = default);
 }
 

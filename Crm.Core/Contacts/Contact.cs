@@ -4,7 +4,7 @@ using Crm.Core.Users;
 
 namespace Crm.Core.Contacts;
 
-public sealed class Contact : Entity, ITrackedRecord
+public sealed class Contact : Entity, ITrackedRecord, Duplicates.IMergeable
 {
     public long WorkspaceId { get; set; }
     public string? FirstName { get; set; }
@@ -38,6 +38,8 @@ public sealed class Contact : Entity, ITrackedRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>Set on a record merged into another: it stays as a tombstone pointing at the winner.</summary>
+    public long? MergedIntoId { get; set; }
     public RecordType RecordType => RecordType.Contact;
 
     public string DisplayName => ContactNames.Display(FirstName, LastName, Email);

@@ -5,10 +5,20 @@ namespace Crm.Core.Contacts;
 
 public sealed class GetContactHandler(ICrmDbFactory dbFactory)
 {
+    /// <remarks>A contact merged into another throws <see cref="Duplicates.RecordMergedException"/>: its old id leads to the winner.</remarks>
     public async Task<ContactDetails> HandleAsync(long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        return await LoadAsync(db, id, ct);
+        try
+        {
+            return await LoadAsync(db, id, ct);
+        }
+        catch (NotFoundException)
+        {
+            var winner = await db.Contacts.IgnoreQueryFilters(["SoftDelete"]).Where(c => c.Id == id && c.MergedIntoId != null).Select(c => c.MergedIntoId).SingleOrDefaultAsync(ct);
+            if (winner is { } winnerId) throw new Duplicates.RecordMergedException("Contact", id, await Duplicates.Tombstones.FinalAsync(db.Contacts, winnerId, ct));
+            throw;
+        }
     }
 
     internal static async Task<ContactDetails> LoadAsync(ICrmDb db, long id, CancellationToken ct) =>

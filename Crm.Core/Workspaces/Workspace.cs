@@ -14,6 +14,12 @@ public sealed class Workspace : Entity, ITimestamped
     public bool ExportsAdminOnly { get; set; }
     /// <summary>How long an export's file is kept before it is deleted.</summary>
     public int ExportRetentionHours { get; set; } = Exports.ExportLimits.DefaultRetentionHours;
+    /// <summary>Pairs the scan is certain of (confidence 100) are merged without review.</summary>
+    public bool DuplicateAutoMerge { get; set; }
+    /// <summary>Pairs at or above this confidence go to the review queue.</summary>
+    public int DuplicateReviewThreshold { get; set; } = Duplicates.DuplicateThresholds.DefaultReview;
+    /// <summary>Pairs at or above this are shown as "possible duplicate" on a record's page.</summary>
+    public int DuplicatePossibleThreshold { get; set; } = Duplicates.DuplicateThresholds.DefaultPossible;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

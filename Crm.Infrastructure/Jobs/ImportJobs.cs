@@ -58,6 +58,8 @@ public sealed class JobSettings
     public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How often expired export files are deleted and stalled exports queued again.</summary>
     public TimeSpan ExportHousekeepingInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>When every workspace is scanned for duplicates (Quartz cron, server time): 03:00 every night.</summary>
+    public string DuplicateScanCron { get; set; } = "0 0 3 * * ?";
     /// <summary>Off in tools that only use the database (benchmarks); on in the app.</summary>
     public bool Enabled { get; set; } = true;
 }
@@ -150,6 +152,46 @@ public sealed class QuartzExportScheduler(ISchedulerFactory factory) : Crm.Core.
             .RequestRecovery()
             .Build();
         var trigger = TriggerBuilder.Create().WithIdentity($"export-{exportId}-{Guid.NewGuid():N}", "exports").StartNow().Build();
+        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
+    }
+}
+
+/// <summary>Scans one workspace for duplicate contacts and accounts.</summary>
+[DisallowConcurrentExecution]
+public sealed class DuplicateScanJob(IServiceScopeFactory scopes) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
+    {
+        var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.System, "duplicate-scan");
+        await scope.ServiceProvider.GetRequiredService<Crm.Core.Duplicates.DuplicateScanner>().RunAsync(ct);
+    }
+}
+
+/// <summary>Every night: a duplicate scan of every workspace.</summary>
+[DisallowConcurrentExecution]
+public sealed class NightlyDuplicateScanJob(Crm.Infrastructure.Persistence.CrmDatabase database, Crm.Core.Duplicates.IDuplicateScheduler scheduler) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
+    {
+        await using var db = database.Create(Actor.Anonymous);
+        foreach (var workspaceId in await db.Workspaces.IgnoreQueryFilters().Select(w => w.Id).ToListAsync(ct))
+            await scheduler.ScheduleScanAsync(workspaceId, ct);
+    }
+}
+
+public sealed class QuartzDuplicateScheduler(ISchedulerFactory factory) : Crm.Core.Duplicates.IDuplicateScheduler
+{
+    public async Task ScheduleScanAsync(long workspaceId, CancellationToken ct = default)
+    {
+        var scheduler = await factory.GetScheduler(ct);
+        var job = JobBuilder.Create<DuplicateScanJob>()
+            .WithIdentity($"duplicate-scan-{workspaceId}", "duplicates")
+            .UsingJobData("workspaceId", workspaceId)
+            .RequestRecovery()
+            .Build();
+        var trigger = TriggerBuilder.Create().WithIdentity($"duplicate-scan-{workspaceId}-{Guid.NewGuid():N}", "duplicates").StartNow().Build();
         await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
     }
 }

@@ -21,6 +21,7 @@ public static class JobsSetup
         builder.Services.AddSingleton(settings);
         builder.Services.AddScoped<IImportScheduler, QuartzImportScheduler>();
         builder.Services.AddScoped<Crm.Core.Exports.IExportScheduler, QuartzExportScheduler>();
+        builder.Services.AddScoped<Crm.Core.Duplicates.IDuplicateScheduler, QuartzDuplicateScheduler>();
         if (!settings.Enabled) return builder;
 
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -53,6 +54,8 @@ public static class JobsSetup
             q.ScheduleJob<ExportHousekeepingJob>(t => t.WithIdentity("export-housekeeping", "system")
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(10))
                 .WithSimpleSchedule(s => s.WithInterval(settings.ExportHousekeepingInterval).RepeatForever()));
+            q.ScheduleJob<NightlyDuplicateScanJob>(t => t.WithIdentity("duplicate-nightly", "system")
+                .WithCronSchedule(settings.DuplicateScanCron));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

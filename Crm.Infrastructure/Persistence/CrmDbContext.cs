@@ -59,6 +59,8 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<ImportTemplate> ImportTemplates => Set<ImportTemplate>();
     public DbSet<Crm.Core.Exports.ExportJob> ExportJobs => Set<Crm.Core.Exports.ExportJob>();
     public DbSet<Crm.Core.Exports.ExportFieldSet> ExportFieldSets => Set<Crm.Core.Exports.ExportFieldSet>();
+    public DbSet<Crm.Core.Duplicates.DuplicateCandidate> DuplicateCandidates => Set<Crm.Core.Duplicates.DuplicateCandidate>();
+    public DbSet<Crm.Core.Duplicates.MergeRecord> MergeRecords => Set<Crm.Core.Duplicates.MergeRecord>();
 
     Task<int> ICrmDb.SaveChangesAsync(CancellationToken ct) => SaveChangesAsync(ct);
 

@@ -64,6 +64,8 @@ public sealed class CrmTestHost : IAsyncDisposable
         builder.Services.AddSingleton<Crm.Core.Imports.IImportScheduler>(sp => sp.GetRequiredService<InlineImportScheduler>());
         builder.Services.AddSingleton<InlineExportScheduler>();
         builder.Services.AddSingleton<Crm.Core.Exports.IExportScheduler>(sp => sp.GetRequiredService<InlineExportScheduler>());
+        builder.Services.AddSingleton<InlineDuplicateScheduler>();
+        builder.Services.AddSingleton<Crm.Core.Duplicates.IDuplicateScheduler>(sp => sp.GetRequiredService<InlineDuplicateScheduler>());
         if (writer is not null) builder.Services.AddSingleton(typeof(Crm.Infrastructure.Imports.IImportBatchWriter), writer);
         var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         var host = new CrmTestHost(services, directory, ownsDirectory);
@@ -110,6 +112,7 @@ public sealed class CrmTestHost : IAsyncDisposable
 
     public InlineImportScheduler Jobs => _services.GetRequiredService<InlineImportScheduler>();
     public InlineExportScheduler Exports => _services.GetRequiredService<InlineExportScheduler>();
+    public InlineDuplicateScheduler Scans => _services.GetRequiredService<InlineDuplicateScheduler>();
 
     private sealed class FixedActor(Actor actor) : ICurrentActor
     {

@@ -54,6 +54,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -217,6 +220,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("LinkedInUrl")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("OwnerId")
                         .HasColumnType("INTEGER");
@@ -478,6 +484,124 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("PipelineId", "Order");
 
                     b.ToTable("PipelineStages");
+                });
+
+            modelBuilder.Entity("Crm.Core.Duplicates.DuplicateCandidate", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Confidence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordAId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordBId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RecordType")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolvedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "RecordType", "RecordAId", "RecordBId")
+                        .IsUnique();
+
+                    b.HasIndex("WorkspaceId", "RecordType", "Status", "Confidence");
+
+                    b.ToTable("DuplicateCandidates");
+                });
+
+            modelBuilder.Entity("Crm.Core.Duplicates.MergeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Before")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DroppedDealLinks")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LoserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MergedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MovedActivityIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MovedContactIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MovedDealIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MovedDealLinks")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RecordType")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UndoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UndoneByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WinnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "RecordType", "LoserId");
+
+                    b.HasIndex("WorkspaceId", "RecordType", "WinnerId");
+
+                    b.ToTable("MergeRecords");
                 });
 
             modelBuilder.Entity("Crm.Core.Exports.ExportFieldSet", b =>
@@ -1042,6 +1166,15 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DuplicateAutoMerge")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DuplicatePossibleThreshold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DuplicateReviewThreshold")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ExportRetentionHours")
                         .HasColumnType("INTEGER");
 
@@ -1545,6 +1678,24 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Duplicates.DuplicateCandidate", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Duplicates.MergeRecord", b =>
+                {
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")

@@ -1,0 +1,198 @@
+namespace Crm.Core.Duplicates;
+
+/// <summary>A contact as the engine compares it: its normalised keys (see <see cref="DuplicateKeys"/>).</summary>
+public readonly record struct ContactKey(long Id, string? Email, string? LinkedIn, string Name, long? AccountId, string? Phone)
+{
+    public static ContactKey Of(long id, string? email, string? linkedIn, string? firstName, string? lastName, long? accountId, string? phone, string region = "US") =>
+        new(id, DuplicateKeys.Email(email), DuplicateKeys.LinkedIn(linkedIn), DuplicateKeys.Name(firstName, lastName), accountId, DuplicateKeys.Phone(phone, region));
+}
+
+public readonly record struct AccountKey(long Id, string? Domain, string? Name)
+{
+    public static AccountKey Of(long id, string? domain, string? name) => new(id, DuplicateKeys.Domain(domain), DuplicateKeys.AccountName(name));
+}
+
+/// <summary>Two records that look like one, how sure the engine is (0–100), and why.</summary>
+public sealed record DuplicatePair(long A, long B, int Confidence, IReadOnlyList<string> Reasons);
+
+/// <summary>
+/// Finds duplicates without comparing every record with every other: records are grouped by each exact key (email,
+/// LinkedIn profile, name at an account, phone; domain and company name for accounts) and only records sharing a
+/// group are paired; fuzzy names are compared only inside an account's contacts. Confidences follow the seed's Q4
+/// criteria; every pair keeps the reasons that produced it.
+/// </summary>
+public sealed class DuplicateEngine
+{
+    /// <summary>A key shared by more records than this is not an identity (a switchboard number, "info@"): it is skipped.</summary>
+    public const int MaxGroup = 25;
+    /// <summary>Contacts of one account compared by fuzzy name; a bigger account is compared with its neighbours in name order.</summary>
+    public const int FuzzyBlock = 300;
+    private const int Neighbours = 12;
+
+    public const int EmailConfidence = 100;
+    public const int LinkedInConfidence = 95;
+    public const int NameAtAccountConfidence = 90;
+    public const int PhoneConfidence = 85;
+    public const int SimilarNameAtAccountConfidence = 86;
+    public const int CloseNameAtAccountConfidence = 70;
+
+    private readonly Dictionary<(long, long), (int Confidence, List<string> Reasons)> _pairs = [];
+
+    /// <summary>How many pairs of records were actually compared (the proof there is no all-pairs comparison).</summary>
+    public long PairsCompared { get; private set; }
+
+    public IReadOnlyList<DuplicatePair> Contacts(IReadOnlyList<ContactKey> contacts, int minimum = 50)
+    {
+        _pairs.Clear();
+        Exact(contacts, c => c.Email, c => c.Id, EmailConfidence, k => $"Same email ({k})");
+        Exact(contacts, c => c.LinkedIn, c => c.Id, LinkedInConfidence, k => $"Same LinkedIn profile ({k})");
+        Exact(contacts, c => c.AccountId is { } a && c.Name.Length > 0 ? $"{a}|{c.Name}" : null, c => c.Id, NameAtAccountConfidence,
+            k => $"Same name at the same account ({k[(k.IndexOf('|') + 1)..]})");
+        Exact(contacts, c => c.Phone, c => c.Id, PhoneConfidence, k => $"Same phone ({k})");
+        FuzzyNames(contacts);
+        return Result(minimum);
+    }
+
+    public IReadOnlyList<DuplicatePair> Accounts(IReadOnlyList<AccountKey> accounts, int minimum = 50)
+    {
+        _pairs.Clear();
+        Exact(accounts, a => a.Domain, a => a.Id, 100, k => $"Same domain ({k})");
+        Exact(accounts, a => a.Name, a => a.Id, 90, k => $"Same company name ({k})");
+        return Result(minimum);
+    }
+
+    /// <summary>
+    /// One record (being created, or on its page) against candidates found for it: the same rules, so a warning
+    /// and the scan always agree.
+    /// </summary>
+    public IReadOnlyList<DuplicatePair> ContactAgainst(ContactKey probe, IEnumerable<ContactKey> candidates, int minimum = 50)
+    {
+        var list = candidates.Where(c => c.Id != probe.Id).Prepend(probe).ToList();
+        return Contacts(list, minimum).Where(p => p.A == probe.Id || p.B == probe.Id).ToList();
+    }
+
+    private void Exact<T>(IReadOnlyList<T> records, Func<T, string?> key, Func<T, long> id, int confidence, Func<string, string> reason)
+    {
+        var groups = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            if (key(record) is not { Length: > 0 } k) continue;
+            if (!groups.TryGetValue(k, out var ids)) groups[k] = ids = new List<long>(2);
+            ids.Add(id(record));
+        }
+        foreach (var (k, ids) in groups)
+        {
+            if (ids.Count < 2 || ids.Count > MaxGroup) continue;
+            for (var i = 0; i < ids.Count; i++)
+                for (var j = i + 1; j < ids.Count; j++)
+                {
+                    PairsCompared++;
+                    Add(ids[i], ids[j], confidence, reason(k));
+                }
+        }
+    }
+
+    private void FuzzyNames(IReadOnlyList<ContactKey> contacts)
+    {
+        foreach (var block in contacts.Where(c => c.AccountId is not null && c.Name.Length > 0).GroupBy(c => c.AccountId!.Value))
+        {
+            var members = block.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+            if (members.Count < 2) continue;
+            var window = members.Count <= FuzzyBlock ? members.Count : Neighbours;
+            for (var i = 0; i < members.Count; i++)
+                for (var j = i + 1; j < Math.Min(members.Count, i + window); j++)
+                {
+                    PairsCompared++;
+                    var (a, b) = (members[i], members[j]);
+                    if (a.Name == b.Name) continue; // the exact rule has them
+                    var similarity = JaroWinkler.Similarity(a.Name, b.Name);
+                    if (similarity >= 0.94 && OneTypoApart(a.Name, b.Name))
+                        Add(a.Id, b.Id, SimilarNameAtAccountConfidence, $"Nearly the same name at the same account ({a.Name} / {b.Name})");
+                    else if (similarity >= 0.90)
+                        Add(a.Id, b.Id, CloseNameAtAccountConfidence, $"Similar names at the same account ({a.Name} / {b.Name})");
+                }
+        }
+    }
+
+    /// <summary>One letter added, dropped, changed or two swapped — and both names long enough for that to be a typo, not another person.</summary>
+    private static bool OneTypoApart(string a, string b) => Math.Min(a.Length, b.Length) >= 8 && Edits.AtMostOne(a, b);
+
+    private void Add(long a, long b, int confidence, string reason)
+    {
+        var key = a < b ? (a, b) : (b, a);
+        if (_pairs.TryGetValue(key, out var found))
+        {
+            found.Reasons.Add(reason);
+            _pairs[key] = (Math.Max(found.Confidence, confidence), found.Reasons);
+        }
+        else
+        {
+            _pairs[key] = (confidence, [reason]);
+        }
+    }
+
+    private List<DuplicatePair> Result(int minimum) =>
+        _pairs.Where(p => p.Value.Confidence >= minimum)
+            .Select(p => new DuplicatePair(p.Key.Item1, p.Key.Item2, p.Value.Confidence, p.Value.Reasons))
+            .OrderByDescending(p => p.Confidence).ThenBy(p => p.A).ThenBy(p => p.B)
+            .ToList();
+}
+
+/// <summary>Jaro-Winkler similarity (0–1): typos near the end cost less than at the start, where names differ most.</summary>
+public static class JaroWinkler
+{
+    public static double Similarity(string a, string b)
+    {
+        if (a == b) return 1;
+        if (a.Length == 0 || b.Length == 0) return 0;
+        var range = Math.Max(0, Math.Max(a.Length, b.Length) / 2 - 1);
+        Span<bool> aMatched = a.Length <= 128 ? stackalloc bool[a.Length] : new bool[a.Length];
+        Span<bool> bMatched = b.Length <= 128 ? stackalloc bool[b.Length] : new bool[b.Length];
+        var matches = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            var start = Math.Max(0, i - range);
+            var end = Math.Min(b.Length - 1, i + range);
+            for (var j = start; j <= end; j++)
+            {
+                if (bMatched[j] || a[i] != b[j]) continue;
+                aMatched[i] = bMatched[j] = true;
+                matches++;
+                break;
+            }
+        }
+        if (matches == 0) return 0;
+        var transpositions = 0;
+        for (int i = 0, k = 0; i < a.Length; i++)
+        {
+            if (!aMatched[i]) continue;
+            while (!bMatched[k]) k++;
+            if (a[i] != b[k]) transpositions++;
+            k++;
+        }
+        var m = (double)matches;
+        var jaro = (m / a.Length + m / b.Length + (m - transpositions / 2.0) / m) / 3;
+        var prefix = 0;
+        while (prefix < Math.Min(4, Math.Min(a.Length, b.Length)) && a[prefix] == b[prefix]) prefix++;
+        return jaro + prefix * 0.1 * (1 - jaro);
+    }
+}
+
+public static class Edits
+{
+    /// <summary>True when the strings are equal or one insertion, deletion, substitution or adjacent swap apart.</summary>
+    public static bool AtMostOne(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 1) return false;
+        var i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i]) i++;
+        if (i == a.Length && i == b.Length) return true;
+        if (a.Length == b.Length)
+        {
+            // Substitution, or two neighbours swapped.
+            if (a.AsSpan(i + 1).SequenceEqual(b.AsSpan(i + 1))) return true;
+            return i + 1 < a.Length && a[i] == b[i + 1] && a[i + 1] == b[i] && a.AsSpan(i + 2).SequenceEqual(b.AsSpan(i + 2));
+        }
+        return a.Length > b.Length ? a.AsSpan(i + 1).SequenceEqual(b.AsSpan(i)) : a.AsSpan(i).SequenceEqual(b.AsSpan(i + 1));
+    }
+}

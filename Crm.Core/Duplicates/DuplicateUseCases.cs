@@ -1,0 +1,357 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
+using Crm.Core.Accounts;
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Crm.Core.Duplicates;
+
+/// <summary>Queues a workspace scan for duplicates (a Quartz job in the app).</summary>
+public interface IDuplicateScheduler
+{
+    Task ScheduleScanAsync(long workspaceId, CancellationToken ct = default);
+}
+
+public sealed record RecordSummary(long Id, string Name, string? Email, string? Detail, DateTimeOffset UpdatedAt);
+
+public sealed record DuplicatePairView(long Id, RecordType RecordType, RecordSummary A, RecordSummary B, int Confidence, IReadOnlyList<string> Reasons, DuplicateStatus Status);
+
+public sealed record DuplicateComparison(DuplicatePairView Pair, IReadOnlyList<MergeField> Fields);
+
+public sealed record PossibleDuplicate(long Id, string Name, string? Email, int Confidence, IReadOnlyList<string> Reasons);
+
+public sealed record ScanResult(int ContactPairs, int AccountPairs, int Queued, int AutoMerged, long PairsCompared, TimeSpan Duration);
+
+public sealed record DuplicateSettingsView(bool AutoMerge, int ReviewThreshold, int PossibleThreshold);
+
+public sealed class DuplicateSettingsInput : IValidatableObject
+{
+    public bool AutoMerge { get; set; }
+    [Range(50, 100, ErrorMessage = "The review threshold is between 50 and 100.")] public int ReviewThreshold { get; set; } = DuplicateThresholds.DefaultReview;
+    [Range(1, 100, ErrorMessage = "The possible-duplicate threshold is between 1 and 100.")] public int PossibleThreshold { get; set; } = DuplicateThresholds.DefaultPossible;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PossibleThreshold > ReviewThreshold)
+            yield return new ValidationResult("The possible-duplicate threshold cannot be above the review threshold.", [nameof(PossibleThreshold)]);
+    }
+}
+
+/// <summary>
+/// Scans a workspace: every contact and account through the engine, pairs at or above the review threshold into the
+/// queue (pairs someone dismissed or merged never come back), and — when the workspace allows it — pairs the engine
+/// is certain of (100) merged at once.
+/// </summary>
+public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, TimeProvider time, ILogger<DuplicateScanner> logger)
+{
+    public async Task<ScanResult> RunAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var db = await dbFactory.CreateAsync(ct);
+        var workspace = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == db.Actor.WorkspaceId, ct);
+        var engine = new DuplicateEngine();
+
+        var contacts = new List<ContactKey>();
+        await foreach (var c in db.Contacts.AsNoTracking().Select(c => new { c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone })
+                           .AsAsyncEnumerable().WithCancellation(ct))
+            contacts.Add(ContactKey.Of(c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone));
+        var contactPairs = engine.Contacts(contacts, workspace.DuplicateReviewThreshold);
+        contacts = null;
+        var accounts = new List<AccountKey>();
+        await foreach (var a in db.Accounts.AsNoTracking().Select(a => new { a.Id, a.Domain, a.Name }).AsAsyncEnumerable().WithCancellation(ct))
+            accounts.Add(AccountKey.Of(a.Id, a.Domain, a.Name));
+        var compared = engine.PairsCompared;
+        var accountPairs = engine.Accounts(accounts, workspace.DuplicateReviewThreshold);
+        compared = engine.PairsCompared;
+
+        var queued = await QueueAsync(db, RecordType.Contact, contactPairs, ct) + await QueueAsync(db, RecordType.Account, accountPairs, ct);
+        var merged = 0;
+        if (workspace.DuplicateAutoMerge)
+        {
+            merged += await AutoMergeAsync(db, RecordType.Contact, contactPairs, ct);
+            merged += await AutoMergeAsync(db, RecordType.Account, accountPairs, ct);
+        }
+        var result = new ScanResult(contactPairs.Count, accountPairs.Count, queued, merged, compared, clock.Elapsed);
+        LogScanned(db.Actor.WorkspaceId, result.ContactPairs, result.AccountPairs, result.Queued, result.AutoMerged, result.PairsCompared, clock.ElapsedMilliseconds);
+        return result;
+    }
+
+    /// <summary>New pairs into the queue, known open ones refreshed, open ones no longer found dropped; resolved pairs left alone.</summary>
+    private async Task<int> QueueAsync(ICrmDb db, RecordType type, IReadOnlyList<DuplicatePair> pairs, CancellationToken ct)
+    {
+        var existing = await db.DuplicateCandidates.Where(d => d.RecordType == type).ToDictionaryAsync(d => (d.RecordAId, d.RecordBId), ct);
+        var found = new HashSet<(long, long)>();
+        var added = 0;
+        foreach (var pair in pairs)
+        {
+            found.Add((pair.A, pair.B));
+            if (existing.TryGetValue((pair.A, pair.B), out var candidate))
+            {
+                if (candidate.Status != DuplicateStatus.Open) continue;
+                if (candidate.Confidence != pair.Confidence || !candidate.Reasons.SequenceEqual(pair.Reasons))
+                {
+                    candidate.Confidence = pair.Confidence;
+                    candidate.Reasons = [.. pair.Reasons];
+                }
+                continue;
+            }
+            db.DuplicateCandidates.Add(new DuplicateCandidate { RecordType = type, RecordAId = pair.A, RecordBId = pair.B, Confidence = pair.Confidence, Reasons = [.. pair.Reasons] });
+            added++;
+        }
+        foreach (var stale in existing.Values.Where(c => c.Status == DuplicateStatus.Open && !found.Contains((c.RecordAId, c.RecordBId))))
+            db.DuplicateCandidates.Remove(stale);
+        await db.SaveChangesAsync(ct);
+        return added;
+    }
+
+    private async Task<int> AutoMergeAsync(ICrmDb db, RecordType type, IReadOnlyList<DuplicatePair> pairs, CancellationToken ct)
+    {
+        var merged = 0;
+        var gone = new HashSet<long>();
+        foreach (var pair in pairs.Where(p => p.Confidence >= DuplicateThresholds.AutoMerge))
+        {
+            if (gone.Contains(pair.A) || gone.Contains(pair.B)) continue;
+            var candidate = await db.DuplicateCandidates.SingleOrDefaultAsync(d => d.RecordType == type && d.RecordAId == pair.A && d.RecordBId == pair.B, ct);
+            if (candidate is { Status: not DuplicateStatus.Open }) continue;
+            // The older record stays (its id is the one other systems have seen longest).
+            await Merges.MergeAsync(db, type, new MergeRequest(pair.A, pair.B), time.GetUtcNow(), ct);
+            gone.Add(pair.B);
+            merged++;
+        }
+        return merged;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate scan of workspace {WorkspaceId}: {ContactPairs} contact and {AccountPairs} account pairs, {Queued} new in the queue, {AutoMerged} merged, {PairsCompared} pairs compared, {Milliseconds} ms")]
+    private partial void LogScanned(long workspaceId, int contactPairs, int accountPairs, int queued, int autoMerged, long pairsCompared, long milliseconds);
+}
+
+public sealed class StartDuplicateScanHandler(ICrmDbFactory dbFactory, IDuplicateScheduler scheduler)
+{
+    public async Task HandleAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        await scheduler.ScheduleScanAsync(db.Actor.WorkspaceId, ct);
+    }
+}
+
+internal static class DuplicateViews
+{
+    public static async Task<IReadOnlyList<DuplicatePairView>> ViewsAsync(ICrmDb db, IReadOnlyList<DuplicateCandidate> candidates, CancellationToken ct)
+    {
+        var summaries = await SummariesAsync(db, candidates.GroupBy(c => c.RecordType).ToDictionary(g => g.Key, g => g.SelectMany(c => new[] { c.RecordAId, c.RecordBId }).ToHashSet()), ct);
+        return candidates
+            .Where(c => summaries.ContainsKey((c.RecordType, c.RecordAId)) && summaries.ContainsKey((c.RecordType, c.RecordBId)))
+            .Select(c => new DuplicatePairView(c.Id, c.RecordType, summaries[(c.RecordType, c.RecordAId)], summaries[(c.RecordType, c.RecordBId)], c.Confidence, c.Reasons, c.Status))
+            .ToList();
+    }
+
+    public static async Task<Dictionary<(RecordType, long), RecordSummary>> SummariesAsync(ICrmDb db, IReadOnlyDictionary<RecordType, HashSet<long>> ids, CancellationToken ct)
+    {
+        var result = new Dictionary<(RecordType, long), RecordSummary>();
+        if (ids.TryGetValue(RecordType.Contact, out var contactIds))
+            foreach (var c in await db.Contacts.AsNoTracking().Where(c => contactIds.Contains(c.Id))
+                         .Select(c => new { c.Id, c.FirstName, c.LastName, c.Email, Company = c.Account != null ? c.Account.Name : null, c.Phone, c.UpdatedAt }).ToListAsync(ct))
+                result[(RecordType.Contact, c.Id)] = new RecordSummary(c.Id, ContactNames.Display(c.FirstName, c.LastName, c.Email), c.Email,
+                    string.Join(" · ", new[] { c.Company, c.Phone }.OfType<string>()), c.UpdatedAt);
+        if (ids.TryGetValue(RecordType.Account, out var accountIds))
+            foreach (var a in await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).Select(a => new { a.Id, a.Name, a.Domain, a.City, a.UpdatedAt }).ToListAsync(ct))
+                result[(RecordType.Account, a.Id)] = new RecordSummary(a.Id, a.Name, null, string.Join(" · ", new[] { a.Domain, a.City }.OfType<string>()), a.UpdatedAt);
+        return result;
+    }
+}
+
+/// <summary>The review queue, most certain first.</summary>
+public sealed class ListDuplicatesHandler(ICrmDbFactory dbFactory)
+{
+    public async Task<PagedResult<DuplicatePairView>> HandleAsync(RecordType? type = null, int page = 1, int pageSize = 25, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        (page, pageSize) = (Math.Max(1, page), Math.Clamp(pageSize, 1, 200));
+        var open = db.DuplicateCandidates.AsNoTracking().Where(d => d.Status == DuplicateStatus.Open);
+        if (type is { } t) open = open.Where(d => d.RecordType == t);
+        var total = await open.CountAsync(ct);
+        var candidates = await open.OrderByDescending(d => d.Confidence).ThenBy(d => d.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return new PagedResult<DuplicatePairView>(await DuplicateViews.ViewsAsync(db, candidates, ct), total, page, pageSize);
+    }
+}
+
+/// <summary>A queued pair side by side, field by field, with the values a merge keeps by default (record A kept).</summary>
+public sealed class GetDuplicateComparisonHandler(ICrmDbFactory dbFactory)
+{
+    public async Task<DuplicateComparison> HandleAsync(long candidateId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var candidate = await db.DuplicateCandidates.AsNoTracking().SingleOrDefaultAsync(d => d.Id == candidateId, ct) ?? throw new NotFoundException("Duplicate pair", candidateId);
+        var view = (await DuplicateViews.ViewsAsync(db, [candidate], ct)).SingleOrDefault()
+                   ?? throw new ValidationFailedException("Pair", "One of these records no longer exists (it was merged or deleted).");
+        ITrackedRecord a, b;
+        if (candidate.RecordType == RecordType.Contact)
+            (a, b) = (await db.Contacts.AsNoTracking().SingleAsync(c => c.Id == candidate.RecordAId, ct), await db.Contacts.AsNoTracking().SingleAsync(c => c.Id == candidate.RecordBId, ct));
+        else
+            (a, b) = (await db.Accounts.AsNoTracking().SingleAsync(x => x.Id == candidate.RecordAId, ct), await db.Accounts.AsNoTracking().SingleAsync(x => x.Id == candidate.RecordBId, ct));
+        var labels = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.RecordType == candidate.RecordType).ToDictionaryAsync(d => "custom." + d.Key, d => d.Label, ct);
+        return new DuplicateComparison(view, Merges.Compare(a, b, f => labels.GetValueOrDefault(f) ?? FieldLabels.Of(f)));
+    }
+}
+
+/// <summary>"Not a duplicate": the pair leaves the queue and never returns.</summary>
+public sealed class DismissDuplicateHandler(ICrmDbFactory dbFactory, TimeProvider time)
+{
+    public async Task HandleAsync(long candidateId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var candidate = await db.DuplicateCandidates.SingleOrDefaultAsync(d => d.Id == candidateId, ct) ?? throw new NotFoundException("Duplicate pair", candidateId);
+        if (candidate.Status == DuplicateStatus.Merged) throw new ValidationFailedException("Status", "This pair has been merged; undo the merge first.");
+        candidate.Status = DuplicateStatus.Dismissed;
+        candidate.ResolvedAt = time.GetUtcNow();
+        candidate.ResolvedByUserId = db.Actor.UserId;
+        await db.SaveChangesAsync(ct);
+    }
+}
+
+public sealed class MergeContactsHandler(ICrmDbFactory dbFactory, TimeProvider time)
+{
+    public async Task<MergeView> HandleAsync(MergeRequest request, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var record = await Merges.MergeAsync(db, RecordType.Contact, request, time.GetUtcNow(), ct);
+        return await MergeViews.ViewAsync(db, record.Id, ct);
+    }
+}
+
+public sealed class MergeAccountsHandler(ICrmDbFactory dbFactory, TimeProvider time)
+{
+    public async Task<MergeView> HandleAsync(MergeRequest request, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var record = await Merges.MergeAsync(db, RecordType.Account, request, time.GetUtcNow(), ct);
+        return await MergeViews.ViewAsync(db, record.Id, ct);
+    }
+}
+
+public sealed class UndoMergeHandler(ICrmDbFactory dbFactory, TimeProvider time)
+{
+    public async Task<MergeView> HandleAsync(long mergeId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var record = await db.MergeRecords.SingleOrDefaultAsync(m => m.Id == mergeId, ct) ?? throw new NotFoundException("Merge", mergeId);
+        await Merges.UndoAsync(db, record, time.GetUtcNow(), ct);
+        return await MergeViews.ViewAsync(db, record.Id, ct);
+    }
+}
+
+/// <summary>The merges a record took part in, newest first (its page offers to undo them).</summary>
+public sealed class ListMergesHandler(ICrmDbFactory dbFactory)
+{
+    public async Task<IReadOnlyList<MergeView>> HandleAsync(RecordType type, long recordId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var ids = await db.MergeRecords.AsNoTracking().Where(m => m.RecordType == type && (m.WinnerId == recordId || m.LoserId == recordId))
+            .OrderByDescending(m => m.Id).Select(m => m.Id).ToListAsync(ct);
+        var views = new List<MergeView>();
+        foreach (var id in ids) views.Add(await MergeViews.ViewAsync(db, id, ct));
+        return views;
+    }
+}
+
+internal static class MergeViews
+{
+    public static async Task<MergeView> ViewAsync(ICrmDb db, long mergeId, CancellationToken ct)
+    {
+        var m = await db.MergeRecords.AsNoTracking().SingleAsync(x => x.Id == mergeId, ct);
+        var by = m.MergedByUserId is { } userId ? await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Name).SingleOrDefaultAsync(ct) : null;
+        return new MergeView(m.Id, m.RecordType, m.WinnerId, m.LoserId, m.Before.Keys.ToList(), m.MovedActivityIds.Count,
+            m.MovedDealLinks.Count + m.MovedDealIds.Count, m.MovedContactIds.Count, m.CreatedAt, by, m.UndoneAt);
+    }
+}
+
+/// <summary>
+/// Likely duplicates of one contact — an existing one (its page) or one being created (a warning before saving) —
+/// by the scan's own rules, at or above the workspace's "possible duplicate" threshold.
+/// </summary>
+public sealed class FindContactDuplicatesHandler(ICrmDbFactory dbFactory)
+{
+    private const int MaxCandidates = 500;
+
+    public async Task<IReadOnlyList<PossibleDuplicate>> HandleAsync(long contactId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var c = await db.Contacts.AsNoTracking().SingleOrDefaultAsync(x => x.Id == contactId, ct) ?? throw new NotFoundException("Contact", contactId);
+        return await FindAsync(db, ContactKey.Of(c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone), c.Email, c.Phone, ct);
+    }
+
+    public async Task<IReadOnlyList<PossibleDuplicate>> HandleAsync(ContactInput input, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var email = Text.CleanEmail(input.Email);
+        return await FindAsync(db, ContactKey.Of(0, email, input.LinkedInUrl, input.FirstName, input.LastName, input.AccountId, input.Phone), email, Text.Clean(input.Phone), ct);
+    }
+
+    private static async Task<IReadOnlyList<PossibleDuplicate>> FindAsync(ICrmDb db, ContactKey probe, string? email, string? phone, CancellationToken ct)
+    {
+        var threshold = await db.Workspaces.Where(w => w.Id == db.Actor.WorkspaceId).Select(w => w.DuplicatePossibleThreshold).SingleAsync(ct);
+        var slug = probe.LinkedIn is { } l ? l[(l.LastIndexOf('/') + 1)..] : null;
+        // Candidates through indexed keys: the same email, account, phone, or LinkedIn profile.
+        var candidates = await db.Contacts.AsNoTracking()
+            .Where(c => c.Id != probe.Id && (
+                (email != null && c.Email == email)
+                || (probe.AccountId != null && c.AccountId == probe.AccountId)
+                || (phone != null && c.Phone == phone) || (probe.Phone != null && c.Phone == probe.Phone)
+                || (slug != null && c.LinkedInUrl != null && c.LinkedInUrl.Contains(slug))))
+            .Take(MaxCandidates)
+            .Select(c => new { c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone })
+            .ToListAsync(ct);
+        var keys = candidates.Select(c => ContactKey.Of(c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone)).ToList();
+        var pairs = new DuplicateEngine().ContactAgainst(probe, keys, threshold);
+        var byId = candidates.ToDictionary(c => c.Id);
+        return pairs.Select(p =>
+        {
+            var other = byId[p.A == probe.Id ? p.B : p.A];
+            return new PossibleDuplicate(other.Id, ContactNames.Display(other.FirstName, other.LastName, other.Email), other.Email, p.Confidence, p.Reasons);
+        }).ToList();
+    }
+}
+
+public sealed class GetDuplicateSettingsHandler(ICrmDbFactory dbFactory)
+{
+    public async Task<DuplicateSettingsView> HandleAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var w = await db.Workspaces.AsNoTracking().SingleAsync(x => x.Id == db.Actor.WorkspaceId, ct);
+        return new DuplicateSettingsView(w.DuplicateAutoMerge, w.DuplicateReviewThreshold, w.DuplicatePossibleThreshold);
+    }
+}
+
+public sealed class UpdateDuplicateSettingsHandler(ICrmDbFactory dbFactory)
+{
+    public async Task<DuplicateSettingsView> HandleAsync(DuplicateSettingsInput input, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        InputValidation.ThrowIfInvalid(input);
+        var w = await db.Workspaces.SingleAsync(x => x.Id == db.Actor.WorkspaceId, ct);
+        (w.DuplicateAutoMerge, w.DuplicateReviewThreshold, w.DuplicatePossibleThreshold) = (input.AutoMerge, input.ReviewThreshold, input.PossibleThreshold);
+        await db.SaveChangesAsync(ct);
+        return new DuplicateSettingsView(w.DuplicateAutoMerge, w.DuplicateReviewThreshold, w.DuplicatePossibleThreshold);
+    }
+}
+
+/// <summary>Field names as people read them ("FirstName" → "First name").</summary>
+public static class FieldLabels
+{
+    public static string Of(string field) => field switch
+    {
+        "AccountId" => "Account",
+        "OwnerId" => "Owner",
+        "LinkedInUrl" => "LinkedIn URL",
+        "AdditionalEmails" => "Other emails",
+        _ => System.Text.RegularExpressions.Regex.Replace(field, "(?<=[a-z])([A-Z])", " $1") switch { var s => s[0] + s[1..].ToLowerInvariant() },
+    };
+}
