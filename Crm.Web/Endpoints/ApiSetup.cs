@@ -59,7 +59,8 @@ public static class ApiSetup
             .MapActivitiesApi()
             .MapUsersApi()
             .MapImportsApi()
-            .MapExportsApi();
+            .MapExportsApi()
+            .MapDuplicatesApi();
         return app;
     }
 }

@@ -30,9 +30,13 @@ public static class ContactsApi
         return ETags.Respond(context, contact, contact.Version);
     }
 
-    private static async Task<IResult> CreateAsync(ContactInput input, HttpContext context, CreateContactHandler handler, CancellationToken ct)
+    /// <remarks>Likely duplicates of the new contact (the scan's rules) are named in an X-Possible-Duplicates header: "id:confidence, …".</remarks>
+    private static async Task<IResult> CreateAsync(ContactInput input, HttpContext context, CreateContactHandler handler,
+        Crm.Core.Duplicates.FindContactDuplicatesHandler duplicates, CancellationToken ct)
     {
+        var likely = await duplicates.HandleAsync(input, ct);
         var contact = await handler.HandleAsync(input, ct);
+        if (likely.Count > 0) context.Response.Headers["X-Possible-Duplicates"] = string.Join(", ", likely.Select(d => $"{d.Id}:{d.Confidence}"));
         return ETags.Respond(context, contact, contact.Version, StatusCodes.Status201Created, $"/api/v1/contacts/{contact.Id}");
     }
 

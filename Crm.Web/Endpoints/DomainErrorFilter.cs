@@ -14,6 +14,12 @@ public sealed class DomainErrorFilter : IEndpointFilter
         {
             return await next(context);
         }
+        catch (Crm.Core.Duplicates.RecordMergedException merged) when (HttpMethods.IsGet(context.HttpContext.Request.Method))
+        {
+            // A merged record's old URL leads to the record it was merged into.
+            var area = merged.What == "Account" ? "accounts" : "contacts";
+            return TypedResults.Redirect($"/api/v1/{area}/{merged.WinnerId}", permanent: true);
+        }
         catch (Exception e) when (ApiExceptionHandler.ForDomain(e) is { } problem)
         {
             if (e is ConcurrencyConflictException conflict) context.HttpContext.Response.Headers.ETag = ETags.For(conflict.CurrentVersion);

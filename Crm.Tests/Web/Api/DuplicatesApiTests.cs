@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crm.Core.Users;
+
+namespace Crm.Tests.Web.Api;
+
+/// <summary>Finding and merging duplicates through the HTTP API, with the real background scan.</summary>
+public class DuplicatesApiTests : ApiTestBase
+{
+    [Fact]
+    public async Task CreateWarns_ScanQueues_MergeRedirects_AndUndoRestores()
+    {
+        var ada = await CreateContactAsync(Admin, new { firstName = "Ada", lastName = "Lovelace", email = "ada@example.com", jobTitle = "Analyst" });
+        var second = await Admin.PostAsJsonAsync("/api/v1/contacts", new { firstName = "Augusta", lastName = "Lovelace", email = "ADA@example.com", city = "London" });
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal($"{ada}:100", second.Headers.GetValues("X-Possible-Duplicates").Single());
+        var copy = (await JsonAsync(second)).GetProperty("id").GetInt64();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Admin.PostAsync("/api/v1/duplicates/scan", null)).StatusCode);
+        var pair = await WaitForPairAsync();
+        Assert.Equal((100, ada, copy), (pair.GetProperty("confidence").GetInt32(), pair.GetProperty("a").GetProperty("id").GetInt64(), pair.GetProperty("b").GetProperty("id").GetInt64()));
+        Assert.Equal("Same email (ada@example.com)", pair.GetProperty("reasons")[0].GetString());
+
+        var comparison = await JsonAsync(await Admin.GetAsync($"/api/v1/duplicates/{pair.GetProperty("id").GetInt64()}"));
+        var city = comparison.GetProperty("fields").EnumerateArray().Single(f => f.GetProperty("field").GetString() == "City");
+        Assert.Equal(("London", "loser"), (city.GetProperty("loserValue").GetString(), city.GetProperty("default").GetString()));
+
+        var merged = await Admin.PostAsJsonAsync($"/api/v1/contacts/{ada}/merge", new { duplicateId = copy, choices = new Dictionary<string, string> { ["FirstName"] = "winner" } });
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        var merge = await JsonAsync(merged);
+        var winner = await JsonAsync(await Admin.GetAsync($"/api/v1/contacts/{ada}"));
+        Assert.Equal(("Ada", "London"), (winner.GetProperty("firstName").GetString(), winner.GetProperty("city").GetString()));
+
+        var old = await Admin.GetAsync($"/api/v1/contacts/{copy}");
+        Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
+        Assert.Equal($"/api/v1/contacts/{ada}", old.Headers.Location!.OriginalString);
+        Assert.Equal(0, (await JsonAsync(await Admin.GetAsync("/api/v1/duplicates"))).GetProperty("total").GetInt32());
+
+        var undo = await Admin.PostAsync($"/api/v1/merges/{merge.GetProperty("mergeId").GetInt64()}/undo", null);
+        Assert.Equal(HttpStatusCode.OK, undo.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Admin.GetAsync($"/api/v1/contacts/{copy}")).StatusCode);
+        Assert.Null((await JsonAsync(await Admin.GetAsync($"/api/v1/contacts/{ada}"))).GetProperty("city").GetString());
+    }
+
+    [Fact]
+    public async Task Reps_AndOtherWorkspaces_CannotMergeOrSeeThePairs()
+    {
+        var a = await CreateContactAsync(Admin, new { firstName = "Ada", email = "ada@example.com" });
+        var b = await CreateContactAsync(Admin, new { firstName = "Ada", email = "ada@example.com" });
+        var rep = await Factory.ClientWithKeyAsync(Factory.FirstWorkspaceId, UserRole.Rep);
+        Assert.Equal(HttpStatusCode.Forbidden, (await rep.PostAsJsonAsync($"/api/v1/contacts/{a}/merge", new { duplicateId = b })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await rep.PostAsync("/api/v1/duplicates/scan", null)).StatusCode);
+
+        var other = await Factory.ClientWithKeyAsync(await Factory.CreateWorkspaceAsync("Other"));
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsJsonAsync($"/api/v1/contacts/{a}/merge", new { duplicateId = b })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/contacts/{a}/duplicates")).StatusCode);
+
+        var self = await Admin.PostAsJsonAsync($"/api/v1/contacts/{a}/merge", new { duplicateId = a });
+        Assert.Equal(HttpStatusCode.BadRequest, self.StatusCode);
+        var unknownField = await Admin.PostAsJsonAsync($"/api/v1/contacts/{a}/merge", new { duplicateId = b, choices = new Dictionary<string, string> { ["ShoeSize"] = "loser" } });
+        Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
+        Assert.Contains("ShoeSize", await unknownField.Content.ReadAsStringAsync());
+    }
+
+    private async Task<JsonElement> WaitForPairAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var queue = await JsonAsync(await Admin.GetAsync("/api/v1/duplicates?type=contact"));
+            if (queue.GetProperty("total").GetInt32() > 0) return queue.GetProperty("items")[0];
+            if (DateTime.UtcNow > deadline) Assert.Fail("The scan queued nothing.");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+}

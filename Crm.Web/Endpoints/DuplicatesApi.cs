@@ -1,0 +1,49 @@
+using Crm.Core.Common;
+using Crm.Core.Duplicates;
+using Crm.Web.Auth;
+
+namespace Crm.Web.Endpoints;
+
+public static class DuplicatesApi
+{
+    /// <summary>Fold <see cref="DuplicateId"/> into the record of the URL; per field (e.g. "Email", "custom.shoe_size"), "winner" or "loser".</summary>
+    public sealed record MergeApiRequest(long DuplicateId, Dictionary<string, MergeSide>? Choices = null);
+
+    public static RouteGroupBuilder MapDuplicatesApi(this RouteGroupBuilder api)
+    {
+        var duplicates = api.MapGroup("/duplicates").WithTags("Duplicates");
+        duplicates.MapGet("/", async (string? type, int? page, int? pageSize, ListDuplicatesHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(ApiEnums.Parse<RecordType>(type, "type"), page ?? 1, pageSize ?? 25, ct)))
+            .WithName("ListDuplicates").WithSummary("The review queue: likely duplicate pairs, most certain first, with their reasons");
+        duplicates.MapGet("/{id:long}", async (long id, GetDuplicateComparisonHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("GetDuplicatePair").WithSummary("A pair side by side, field by field, with the values a merge keeps by default");
+        duplicates.MapPost("/{id:long}/dismiss", async (long id, DismissDuplicateHandler handler, CancellationToken ct) =>
+        {
+            await handler.HandleAsync(id, ct);
+            return TypedResults.NoContent();
+        }).WithName("DismissDuplicatePair").WithSummary("Not a duplicate: the pair never returns");
+        duplicates.MapPost("/scan", async (StartDuplicateScanHandler handler, CancellationToken ct) =>
+        {
+            await handler.HandleAsync(ct);
+            return TypedResults.Accepted("/api/v1/duplicates");
+        }).WithName("ScanForDuplicates").WithSummary("Scan the workspace in the background (also runs every night)");
+        duplicates.MapGet("/settings", async (GetDuplicateSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
+            .WithName("GetDuplicateSettings");
+        duplicates.MapPut("/settings", async (DuplicateSettingsInput input, UpdateDuplicateSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(input, ct)))
+            .RequireAuthorization(CrmClaims.AdminPolicy).WithName("UpdateDuplicateSettings");
+
+        api.MapPost("/contacts/{id:long}/merge", async (long id, MergeApiRequest request, MergeContactsHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(new MergeRequest(id, request.DuplicateId, request.Choices), ct)))
+            .WithTags("Duplicates").WithName("MergeContacts").WithSummary("Merge a duplicate into this contact (activities, deals and emails move; the duplicate's URL leads here)");
+        api.MapPost("/accounts/{id:long}/merge", async (long id, MergeApiRequest request, MergeAccountsHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(new MergeRequest(id, request.DuplicateId, request.Choices), ct)))
+            .WithTags("Duplicates").WithName("MergeAccounts").WithSummary("Merge a duplicate into this account (its contacts, deals and activities move)");
+        api.MapGet("/contacts/{id:long}/duplicates", async (long id, FindContactDuplicatesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithTags("Duplicates").WithName("ContactPossibleDuplicates").WithSummary("Likely duplicates of this contact");
+        api.MapGet("/contacts/{id:long}/merges", async (long id, ListMergesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(RecordType.Contact, id, ct)))
+            .WithTags("Duplicates").WithName("ContactMerges");
+        api.MapPost("/merges/{id:long}/undo", async (long id, UndoMergeHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithTags("Duplicates").WithName("UndoMerge").WithSummary("Undo a merge: values back, moved records back, the duplicate restored");
+        return api;
+    }
+}
