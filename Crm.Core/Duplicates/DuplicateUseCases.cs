@@ -178,13 +178,58 @@ public sealed class ListDuplicatesHandler(ICrmDbFactory dbFactory)
     }
 }
 
-/// <summary>A queued pair side by side, field by field, with the values a merge keeps by default (record A kept).</summary>
+/// <summary>
+/// Two records side by side, field by field, with the values a merge keeps by default (record A kept): a queued
+/// pair, or any two records someone picked (a "possible duplicate" on a record's page), scored by the same rules.
+/// </summary>
 public sealed class GetDuplicateComparisonHandler(ICrmDbFactory dbFactory)
 {
     public async Task<DuplicateComparison> HandleAsync(long candidateId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var candidate = await db.DuplicateCandidates.AsNoTracking().SingleOrDefaultAsync(d => d.Id == candidateId, ct) ?? throw new NotFoundException("Duplicate pair", candidateId);
+        return await CompareAsync(db, candidate, ct);
+    }
+
+    public async Task<DuplicateComparison> HandleAsync(RecordType type, long a, long b, CancellationToken ct = default)
+    {
+        if (a == b) throw new ValidationFailedException("Pair", "A record cannot be merged with itself.");
+        await using var db = await dbFactory.CreateAsync(ct);
+        var (low, high) = (Math.Min(a, b), Math.Max(a, b));
+        var candidate = await db.DuplicateCandidates.AsNoTracking().SingleOrDefaultAsync(d => d.RecordType == type && d.RecordAId == low && d.RecordBId == high, ct);
+        if (candidate is null)
+        {
+            var (confidence, reasons) = await ScoreAsync(db, type, a, b, ct);
+            candidate = new DuplicateCandidate { RecordType = type, RecordAId = low, RecordBId = high, Confidence = confidence, Reasons = reasons, Status = DuplicateStatus.Open };
+        }
+        // Keep the order asked for: the record whose page it came from is A, the one kept by default.
+        if (candidate.RecordAId != a) (candidate.RecordAId, candidate.RecordBId) = (candidate.RecordBId, candidate.RecordAId);
+        return await CompareAsync(db, candidate, ct);
+    }
+
+    private static async Task<(int, List<string>)> ScoreAsync(ICrmDb db, RecordType type, long a, long b, CancellationToken ct)
+    {
+        var engine = new DuplicateEngine();
+        IReadOnlyList<DuplicatePair> pairs;
+        if (type == RecordType.Contact)
+        {
+            var keys = await db.Contacts.AsNoTracking().Where(c => c.Id == a || c.Id == b)
+                .Select(c => new { c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone }).ToListAsync(ct);
+            if (keys.Count != 2) throw new NotFoundException("Contact", keys.Any(k => k.Id == a) ? b : a);
+            var k = keys.Select(c => ContactKey.Of(c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone)).ToList();
+            pairs = engine.ContactAgainst(k[0], [k[1]], minimum: 1);
+        }
+        else
+        {
+            var keys = await db.Accounts.AsNoTracking().Where(x => x.Id == a || x.Id == b).Select(x => new { x.Id, x.Domain, x.Name }).ToListAsync(ct);
+            if (keys.Count != 2) throw new NotFoundException("Account", keys.Any(k => k.Id == a) ? b : a);
+            pairs = engine.Accounts(keys.Select(x => AccountKey.Of(x.Id, x.Domain, x.Name)).ToList(), minimum: 1);
+        }
+        return pairs.FirstOrDefault() is { } pair ? (pair.Confidence, pair.Reasons.ToList()) : (0, ["Picked by hand: no matching rule"]);
+    }
+
+    private static async Task<DuplicateComparison> CompareAsync(ICrmDb db, DuplicateCandidate candidate, CancellationToken ct)
+    {
         var view = (await DuplicateViews.ViewsAsync(db, [candidate], ct)).SingleOrDefault()
                    ?? throw new ValidationFailedException("Pair", "One of these records no longer exists (it was merged or deleted).");
         ITrackedRecord a, b;
@@ -205,11 +250,36 @@ public sealed class DismissDuplicateHandler(ICrmDbFactory dbFactory, TimeProvide
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
         var candidate = await db.DuplicateCandidates.SingleOrDefaultAsync(d => d.Id == candidateId, ct) ?? throw new NotFoundException("Duplicate pair", candidateId);
+        Dismiss(db, candidate);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>"Not a duplicate" for two records picked by hand: remembered like a queued pair.</summary>
+    public async Task HandleAsync(RecordType type, long a, long b, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var (low, high) = (Math.Min(a, b), Math.Max(a, b));
+        var exists = type == RecordType.Contact
+            ? await db.Contacts.CountAsync(c => c.Id == low || c.Id == high, ct)
+            : await db.Accounts.CountAsync(x => x.Id == low || x.Id == high, ct);
+        if (low == high || exists != 2) throw new NotFoundException(type == RecordType.Contact ? "Contact" : "Account", high);
+        var candidate = await db.DuplicateCandidates.SingleOrDefaultAsync(d => d.RecordType == type && d.RecordAId == low && d.RecordBId == high, ct);
+        if (candidate is null)
+        {
+            candidate = new DuplicateCandidate { RecordType = type, RecordAId = low, RecordBId = high, Confidence = 0, Reasons = ["Picked by hand"] };
+            db.DuplicateCandidates.Add(candidate);
+        }
+        Dismiss(db, candidate);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private void Dismiss(ICrmDb db, DuplicateCandidate candidate)
+    {
         if (candidate.Status == DuplicateStatus.Merged) throw new ValidationFailedException("Status", "This pair has been merged; undo the merge first.");
         candidate.Status = DuplicateStatus.Dismissed;
         candidate.ResolvedAt = time.GetUtcNow();
         candidate.ResolvedByUserId = db.Actor.UserId;
-        await db.SaveChangesAsync(ct);
     }
 }
 

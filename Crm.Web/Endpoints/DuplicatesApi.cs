@@ -17,6 +17,9 @@ public static class DuplicatesApi
             .WithName("ListDuplicates").WithSummary("The review queue: likely duplicate pairs, most certain first, with their reasons");
         duplicates.MapGet("/{id:long}", async (long id, GetDuplicateComparisonHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("GetDuplicatePair").WithSummary("A pair side by side, field by field, with the values a merge keeps by default");
+        duplicates.MapGet("/compare", async (string? type, long a, long b, GetDuplicateComparisonHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(ApiEnums.Parse<RecordType>(type, "type") ?? RecordType.Contact, a, b, ct)))
+            .WithName("CompareRecords").WithSummary("Any two contacts (or accounts) side by side, scored by the duplicate rules");
         duplicates.MapPost("/{id:long}/dismiss", async (long id, DismissDuplicateHandler handler, CancellationToken ct) =>
         {
             await handler.HandleAsync(id, ct);

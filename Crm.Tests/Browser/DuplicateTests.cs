@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Crm.Tests.Browser;
+
+/// <summary>An admin works through the duplicates queue: merges one pair field by field, dismisses another for good.</summary>
+[Collection(LiveAppCollection.Name)]
+public class DuplicateTests(LiveAppFixture app)
+{
+    [Fact]
+    public async Task Admin_ReviewsQueuedPair_PicksFields_Merges_SeesOneContactWithBothTimelines_AndADismissedPairNeverReturns()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/duplicates");
+        var tag = new string(Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(5).Select(c => (char)(c - 'a' + 'k')).ToArray()).PadRight(5, 'q');
+
+        // The same person twice at one account (different emails, titles), and two people sharing a phone number.
+        var account = await PostAsync(page, "accounts", new { name = $"Quillfeather {tag} Labs" });
+        var older = await PostAsync(page, "contacts", new { firstName = "Marguerite", lastName = $"Delacroix{tag}", email = $"marguerite.{tag}@old.example", jobTitle = "VP Sales", accountId = account });
+        var newer = await PostAsync(page, "contacts", new { firstName = "Marguerite", lastName = $"Delacroix{tag}", email = $"m.delacroix.{tag}@new.example", jobTitle = "Head of Sales", accountId = account });
+        await PostAsync(page, "activities", new { type = "note", contactId = older, body = $"Met {tag} at the fair" });
+        await PostAsync(page, "activities", new { type = "note", contactId = newer, body = $"Sent {tag} the pricing" });
+        await PostAsync(page, "contacts", new { firstName = "Tobias", lastName = $"Wren{tag}", phone = "+1 303 555 0142" });
+        await PostAsync(page, "contacts", new { firstName = "Ana", lastName = $"Kowalczyk{tag}", phone = "(303) 555-0142" });
+
+        // Scan now: both pairs arrive in the queue, with their reasons.
+        await page.ClickAsync("#scan-duplicates");
+        var mergePair = page.Locator("#duplicates-table tbody tr", new PageLocatorOptions { HasText = $"Delacroix{tag}" });
+        var phonePair = page.Locator("#duplicates-table tbody tr", new PageLocatorOptions { HasText = $"Wren{tag}" });
+        await RefreshUntilAsync(page, phonePair);
+        await Expect(mergePair).ToContainTextAsync($"Same name at the same account");
+        await Expect(phonePair).ToContainTextAsync("Same phone");
+
+        // Compare: the newer title wins by default; keep the older one, and the newer email.
+        await mergePair.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/duplicates/\d+$"));
+        await Expect(page.Locator("#pair-confidence")).ToContainTextAsync("90");
+        await Expect(page.Locator("#field-JobTitle input[data-column=b]")).ToBeCheckedAsync();
+        await Expect(page.Locator("#field-Email input[data-column=b]")).ToBeCheckedAsync();
+        await page.Locator("#field-JobTitle input[data-column=a]").CheckAsync();
+        await page.ClickAsync("#merge-records");
+        await page.Locator(".mud-dialog button", new PageLocatorOptions { HasText = "Merge" }).ClickAsync();
+
+        // One contact remains, with the values picked and both timelines.
+        await Expect(page).ToHaveURLAsync(new Regex($"/contacts/{older}$"));
+        await Expect(page.Locator("#contact-details")).ToContainTextAsync($"m.delacroix.{tag}@new.example");
+        await Expect(page.Locator("#contact-details")).ToContainTextAsync($"marguerite.{tag}@old.example");
+        await Expect(page.Locator("#contact-name")).ToHaveTextAsync($"Marguerite Delacroix{tag}");
+        await Expect(page.Locator("#contact-headline")).ToContainTextAsync($"VP Sales at Quillfeather {tag} Labs");
+        await Expect(page.Locator("#timeline")).ToContainTextAsync($"Met {tag} at the fair");
+        await Expect(page.Locator("#timeline")).ToContainTextAsync($"Sent {tag} the pricing");
+        await Expect(page.Locator("#merges")).ToContainTextAsync($"Contact #{newer} merged into this one");
+        var search = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/contacts?search=Delacroix{tag}");
+        Assert.Equal(1, (await search.JsonAsync())!.Value.GetProperty("total").GetInt32());
+
+        // The merged contact's old address leads to the one that stayed.
+        await page.GotoAsync($"{app.Web.BaseUrl}/contacts/{newer}");
+        await Expect(page).ToHaveURLAsync(new Regex($"/contacts/{older}$"));
+        await Expect(page.Locator("#contact-name")).ToHaveTextAsync($"Marguerite Delacroix{tag}");
+
+        // Not a duplicate: the phone pair leaves the queue.
+        await page.GotoAsync($"{app.Web.BaseUrl}/duplicates");
+        await page.WaitForInteractiveAsync();
+        await phonePair.ClickAsync();
+        await Expect(page.Locator("#pair-reasons")).ToContainTextAsync("Same phone");
+        await page.ClickAsync("#not-duplicate");
+        await Expect(page).ToHaveURLAsync(new Regex("/duplicates$"));
+        await Expect(phonePair).ToHaveCountAsync(0);
+
+        // A new pair arrives, so the rescan has certainly run — and the dismissed and merged pairs did not come back.
+        await PostAsync(page, "contacts", new { firstName = "Odile", lastName = $"Marchetti{tag}", email = $"odile.{tag}@same.example" });
+        await PostAsync(page, "contacts", new { firstName = "O.", lastName = $"Marchetti{tag}", email = $"ODILE.{tag}@Same.Example" });
+        await page.ClickAsync("#scan-duplicates");
+        await RefreshUntilAsync(page, page.Locator("#duplicates-table tbody tr", new PageLocatorOptions { HasText = $"Marchetti{tag}" }));
+        await Expect(phonePair).ToHaveCountAsync(0);
+        await Expect(mergePair).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<long> PostAsync(IPage page, string resource, object body)
+    {
+        var response = await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/{resource}", new APIRequestContextOptions { DataObject = body });
+        Assert.True(response.Ok, $"POST {resource}: {response.Status} {await response.TextAsync()}");
+        var json = await response.JsonAsync();
+        return json!.Value.GetProperty("id").GetInt64();
+    }
+
+    /// <summary>The scan runs in the background: refresh the queue until the row shows up.</summary>
+    private static async Task RefreshUntilAsync(IPage page, ILocator row)
+    {
+        for (var attempt = 0; attempt < 30 && await row.CountAsync() == 0; attempt++)
+        {
+            await page.WaitForTimeoutAsync(1000);
+            await page.ClickAsync("#refresh-duplicates");
+        }
+        await Expect(row).ToHaveCountAsync(1);
+    }
+}
