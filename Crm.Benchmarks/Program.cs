@@ -3,6 +3,7 @@ using Crm.Benchmarks;
 // Each command prints what it measured and, as its last line, one JSON object with the figures and the floor.
 var command = args.FirstOrDefault();
 if (command == "import-child") return await ImportBenchmark.ChildAsync(args);
+if (command == "dedup-child") return await DedupBenchmark.ChildAsync(args);
 if (command == "export-child") return await ExportBenchmark.ChildAsync(args);
 var options = BenchmarkOptions.Parse(args.Skip(1).ToArray());
 return command switch
@@ -10,6 +11,7 @@ return command switch
     "contacts-list" => await ContactsListBenchmark.RunAsync(options),
     "import" => await ImportBenchmark.RunAsync(options),
     "export" => await ExportBenchmark.RunAsync(options),
+    "dedup" => await DedupBenchmark.RunAsync(options),
     _ => Usage(),
 };
 
@@ -20,6 +22,7 @@ static int Usage()
           contacts-list [--rows 100000] [--repeat 30]   list queries (paging, sorting, search, filters) over N contacts
           import [--rows 1000000]                       a HubSpot-like export imported (update strategy) over N existing contacts
           export [--rows 1000000] [--format csv|json|xlsx]  N contacts with their accounts exported through the export job
+          dedup [--rows 1000000]                        the duplicate scan over N contacts with 5% planted duplicates and look-alikes
         """);
     return 2;
 }

@@ -98,31 +98,77 @@ public sealed class DuplicateEngine
         {
             var members = block.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
             if (members.Count < 2) continue;
-            var window = members.Count <= FuzzyBlock ? members.Count : Neighbours;
-            for (var i = 0; i < members.Count; i++)
-                for (var j = i + 1; j < Math.Min(members.Count, i + window); j++)
-                {
-                    PairsCompared++;
-                    var (a, b) = (members[i], members[j]);
-                    if (a.Name == b.Name) continue; // the exact rule has them
-                    var similarity = JaroWinkler.Similarity(a.Name, b.Name);
-                    if (similarity >= 0.94 && OneTypoApart(a.Name, b.Name))
-                        Add(a.Id, b.Id, SimilarNameAtAccountConfidence, $"Nearly the same name at the same account ({a.Name} / {b.Name})");
-                    else if (similarity >= 0.90)
-                        Add(a.Id, b.Id, CloseNameAtAccountConfidence, $"Similar names at the same account ({a.Name} / {b.Name})");
-                }
+            if (members.Count <= FuzzyBlock)
+            {
+                CompareWithin(members, members.Count);
+                continue;
+            }
+            // A big account: each name against its neighbours in name order, then in reversed-name order — one typo
+            // cannot sit both near the start and near the end of a name, so one of the two orders keeps the pair close.
+            CompareWithin(members, Neighbours);
+            CompareWithin(members.OrderBy(c => Reversed(c.Name), StringComparer.Ordinal).ToList(), Neighbours);
         }
     }
 
-    /// <summary>One letter added, dropped, changed or two swapped — and both names long enough for that to be a typo, not another person.</summary>
-    private static bool OneTypoApart(string a, string b) => Math.Min(a.Length, b.Length) >= 8 && Edits.AtMostOne(a, b);
+    private void CompareWithin(List<ContactKey> members, int window)
+    {
+        for (var i = 0; i < members.Count; i++)
+            for (var j = i + 1; j < Math.Min(members.Count, i + window); j++)
+            {
+                PairsCompared++;
+                var (a, b) = (members[i], members[j]);
+                if (a.Name == b.Name) continue; // the exact rule has them
+                if (OneTypoApart(a.Name, b.Name) && !EachEmailSpellsItsOwnName(a, b))
+                {
+                    Add(a.Id, b.Id, SimilarNameAtAccountConfidence, $"Nearly the same name at the same account ({a.Name} / {b.Name})");
+                    continue;
+                }
+                if (JaroWinkler.Similarity(a.Name, b.Name) >= 0.90)
+                    Add(a.Id, b.Id, CloseNameAtAccountConfidence, $"Similar names at the same account ({a.Name} / {b.Name})");
+            }
+    }
+
+    /// <summary>
+    /// "christine.peldor@acme" and "christine.zeldor@acme": each address spells its own version of the name, so both
+    /// spellings are deliberate — two people. A mistyped record's address usually spells the name right, or not at all.
+    /// </summary>
+    private static bool EachEmailSpellsItsOwnName(ContactKey a, ContactKey b)
+    {
+        if (a.Email is null || b.Email is null) return false;
+        var (x, y) = (a.Name.Split(' '), b.Name.Split(' '));
+        if (x.Length != y.Length) return false;
+        var localA = a.Email.AsSpan(0, a.Email.IndexOf('@'));
+        var localB = b.Email.AsSpan(0, b.Email.IndexOf('@'));
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (x[i] == y[i]) continue;
+            if (x[i].Length < 3 || y[i].Length < 3) return false;
+            // "elman" / "zelman": an address spelling the longer word contains the shorter one too, and still spells its own.
+            var (mine, theirs) = (x[i], y[i]);
+            return localA.Contains(mine, StringComparison.Ordinal) && (!localA.Contains(theirs, StringComparison.Ordinal) || mine.Contains(theirs, StringComparison.Ordinal))
+                && localB.Contains(theirs, StringComparison.Ordinal) && (!localB.Contains(mine, StringComparison.Ordinal) || theirs.Contains(mine, StringComparison.Ordinal));
+        }
+        return false;
+    }
+
+    private static string Reversed(string name) => string.Create(name.Length, name, (span, source) =>
+    {
+        source.AsSpan().CopyTo(span);
+        span.Reverse();
+    });
+
+    /// <summary>
+    /// One letter added, dropped, changed or two swapped — with both names long enough for that to be a typo, and not
+    /// two real given names ("maria" / "mario"): those are two people.
+    /// </summary>
+    private static bool OneTypoApart(string a, string b) => Math.Min(a.Length, b.Length) >= 8 && Edits.AtMostOne(a, b) && !GivenNames.DifferInGivenName(a, b);
 
     private void Add(long a, long b, int confidence, string reason)
     {
         var key = a < b ? (a, b) : (b, a);
         if (_pairs.TryGetValue(key, out var found))
         {
-            found.Reasons.Add(reason);
+            if (!found.Reasons.Contains(reason)) found.Reasons.Add(reason);
             _pairs[key] = (Math.Max(found.Confidence, confidence), found.Reasons);
         }
         else

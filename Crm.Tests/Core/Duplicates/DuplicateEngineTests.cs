@@ -74,6 +74,58 @@ public class DuplicateEngineTests
         Assert.StartsWith("Nearly the same name", pair.Reasons.Single());
     }
 
+    [Theory]
+    [InlineData("Jonathan", "Smithson", "Jonahtan", "Smithson")] // two letters swapped
+    [InlineData("Margaret", "Holloway", "Margaret", "Hollway")] // a letter dropped
+    [InlineData("Katherine", "Okafor", "Kxatherine", "Okafor")] // a letter added at the start
+    [InlineData("Bernadette", "Quigley", "Bernadette", "Qiugley")] // a swap right after the first letter
+    public void OneTypoAnywhereInALongName_IsNearlyTheSameName(string first, string last, string typoFirst, string typoLast)
+    {
+        var pair = Single(C(1, "a@acme.example", first, last, 3), C(2, "b@acme.example", typoFirst, typoLast, 3));
+        Assert.Equal(DuplicateEngine.SimilarNameAtAccountConfidence, pair.Confidence);
+    }
+
+    [Theory]
+    [InlineData("Christina", "Christine")]
+    [InlineData("Ivan", "Ian")]
+    [InlineData("Daniel", "Daniela")]
+    public void TwoRealGivenNamesOneLetterApart_AreTwoPeople_NotATypo(string one, string other)
+    {
+        var pairs = new DuplicateEngine().Contacts([C(1, "a@acme.example", one, "Andersen", 3), C(2, "b@acme.example", other, "Andersen", 3)], DuplicateThresholds.DefaultReview);
+        Assert.Empty(pairs);
+        Assert.True(GivenNames.DifferInGivenName(DuplicateKeys.Name(one, "Andersen"), DuplicateKeys.Name(other, "Andersen")));
+    }
+
+    [Fact]
+    public void NamesOneLetterApart_WhoseEmailsEachSpellTheirOwnName_AreTwoPeople()
+    {
+        ContactKey[] colleagues = [C(1, "christine.peldor@acme.example", "Christine", "Peldor", 3), C(2, "christine.zeldor@acme.example", "Christine", "Zeldor", 3)];
+        ContactKey[] typo = [C(1, "christine.peldor@acme.example", "Christine", "Peldor", 3), C(2, "cpeldor@inbox.example", "Christine", "Pledor", 3)];
+
+        ContactKey[] oneLetterMore = [C(1, "maria.elman@acme.example", "Maria", "Elman", 3), C(2, "maria.zelman@acme.example", "Maria", "Zelman", 3)];
+
+        Assert.Empty(new DuplicateEngine().Contacts(colleagues, DuplicateThresholds.DefaultReview));
+        Assert.Empty(new DuplicateEngine().Contacts(oneLetterMore, DuplicateThresholds.DefaultReview));
+        Assert.Equal(DuplicateEngine.SimilarNameAtAccountConfidence, Single(typo).Confidence);
+    }
+
+    [Fact]
+    public void InABigAccount_ATypoAtTheStartOfTheName_IsStillFound()
+    {
+        // More colleagues than one block compares all-against-all: neighbours in name order and reversed-name order.
+        var random = new Random(3);
+        var contacts = Enumerable.Range(1, DuplicateEngine.FuzzyBlock * 4)
+            .Select(i => C(i, $"p{i}@big.example", $"{(char)('a' + random.Next(26))}{Guid.NewGuid():N}"[..10], $"Surname{i:D5}", 9)).ToList();
+        contacts.Add(C(5_000, "typo@big.example", "Xernadette", "Quigleyson", 9));
+        contacts.Add(C(5_001, "right@big.example", "Bernadette", "Quigleyson", 9));
+
+        var engine = new DuplicateEngine();
+        var pairs = engine.Contacts(contacts, DuplicateThresholds.DefaultReview);
+
+        Assert.Contains(pairs, p => (p.A, p.B) == (5_000, 5_001));
+        Assert.True(engine.PairsCompared < (long)contacts.Count * 30, $"{engine.PairsCompared} pairs compared");
+    }
+
     [Fact]
     public void SeveralRules_KeepTheHighestConfidence_AndEveryReason()
     {
