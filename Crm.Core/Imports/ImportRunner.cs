@@ -16,6 +16,7 @@ public sealed partial class ImportRunner(
     IImportStore store,
     ITabularFileReader reader,
     ImportPlanner planner,
+    Duplicates.IDuplicateScheduler duplicates,
     TimeProvider time,
     ILogger<ImportRunner> logger)
 {
@@ -73,6 +74,7 @@ public sealed partial class ImportRunner(
             }
             await jobs.FinishAsync(importId, runnerId, cancelled ? ImportStatus.Cancelled : ImportStatus.Completed, null, time.GetUtcNow(), CancellationToken.None);
             LogFinished(importId, cancelled ? "cancelled" : "completed", Times.ToString());
+            await ScanForDuplicatesAsync(importId);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -213,6 +215,28 @@ public sealed partial class ImportRunner(
             try { await producer; } catch (OperationCanceledException) { }
         }
     }
+
+    /// <summary>
+    /// New and changed contacts and accounts go through the duplicate engine's workspace scan, so what an import
+    /// brought in that looks like a record already there (by any rule, not only the match column) reaches the review queue.
+    /// </summary>
+    private async Task ScanForDuplicatesAsync(long importId)
+    {
+        try
+        {
+            if (await jobs.GetAsync(importId, CancellationToken.None) is { } done && done.ObjectType is RecordType.Contact or RecordType.Account
+                && done.RowsCreated + done.RowsUpdated + done.AccountsCreated > 0)
+                await duplicates.ScheduleScanAsync(done.WorkspaceId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The nightly scan will find them; the import itself is done.
+            LogScanNotScheduled(e, importId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: the duplicate scan could not be scheduled")]
+    private partial void LogScanNotScheduled(Exception e, long importId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} is running elsewhere or finished; nothing to do")]
     private partial void LogNotClaimed(long importId);

@@ -6,6 +6,7 @@ using Crm.Core.Deals;
 using Crm.Core.Duplicates;
 using Crm.Core.Timeline;
 using Crm.Core.Users;
+using Crm.Tests.Infrastructure.Imports;
 using Crm.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
@@ -173,5 +174,47 @@ public class MergeTests : WorkspaceTests
 
         await Assert.ThrowsAsync<ForbiddenException>(() => Host.RunAsync<MergeContactsHandler, MergeView>(actor, h => h.HandleAsync(new MergeRequest(a.Id, b.Id))));
         await Assert.ThrowsAsync<ForbiddenException>(() => Host.RunAsync<StartDuplicateScanHandler, int>(actor, async h => { await h.HandleAsync(); return 0; }));
+    }
+
+    [Fact]
+    public async Task AnImport_SendsItsNewRecordsThroughTheEngine_SoALikelyDuplicateByAnotherRuleReachesTheQueue()
+    {
+        var account = await Host.RunAsync<CreateAccountHandler, AccountDetails>(Ws.Admin(), h => h.HandleAsync(new AccountInput { Name = "Analytical Engines" }));
+        var ada = await ContactAsync(new ContactInput { FirstName = "Ada", LastName = "Lovelace", Email = "ada@example.com", AccountId = account.Id });
+
+        // Matched by email, the file's Ada is new — but she has Ada's name at Ada's company.
+        var import = await Host.ImportAsync(Ws, "First Name,Last Name,Email,Company\nAda,Lovelace,countess@example.com,Analytical Engines\nGrace,Hopper,grace@example.com,\n");
+        Assert.Equal(2, import.RowsCreated);
+        await Host.Scans.RunAllAsync(TestContext.Current.CancellationToken);
+
+        var queue = await Host.RunAsync<ListDuplicatesHandler, PagedResult<DuplicatePairView>>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact));
+        var pair = Assert.Single(queue.Items);
+        Assert.Equal(ada.Id, pair.A.Id);
+        Assert.Equal("countess@example.com", pair.B.Email);
+        Assert.Equal(90, pair.Confidence);
+    }
+
+    [Fact]
+    public async Task TwoRecordsPickedByHand_CompareByTheSameRules_AndNotADuplicateIsRemembered()
+    {
+        var a = await ContactAsync(new ContactInput { FirstName = "Ada", LastName = "Lovelace", Phone = "+1 415 555 2671" });
+        var b = await ContactAsync(new ContactInput { FirstName = "Augusta", LastName = "King", Phone = "(415) 555-2671" });
+        var c = await ContactAsync(new ContactInput { FirstName = "Grace", LastName = "Hopper" });
+
+        var comparison = await Host.RunAsync<GetDuplicateComparisonHandler, DuplicateComparison>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, b.Id, a.Id));
+        Assert.Equal((b.Id, a.Id, 85), (comparison.Pair.A.Id, comparison.Pair.B.Id, comparison.Pair.Confidence));
+        Assert.Contains(comparison.Fields, f => f.Field == "FirstName" && f.WinnerValue == "Augusta" && f.LoserValue == "Ada");
+        var unrelated = await Host.RunAsync<GetDuplicateComparisonHandler, DuplicateComparison>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, a.Id, c.Id));
+        Assert.Equal(0, unrelated.Pair.Confidence);
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Host.RunAsync<GetDuplicateComparisonHandler, DuplicateComparison>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, a.Id, a.Id)));
+        await Assert.ThrowsAsync<NotFoundException>(() => Host.RunAsync<GetDuplicateComparisonHandler, DuplicateComparison>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, a.Id, 999_999)));
+
+        await Host.RunAsync<DismissDuplicateHandler, int>(Ws.Admin(), async h => { await h.HandleAsync(RecordType.Contact, b.Id, a.Id); return 0; });
+        await Host.RunAsync<StartDuplicateScanHandler, int>(Ws.Admin(), async h => { await h.HandleAsync(); return 0; });
+        await Host.Scans.RunAllAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty((await Host.RunAsync<ListDuplicatesHandler, PagedResult<DuplicatePairView>>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact))).Items);
+        var again = await Host.RunAsync<GetDuplicateComparisonHandler, DuplicateComparison>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, a.Id, b.Id));
+        Assert.Equal(DuplicateStatus.Dismissed, again.Pair.Status);
     }
 }

@@ -55,6 +55,12 @@ public class DuplicatesApiTests : ApiTestBase
         var other = await Factory.ClientWithKeyAsync(await Factory.CreateWorkspaceAsync("Other"));
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsJsonAsync($"/api/v1/contacts/{a}/merge", new { duplicateId = b })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/contacts/{a}/duplicates")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/duplicates/compare?type=contact&a={a}&b={b}")).StatusCode);
+
+        var compared = await JsonAsync(await Admin.GetAsync($"/api/v1/duplicates/compare?type=contact&a={b}&b={a}"));
+        Assert.Equal((b, a, 100), (compared.GetProperty("pair").GetProperty("a").GetProperty("id").GetInt64(),
+            compared.GetProperty("pair").GetProperty("b").GetProperty("id").GetInt64(), compared.GetProperty("pair").GetProperty("confidence").GetInt32()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Admin.GetAsync($"/api/v1/duplicates/compare?type=planet&a={a}&b={b}")).StatusCode);
 
         var self = await Admin.PostAsJsonAsync($"/api/v1/contacts/{a}/merge", new { duplicateId = a });
         Assert.Equal(HttpStatusCode.BadRequest, self.StatusCode);
