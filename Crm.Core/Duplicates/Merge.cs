@@ -28,6 +28,32 @@ public sealed record MergeField(string Field, string Label, string? WinnerValue,
     public bool Differs => WinnerValue != LoserValue;
 }
 
+/// <summary>Which side of a comparison a person picked: record A (column 0) or record B (column 1).</summary>
+public enum PairColumn
+{
+    A = 0,
+    B = 1,
+}
+
+/// <summary>
+/// Turns what a person picked on a comparison — per field the column whose value to keep, and which record stays —
+/// into a merge request. The picked values stay picked whichever record stays: that only decides which id survives.
+/// </summary>
+public static class MergePicks
+{
+    /// <summary>The column a field keeps: the one picked, or the comparison's default (A's side is the "winner" side of <see cref="MergeField"/>).</summary>
+    public static PairColumn Of(MergeField field, IReadOnlyDictionary<string, PairColumn> picks) =>
+        picks.TryGetValue(field.Field, out var column) ? column : field.Default == MergeSide.Winner ? PairColumn.A : PairColumn.B;
+
+    public static MergeRequest Request(DuplicatePairView pair, IReadOnlyList<MergeField> fields, IReadOnlyDictionary<string, PairColumn> picks, PairColumn keep)
+    {
+        var (winner, loser) = keep == PairColumn.A ? (pair.A.Id, pair.B.Id) : (pair.B.Id, pair.A.Id);
+        var choices = fields.Where(f => f.Differs && f.Field != "AdditionalEmails")
+            .ToDictionary(f => f.Field, f => Of(f, picks) == keep ? MergeSide.Winner : MergeSide.Loser, StringComparer.Ordinal);
+        return new MergeRequest(winner, loser, choices);
+    }
+}
+
 /// <summary>
 /// Merges two contacts or two accounts: the winner gets the chosen values (by default the most recently updated
 /// non-empty one), everything attached to the loser moves to the winner (activities — emails and meetings included —,
