@@ -33,3 +33,6 @@ public sealed class ValidationFailedException : Exception
 
     public IReadOnlyDictionary<string, string[]> Errors { get; }
 }
+
+/// <summary>The request clashes with something already there (an id another record holds); nothing was changed.</summary>
+public sealed class ConflictException(string message) : Exception(message);

@@ -38,6 +38,7 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Exports.ExportFieldSet> ExportFieldSets { get; }
     DbSet<Duplicates.DuplicateCandidate> DuplicateCandidates { get; }
     DbSet<Duplicates.MergeRecord> MergeRecords { get; }
+    DbSet<Integrations.ExternalLink> ExternalLinks { get; }
     Task<int> SaveChangesAsync(CancellationToken ct = default);
 }
 

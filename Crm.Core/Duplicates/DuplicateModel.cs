@@ -47,6 +47,8 @@ public sealed class MergeRecord : Entity, IWorkspaceOwned, ITimestamped
     /// <summary>Accounts: contacts and deals moved from the loser.</summary>
     public List<long> MovedContactIds { get; set; } = [];
     public List<long> MovedDealIds { get; set; } = [];
+    /// <summary>The loser's links to other systems (HubSpot, Salesforce ids), now the winner's.</summary>
+    public List<long> MovedExternalLinkIds { get; set; } = [];
     public long? MergedByUserId { get; set; }
     public DateTimeOffset? UndoneAt { get; set; }
     public long? UndoneByUserId { get; set; }

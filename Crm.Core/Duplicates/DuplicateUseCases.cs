@@ -338,7 +338,7 @@ internal static class MergeViews
         var m = await db.MergeRecords.AsNoTracking().SingleAsync(x => x.Id == mergeId, ct);
         var by = m.MergedByUserId is { } userId ? await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Name).SingleOrDefaultAsync(ct) : null;
         return new MergeView(m.Id, m.RecordType, m.WinnerId, m.LoserId, m.Before.Keys.ToList(), m.MovedActivityIds.Count,
-            m.MovedDealLinks.Count + m.MovedDealIds.Count, m.MovedContactIds.Count, m.CreatedAt, by, m.UndoneAt);
+            m.MovedDealLinks.Count + m.MovedDealIds.Count, m.MovedContactIds.Count, m.CreatedAt, by, m.UndoneAt, m.MovedExternalLinkIds.Count);
     }
 }
 

@@ -20,7 +20,7 @@ public enum MergeSide
 public sealed record MergeRequest(long WinnerId, long LoserId, IReadOnlyDictionary<string, MergeSide>? Choices = null);
 
 public sealed record MergeView(long MergeId, RecordType RecordType, long WinnerId, long LoserId, IReadOnlyList<string> ChangedFields,
-    int MovedActivities, int MovedDeals, int MovedContacts, DateTimeOffset MergedAt, string? MergedBy, DateTimeOffset? UndoneAt);
+    int MovedActivities, int MovedDeals, int MovedContacts, DateTimeOffset MergedAt, string? MergedBy, DateTimeOffset? UndoneAt, int MovedExternalLinks = 0);
 
 /// <summary>One field of two records side by side, with the value a merge keeps unless someone picks the other.</summary>
 public sealed record MergeField(string Field, string Label, string? WinnerValue, string? LoserValue, MergeSide Default)
@@ -142,12 +142,14 @@ public static class Merges
                 w.AdditionalEmails = emails;
             }
             await MoveContactAsync(db, w, l, record, ct);
+            record.MovedExternalLinkIds = await Integrations.ExternalLinks.MoveAsync(db, type, l.Id, w.Id, ct);
             l.MergedIntoId = w.Id;
             l.DeletedAt = now;
         }
         else if (winner is Account wa && loser is Account la)
         {
             await MoveAccountAsync(db, wa, la, record, ct);
+            record.MovedExternalLinkIds = await Integrations.ExternalLinks.MoveAsync(db, type, la.Id, wa.Id, ct);
             la.MergedIntoId = wa.Id;
             la.DeletedAt = now;
         }
@@ -244,6 +246,8 @@ public static class Merges
             la.MergedIntoId = null;
             la.DeletedAt = null;
         }
+        foreach (var link in await db.ExternalLinks.Where(x => record.MovedExternalLinkIds.Contains(x.Id) && x.RecordType == type && x.RecordId == winner.Id).ToListAsync(ct))
+            link.RecordId = loser.Id;
         record.UndoneAt = now;
         record.UndoneByUserId = db.Actor.UserId;
         db.FieldChanges.Add(Audit(type, winner.Id, "MergeUndone", $"#{loser.Id}", null, now, db.Actor));

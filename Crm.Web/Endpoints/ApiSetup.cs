@@ -60,7 +60,8 @@ public static class ApiSetup
             .MapUsersApi()
             .MapImportsApi()
             .MapExportsApi()
-            .MapDuplicatesApi();
+            .MapDuplicatesApi()
+            .MapExternalLinksApi();
         return app;
     }
 }

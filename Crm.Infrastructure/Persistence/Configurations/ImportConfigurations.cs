@@ -108,9 +108,23 @@ internal sealed class MergeRecordConfiguration : IEntityTypeConfiguration<Crm.Co
         b.ConfigureWorkspaceOwned();
         b.Property(x => x.Before).HasConversion(JsonColumn.Converter<Dictionary<string, string?>>(), JsonColumn.Comparer<Dictionary<string, string?>>()).HasMaxLength(FieldLimits.EmailBody);
         foreach (var list in new[] { nameof(Crm.Core.Duplicates.MergeRecord.MovedActivityIds), nameof(Crm.Core.Duplicates.MergeRecord.MovedDealLinks),
-                     nameof(Crm.Core.Duplicates.MergeRecord.DroppedDealLinks), nameof(Crm.Core.Duplicates.MergeRecord.MovedContactIds), nameof(Crm.Core.Duplicates.MergeRecord.MovedDealIds) })
+                     nameof(Crm.Core.Duplicates.MergeRecord.DroppedDealLinks), nameof(Crm.Core.Duplicates.MergeRecord.MovedContactIds), nameof(Crm.Core.Duplicates.MergeRecord.MovedDealIds),
+                     nameof(Crm.Core.Duplicates.MergeRecord.MovedExternalLinkIds) })
             b.Property<List<long>>(list).HasConversion(JsonColumn.Converter<List<long>>(), JsonColumn.Comparer<List<long>>());
         b.HasIndex(x => new { x.WorkspaceId, x.RecordType, x.WinnerId });
         b.HasIndex(x => new { x.WorkspaceId, x.RecordType, x.LoserId });
+    }
+}
+
+internal sealed class ExternalLinkConfiguration : IEntityTypeConfiguration<Crm.Core.Integrations.ExternalLink>
+{
+    public void Configure(EntityTypeBuilder<Crm.Core.Integrations.ExternalLink> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.Property(x => x.Provider).HasMaxLength(FieldLimits.ShortCode).IsRequired();
+        b.Property(x => x.ExternalId).HasMaxLength(FieldLimits.ExternalId).IsRequired();
+        // One id of one system leads to one record.
+        b.HasIndex(x => new { x.WorkspaceId, x.Provider, x.RecordType, x.ExternalId }).IsUnique();
+        b.HasIndex(x => new { x.WorkspaceId, x.RecordType, x.RecordId });
     }
 }

@@ -3,6 +3,7 @@ using Crm.Core.Accounts;
 using Crm.Core.Common;
 using Crm.Core.Contacts;
 using Crm.Core.Deals;
+using Crm.Core.Integrations;
 using Crm.Core.Duplicates;
 using Crm.Core.Timeline;
 using Crm.Core.Users;
@@ -216,5 +217,60 @@ public class MergeTests : WorkspaceTests
         Assert.Empty((await Host.RunAsync<ListDuplicatesHandler, PagedResult<DuplicatePairView>>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact))).Items);
         var again = await Host.RunAsync<GetDuplicateComparisonHandler, DuplicateComparison>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, a.Id, b.Id));
         Assert.Equal(DuplicateStatus.Dismissed, again.Pair.Status);
+    }
+
+    [Fact]
+    public async Task Merging_MovesTheLosersLinksToOtherSystems_SoTheirIdsStillMatch_AndUndoMovesThemBack()
+    {
+        var winner = await ContactAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com" });
+        var loser = await ContactAsync(new ContactInput { FirstName = "Ada", Email = "countess@example.com" });
+        Task<ExternalLinkView> LinkAsync(long id, string provider, string externalId) => Host.RunAsync<LinkExternalRecordHandler, ExternalLinkView>(Ws.Admin(),
+            h => h.HandleAsync(RecordType.Contact, id, new ExternalLinkInput { Provider = provider, ExternalId = externalId }));
+        Task<ResolvedLink> ResolveAsync(string provider, string externalId) => Host.RunAsync<ResolveExternalLinkHandler, ResolvedLink>(Ws.Admin(),
+            h => h.HandleAsync(provider, RecordType.Contact, externalId));
+        await LinkAsync(winner.Id, "hubspot", "51");
+        await LinkAsync(loser.Id, "HubSpot", "77");
+        await LinkAsync(loser.Id, "salesforce", "0035g00000AbCdE");
+        // One id of one system leads to one record; linking it again to the same record changes nothing.
+        await Assert.ThrowsAsync<ConflictException>(() => LinkAsync(winner.Id, "hubspot", "77"));
+        Assert.Equal(loser.Id, (await LinkAsync(loser.Id, "hubspot", " 77 ")).RecordId);
+
+        var merge = await Host.RunAsync<MergeContactsHandler, MergeView>(Ws.Admin(), h => h.HandleAsync(new MergeRequest(winner.Id, loser.Id)));
+
+        Assert.Equal(2, merge.MovedExternalLinks);
+        Assert.Equal((winner.Id, false), ((await ResolveAsync("hubspot", "77")).RecordId, (await ResolveAsync("hubspot", "77")).Merged));
+        Assert.Equal(winner.Id, (await ResolveAsync("salesforce", "0035g00000AbCdE")).RecordId);
+        var links = await Host.RunAsync<ListExternalLinksHandler, IReadOnlyList<ExternalLinkView>>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, winner.Id));
+        Assert.Equal(["hubspot 51", "hubspot 77", "salesforce 0035g00000AbCdE"], links.Select(l => $"{l.Provider} {l.ExternalId}"));
+
+        await Host.RunAsync<UndoMergeHandler, MergeView>(Ws.Admin(), h => h.HandleAsync(merge.MergeId));
+
+        Assert.Equal(loser.Id, (await ResolveAsync("hubspot", "77")).RecordId);
+        Assert.Equal(winner.Id, (await ResolveAsync("hubspot", "51")).RecordId);
+        await Assert.ThrowsAsync<NotFoundException>(() => ResolveAsync("hubspot", "999"));
+    }
+
+    [Fact]
+    public async Task ALinkLeftOnATombstone_StillResolvesToTheRecordKept_AndOtherWorkspacesSeeNoLinks()
+    {
+        var first = await ContactAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com" });
+        var second = await ContactAsync(new ContactInput { FirstName = "Ada", Email = "countess@example.com" });
+        var third = await ContactAsync(new ContactInput { FirstName = "Ada", Email = "lovelace@example.com" });
+        await Host.RunAsync<MergeContactsHandler, MergeView>(Ws.Admin(), h => h.HandleAsync(new MergeRequest(second.Id, first.Id)));
+        await Host.RunAsync<MergeContactsHandler, MergeView>(Ws.Admin(), h => h.HandleAsync(new MergeRequest(third.Id, second.Id)));
+        // Written straight to the first tombstone (as an old sync job might): it leads through both merges.
+        await using (var db = Host.Database.Create(Actor.System(Ws.Id)))
+        {
+            db.ExternalLinks.Add(new ExternalLink { Provider = "hubspot", RecordType = RecordType.Contact, RecordId = first.Id, ExternalId = "51" });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var resolved = await Host.RunAsync<ResolveExternalLinkHandler, ResolvedLink>(Ws.Admin(), h => h.HandleAsync("hubspot", RecordType.Contact, "51"));
+        Assert.Equal((third.Id, true), (resolved.RecordId, resolved.Merged));
+
+        var other = await Host.CreateWorkspaceAsync("Other");
+        await Assert.ThrowsAsync<NotFoundException>(() => Host.RunAsync<ResolveExternalLinkHandler, ResolvedLink>(other.Admin(), h => h.HandleAsync("hubspot", RecordType.Contact, "51")));
+        await Assert.ThrowsAsync<NotFoundException>(() => Host.RunAsync<LinkExternalRecordHandler, ExternalLinkView>(other.Admin(),
+            h => h.HandleAsync(RecordType.Contact, third.Id, new ExternalLinkInput { Provider = "hubspot", ExternalId = "52" })));
     }
 }

@@ -69,6 +69,30 @@ public class DuplicatesApiTests : ApiTestBase
         Assert.Contains("ShoeSize", await unknownField.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task ExternalIds_AreLinked_Conflict_AndFollowAMerge()
+    {
+        var kept = await CreateContactAsync(Admin, new { firstName = "Ada", email = "ada@example.com" });
+        var merged = await CreateContactAsync(Admin, new { firstName = "Ada", email = "countess@example.com" });
+        var link = await Admin.PostAsJsonAsync($"/api/v1/contacts/{merged}/external-links", new { provider = "hubspot", externalId = "77" });
+        Assert.Equal(HttpStatusCode.Created, link.StatusCode);
+        var clash = await Admin.PostAsJsonAsync($"/api/v1/contacts/{kept}/external-links", new { provider = "hubspot", externalId = "77" });
+        Assert.Equal(HttpStatusCode.Conflict, clash.StatusCode);
+        Assert.Contains("already linked", await clash.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await Admin.PostAsJsonAsync($"/api/v1/contacts/{kept}/external-links", new { provider = "hub spot!", externalId = "1" })).StatusCode);
+        var rep = await Factory.ClientWithKeyAsync(Factory.FirstWorkspaceId, UserRole.Rep);
+        Assert.Equal(HttpStatusCode.Forbidden, (await rep.PostAsJsonAsync($"/api/v1/contacts/{kept}/external-links", new { provider = "hubspot", externalId = "78" })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await Admin.PostAsJsonAsync($"/api/v1/contacts/{kept}/merge", new { duplicateId = merged })).StatusCode);
+
+        var resolved = await JsonAsync(await Admin.GetAsync("/api/v1/external-links/resolve?provider=hubspot&type=contact&externalId=77"));
+        Assert.Equal(kept, resolved.GetProperty("recordId").GetInt64());
+        var links = await JsonAsync(await Admin.GetAsync($"/api/v1/contacts/{kept}/external-links"));
+        Assert.Equal("77", links[0].GetProperty("externalId").GetString());
+        var other = await Factory.ClientWithKeyAsync(await Factory.CreateWorkspaceAsync("Other"));
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/api/v1/external-links/resolve?provider=hubspot&type=contact&externalId=77")).StatusCode);
+    }
+
     private async Task<JsonElement> WaitForPairAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

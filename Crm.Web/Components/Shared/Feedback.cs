@@ -26,6 +26,7 @@ public static class Feedback
         NotFoundException => "That record no longer exists; it may have been deleted by someone else.",
         ConcurrencyConflictException => "Someone else changed this record in the meantime. Reload it to see their change, then try again.",
         ForbiddenException f => f.Message,
+        ConflictException c => c.Message,
         ValidationFailedException v => string.Join(" ", v.Errors.SelectMany(x => x.Value)),
         _ => null,
     };

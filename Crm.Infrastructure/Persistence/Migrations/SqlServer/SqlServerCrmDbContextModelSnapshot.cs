@@ -601,6 +601,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("MovedExternalLinkIds")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int>("RecordType")
                         .HasColumnType("int");
 
@@ -1071,6 +1075,52 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("ImportTemplates");
+                });
+
+            modelBuilder.Entity("Crm.Core.Integrations.ExternalLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<DateTimeOffset?>("LastSyncedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("RecordType")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "RecordType", "RecordId");
+
+                    b.HasIndex("WorkspaceId", "Provider", "RecordType", "ExternalId")
+                        .IsUnique();
+
+                    b.ToTable("ExternalLinks");
                 });
 
             modelBuilder.Entity("Crm.Core.Timeline.Activity", b =>
@@ -1819,6 +1869,15 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Crm.Core.Imports.ImportTemplate", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Integrations.ExternalLink", b =>
                 {
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
                         .WithMany()

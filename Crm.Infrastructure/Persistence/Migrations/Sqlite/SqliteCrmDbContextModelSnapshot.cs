@@ -577,6 +577,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MovedExternalLinkIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RecordType")
                         .HasColumnType("INTEGER");
 
@@ -1033,6 +1037,50 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("ImportTemplates");
+                });
+
+            modelBuilder.Entity("Crm.Core.Integrations.ExternalLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastSyncedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RecordType")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "RecordType", "RecordId");
+
+                    b.HasIndex("WorkspaceId", "Provider", "RecordType", "ExternalId")
+                        .IsUnique();
+
+                    b.ToTable("ExternalLinks");
                 });
 
             modelBuilder.Entity("Crm.Core.Timeline.Activity", b =>
@@ -1770,6 +1818,15 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Crm.Core.Imports.ImportTemplate", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Integrations.ExternalLink", b =>
                 {
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
                         .WithMany()

@@ -1,0 +1,69 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class ExternalLinks : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "MovedExternalLinkIds",
+                table: "MergeRecords",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "[]"); // merges before this one moved no links
+
+            migrationBuilder.CreateTable(
+                name: "ExternalLinks",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    WorkspaceId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    RecordType = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecordId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    LastSyncedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExternalLinks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExternalLinks_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExternalLinks_WorkspaceId_Provider_RecordType_ExternalId",
+                table: "ExternalLinks",
+                columns: new[] { "WorkspaceId", "Provider", "RecordType", "ExternalId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExternalLinks_WorkspaceId_RecordType_RecordId",
+                table: "ExternalLinks",
+                columns: new[] { "WorkspaceId", "RecordType", "RecordId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ExternalLinks");
+
+            migrationBuilder.DropColumn(
+                name: "MovedExternalLinkIds",
+                table: "MergeRecords");
+        }
+    }
+}
