@@ -172,6 +172,10 @@ public sealed class ListDuplicatesHandler(ICrmDbFactory dbFactory)
         (page, pageSize) = (Math.Max(1, page), Math.Clamp(pageSize, 1, 200));
         var open = db.DuplicateCandidates.AsNoTracking().Where(d => d.Status == DuplicateStatus.Open);
         if (type is { } t) open = open.Where(d => d.RecordType == t);
+        // A pair whose record was deleted (or merged elsewhere) since the scan is not waiting for anyone.
+        open = open.Where(d => d.RecordType == RecordType.Contact
+            ? db.Contacts.Any(c => c.Id == d.RecordAId) && db.Contacts.Any(c => c.Id == d.RecordBId)
+            : db.Accounts.Any(a => a.Id == d.RecordAId) && db.Accounts.Any(a => a.Id == d.RecordBId));
         var total = await open.CountAsync(ct);
         var candidates = await open.OrderByDescending(d => d.Confidence).ThenBy(d => d.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         return new PagedResult<DuplicatePairView>(await DuplicateViews.ViewsAsync(db, candidates, ct), total, page, pageSize);
@@ -385,6 +389,50 @@ public sealed class FindContactDuplicatesHandler(ICrmDbFactory dbFactory)
         {
             var other = byId[p.A == probe.Id ? p.B : p.A];
             return new PossibleDuplicate(other.Id, ContactNames.Display(other.FirstName, other.LastName, other.Email), other.Email, p.Confidence, p.Reasons);
+        }).ToList();
+    }
+}
+
+/// <summary>
+/// Likely duplicates of one account — an existing one (its page) or one being created — by the scan's rules (the
+/// same domain, the same name without legal form), at or above the workspace's "possible duplicate" threshold.
+/// </summary>
+public sealed class FindAccountDuplicatesHandler(ICrmDbFactory dbFactory)
+{
+    private const int MaxCandidates = 500;
+
+    public async Task<IReadOnlyList<PossibleDuplicate>> HandleAsync(long accountId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var a = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(x => x.Id == accountId, ct) ?? throw new NotFoundException("Account", accountId);
+        return await FindAsync(db, AccountKey.Of(a.Id, a.Domain, a.Name), ct);
+    }
+
+    public async Task<IReadOnlyList<PossibleDuplicate>> HandleAsync(Accounts.AccountInput input, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await FindAsync(db, AccountKey.Of(0, input.Domain, input.Name), ct);
+    }
+
+    private static async Task<IReadOnlyList<PossibleDuplicate>> FindAsync(ICrmDb db, AccountKey probe, CancellationToken ct)
+    {
+        if (probe.Domain is null && probe.Name is null) return [];
+        var threshold = await db.Workspaces.Where(w => w.Id == db.Actor.WorkspaceId).Select(w => w.DuplicatePossibleThreshold).SingleAsync(ct);
+        // Candidates: the same domain (indexed), or a name holding the longest word of this one's normalised name.
+        var word = probe.Name?.Split(' ').OrderByDescending(w => w.Length).First();
+        var pattern = word is { Length: >= 2 } ? $"%{word}%" : null;
+        var candidates = await db.Accounts.AsNoTracking()
+            .Where(a => a.Id != probe.Id && ((probe.Domain != null && a.Domain == probe.Domain) || (pattern != null && EF.Functions.Like(a.Name, pattern))))
+            .Take(MaxCandidates)
+            .Select(a => new { a.Id, a.Domain, a.Name })
+            .ToListAsync(ct);
+        var list = candidates.Select(a => AccountKey.Of(a.Id, a.Domain, a.Name)).Prepend(probe).ToList();
+        var pairs = new DuplicateEngine().Accounts(list, threshold).Where(p => p.A == probe.Id || p.B == probe.Id);
+        var byId = candidates.ToDictionary(a => a.Id);
+        return pairs.Select(p =>
+        {
+            var other = byId[p.A == probe.Id ? p.B : p.A];
+            return new PossibleDuplicate(other.Id, other.Name, other.Domain, p.Confidence, p.Reasons);
         }).ToList();
     }
 }

@@ -25,6 +25,9 @@ public class ExportTests(LiveAppFixture app)
         var emails = rows.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("email").GetString() ?? "").ToList();
         Assert.InRange(emails.Count, 1, 199);
 
+        // The search has reached the list (it waits for typing to pause) before exporting what it shows.
+        await Expect(page.Locator("#contacts-grid")).ToContainTextAsync(new Regex($@"of {emails.Count}\b"));
+
         // Export it: Excel, the default columns.
         await page.ClickAsync("#export-contacts");
         await Expect(page.Locator("#export-count")).ToContainTextAsync($"{emails.Count} contacts");

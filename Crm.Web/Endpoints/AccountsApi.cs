@@ -29,9 +29,13 @@ public static class AccountsApi
         return ETags.Respond(context, account, account.Version);
     }
 
-    private static async Task<IResult> CreateAsync(AccountInput input, HttpContext context, CreateAccountHandler handler, CancellationToken ct)
+    /// <remarks>Likely duplicates of the new account (the same domain or name) are named in an X-Possible-Duplicates header: "id:confidence, …".</remarks>
+    private static async Task<IResult> CreateAsync(AccountInput input, HttpContext context, CreateAccountHandler handler,
+        Crm.Core.Duplicates.FindAccountDuplicatesHandler duplicates, CancellationToken ct)
     {
+        var likely = await duplicates.HandleAsync(input, ct);
         var account = await handler.HandleAsync(input, ct);
+        if (likely.Count > 0) context.Response.Headers["X-Possible-Duplicates"] = string.Join(", ", likely.Select(d => $"{d.Id}:{d.Confidence}"));
         return ETags.Respond(context, account, account.Version, StatusCodes.Status201Created, $"/api/v1/accounts/{account.Id}");
     }
 

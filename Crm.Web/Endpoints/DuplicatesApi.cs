@@ -45,6 +45,10 @@ public static class DuplicatesApi
             .WithTags("Duplicates").WithName("ContactPossibleDuplicates").WithSummary("Likely duplicates of this contact");
         api.MapGet("/contacts/{id:long}/merges", async (long id, ListMergesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(RecordType.Contact, id, ct)))
             .WithTags("Duplicates").WithName("ContactMerges");
+        api.MapGet("/accounts/{id:long}/duplicates", async (long id, FindAccountDuplicatesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithTags("Duplicates").WithName("AccountPossibleDuplicates").WithSummary("Likely duplicates of this account");
+        api.MapGet("/accounts/{id:long}/merges", async (long id, ListMergesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(RecordType.Account, id, ct)))
+            .WithTags("Duplicates").WithName("AccountMerges");
         api.MapPost("/merges/{id:long}/undo", async (long id, UndoMergeHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithTags("Duplicates").WithName("UndoMerge").WithSummary("Undo a merge: values back, moved records back, the duplicate restored");
         return api;

@@ -273,4 +273,22 @@ public class MergeTests : WorkspaceTests
         await Assert.ThrowsAsync<NotFoundException>(() => Host.RunAsync<LinkExternalRecordHandler, ExternalLinkView>(other.Admin(),
             h => h.HandleAsync(RecordType.Contact, third.Id, new ExternalLinkInput { Provider = "hubspot", ExternalId = "52" })));
     }
+
+    [Fact]
+    public async Task AnAccount_FindsItsLikelyDuplicates_ByDomainAndByNameWithoutLegalForm()
+    {
+        Task<AccountDetails> AccountAsync(string name, string? domain) => Host.RunAsync<CreateAccountHandler, AccountDetails>(Ws.Admin(), h => h.HandleAsync(new AccountInput { Name = name, Domain = domain }));
+        var acme = await AccountAsync("Acme Inc.", "acme.example");
+        var sameName = await AccountAsync("ACME, Inc", null);
+        var sameDomain = await AccountAsync("Acme Worldwide", "https://www.acme.example/");
+        await AccountAsync("Acme Labs", "acmelabs.example");
+        await AccountAsync("Globex", "globex.example");
+
+        var found = await Host.RunAsync<FindAccountDuplicatesHandler, IReadOnlyList<PossibleDuplicate>>(Ws.Admin(), h => h.HandleAsync(acme.Id));
+        Assert.Equal([(sameDomain.Id, 100), (sameName.Id, 90)], found.Select(d => (d.Id, d.Confidence)));
+
+        var creating = await Host.RunAsync<FindAccountDuplicatesHandler, IReadOnlyList<PossibleDuplicate>>(Ws.Admin(), h => h.HandleAsync(new AccountInput { Name = "The Acme Corporation" }));
+        Assert.Equal([acme.Id, sameName.Id], creating.Select(d => d.Id).Order());
+        Assert.Empty(await Host.RunAsync<FindAccountDuplicatesHandler, IReadOnlyList<PossibleDuplicate>>(Ws.Admin(), h => h.HandleAsync(new AccountInput { Name = "Initech" })));
+    }
 }

@@ -93,6 +93,22 @@ public class DuplicatesApiTests : ApiTestBase
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/api/v1/external-links/resolve?provider=hubspot&type=contact&externalId=77")).StatusCode);
     }
 
+    [Fact]
+    public async Task CreatingAnAccount_NamesLikelyDuplicates_AndTheAccountListsThem()
+    {
+        var first = await Admin.PostAsJsonAsync("/api/v1/accounts", new { name = "Acme Inc.", domain = "acme.example" });
+        var acme = (await JsonAsync(first)).GetProperty("id").GetInt64();
+        Assert.False(first.Headers.Contains("X-Possible-Duplicates"));
+
+        var second = await Admin.PostAsJsonAsync("/api/v1/accounts", new { name = "ACME, Inc", domain = "acme-eu.example" });
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal($"{acme}:90", second.Headers.GetValues("X-Possible-Duplicates").Single());
+
+        var listed = await JsonAsync(await Admin.GetAsync($"/api/v1/accounts/{acme}/duplicates"));
+        Assert.Equal("Same company name (acme)", listed[0].GetProperty("reasons")[0].GetString());
+        Assert.Equal(0, (await JsonAsync(await Admin.GetAsync($"/api/v1/accounts/{acme}/merges"))).GetArrayLength());
+    }
+
     private async Task<JsonElement> WaitForPairAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
