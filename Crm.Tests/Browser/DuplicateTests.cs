@@ -28,6 +28,48 @@ public class DuplicateTests(LiveAppFixture app)
 
     private readonly List<(string Resource, long Id)> _created = [];
 
+    [Fact]
+    public async Task CreatingAContact_ThatLooksLikeAnExistingOne_ShowsItFirst_AndSavingAgainCreatesItAnyway()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/contacts");
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        try
+        {
+            await PostAsync(page, "contacts", new { firstName = "Odette", lastName = $"Vasquez{tag}", email = $"odette.{tag}@first.example" });
+
+            await page.ClickAsync("#new-contact");
+            await page.FillAsync("#contact-first-name", "Odette");
+            await page.FillAsync("#contact-last-name", $"Vasquez{tag}");
+            await page.FillAsync("#contact-email", $"ODETTE.{tag}@First.Example");
+            await page.ClickAsync("#contact-save");
+
+            // Not saved yet: the likely duplicate is named, with why.
+            var warning = page.Locator("#duplicate-warning");
+            await Expect(warning).ToContainTextAsync($"Odette Vasquez{tag}");
+            await Expect(warning).ToContainTextAsync("Same email");
+            Assert.Equal(1, await CountAsync(page, $"Vasquez{tag}"));
+
+            // Saving again creates it anyway.
+            await page.ClickAsync("#contact-save");
+            await Expect(page.Locator(".mud-dialog")).ToHaveCountAsync(0);
+            Assert.Equal(2, await CountAsync(page, $"Vasquez{tag}"));
+        }
+        finally
+        {
+            var search = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/contacts?search=Vasquez{tag}");
+            foreach (var contact in (await search.JsonAsync())!.Value.GetProperty("items").EnumerateArray())
+                await page.APIRequest.DeleteAsync($"{app.Web.BaseUrl}/api/v1/contacts/{contact.GetProperty("id").GetInt64()}");
+            await page.Context.CloseAsync();
+        }
+    }
+
+    private async Task<int> CountAsync(IPage page, string search)
+    {
+        var response = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/contacts?search={search}");
+        return (await response.JsonAsync())!.Value.GetProperty("total").GetInt32();
+    }
+
     private async Task ReviewMergeAndDismissAsync(IPage page)
     {
         var tag = new string(Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(5).Select(c => (char)(c - 'a' + 'k')).ToArray()).PadRight(5, 'q');
