@@ -407,22 +407,9 @@ public static class DedupBenchmark
 
     // ---- The scan, alone in a child process --------------------------------------------------------------------
 
-    private static async Task<Dictionary<string, object>> RunChildAsync(string directory, long workspaceId)
+    private static Task<Dictionary<string, object>> RunChildAsync(string directory, long workspaceId)
     {
-        var self = Environment.ProcessPath!;
-        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(DedupBenchmark).Assembly.Location);
-        foreach (var arg in new[] { "dedup-child", "--dir", directory, "--workspace", workspaceId.ToString(CultureInfo.InvariantCulture) }) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        string? last = null;
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            Console.WriteLine("  " + line);
-            last = line;
-        }
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0 || last is null) throw new InvalidOperationException("The scan child process failed.");
-        return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(last)!.ToDictionary(kv => kv.Key, kv => (object)kv.Value);
+        return ChildProcess.RunAsync("scan", "dedup-child", "--dir", directory, "--workspace", workspaceId.ToString(CultureInfo.InvariantCulture));
     }
 
     public static async Task<int> ChildAsync(string[] args)

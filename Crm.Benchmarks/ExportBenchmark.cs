@@ -177,24 +177,10 @@ public static class ExportBenchmark
     };
 
     /// <summary>The export alone, in its own process.</summary>
-    private static async Task<Dictionary<string, object>> RunChildAsync(string directory, long workspaceId, long ownerId, ExportFormat format)
+    private static Task<Dictionary<string, object>> RunChildAsync(string directory, long workspaceId, long ownerId, ExportFormat format)
     {
-        var self = Environment.ProcessPath!;
-        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(ExportBenchmark).Assembly.Location);
-        foreach (var arg in new[] { "export-child", "--dir", directory, "--workspace", workspaceId.ToString(CultureInfo.InvariantCulture),
-                     "--owner", ownerId.ToString(CultureInfo.InvariantCulture), "--format", format.ToString() })
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        string? last = null;
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            Console.WriteLine("  " + line);
-            last = line;
-        }
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0 || last is null) throw new InvalidOperationException("The export child process failed.");
-        return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(last)!.ToDictionary(kv => kv.Key, kv => (object)kv.Value);
+        return ChildProcess.RunAsync("export", "export-child", "--dir", directory, "--workspace", workspaceId.ToString(CultureInfo.InvariantCulture),
+            "--owner", ownerId.ToString(CultureInfo.InvariantCulture), "--format", format.ToString());
     }
 
     public static async Task<int> ChildAsync(string[] args)

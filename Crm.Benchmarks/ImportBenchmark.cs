@@ -67,22 +67,9 @@ public static class ImportBenchmark
     }
 
     /// <summary>The import alone, in its own process.</summary>
-    private static async Task<Dictionary<string, object>> RunChildAsync(string directory, string csv, long workspaceId)
+    private static Task<Dictionary<string, object>> RunChildAsync(string directory, string csv, long workspaceId)
     {
-        var self = Environment.ProcessPath!;
-        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(ImportBenchmark).Assembly.Location);
-        foreach (var arg in new[] { "import-child", "--dir", directory, "--file", csv, "--workspace", workspaceId.ToString(CultureInfo.InvariantCulture) }) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        string? last = null;
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            Console.WriteLine("  " + line);
-            last = line;
-        }
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0 || last is null) throw new InvalidOperationException("The import child process failed.");
-        return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(last)!.ToDictionary(kv => kv.Key, kv => (object)kv.Value);
+        return ChildProcess.RunAsync("import", "import-child", "--dir", directory, "--file", csv, "--workspace", workspaceId.ToString(CultureInfo.InvariantCulture));
     }
 
     public static async Task<int> ChildAsync(string[] args)
