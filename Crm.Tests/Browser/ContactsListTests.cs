@@ -16,8 +16,11 @@ public class ContactsListTests(LiveAppFixture app)
 
         // Sort by score, descending: the server returns the highest scores first.
         var scoreHeader = grid.Locator("th", new LocatorLocatorOptions { HasText = "Score" });
+        // Each click re-renders the header: the second waits until the first has taken (a click mid-render is lost).
         await scoreHeader.Locator(".column-header").ClickAsync();
+        await Expect(scoreHeader.Locator(".sort-direction-icon.mud-direction-asc")).ToHaveCountAsync(1);
         await scoreHeader.Locator(".column-header").ClickAsync();
+        await Expect(scoreHeader.Locator(".sort-direction-icon.mud-direction-desc")).ToHaveCountAsync(1);
         await Expect(grid.Locator("tbody tr").First.Locator("td").Nth(4)).ToHaveTextAsync("100");
 
         // Filter by lifecycle: every row shows it, and the total shrinks.

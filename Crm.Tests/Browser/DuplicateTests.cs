@@ -91,6 +91,10 @@ public class DuplicateTests(LiveAppFixture app)
         await Expect(mergePair).ToContainTextAsync($"Same name at the same account");
         await Expect(phonePair).ToContainTextAsync("Same phone");
 
+        // Searching the queue leaves just the pair looked for.
+        await page.FillAsync("#duplicate-search", $"Delacroix{tag}");
+        await Expect(page.Locator("#duplicates-table tbody tr")).ToHaveCountAsync(1);
+
         // Compare: the newer title wins by default; keep the older one, and the newer email.
         await mergePair.ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(@"/duplicates/\d+$"));

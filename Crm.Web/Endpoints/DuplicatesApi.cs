@@ -12,8 +12,8 @@ public static class DuplicatesApi
     public static RouteGroupBuilder MapDuplicatesApi(this RouteGroupBuilder api)
     {
         var duplicates = api.MapGroup("/duplicates").WithTags("Duplicates");
-        duplicates.MapGet("/", async (string? type, int? page, int? pageSize, ListDuplicatesHandler handler, CancellationToken ct) =>
-                TypedResults.Ok(await handler.HandleAsync(ApiEnums.Parse<RecordType>(type, "type"), page ?? 1, pageSize ?? 25, ct)))
+        duplicates.MapGet("/", async (string? type, string? search, int? page, int? pageSize, ListDuplicatesHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(ApiEnums.Parse<RecordType>(type, "type"), page ?? 1, pageSize ?? 25, ct, search)))
             .WithName("ListDuplicates").WithSummary("The review queue: likely duplicate pairs, most certain first, with their reasons");
         duplicates.MapGet("/{id:long}", async (long id, GetDuplicateComparisonHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("GetDuplicatePair").WithSummary("A pair side by side, field by field, with the values a merge keeps by default");

@@ -291,4 +291,24 @@ public class MergeTests : WorkspaceTests
         Assert.Equal([acme.Id, sameName.Id], creating.Select(d => d.Id).Order());
         Assert.Empty(await Host.RunAsync<FindAccountDuplicatesHandler, IReadOnlyList<PossibleDuplicate>>(Ws.Admin(), h => h.HandleAsync(new AccountInput { Name = "Initech" })));
     }
+
+    [Fact]
+    public async Task TheQueue_CanBeSearched_ByEitherRecordsNameOrEmail()
+    {
+        await ContactAsync(new ContactInput { FirstName = "Ada", LastName = "Lovelace", Email = "ada@example.com" });
+        await ContactAsync(new ContactInput { FirstName = "Countess", Email = "ADA@example.com" });
+        await ContactAsync(new ContactInput { FirstName = "Grace", LastName = "Hopper", Phone = "+1 415 555 2671" });
+        await ContactAsync(new ContactInput { FirstName = "Amazing", LastName = "Grace", Phone = "(415) 555-2671" });
+        await Host.RunAsync<StartDuplicateScanHandler, int>(Ws.Admin(), async h => { await h.HandleAsync(); return 0; });
+        await Host.Scans.RunAllAsync(TestContext.Current.CancellationToken);
+        Task<PagedResult<DuplicatePairView>> SearchAsync(string? search) =>
+            Host.RunAsync<ListDuplicatesHandler, PagedResult<DuplicatePairView>>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, search: search));
+
+        Assert.Equal(2, (await SearchAsync(null)).Total);
+        Assert.Equal("Ada Lovelace", Assert.Single((await SearchAsync("lovelace")).Items).A.Name);
+        Assert.Equal("Grace Hopper", Assert.Single((await SearchAsync("amazing")).Items).A.Name);
+        Assert.Single((await SearchAsync("grace hop")).Items);
+        Assert.Empty((await SearchAsync("babbage")).Items);
+        Assert.Empty((await SearchAsync("100%")).Items);
+    }
 }
