@@ -26,6 +26,9 @@ public sealed record ScanResult(int ContactPairs, int AccountPairs, int Queued, 
 
 public sealed record DuplicateSettingsView(bool AutoMerge, int ReviewThreshold, int PossibleThreshold);
 
+/// <summary>Where the workspace's duplicate scan stands: running (asked for or under way), and the last one finished.</summary>
+public sealed record DuplicateScanStatus(bool Running, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int? Pairs, int? Milliseconds);
+
 public sealed class DuplicateSettingsInput : IValidatableObject
 {
     public bool AutoMerge { get; set; }
@@ -51,6 +54,26 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, TimeProvid
         var clock = Stopwatch.StartNew();
         await using var db = await dbFactory.CreateAsync(ct);
         var workspace = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == db.Actor.WorkspaceId, ct);
+        var startedAt = time.GetUtcNow();
+        await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.DuplicateScanStartedAt, startedAt), ct);
+        try
+        {
+            return await ScanAsync(db, workspace, clock, ct);
+        }
+        catch
+        {
+            // Not "running" any more: the status shows the last scan did not finish (no pairs, no duration).
+            var failedAt = time.GetUtcNow();
+            await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.DuplicateScanFinishedAt, failedAt)
+                .SetProperty(w => w.DuplicateScanPairs, (int?)null)
+                .SetProperty(w => w.DuplicateScanMilliseconds, (int?)null), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<ScanResult> ScanAsync(ICrmDb db, Workspaces.Workspace workspace, Stopwatch clock, CancellationToken ct)
+    {
         var engine = new DuplicateEngine();
 
         var contacts = new List<ContactKey>();
@@ -74,6 +97,11 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, TimeProvid
             merged += await AutoMergeAsync(db, RecordType.Account, accountPairs, ct);
         }
         var result = new ScanResult(contactPairs.Count, accountPairs.Count, queued, merged, compared, clock.Elapsed);
+        var (finishedAt, pairs, milliseconds) = (time.GetUtcNow(), contactPairs.Count + accountPairs.Count, (int)Math.Min(int.MaxValue, clock.ElapsedMilliseconds));
+        await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(w => w.DuplicateScanFinishedAt, finishedAt)
+            .SetProperty(w => w.DuplicateScanPairs, pairs)
+            .SetProperty(w => w.DuplicateScanMilliseconds, milliseconds), ct);
         LogScanned(db.Actor.WorkspaceId, result.ContactPairs, result.AccountPairs, result.Queued, result.AutoMerged, result.PairsCompared, clock.ElapsedMilliseconds);
         return result;
     }
@@ -127,13 +155,32 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, TimeProvid
     private partial void LogScanned(long workspaceId, int contactPairs, int accountPairs, int queued, int autoMerged, long pairsCompared, long milliseconds);
 }
 
-public sealed class StartDuplicateScanHandler(ICrmDbFactory dbFactory, IDuplicateScheduler scheduler)
+public sealed class StartDuplicateScanHandler(ICrmDbFactory dbFactory, IDuplicateScheduler scheduler, TimeProvider time)
 {
     public async Task HandleAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
+        // Shown as running from now: the job may wait a moment for a free worker.
+        var now = time.GetUtcNow();
+        await db.Workspaces.Where(w => w.Id == db.Actor.WorkspaceId).ExecuteUpdateAsync(s => s.SetProperty(w => w.DuplicateScanStartedAt, now), ct);
         await scheduler.ScheduleScanAsync(db.Actor.WorkspaceId, ct);
+    }
+}
+
+public sealed class GetDuplicateScanStatusHandler(ICrmDbFactory dbFactory, TimeProvider time)
+{
+    /// <summary>A scan not finished after this long died with its process; the next one starts afresh.</summary>
+    public static readonly TimeSpan GivenUpAfter = TimeSpan.FromMinutes(30);
+
+    public async Task<DuplicateScanStatus> HandleAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var w = await db.Workspaces.AsNoTracking().Where(x => x.Id == db.Actor.WorkspaceId)
+            .Select(x => new { x.DuplicateScanStartedAt, x.DuplicateScanFinishedAt, x.DuplicateScanPairs, x.DuplicateScanMilliseconds }).SingleAsync(ct);
+        var running = w.DuplicateScanStartedAt is { } started && (w.DuplicateScanFinishedAt is not { } finished || started > finished)
+            && time.GetUtcNow() - started < GivenUpAfter;
+        return new DuplicateScanStatus(running, w.DuplicateScanStartedAt, w.DuplicateScanFinishedAt, w.DuplicateScanPairs, w.DuplicateScanMilliseconds);
     }
 }
 

@@ -28,8 +28,10 @@ public static class DuplicatesApi
         duplicates.MapPost("/scan", async (StartDuplicateScanHandler handler, CancellationToken ct) =>
         {
             await handler.HandleAsync(ct);
-            return TypedResults.Accepted("/api/v1/duplicates");
+            return TypedResults.Accepted("/api/v1/duplicates/scan");
         }).WithName("ScanForDuplicates").WithSummary("Scan the workspace in the background (also runs every night)");
+        duplicates.MapGet("/scan", async (GetDuplicateScanStatusHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
+            .WithName("DuplicateScanStatus").WithSummary("Whether a scan is running, and the last one: when, pairs found, how long");
         duplicates.MapGet("/settings", async (GetDuplicateSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
             .WithName("GetDuplicateSettings");
         duplicates.MapPut("/settings", async (DuplicateSettingsInput input, UpdateDuplicateSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(input, ct)))

@@ -311,4 +311,29 @@ public class MergeTests : WorkspaceTests
         Assert.Empty((await SearchAsync("babbage")).Items);
         Assert.Empty((await SearchAsync("100%")).Items);
     }
+
+    [Fact]
+    public async Task TheScanStatus_SaysWhenAScanIsRunning_AndWhatTheLastOneFound()
+    {
+        Task<DuplicateScanStatus> StatusAsync() => Host.RunAsync<GetDuplicateScanStatusHandler, DuplicateScanStatus>(Ws.Admin(), h => h.HandleAsync());
+        Assert.Equal(new DuplicateScanStatus(false, null, null, null, null), await StatusAsync());
+        await ContactAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com" });
+        await ContactAsync(new ContactInput { FirstName = "Countess", Email = "ADA@example.com" });
+
+        await Host.RunAsync<StartDuplicateScanHandler, int>(Ws.Admin(), async h => { await h.HandleAsync(); return 0; });
+        Assert.True((await StatusAsync()).Running);
+
+        Host.Time.Advance(TimeSpan.FromSeconds(5));
+        var scanned = Host.Time.GetUtcNow();
+        await Host.Scans.RunAllAsync(TestContext.Current.CancellationToken);
+        var done = await StatusAsync();
+        Assert.False(done.Running);
+        Assert.Equal(1, done.Pairs);
+        Assert.InRange(done.FinishedAt!.Value, scanned, Host.Time.GetUtcNow());
+
+        // A scan whose process died is not shown as running for ever.
+        await Host.RunAsync<StartDuplicateScanHandler, int>(Ws.Admin(), async h => { await h.HandleAsync(); return 0; });
+        Host.Time.Advance(GetDuplicateScanStatusHandler.GivenUpAfter);
+        Assert.False((await StatusAsync()).Running);
+    }
 }

@@ -1269,6 +1269,18 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("DuplicateReviewThreshold")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("DuplicateScanFinishedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("DuplicateScanMilliseconds")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("DuplicateScanPairs")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("DuplicateScanStartedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<int>("ExportRetentionHours")
                         .HasColumnType("int");
 

@@ -1223,6 +1223,18 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("DuplicateReviewThreshold")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DuplicateScanFinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DuplicateScanMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DuplicateScanPairs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DuplicateScanStartedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ExportRetentionHours")
                         .HasColumnType("INTEGER");
 
