@@ -5,7 +5,6 @@ using Crm.Core.Accounts;
 using Crm.Core.Common;
 using Crm.Core.Contacts;
 using Crm.Core.Users;
-using Crm.Infrastructure.Seeding;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,12 +73,7 @@ public static class ContactsListBenchmark
     private static async Task<(long WorkspaceId, long[] OwnerIds, long AccountId)> SeedAsync(BenchmarkHost host, int rows)
     {
         var clock = Stopwatch.StartNew();
-        long workspaceId, adminId;
-        await using (var scope = host.Resolve<IServiceProvider>().CreateAsyncScope())
-        {
-            var (workspace, admin) = await scope.ServiceProvider.GetRequiredService<WorkspaceProvisioner>().CreateAsync("Bench", "Admin", "admin@bench.example", null);
-            (workspaceId, adminId) = (workspace.Id, admin.Id);
-        }
+        var (workspaceId, _) = await host.CreateWorkspaceAsync();
         var random = new Random(42);
         string[] first = ["Ada", "Alan", "Grace", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "José", "Zoë", "Søren", "Amélie", "Mei", "Kwame", "Priya", "Olu"];
         string[] last = ["Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie", "García", "Müller", "Nowak", "Tanaka", "Okafor", "Patel", "Chen", "Silva"];

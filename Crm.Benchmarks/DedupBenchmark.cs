@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Crm.Core.Common;
 using Crm.Core.Duplicates;
-using Crm.Infrastructure.Seeding;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -171,12 +170,7 @@ public static class DedupBenchmark
     private static async Task<long> SeedAsync(BenchmarkHost host, int rows, string truthFile)
     {
         var clock = Stopwatch.StartNew();
-        long workspaceId, adminId;
-        await using (var scope = host.Resolve<IServiceProvider>().CreateAsyncScope())
-        {
-            var (workspace, admin) = await scope.ServiceProvider.GetRequiredService<WorkspaceProvisioner>().CreateAsync("Bench", "Admin", "admin@bench.example", null);
-            (workspaceId, adminId) = (workspace.Id, admin.Id);
-        }
+        var (workspaceId, adminId) = await host.CreateWorkspaceAsync();
         var random = new Random(20261126);
 
         // Accounts: most have a few to forty people; a few enterprises have thousands (compared by sorted neighbourhood).
@@ -344,10 +338,8 @@ public static class DedupBenchmark
             foreach (var (a, b, kind) in lookAlikes) await writer.WriteLineAsync($"not\t{Math.Min(a, b)}\t{Math.Max(a, b)}\t{kind}");
         }
 
-        await using var connection = new SqliteConnection(host.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using (var pragma = new SqliteCommand("PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;", connection)) await pragma.ExecuteNonQueryAsync();
-        var now = new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter().ConvertToProvider(DateTimeOffset.UtcNow);
+        await using var connection = await host.OpenSeedingConnectionAsync();
+        var now = BenchmarkHost.StoredNow();
         await using (var transaction = connection.BeginTransaction())
         {
             await using var insert = new SqliteCommand("""
@@ -387,8 +379,9 @@ public static class DedupBenchmark
             insert.Parameters.AddWithValue("$user", adminId);
             insert.Parameters.AddWithValue("$now", now);
             insert.Prepare();
-            foreach (var p in people.Skip(start).Take(batch))
+            for (var i = start; i < Math.Min(people.Count, start + batch); i++)
             {
+                var p = people[i];
                 id.Value = p.Id;
                 first.Value = p.First;
                 last.Value = p.Last;

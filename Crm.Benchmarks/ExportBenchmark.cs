@@ -6,7 +6,6 @@ using Crm.Core.Common;
 using Crm.Core.Contacts;
 using Crm.Core.Exports;
 using Crm.Core.Users;
-using Crm.Infrastructure.Seeding;
 using CsvHelper;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -80,16 +79,9 @@ public static class ExportBenchmark
     private static async Task<(long WorkspaceId, long OwnerId)> SeedAsync(BenchmarkHost host, int rows)
     {
         var clock = Stopwatch.StartNew();
-        long workspaceId, adminId;
-        await using (var scope = host.Resolve<IServiceProvider>().CreateAsyncScope())
-        {
-            var (workspace, admin) = await scope.ServiceProvider.GetRequiredService<WorkspaceProvisioner>().CreateAsync("Bench", "Admin", "admin@bench.example", null);
-            (workspaceId, adminId) = (workspace.Id, admin.Id);
-        }
-        await using var connection = new SqliteConnection(host.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using (var pragma = new SqliteCommand("PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;", connection)) await pragma.ExecuteNonQueryAsync();
-        var now = new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter().ConvertToProvider(DateTimeOffset.UtcNow);
+        var (workspaceId, adminId) = await host.CreateWorkspaceAsync();
+        await using var connection = await host.OpenSeedingConnectionAsync();
+        var now = BenchmarkHost.StoredNow();
         long ownerId;
         await using (var owner = new SqliteCommand("""
             INSERT INTO "Users" ("WorkspaceId", "Name", "Email", "Role", "IsActive", "CreatedAt", "UpdatedAt") VALUES ($ws, 'Olive Owner', 'owner@bench.example', 1, 1, $now, $now) RETURNING "Id"

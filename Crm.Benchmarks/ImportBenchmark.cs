@@ -5,7 +5,6 @@ using System.Text.Json;
 using Crm.Core.Common;
 using Crm.Core.Imports;
 using Crm.Core.Users;
-using Crm.Infrastructure.Seeding;
 using CsvHelper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -129,16 +128,9 @@ public static class ImportBenchmark
     private static async Task<long> SeedAsync(BenchmarkHost host, int existing)
     {
         var clock = Stopwatch.StartNew();
-        long workspaceId, adminId;
-        await using (var scope = host.Resolve<IServiceProvider>().CreateAsyncScope())
-        {
-            var (workspace, admin) = await scope.ServiceProvider.GetRequiredService<WorkspaceProvisioner>().CreateAsync("Bench", "Admin", "admin@bench.example", null);
-            (workspaceId, adminId) = (workspace.Id, admin.Id);
-        }
-        await using var connection = new SqliteConnection(host.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using (var pragma = new SqliteCommand("PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;", connection)) await pragma.ExecuteNonQueryAsync();
-        var now = new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter().ConvertToProvider(DateTimeOffset.UtcNow);
+        var (workspaceId, adminId) = await host.CreateWorkspaceAsync();
+        await using var connection = await host.OpenSeedingConnectionAsync();
+        var now = BenchmarkHost.StoredNow();
         const int batch = 50_000;
         for (var start = 0; start < existing; start += batch)
         {

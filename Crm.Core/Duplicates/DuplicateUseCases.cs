@@ -320,11 +320,10 @@ public sealed class DismissDuplicateHandler(ICrmDbFactory dbFactory, TimeProvide
     {
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
+        if (a == b) throw new ValidationFailedException("Pair", "A record cannot be a duplicate of itself.");
         var (low, high) = (Math.Min(a, b), Math.Max(a, b));
-        var exists = type == RecordType.Contact
-            ? await db.Contacts.CountAsync(c => c.Id == low || c.Id == high, ct)
-            : await db.Accounts.CountAsync(x => x.Id == low || x.Id == high, ct);
-        if (low == high || exists != 2) throw new NotFoundException(type == RecordType.Contact ? "Contact" : "Account", high);
+        await db.EnsureExistsAsync(type, low, ct);
+        await db.EnsureExistsAsync(type, high, ct);
         var candidate = await db.DuplicateCandidates.SingleOrDefaultAsync(d => d.RecordType == type && d.RecordAId == low && d.RecordBId == high, ct);
         if (candidate is null)
         {
@@ -346,24 +345,14 @@ public sealed class DismissDuplicateHandler(ICrmDbFactory dbFactory, TimeProvide
 
 public sealed class MergeContactsHandler(ICrmDbFactory dbFactory, TimeProvider time)
 {
-    public async Task<MergeView> HandleAsync(MergeRequest request, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateAsync(ct);
-        Roles.EnsureAdmin(db.Actor);
-        var record = await Merges.MergeAsync(db, RecordType.Contact, request, time.GetUtcNow(), ct);
-        return await MergeViews.ViewAsync(db, record.Id, ct);
-    }
+    public Task<MergeView> HandleAsync(MergeRequest request, CancellationToken ct = default) =>
+        MergeViews.MergeAsync(dbFactory, RecordType.Contact, request, time.GetUtcNow(), ct);
 }
 
 public sealed class MergeAccountsHandler(ICrmDbFactory dbFactory, TimeProvider time)
 {
-    public async Task<MergeView> HandleAsync(MergeRequest request, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateAsync(ct);
-        Roles.EnsureAdmin(db.Actor);
-        var record = await Merges.MergeAsync(db, RecordType.Account, request, time.GetUtcNow(), ct);
-        return await MergeViews.ViewAsync(db, record.Id, ct);
-    }
+    public Task<MergeView> HandleAsync(MergeRequest request, CancellationToken ct = default) =>
+        MergeViews.MergeAsync(dbFactory, RecordType.Account, request, time.GetUtcNow(), ct);
 }
 
 public sealed class UndoMergeHandler(ICrmDbFactory dbFactory, TimeProvider time)
@@ -394,6 +383,15 @@ public sealed class ListMergesHandler(ICrmDbFactory dbFactory)
 
 internal static class MergeViews
 {
+    /// <summary>An admin's merge of two contacts or two accounts, answered with what it did.</summary>
+    public static async Task<MergeView> MergeAsync(ICrmDbFactory dbFactory, RecordType type, MergeRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        Roles.EnsureAdmin(db.Actor);
+        var record = await Merges.MergeAsync(db, type, request, now, ct);
+        return await ViewAsync(db, record.Id, ct);
+    }
+
     public static async Task<MergeView> ViewAsync(ICrmDb db, long mergeId, CancellationToken ct)
     {
         var m = await db.MergeRecords.AsNoTracking().SingleAsync(x => x.Id == mergeId, ct);

@@ -55,17 +55,6 @@ public static class ExternalLinks
         }
         return moved;
     }
-
-    public static async Task<long> RecordAsync(ICrmDb db, RecordType type, long id, CancellationToken ct)
-    {
-        var exists = type switch
-        {
-            RecordType.Contact => await db.Contacts.AnyAsync(c => c.Id == id, ct),
-            RecordType.Account => await db.Accounts.AnyAsync(a => a.Id == id, ct),
-            _ => await db.Deals.AnyAsync(d => d.Id == id, ct),
-        };
-        return exists ? id : throw new NotFoundException(type.ToString(), id);
-    }
 }
 
 public sealed class ListExternalLinksHandler(ICrmDbFactory dbFactory)
@@ -73,7 +62,7 @@ public sealed class ListExternalLinksHandler(ICrmDbFactory dbFactory)
     public async Task<IReadOnlyList<ExternalLinkView>> HandleAsync(RecordType type, long recordId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        await ExternalLinks.RecordAsync(db, type, recordId, ct);
+        await db.EnsureExistsAsync(type, recordId, ct);
         return (await db.ExternalLinks.AsNoTracking().Where(l => l.RecordType == type && l.RecordId == recordId).OrderBy(l => l.Provider).ThenBy(l => l.Id).ToListAsync(ct))
             .Select(ExternalLinkView.Of).ToList();
     }
@@ -87,7 +76,7 @@ public sealed class LinkExternalRecordHandler(ICrmDbFactory dbFactory)
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
         InputValidation.ThrowIfInvalid(input);
-        await ExternalLinks.RecordAsync(db, type, recordId, ct);
+        await db.EnsureExistsAsync(type, recordId, ct);
         var provider = ExternalLinks.Provider(input.Provider!);
         var externalId = input.ExternalId!.Trim();
         var existing = await db.ExternalLinks.SingleOrDefaultAsync(l => l.Provider == provider && l.RecordType == type && l.ExternalId == externalId, ct);

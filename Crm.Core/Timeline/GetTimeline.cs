@@ -28,17 +28,17 @@ public sealed class GetTimelineHandler(ICrmDbFactory dbFactory)
         switch (recordType)
         {
             case RecordType.Contact:
-                if (!await db.Contacts.AnyAsync(c => c.Id == recordId, ct)) throw new NotFoundException("Contact", recordId);
+                await db.EnsureExistsAsync(RecordType.Contact, recordId, ct);
                 activities = activities.Where(a => a.ContactId == recordId);
                 break;
             case RecordType.Account:
-                if (!await db.Accounts.AnyAsync(a => a.Id == recordId, ct)) throw new NotFoundException("Account", recordId);
+                await db.EnsureExistsAsync(RecordType.Account, recordId, ct);
                 var contactIds = db.Contacts.Where(c => c.AccountId == recordId).Select(c => (long?)c.Id);
                 var dealIds = db.Deals.Where(d => d.AccountId == recordId).Select(d => (long?)d.Id);
                 activities = activities.Where(a => a.AccountId == recordId || contactIds.Contains(a.ContactId) || dealIds.Contains(a.DealId));
                 break;
             case RecordType.Deal:
-                if (!await db.Deals.AnyAsync(d => d.Id == recordId, ct)) throw new NotFoundException("Deal", recordId);
+                await db.EnsureExistsAsync(RecordType.Deal, recordId, ct);
                 activities = activities.Where(a => a.DealId == recordId);
                 break;
         }
