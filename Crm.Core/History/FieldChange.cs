@@ -7,12 +7,19 @@ public enum ChangeKind
     Updated = 0,
     Deleted = 1,
     Restored = 2,
+    /// <summary>
+    /// An import updated the record: one row for the whole update, whose fields are the import's before- and after-image
+    /// of the record (<see cref="Imports.ImportChange"/>, found by the import in <see cref="FieldChange.SourceRef"/> and the record).
+    /// </summary>
+    Imported = 3,
 }
 
 /// <summary>
 /// One field of one record changed from one value to another, by someone or something, at a time.
-/// Written by persistence for every update of a tracked record; sync's per-field last-write-wins and
-/// import rollback read it.
+/// Written by persistence for every update of a tracked record; the record's history page reads it, and sync's
+/// per-field last-write-wins will. An import's update is one <see cref="ChangeKind.Imported"/> row whose fields live in
+/// the import's before-image, which the import keeps anyway for rollback: a million-row import writes one history row
+/// per record it updates, not one per field.
 /// </summary>
 public sealed class FieldChange : Entity, IWorkspaceOwned
 {

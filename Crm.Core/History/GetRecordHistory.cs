@@ -1,11 +1,26 @@
 using Crm.Core.Common;
+using Crm.Core.Imports;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Core.History;
 
+/// <summary>One field of a change: from what, to what.</summary>
+public sealed record HistoryField(string Field, string? OldValue, string? NewValue);
+
+/// <summary>
+/// One change of a record: one field (<see cref="Field"/>, <see cref="OldValue"/>, <see cref="NewValue"/>), or, for an
+/// import's update (<see cref="ChangeKind.Imported"/>), every field it changed in <see cref="Fields"/>.
+/// </summary>
 public sealed record HistoryEntry(
     DateTimeOffset ChangedAt, ChangeKind Kind, string Field, string? OldValue, string? NewValue,
-    ChangeSource Source, long? ActorUserId, string? ActorName, string? SourceRef);
+    ChangeSource Source, long? ActorUserId, string? ActorName, string? SourceRef)
+{
+    /// <summary>The fields an import changed, in the order it changed them; empty for any other change.</summary>
+    public IReadOnlyList<HistoryField> Fields { get; init; } = [];
+
+    /// <summary>Every field of the change: the one it names, or an import's fields.</summary>
+    public IEnumerable<HistoryField> AllFields => Kind == ChangeKind.Imported ? Fields : [new HistoryField(Field, OldValue, NewValue)];
+}
 
 /// <summary>A record's changes, newest first, and who created it.</summary>
 public sealed record RecordHistory(
@@ -27,14 +42,55 @@ public sealed class GetRecordHistoryHandler(ICrmDbFactory dbFactory)
             ? await db.Users.Where(u => u.Id == userId).Select(u => u.Name).SingleOrDefaultAsync(ct)
             : null;
 
-        var changes = await db.FieldChanges.AsNoTracking()
+        var rows = await db.FieldChanges.AsNoTracking()
             .Where(f => f.RecordType == recordType && f.RecordId == recordId)
             .OrderByDescending(f => f.Id)
-            .Select(f => new HistoryEntry(f.ChangedAt, f.Kind, f.Field, f.OldValue, f.NewValue, f.Source, f.ActorUserId,
-                db.Users.Where(u => u.Id == f.ActorUserId).Select(u => u.Name).FirstOrDefault(), f.SourceRef))
+            .Select(f => new Row(f.Id, new HistoryEntry(f.ChangedAt, f.Kind, f.Field, f.OldValue, f.NewValue, f.Source, f.ActorUserId,
+                db.Users.Where(u => u.Id == f.ActorUserId).Select(u => u.Name).FirstOrDefault(), f.SourceRef)))
             .ToPageAsync(page, pageSize, ct);
-        return new RecordHistory(changes, record.CreatedAt, record.CreatedSource, createdBy);
+        var imported = await ImportedFieldsAsync(db, recordType, recordId, rows.Items, ct);
+        var changes = rows.Items.Select(r => imported.TryGetValue(r.Id, out var fields) ? r.Entry with { Fields = fields } : r.Entry).ToList();
+        return new RecordHistory(new PagedResult<HistoryEntry>(changes, rows.Total, rows.Page, rows.PageSize), record.CreatedAt, record.CreatedSource, createdBy);
     }
+
+    private sealed record Row(long Id, HistoryEntry Entry);
+
+    /// <summary>
+    /// The fields of the page's import updates, from each import's before-image of this record. A record an import
+    /// updated more than once has as many images as history rows; both are matched in the order they were written.
+    /// </summary>
+    private static async Task<Dictionary<long, IReadOnlyList<HistoryField>>> ImportedFieldsAsync(
+        ICrmDb db, RecordType recordType, long recordId, IReadOnlyList<Row> rows, CancellationToken ct)
+    {
+        var importIds = rows.Where(r => r.Entry.Kind == ChangeKind.Imported)
+            .Select(r => ImportJob.ImportIdOf(r.Entry.SourceRef)).OfType<long>().Distinct().ToList();
+        if (importIds.Count == 0) return [];
+        var sourceRefs = importIds.Select(ImportJob.SourceRefOf).ToList();
+        var markers = await db.FieldChanges.AsNoTracking()
+            .Where(f => f.RecordType == recordType && f.RecordId == recordId && f.Kind == ChangeKind.Imported && sourceRefs.Contains(f.SourceRef!))
+            .OrderBy(f => f.Id).Select(f => new { f.Id, f.SourceRef }).ToListAsync(ct);
+        var images = await db.ImportChanges.AsNoTracking()
+            .Where(c => importIds.Contains(c.ImportJobId) && c.RecordId == recordId && c.RecordType == recordType)
+            .OrderBy(c => c.Id).ToListAsync(ct);
+
+        var fields = new Dictionary<long, IReadOnlyList<HistoryField>>();
+        foreach (var import in markers.GroupBy(m => ImportJob.ImportIdOf(m.SourceRef)))
+        {
+            var ofImport = images.Where(i => i.ImportJobId == import.Key).ToList();
+            foreach (var (marker, image) in import.Zip(ofImport)) fields[marker.Id] = FieldsOf(image);
+        }
+        return fields;
+    }
+
+    private static List<HistoryField> FieldsOf(ImportChange image) =>
+        image.After.Keys.Union(image.Before.Keys).Select(key =>
+        {
+            var before = image.Before.GetValueOrDefault(key);
+            var after = image.After.GetValueOrDefault(key);
+            // A deal's contact: the key names it, added (after) or removed (before).
+            var field = key.StartsWith("Contacts:", StringComparison.Ordinal) ? "Contacts" : key;
+            return new HistoryField(field, FieldLimits.Cut(before, FieldLimits.HistoryValue), FieldLimits.Cut(after, FieldLimits.HistoryValue));
+        }).ToList();
 
     private sealed record Creation(DateTimeOffset CreatedAt, ChangeSource CreatedSource, long? CreatedByUserId);
 

@@ -67,6 +67,17 @@ public sealed class ImportJob : Entity, IWorkspaceOwned, ITimestamped
 
     public bool IsFinished => Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Cancelled or ImportStatus.RolledBack;
     public bool CanRollBack => Status is ImportStatus.Completed or ImportStatus.Cancelled or ImportStatus.Failed && RowsProcessed > 0;
+
+    private const string SourceRefPrefix = "import:";
+
+    /// <summary>How history names what an import changed: "import:&lt;id&gt;".</summary>
+    public static string SourceRefOf(long importId) => SourceRefPrefix + importId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The import a history row's source reference names, if it names one.</summary>
+    public static long? ImportIdOf(string? sourceRef) =>
+        sourceRef is not null && sourceRef.StartsWith(SourceRefPrefix, StringComparison.Ordinal)
+        && long.TryParse(sourceRef.AsSpan(SourceRefPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id : null;
 }
 
 public enum ImportErrorType

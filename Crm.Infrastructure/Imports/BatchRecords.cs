@@ -35,7 +35,7 @@ internal static class BatchRecords
 {
     /// <summary>Who an import acts as: its workspace, the admin who started it, recorded as an import.</summary>
     public static Actor ActorOf(ImportContext context) =>
-        context.Actor with { UserId = context.Job.CreatedByUserId, Source = ChangeSource.Import, SourceRef = $"import:{context.Job.Id}" };
+        context.Actor with { UserId = context.Job.CreatedByUserId, Source = ChangeSource.Import, SourceRef = ImportJob.SourceRefOf(context.Job.Id) };
 
     /// <summary>A row whose company is an account created in this batch now points at it (and, for an update, says so).</summary>
     public static void LinkNewAccount(PlannedRow row)
@@ -54,7 +54,7 @@ internal static class BatchRecords
         plan.Of(PlannedAction.Fail).SelectMany(row => row.Record.Issues.Select(issue => new ImportRowError
         {
             WorkspaceId = job.WorkspaceId, ImportJobId = job.Id, RowNumber = row.Record.RowNumber, LineNumber = row.Record.Source.LineNumber,
-            Column = Cut(issue.Column, 255), Value = Cut(issue.Value, 600), Type = issue.Type, Message = Cut(issue.Message, FieldLimits.HistoryValue)!,
+            Column = FieldLimits.Cut(issue.Column, 255), Value = FieldLimits.Cut(issue.Value, 600), Type = issue.Type, Message = FieldLimits.Cut(issue.Message, FieldLimits.HistoryValue)!,
         }));
 
     public static ImportChange BeforeImage(ImportJob job, PlannedRow row) => new()
@@ -68,17 +68,16 @@ internal static class BatchRecords
     /// <summary>Before-image keys: the field, or "Contacts:&lt;id&gt;" for each contact linked to a deal.</summary>
     public static string ImageKey(FieldDiff change) => change.Field == "Contacts" ? $"Contacts:{change.After ?? change.Before}" : change.Field;
 
-    /// <summary>History rows exactly as the record-keeping interceptor writes them for an update.</summary>
-    public static IEnumerable<FieldChange> History(PlannedRow row, Actor actor, DateTimeOffset now) =>
-        row.Changes.Select(change => new FieldChange
-        {
-            WorkspaceId = actor.WorkspaceId, RecordType = row.Entity!.RecordType, RecordId = row.Entity.Id, Kind = ChangeKind.Updated,
-            Field = change.Field, OldValue = Cut(change.Before, FieldLimits.HistoryValue), NewValue = Cut(change.After, FieldLimits.HistoryValue),
-            ChangedAt = now, Source = actor.Source, ActorUserId = actor.UserId, SourceRef = actor.SourceRef,
-        });
+    /// <summary>
+    /// The record's history row for an import's update: one row for the whole update; its fields are the before-image
+    /// written beside it (<see cref="ChangeKind.Imported"/>).
+    /// </summary>
+    public static FieldChange Imported(PlannedRow row, Actor actor, DateTimeOffset now) => new()
+    {
+        WorkspaceId = actor.WorkspaceId, RecordType = row.Entity!.RecordType, RecordId = row.Entity.Id, Kind = ChangeKind.Imported,
+        Field = "", ChangedAt = now, Source = actor.Source, ActorUserId = actor.UserId, SourceRef = actor.SourceRef,
+    };
 
     public static (int Created, int Updated, int Skipped, int Failed) Count(BatchPlan plan) =>
         (plan.Of(PlannedAction.Create).Count(), plan.Of(PlannedAction.Update).Count(), plan.Of(PlannedAction.Skip).Count(), plan.Of(PlannedAction.Fail).Count());
-
-    private static string? Cut(string? value, int max) => value is { } v && v.Length > max ? v[..(max - 1)] + "…" : value;
 }

@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Infrastructure.Imports;
 
 /// <summary>
-/// Writes a batch through EF Core, so the record-keeping interceptor stamps and records it as for any other change.
+/// Writes a batch through EF Core, so the record-keeping interceptor stamps, versions and guards it as any other
+/// change; its history is one row per updated record beside the before-image, as the SQLite writer writes it.
 /// The SQL Server path; on SQLite the prepared-statement writer does the same faster.
 /// </summary>
 public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
@@ -16,6 +17,7 @@ public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
     public async Task<IImportWrite> BeginAsync(ImportContext context, CancellationToken ct)
     {
         var db = database.Create(BatchRecords.ActorOf(context));
+        db.CallerWritesHistory = true;
         try
         {
             var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -64,6 +66,7 @@ public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
                         BatchRecords.LinkNewAccount(row);
                         Attach(db, row);
                         db.ImportChanges.Add(BatchRecords.BeforeImage(job, row));
+                        db.FieldChanges.Add(BatchRecords.Imported(row, db.Actor, now));
                         break;
                 }
             }
@@ -106,7 +109,7 @@ public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
 
     /// <summary>
     /// The record already holds the new values; attaching it with the old ones as originals makes EF update just
-    /// those columns, check the version, and lets the interceptor write their history.
+    /// those columns, and check the version.
     /// </summary>
     private static void Attach(CrmDbContext db, PlannedRow row)
     {

@@ -14,8 +14,8 @@ namespace Crm.Infrastructure.Imports;
 /// <summary>
 /// The million-row path on SQLite: each kind of row through one statement prepared on SQLite's own API
 /// (<see cref="SqliteStatement"/>) for the whole transaction, no change tracker. It stamps and records exactly what
-/// the record-keeping interceptor would (workspace, times, creator, version, field history), plus the import's
-/// before-images, row errors and progress.
+/// the record-keeping interceptor would (workspace, times, creator, version) and what the EF writer writes (one
+/// history row per updated record, the import's before-images, row errors and progress).
 /// </summary>
 public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWriter
 {
@@ -103,7 +103,7 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
                             throw new DbUpdateConcurrencyException($"{entity.RecordType} {entity.Id} changed while the import was writing it.");
                         foreach (var contactId in row.ContactIds)
                             _statements.Insert(typeof(DealContact)).Insert(new DealContact { WorkspaceId = job.WorkspaceId, DealId = entity.Id, ContactId = contactId });
-                        foreach (var change in BatchRecords.History(row, _actor, now)) _statements.Insert(typeof(FieldChange)).Insert(change);
+                        _statements.Insert(typeof(FieldChange)).Insert(BatchRecords.Imported(row, _actor, now));
                         _statements.Insert(typeof(ImportChange)).Insert(BatchRecords.BeforeImage(job, row));
                         break;
                 }

@@ -15,7 +15,7 @@ public sealed class RunImportJob(IServiceScopeFactory scopes, JobSettings settin
         var importId = context.MergedJobDataMap.GetLong("importId");
         var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
         await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.Import, $"import:{importId}");
+        scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.Import, ImportJob.SourceRefOf(importId));
         var runner = scope.ServiceProvider.GetRequiredService<ImportRunner>();
         runner.StaleThreshold = settings.StaleAfter;
         await runner.RunAsync(importId, ct);

@@ -37,6 +37,13 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
 
     public Actor Actor { get; }
 
+    /// <summary>
+    /// The caller writes the history of what this context saves itself (an import: one row per updated record, its
+    /// fields in the before-image); the record-keeping interceptor still stamps, versions and guards, but writes no
+    /// <see cref="FieldChange"/> rows.
+    /// </summary>
+    public bool CallerWritesHistory { get; set; }
+
     /// <summary>Read by the query filters; 0 (no workspace) matches nothing.</summary>
     public long CurrentWorkspaceId => Actor.WorkspaceId;
 

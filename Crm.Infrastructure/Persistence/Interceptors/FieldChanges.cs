@@ -68,6 +68,5 @@ internal static class FieldChanges
 
     public static string? Format(object? value) => ValueText.Format(value);
 
-    private static string? Truncate(string? value) =>
-        value is { Length: > FieldLimits.HistoryValue } ? value[..(FieldLimits.HistoryValue - 1)] + "…" : value;
+    private static string? Truncate(string? value) => FieldLimits.Cut(value, FieldLimits.HistoryValue);
 }

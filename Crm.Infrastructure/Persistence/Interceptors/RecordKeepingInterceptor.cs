@@ -10,7 +10,8 @@ namespace Crm.Infrastructure.Persistence.Interceptors;
 /// <summary>
 /// Everything that must happen on every save, whoever saves: inserts are stamped with the actor's workspace (and
 /// refused without one), rows of another workspace cannot be changed, times and creators are kept, deletes become
-/// soft deletes, versions move, and every change to a contact, account or deal is written as <see cref="FieldChange"/> rows.
+/// soft deletes, versions move, and every change to a contact, account or deal is written as <see cref="FieldChange"/> rows (unless the caller
+/// writes them itself, see <see cref="CrmDbContext.CallerWritesHistory"/>).
 /// </summary>
 public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInterceptor
 {
@@ -60,6 +61,7 @@ public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInt
                 var version = entry.Property(nameof(IVersioned.Version));
                 version.CurrentValue = (int)version.OriginalValue! + 1;
             }
+            if (db.CallerWritesHistory) continue;
             if (entry is { State: EntityState.Modified, Entity: ITrackedRecord record })
                 changes.AddRange(FieldChanges.Of(entry, record));
             if (entry is { Entity: DealContact link, State: EntityState.Added or EntityState.Deleted })

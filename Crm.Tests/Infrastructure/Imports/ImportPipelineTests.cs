@@ -64,11 +64,45 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
 
         await using var db = Host.Database.Create(Actor.System(Ws.Id));
         Assert.Equal(["Analytical Engines", "US Navy"], await db.Accounts.OrderBy(a => a.Name).Select(a => a.Name).ToListAsync());
-        var history = await db.FieldChanges.Where(f => f.RecordId == ada.Id).OrderBy(f => f.Field).ToListAsync();
-        Assert.Contains(history, h => h is { Field: "JobTitle", OldValue: "Analyst", NewValue: "Countess" });
-        Assert.All(history, h => Assert.Equal((ChangeSource.Import, $"import:{import.Id}", (long?)Ws.AdminId), (h.Source, h.SourceRef, h.ActorUserId)));
+        // One history row for the import's update; its fields are the before-image kept for rollback.
+        var row = await db.FieldChanges.Where(f => f.RecordId == ada.Id && f.RecordType == RecordType.Contact).SingleAsync();
+        Assert.Equal((ChangeKind.Imported, ChangeSource.Import, $"import:{import.Id}", (long?)Ws.AdminId), (row.Kind, row.Source, row.SourceRef, row.ActorUserId));
         var image = await db.ImportChanges.SingleAsync();
         Assert.Equal(("Analyst", "Countess", 1), (image.Before["JobTitle"], image.After["JobTitle"], image.VersionAfter));
+
+        var history = await Host.RunAsync<GetRecordHistoryHandler, RecordHistory>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, ada.Id));
+        var change = Assert.Single(history.Changes.Items);
+        Assert.Equal((ChangeKind.Imported, "Admin of Acme", ChangeSource.Import), (change.Kind, change.ActorName, change.Source));
+        Assert.Contains(new HistoryField("JobTitle", "Analyst", "Countess"), change.Fields);
+        Assert.Contains(new HistoryField("LastName", null, "Lovelace"), change.Fields);
+        Assert.Contains(change.Fields, f => f is { Field: "AccountId", OldValue: null, NewValue: not null });
+    }
+
+    [Fact]
+    public async Task History_OfARecordUpdatedByTwoImportsAndByHand_ListsEachChangeNewestFirst_WithEachImportsOwnFields()
+    {
+        var ada = await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com", JobTitle = "Analyst" });
+        var first = await Host.ImportAsync(Ws, "Email,Job Title\nada@example.com,Countess\n");
+        var edit = (await Host.RunAsync<GetContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(ada.Id))).ToInput();
+        edit.City = "London";
+        await Host.RunAsync<UpdateContactHandler, ContactDetails>(Ws.Admin(), h => h.HandleAsync(ada.Id, edit, null));
+        var second = await Host.ImportAsync(Ws, "Email,Job Title,City\nada@example.com,Mathematician,Marylebone\n");
+
+        var history = await Host.RunAsync<GetRecordHistoryHandler, RecordHistory>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, ada.Id));
+        Assert.Equal(3, history.Changes.Total);
+        var (latest, byHand, earliest) = (history.Changes.Items[0], history.Changes.Items[1], history.Changes.Items[2]);
+        Assert.Equal($"import:{second.Id}", latest.SourceRef);
+        Assert.Equal([new HistoryField("JobTitle", "Countess", "Mathematician"), new HistoryField("City", "London", "Marylebone")], latest.Fields.OrderByDescending(f => f.Field));
+        Assert.Equal((ChangeKind.Updated, "City", null, "London"), (byHand.Kind, byHand.Field, byHand.OldValue, byHand.NewValue));
+        Assert.Equal([new HistoryField("City", null, "London")], byHand.AllFields);
+        Assert.Equal($"import:{first.Id}", earliest.SourceRef);
+        Assert.Equal([new HistoryField("JobTitle", "Analyst", "Countess")], earliest.Fields);
+
+        // Page sizes count changes, not fields.
+        var page = await Host.RunAsync<GetRecordHistoryHandler, RecordHistory>(Ws.Admin(), h => h.HandleAsync(RecordType.Contact, ada.Id, page: 2, pageSize: 2));
+        var only = Assert.Single(page.Changes.Items);
+        Assert.Equal(earliest.SourceRef, only.SourceRef);
+        Assert.Equal(earliest.Fields, only.Fields);
     }
 
     [Fact]
@@ -270,6 +304,23 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
         Assert.Contains(errors, e => e.Type == ImportErrorType.Picklist && e.Message.StartsWith("'Haggling' is not a stage of pipeline", StringComparison.Ordinal) && e.Message.Contains("Negotiation"));
         Assert.Contains(errors, e => e.Type == ImportErrorType.Picklist && e.Message.StartsWith("No pipeline named 'No such pipeline'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Type == ImportErrorType.Reference && e.Message == "No active user has the email or name 'nobody@acme.example'.");
+    }
+
+    [Fact]
+    public async Task History_OfADealAnImportUpdated_ShowsItsNewAmountAndTheContactItLinked()
+    {
+        var ada = await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com" });
+        var deal = await Host.RunAsync<Crm.Core.Deals.CreateDealHandler, Crm.Core.Deals.DealDetails>(Ws.Admin(), h => h.HandleAsync(new Crm.Core.Deals.DealInput { Name = "Engines", Amount = 100 }));
+
+        var import = await Host.ImportAsync(Ws, $"Record ID,Deal Name,Amount,Contacts\n{deal.Id},Engines,250,ada@example.com\n",
+            new ImportOptions { MatchField = "id" }, RecordType.Deal);
+
+        Assert.Equal((1, 1), (import.RowsProcessed, import.RowsUpdated));
+        var history = await Host.RunAsync<GetRecordHistoryHandler, RecordHistory>(Ws.Admin(), h => h.HandleAsync(RecordType.Deal, deal.Id));
+        var change = Assert.Single(history.Changes.Items);
+        Assert.Equal(ChangeKind.Imported, change.Kind);
+        Assert.Contains(new HistoryField("Amount", "100", "250"), change.Fields);
+        Assert.Contains(new HistoryField("Contacts", null, ada.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), change.Fields);
     }
 
     [Fact]
