@@ -20,8 +20,12 @@ public abstract class ComponentTestContext : BunitContext
         // Pickers resolve their search use cases; these tests never search, so any database use is a test bug.
         Services.AddSingleton<ICrmDbFactory, NoDatabase>();
         Services.AddScoped<ListAccountsHandler>();
+        AddServices(Services);
         SetRendererInfo(new RendererInfo("Server", true));
     }
+
+    /// <summary>More services for one class of tests (called from the constructor: nothing it uses is set yet, so defer with factories).</summary>
+    protected virtual void AddServices(IServiceCollection services) { }
 
     /// <summary>Renders the component under a popover provider, as the app's layout does.</summary>
     protected IRenderedComponent<T> RenderWithProviders<T>(Action<ComponentParameterCollectionBuilder<T>> parameters) where T : IComponent
