@@ -32,7 +32,11 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
             {
                 // WAL with NORMAL sync: a killed process loses nothing committed; only a power cut may lose the last
                 // commit. A larger page cache and WAL between checkpoints write hot index pages back less often.
-                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=65536;";
+                // Foreign keys are not checked again here: every id the import writes (workspace, account, owner,
+                // pipeline, stage, contact, the job) was read or created by it, and none of those rows is ever hard
+                // deleted (records are soft-deleted, users deactivated). The checks cost ~10% of a million-row
+                // import's write time (2.4 of 25.8 s measured); the tests check every import leaves none dangling.
+                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=65536; PRAGMA foreign_keys=OFF;";
                 pragma.ExecuteNonQuery();
             }
             return Task.FromResult<IImportWrite>(new Write(context, _model, connection));
