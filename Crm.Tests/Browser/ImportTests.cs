@@ -91,6 +91,43 @@ public class ImportTests(LiveAppFixture app)
     }
 
     [Fact]
+    public async Task Admin_ImportsOdooContactsWithTheirCompanies_AndRollingBack_RemovesTheContactsAndTheAccountsItMade()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/imports/new");
+        await page.WaitForInteractiveAsync();
+        await page.Locator("#object-type").GetByText("Contacts").ClickAsync();
+        await page.SetInputFilesAsync("#import-file", Path.Combine(TestPaths.TestData, "csv", "odoo", "o2m_customers_contacts.csv"));
+        await Expect(page).ToHaveURLAsync(new Regex(@"/imports/\d+$"), new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
+        await Expect(page.Locator("#row-count")).ToHaveTextAsync("8 rows");
+        await Expect(MappingOf(page, "Name")).ToHaveValueAsync("Full name (split into first and last)");
+        await Expect(MappingOf(page, "Related company")).ToHaveValueAsync("Company (account by name)");
+
+        await page.ClickAsync("#dry-run");
+        await Expect(page.Locator("#would-create")).ToHaveTextAsync("8 would be created", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+
+        await page.ClickAsync("#start-import");
+        await Expect(page.Locator("#import-status")).ToHaveTextAsync("Completed", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
+        await Expect(page.Locator("#percent")).ToHaveTextAsync("100 %");
+        await Expect(page.Locator("#created")).ToHaveTextAsync("8 created");
+        Assert.Equal(1, await TotalAsync(page, "contacts?search=Roger%20Martins"));
+        Assert.Equal(1, await TotalAsync(page, "accounts?search=House%20Sales%20Direct"));
+
+        await page.ClickAsync("#roll-back");
+        await page.ClickAsync("#confirm-rollback");
+        await Expect(page.Locator("#import-status")).ToHaveTextAsync("Rolled back", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
+        Assert.Equal(0, await TotalAsync(page, "contacts?search=Roger%20Martins"));
+        Assert.Equal(0, await TotalAsync(page, "accounts?search=House%20Sales%20Direct"));
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<int> TotalAsync(IPage page, string query)
+    {
+        var response = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/{query}");
+        return (await response.JsonAsync())!.Value.GetProperty("total").GetInt32();
+    }
+
+    [Fact]
     public async Task Upload_OfAFileThatIsNotTabular_SaysWhy_AndStaysOnTheUploadStep()
     {
         var page = await app.Browser.NewPageAsync();
