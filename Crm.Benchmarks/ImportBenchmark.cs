@@ -103,6 +103,8 @@ public static class ImportBenchmark
             return runner.Times.ToString();
         }, Actor.System(workspaceId, ChangeSource.Import, $"import:{draft.ImportId}"));
         Console.WriteLine("stages: " + times);
+        var memory = GC.GetGCMemoryInfo(GCKind.Any);
+        Console.WriteLine($"memory: GC heap {memory.HeapSizeBytes / 1048576} MB (committed {memory.TotalCommittedBytes / 1048576} MB, fragmented {memory.FragmentedBytes / 1048576} MB) at the last collection; SQLite's allocations peaked at {SQLitePCL.raw.sqlite3_memory_highwater(0) / 1048576} MB");
         Console.WriteLine($"gc: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen 0/1/2), paused {GC.GetTotalPauseDuration().TotalSeconds:F2} s, allocated {GC.GetTotalAllocatedBytes() / 1048576:N0} MB, server gc {System.Runtime.GCSettings.IsServerGC}");
         var seconds = clock.Elapsed.TotalSeconds;
         var view = await host.RunScopedAsync(services => services.GetRequiredService<GetImportHandler>().HandleAsync(draft.ImportId), admin);

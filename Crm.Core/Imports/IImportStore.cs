@@ -15,11 +15,21 @@ public interface IImportStore
     /// <summary>Contact ids by (lower-case) email.</summary>
     Task<IReadOnlyDictionary<string, long>> FindContactsByEmailAsync(long workspaceId, IReadOnlyCollection<string> emails, CancellationToken ct);
 
+    /// <summary>The writer of one run of an import: its transactions, one after another, on one connection.</summary>
+    Task<IImportWriter> OpenWriterAsync(ImportContext context, CancellationToken ct);
+}
+
+/// <summary>
+/// Writes one run of an import. It holds what its transactions share (on SQLite, a connection of its own whose page
+/// cache keeps the hot index pages from one commit to the next); disposing it releases that.
+/// </summary>
+public interface IImportWriter : IAsyncDisposable
+{
     /// <summary>
     /// Opens a transaction that writes planned batches (new accounts, created and updated records, before-images,
     /// history, row errors) and commits them together with the job's progress. All or nothing.
     /// </summary>
-    Task<IImportWrite> BeginWriteAsync(ImportContext context, CancellationToken ct);
+    Task<IImportWrite> BeginAsync(CancellationToken ct);
 }
 
 /// <summary>

@@ -178,6 +178,7 @@ public sealed partial class ImportRunner(
             }
         }, CancellationToken.None);
 
+        await using var writer = await store.OpenWriterAsync(context, ct);
         IImportWrite? write = null;
         // Only the accounts a transaction created outlive its batches (until the commit makes them known).
         var uncommitted = new List<PendingAccount>();
@@ -205,7 +206,7 @@ public sealed partial class ImportRunner(
                 Times.Write.Start();
                 if (write is null)
                 {
-                    write = await store.BeginWriteAsync(context, ct);
+                    write = await writer.BeginAsync(ct);
                     age.Restart();
                 }
                 await write.WriteAsync(plan, time.GetUtcNow(), ct);

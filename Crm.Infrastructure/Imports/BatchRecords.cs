@@ -4,10 +4,10 @@ using Crm.Core.Imports;
 
 namespace Crm.Infrastructure.Imports;
 
-/// <summary>Writes planned batches in transactions of several batches each (see <see cref="IImportWrite"/>).</summary>
+/// <summary>Writes planned batches in transactions of several batches each (see <see cref="IImportWriter"/> and <see cref="IImportWrite"/>).</summary>
 public interface IImportBatchWriter
 {
-    Task<IImportWrite> BeginAsync(ImportContext context, CancellationToken ct);
+    Task<IImportWriter> OpenAsync(ImportContext context, CancellationToken ct);
 }
 
 /// <summary>What a transaction's batches add up to, for the job's progress.</summary>

@@ -14,7 +14,17 @@ namespace Crm.Infrastructure.Imports;
 /// </summary>
 public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
 {
-    public async Task<IImportWrite> BeginAsync(ImportContext context, CancellationToken ct)
+    public Task<IImportWriter> OpenAsync(ImportContext context, CancellationToken ct) => Task.FromResult<IImportWriter>(new Session(this, context));
+
+    /// <summary>Each transaction has its own context (and pooled connection); nothing is held between them.</summary>
+    private sealed class Session(EfImportWriter writer, ImportContext context) : IImportWriter
+    {
+        public Task<IImportWrite> BeginAsync(CancellationToken ct) => writer.BeginAsync(context, ct);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private async Task<IImportWrite> BeginAsync(ImportContext context, CancellationToken ct)
     {
         var db = database.Create(BatchRecords.ActorOf(context));
         db.CallerWritesHistory = true;

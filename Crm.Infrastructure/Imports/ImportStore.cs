@@ -27,7 +27,7 @@ public sealed class ImportStore(CrmDatabase database, IImportBatchWriter writer)
         return await ImportLookups.FindContactsByEmailAsync(db, emails, ct);
     }
 
-    public Task<IImportWrite> BeginWriteAsync(ImportContext context, CancellationToken ct) => writer.BeginAsync(context, ct);
+    public Task<IImportWriter> OpenWriterAsync(ImportContext context, CancellationToken ct) => writer.OpenAsync(context, ct);
 }
 
 /// <summary>Claims, finishes and releases import jobs with guarded single statements.</summary>

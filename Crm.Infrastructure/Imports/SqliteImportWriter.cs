@@ -22,9 +22,11 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
     private readonly IModel _model = database.Create(Actor.Anonymous).Model;
     private static readonly DateTimeOffsetToBinaryConverter Time = new();
 
-    public Task<IImportWrite> BeginAsync(ImportContext context, CancellationToken ct)
+    public Task<IImportWriter> OpenAsync(ImportContext context, CancellationToken ct)
     {
-        var connection = new SqliteConnection(database.ConnectionString);
+        // A connection of the import's own, outside the pool: its settings below never reach a connection the rest
+        // of the app uses, and its page cache, which keeps the hot index pages between commits, is freed with the run.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString());
         try
         {
             connection.Open();
@@ -39,12 +41,23 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
                 pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=65536; PRAGMA foreign_keys=OFF;";
                 pragma.ExecuteNonQuery();
             }
-            return Task.FromResult<IImportWrite>(new Write(context, _model, connection));
+            return Task.FromResult<IImportWriter>(new Session(context, _model, connection));
         }
         catch
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    private sealed class Session(ImportContext context, IModel model, SqliteConnection connection) : IImportWriter
+    {
+        public Task<IImportWrite> BeginAsync(CancellationToken ct) => Task.FromResult<IImportWrite>(new Write(context, model, connection));
+
+        public ValueTask DisposeAsync()
+        {
+            connection.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 
@@ -160,7 +173,6 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
                 foreach (var pending in _inserted) pending.Id = 0;
             }
             _transaction.Dispose();
-            _connection.Dispose();
             return ValueTask.CompletedTask;
         }
     }

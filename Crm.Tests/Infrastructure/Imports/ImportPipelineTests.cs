@@ -79,6 +79,33 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnImport_LeavesTheAppsPooledConnectionsAsTheyWere_ForeignKeysCheckedAndTheDefaultCache()
+    {
+        await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com" });
+        await Host.ImportAsync(Ws, Header + "Ada,Lovelace,ada@example.com,,Analytical Engines,,,Countess\nGrace,Hopper,grace@navy.example,,US Navy,,,Admiral\n");
+
+        // Every connection the pool holds, at once: the import's settings (no foreign key checks, a large cache) would show on one.
+        var connections = new List<Microsoft.Data.Sqlite.SqliteConnection>();
+        try
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                var connection = new Microsoft.Data.Sqlite.SqliteConnection(Host.Database.ConnectionString);
+                await connection.OpenAsync();
+                connections.Add(connection);
+                await using var pragma = new Microsoft.Data.Sqlite.SqliteCommand("SELECT foreign_keys, cache_size FROM pragma_foreign_keys, pragma_cache_size", connection);
+                await using var reader = await pragma.ExecuteReaderAsync();
+                Assert.True(await reader.ReadAsync());
+                Assert.Equal((1L, -2000L), (reader.GetInt64(0), reader.GetInt64(1)));
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections) await connection.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task History_OfARecordUpdatedByTwoImportsAndByHand_ListsEachChangeNewestFirst_WithEachImportsOwnFields()
     {
         var ada = await CreateAsync(new ContactInput { FirstName = "Ada", Email = "ada@example.com", JobTitle = "Analyst" });
@@ -472,7 +499,14 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
 
         public Task<IReadOnlyDictionary<string, long>> FindContactsByEmailAsync(long workspaceId, IReadOnlyCollection<string> emails, CancellationToken ct) => inner.FindContactsByEmailAsync(workspaceId, emails, ct);
 
-        public async Task<IImportWrite> BeginWriteAsync(ImportContext context, CancellationToken ct) => new Counted(await inner.BeginWriteAsync(context, ct), this);
+        public async Task<IImportWriter> OpenWriterAsync(ImportContext context, CancellationToken ct) => new CountedWriter(await inner.OpenWriterAsync(context, ct), this);
+
+        private sealed class CountedWriter(IImportWriter inner, HookedStore owner) : IImportWriter
+        {
+            public async Task<IImportWrite> BeginAsync(CancellationToken ct) => new Counted(await inner.BeginAsync(ct), owner);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
 
         private sealed class Counted(IImportWrite inner, HookedStore owner) : IImportWrite
         {
