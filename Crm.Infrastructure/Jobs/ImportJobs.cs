@@ -72,17 +72,24 @@ public sealed class QuartzImportScheduler(ISchedulerFactory factory) : IImportSc
     public Task ScheduleRollbackAsync(long importId, long workspaceId, CancellationToken ct = default) =>
         ScheduleAsync<RollbackImportJob>($"rollback-{importId}", importId, workspaceId, ct);
 
-    private async Task ScheduleAsync<TJob>(string name, long importId, long workspaceId, CancellationToken ct) where TJob : IJob
+    private Task ScheduleAsync<TJob>(string name, long importId, long workspaceId, CancellationToken ct) where TJob : IJob =>
+        factory.RunNowAsync<TJob>(name, "imports", ct, ("importId", importId), ("workspaceId", workspaceId));
+}
+
+internal static class OneOffJobs
+{
+    /// <summary>
+    /// A job that runs once, now, from the persistent store: recovered (run again) when the app dies during it, and
+    /// replacing a job of the same name that has not run yet, so asking twice runs it once.
+    /// </summary>
+    public static async Task RunNowAsync<TJob>(this ISchedulerFactory factory, string name, string group, CancellationToken ct, params (string Key, long Value)[] data)
+        where TJob : IJob
     {
         var scheduler = await factory.GetScheduler(ct);
-        var job = JobBuilder.Create<TJob>()
-            .WithIdentity(name, "imports")
-            .UsingJobData("importId", importId)
-            .UsingJobData("workspaceId", workspaceId)
-            .RequestRecovery()
-            .Build();
-        var trigger = TriggerBuilder.Create().WithIdentity($"{name}-{Guid.NewGuid():N}", "imports").StartNow().Build();
-        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
+        var builder = JobBuilder.Create<TJob>().WithIdentity(name, group).RequestRecovery();
+        foreach (var (key, value) in data) builder = builder.UsingJobData(key, value);
+        var trigger = TriggerBuilder.Create().WithIdentity($"{name}-{Guid.NewGuid():N}", group).StartNow().Build();
+        await scheduler.ScheduleJob(builder.Build(), [trigger], new ScheduleJobOptions { Replace = true }, ct);
     }
 }
 
@@ -142,18 +149,8 @@ public static class ExportHousekeeping
 
 public sealed class QuartzExportScheduler(ISchedulerFactory factory) : Crm.Core.Exports.IExportScheduler
 {
-    public async Task ScheduleAsync(long exportId, long workspaceId, CancellationToken ct = default)
-    {
-        var scheduler = await factory.GetScheduler(ct);
-        var job = JobBuilder.Create<RunExportJob>()
-            .WithIdentity($"export-{exportId}", "exports")
-            .UsingJobData("exportId", exportId)
-            .UsingJobData("workspaceId", workspaceId)
-            .RequestRecovery()
-            .Build();
-        var trigger = TriggerBuilder.Create().WithIdentity($"export-{exportId}-{Guid.NewGuid():N}", "exports").StartNow().Build();
-        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
-    }
+    public Task ScheduleAsync(long exportId, long workspaceId, CancellationToken ct = default) =>
+        factory.RunNowAsync<RunExportJob>($"export-{exportId}", "exports", ct, ("exportId", exportId), ("workspaceId", workspaceId));
 }
 
 /// <summary>Scans one workspace for duplicate contacts and accounts.</summary>
@@ -183,15 +180,6 @@ public sealed class NightlyDuplicateScanJob(Crm.Infrastructure.Persistence.CrmDa
 
 public sealed class QuartzDuplicateScheduler(ISchedulerFactory factory) : Crm.Core.Duplicates.IDuplicateScheduler
 {
-    public async Task ScheduleScanAsync(long workspaceId, CancellationToken ct = default)
-    {
-        var scheduler = await factory.GetScheduler(ct);
-        var job = JobBuilder.Create<DuplicateScanJob>()
-            .WithIdentity($"duplicate-scan-{workspaceId}", "duplicates")
-            .UsingJobData("workspaceId", workspaceId)
-            .RequestRecovery()
-            .Build();
-        var trigger = TriggerBuilder.Create().WithIdentity($"duplicate-scan-{workspaceId}-{Guid.NewGuid():N}", "duplicates").StartNow().Build();
-        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
-    }
+    public Task ScheduleScanAsync(long workspaceId, CancellationToken ct = default) =>
+        factory.RunNowAsync<DuplicateScanJob>($"duplicate-scan-{workspaceId}", "duplicates", ct, ("workspaceId", workspaceId));
 }
