@@ -56,30 +56,22 @@ public sealed class GetRecordHistoryHandler(ICrmDbFactory dbFactory)
     private sealed record Row(long Id, HistoryEntry Entry);
 
     /// <summary>
-    /// The fields of the page's import updates, from each import's before-image of this record. A record an import
-    /// updated more than once has as many images as history rows; both are matched in the order they were written.
+    /// The fields of the page's import updates, from each import's before-image of this record (an import updates a
+    /// record once at most: a second row with the same match key fails as a duplicate within the file).
     /// </summary>
     private static async Task<Dictionary<long, IReadOnlyList<HistoryField>>> ImportedFieldsAsync(
         ICrmDb db, RecordType recordType, long recordId, IReadOnlyList<Row> rows, CancellationToken ct)
     {
-        var importIds = rows.Where(r => r.Entry.Kind == ChangeKind.Imported)
-            .Select(r => ImportJob.ImportIdOf(r.Entry.SourceRef)).OfType<long>().Distinct().ToList();
-        if (importIds.Count == 0) return [];
-        var sourceRefs = importIds.Select(ImportJob.SourceRefOf).ToList();
-        var markers = await db.FieldChanges.AsNoTracking()
-            .Where(f => f.RecordType == recordType && f.RecordId == recordId && f.Kind == ChangeKind.Imported && sourceRefs.Contains(f.SourceRef!))
-            .OrderBy(f => f.Id).Select(f => new { f.Id, f.SourceRef }).ToListAsync(ct);
-        var images = await db.ImportChanges.AsNoTracking()
-            .Where(c => importIds.Contains(c.ImportJobId) && c.RecordId == recordId && c.RecordType == recordType)
-            .OrderBy(c => c.Id).ToListAsync(ct);
-
-        var fields = new Dictionary<long, IReadOnlyList<HistoryField>>();
-        foreach (var import in markers.GroupBy(m => ImportJob.ImportIdOf(m.SourceRef)))
-        {
-            var ofImport = images.Where(i => i.ImportJobId == import.Key).ToList();
-            foreach (var (marker, image) in import.Zip(ofImport)) fields[marker.Id] = FieldsOf(image);
-        }
-        return fields;
+        var imported = rows.Where(r => r.Entry.Kind == ChangeKind.Imported)
+            .Select(r => (r.Id, ImportId: ImportJob.ImportIdOf(r.Entry.SourceRef))).Where(r => r.ImportId is not null).ToList();
+        if (imported.Count == 0) return [];
+        var importIds = imported.Select(r => r.ImportId!.Value).Distinct().ToList();
+        var images = (await db.ImportChanges.AsNoTracking()
+                .Where(c => importIds.Contains(c.ImportJobId) && c.RecordId == recordId && c.RecordType == recordType)
+                .ToListAsync(ct))
+            .DistinctBy(c => c.ImportJobId).ToDictionary(c => c.ImportJobId);
+        return imported.Where(r => images.ContainsKey(r.ImportId!.Value))
+            .ToDictionary(r => r.Id, r => (IReadOnlyList<HistoryField>)FieldsOf(images[r.ImportId!.Value]));
     }
 
     private static List<HistoryField> FieldsOf(ImportChange image) =>
