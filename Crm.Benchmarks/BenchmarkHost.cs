@@ -1,5 +1,6 @@
 using Crm.Core;
 using Crm.Core.Common;
+using Crm.Core.Users;
 using Crm.Infrastructure;
 using Crm.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -75,6 +76,17 @@ public sealed class BenchmarkHost : IAsyncDisposable
         var (workspace, admin) = await scope.ServiceProvider.GetRequiredService<Crm.Infrastructure.Seeding.WorkspaceProvisioner>()
             .CreateAsync("Bench", "Admin", "admin@bench.example", null);
         return (workspace.Id, admin.Id);
+    }
+
+    /// <summary>The workspace's admin, acting in the app (what a child process measures a use case as).</summary>
+    public async Task<Crm.Core.Common.Actor> AdminOfAsync(long workspaceId)
+    {
+        var adminId = await RunScopedAsync(async services =>
+        {
+            var db = await services.GetRequiredService<ICrmDbFactory>().CreateAsync();
+            await using (db) return db.Users.Where(u => u.Role == UserRole.Admin).Select(u => u.Id).First();
+        }, Crm.Core.Common.Actor.System(workspaceId));
+        return new Crm.Core.Common.Actor(workspaceId, adminId, UserRole.Admin, ChangeSource.User);
     }
 
     /// <summary>A raw connection for seeding millions of rows: WAL, no syncing (a lost seed is simply made again).</summary>

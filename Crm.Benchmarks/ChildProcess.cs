@@ -9,6 +9,10 @@ namespace Crm.Benchmarks;
 /// </summary>
 public static class ChildProcess
 {
+    /// <summary>The value after <paramref name="name"/> in a child's arguments ("--dir D" → D).</summary>
+    public static string Argument(string[] args, string name) =>
+        args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? throw new ArgumentException($"The child process needs {name}.");
+
     public static async Task<Dictionary<string, object>> RunAsync(string what, params string[] arguments)
     {
         var self = Environment.ProcessPath!;

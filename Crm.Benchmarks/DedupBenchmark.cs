@@ -407,7 +407,7 @@ public static class DedupBenchmark
 
     public static async Task<int> ChildAsync(string[] args)
     {
-        string Value(string name) => args.SkipWhile(a => a != name).Skip(1).First();
+        string Value(string name) => ChildProcess.Argument(args, name);
         var directory = Value("--dir");
         var workspaceId = long.Parse(Value("--workspace"), CultureInfo.InvariantCulture);
         await using var host = await BenchmarkHost.StartAsync(directory, keep: true);

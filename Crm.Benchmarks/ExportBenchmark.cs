@@ -177,18 +177,13 @@ public static class ExportBenchmark
 
     public static async Task<int> ChildAsync(string[] args)
     {
-        string Value(string name) => args.SkipWhile(a => a != name).Skip(1).First();
+        string Value(string name) => ChildProcess.Argument(args, name);
         var directory = Value("--dir");
         var workspaceId = long.Parse(Value("--workspace"), CultureInfo.InvariantCulture);
         var ownerId = long.Parse(Value("--owner"), CultureInfo.InvariantCulture);
         var format = Enum.Parse<ExportFormat>(Value("--format"));
         await using var host = await BenchmarkHost.StartAsync(directory, keep: true);
-        var adminId = await host.RunScopedAsync(async services =>
-        {
-            var db = await services.GetRequiredService<ICrmDbFactory>().CreateAsync();
-            await using (db) return db.Users.Where(u => u.Role == UserRole.Admin).Select(u => u.Id).First();
-        }, Actor.System(workspaceId));
-        var admin = new Actor(workspaceId, adminId, UserRole.Admin, ChangeSource.User);
+        var admin = await host.AdminOfAsync(workspaceId);
 
         var clock = Stopwatch.StartNew();
         var started = await host.RunScopedAsync(services => services.GetRequiredService<StartExportHandler>().HandleAsync(Request(format, ownerId)), admin);

@@ -73,17 +73,12 @@ public static class ImportBenchmark
 
     public static async Task<int> ChildAsync(string[] args)
     {
-        string Value(string name) => args.SkipWhile(a => a != name).Skip(1).First();
+        string Value(string name) => ChildProcess.Argument(args, name);
         var directory = Value("--dir");
         var csv = Value("--file");
         var workspaceId = long.Parse(Value("--workspace"), CultureInfo.InvariantCulture);
         await using var host = await BenchmarkHost.StartAsync(directory, keep: true);
-        var adminId = await host.RunScopedAsync(async services =>
-        {
-            var db = await services.GetRequiredService<ICrmDbFactory>().CreateAsync();
-            await using (db) return db.Users.Where(u => u.Role == UserRole.Admin).Select(u => u.Id).First();
-        }, Actor.System(workspaceId));
-        var admin = new Actor(workspaceId, adminId, UserRole.Admin, ChangeSource.User);
+        var admin = await host.AdminOfAsync(workspaceId);
 
         var draft = await host.RunScopedAsync(async services =>
         {
