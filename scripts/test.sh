@@ -37,6 +37,15 @@ if [ ! -f "$trx" ]; then
 fi
 counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*"; }
 passed=$(counter passed); failed=$(counter failed)
+# The failures again at the end, where a log that keeps only its tail still shows them: name and first lines of the message.
+awk '
+  /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); print "FAILED " substr($0, RSTART + 10, RLENGTH - 11); failed = 1; next }
+  /<\/UnitTestResult>/ { failed = 0; next }
+  failed && /<ErrorInfo>/ { error = 1; lines = 0; next }
+  /<\/ErrorInfo>/ { error = 0; next }
+  error && lines < 25 { sub(/^[[:space:]]*/, ""); print "  " $0; lines++ }
+' "$trx" | sed -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
+
 # Skipped tests are results with outcome NotExecuted (the summary counters leave them out).
 skipped=$(grep -c '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx")
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
