@@ -4,6 +4,7 @@ using Crm.Core.Common;
 using Crm.Core.CustomFields;
 using Crm.Core.Imports;
 using Microsoft.EntityFrameworkCore;
+using static System.FormattableString;
 
 namespace Crm.Core.Exports;
 
@@ -55,9 +56,9 @@ public sealed class StartExportHandler(ICrmDbFactory dbFactory, IExportScheduler
         {
             var rows = await sheet.CountAsync(ct);
             if (rows > limit)
-                throw new ValidationFailedException("Rows", $"This export would hold {rows:N0} {ExportFields.Plural(sheet.Object)}; " + (request.Format == ExportFormat.Xlsx && limit == ExportLimits.MaxXlsxRows
-                    ? $"an Excel sheet holds at most {ExportLimits.MaxXlsxRows:N0} rows. Narrow the list, or export CSV or JSON."
-                    : $"the workspace's limit is {limit:N0} rows per export. Narrow the list, or ask an admin to raise the limit."));
+                throw new ValidationFailedException("Rows", Invariant($"This export would hold {rows:N0} {ExportFields.Plural(sheet.Object)}; ") + (request.Format == ExportFormat.Xlsx && limit == ExportLimits.MaxXlsxRows
+                    ? Invariant($"an Excel sheet holds at most {ExportLimits.MaxXlsxRows:N0} rows. Narrow the list, or export CSV or JSON.")
+                    : Invariant($"the workspace's limit is {limit:N0} rows per export. Narrow the list, or ask an admin to raise the limit.")));
             total += rows;
         }
 

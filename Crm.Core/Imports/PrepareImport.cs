@@ -1,6 +1,7 @@
 using Crm.Core.Common;
 using Crm.Core.CustomFields;
 using Microsoft.EntityFrameworkCore;
+using static System.FormattableString;
 
 namespace Crm.Core.Imports;
 
@@ -133,7 +134,7 @@ internal static class ImportDrafts
             await foreach (var _ in reader.ReadAsync(job.FileKey, inspection.Settings, inspection.Headers.Count, ct))
             {
                 if (++rows > ImportLimits.MaxRows)
-                    throw new ValidationFailedException("File", $"The file has more than {ImportLimits.MaxRows:N0} data rows, the most one import takes. Split it into several files.");
+                    throw new ValidationFailedException("File", Invariant($"The file has more than {ImportLimits.MaxRows:N0} data rows, the most one import takes. Split it into several files."));
             }
         }
         catch (ImportFileException e)

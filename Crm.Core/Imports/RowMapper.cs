@@ -1,6 +1,7 @@
 using System.Globalization;
 using Crm.Core.Common;
 using Crm.Core.Contacts;
+using static System.FormattableString;
 
 namespace Crm.Core.Imports;
 
@@ -61,7 +62,7 @@ public sealed class RowMapper
     {
         if (field.MaxLength > 0 && value.Length > field.MaxLength && field.Kind is not (ImportFieldKind.EmailList or ImportFieldKind.ContactEmails))
         {
-            record.Fail(column, value, ImportErrorType.Length, $"{field.Label} can be at most {field.MaxLength:N0} characters; this value has {value.Length:N0}.");
+            record.Fail(column, value, ImportErrorType.Length, Invariant($"{field.Label} can be at most {field.MaxLength:N0} characters; this value has {value.Length:N0}."));
             return;
         }
         switch (field.Kind)

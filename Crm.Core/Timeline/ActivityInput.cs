@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Crm.Core.Common;
+using static System.FormattableString;
 
 namespace Crm.Core.Timeline;
 
@@ -65,7 +66,7 @@ public sealed class ActivityInput : IValidatableObject
                 yield return new ValidationResult("Write the note.", [nameof(Body)]);
                 break;
             case ActivityType.Note when Body!.Length > FieldLimits.Body:
-                yield return new ValidationResult($"A note can be at most {FieldLimits.Body:N0} characters.", [nameof(Body)]);
+                yield return new ValidationResult(Invariant($"A note can be at most {FieldLimits.Body:N0} characters."), [nameof(Body)]);
                 break;
             case ActivityType.Task when string.IsNullOrWhiteSpace(Title):
                 yield return new ValidationResult("Give the task a title.", [nameof(Title)]);

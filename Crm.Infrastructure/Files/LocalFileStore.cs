@@ -1,4 +1,5 @@
 using Crm.Core.Imports;
+using static System.FormattableString;
 
 namespace Crm.Infrastructure.Files;
 
@@ -24,7 +25,7 @@ public sealed class LocalFileStore(string root) : IFileStore
             {
                 size += read;
                 if (size > maxBytes)
-                    throw new ImportFileException($"The file is larger than {maxBytes / (1024 * 1024):N0} MB, the most one import takes. Split it into several files.");
+                    throw new ImportFileException(Invariant($"The file is larger than {maxBytes / (1024 * 1024):N0} MB, the most one import takes. Split it into several files."));
                 await file.WriteAsync(buffer.AsMemory(0, read), ct);
             }
         }

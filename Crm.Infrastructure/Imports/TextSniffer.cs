@@ -1,5 +1,6 @@
 using System.Text;
 using Crm.Core.Imports;
+using static System.FormattableString;
 
 namespace Crm.Infrastructure.Imports;
 
@@ -108,7 +109,7 @@ public static class TextSniffer
         }
         // A stray NUL in a text export is the row mapper's to report; a file of them is not text.
         if (nul > Math.Max(8, count / 100) || control > Math.Max(8, count / 20))
-            throw new ImportFileException($"'{fileName}' contains binary data ({nul:N0} NUL bytes and {control:N0} control characters in its first {count:N0} bytes); it is not a CSV export.");
+            throw new ImportFileException(Invariant($"'{fileName}' contains binary data ({nul:N0} NUL bytes and {control:N0} control characters in its first {count:N0} bytes); it is not a CSV export."));
     }
 
     /// <summary>An .xlsx workbook (a zip) sent with a .csv name is read as the workbook it is.</summary>

@@ -17,6 +17,9 @@ public static class LibreOffice
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        // Dates and numbers in its CSV follow the locale it runs in: a fixed one, whatever the machine's is.
+        info.Environment["LC_ALL"] = "C.UTF-8";
+        info.Environment["LANG"] = "C.UTF-8";
         // Its own profile, so parallel runs do not share one; CSV in and out as UTF-8 with commas and quotes.
         foreach (var arg in new[] { $"-env:UserInstallation=file://{Path.Combine(directory, "profile")}", "--headless", "--norestore",
                      "--infilter=CSV:44,34,76,1,,0,false,true", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false", "--outdir", outDir, input })

@@ -69,6 +69,9 @@ public static class Labels
     /// <summary>Times are stored in UTC and shown in UTC, labelled as such.</summary>
     public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
+    /// <summary>Counts with thousands separators, the same whatever the server's culture (the UI is English).</summary>
+    public static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
     public static string Date(DateOnly? date) => date?.ToString("d MMM yyyy", CultureInfo.InvariantCulture) ?? "—";
 
     public static string Money(decimal? amount, string currency) =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Crm.Core.Exports;
 using MudBlazor;
 
@@ -7,8 +6,6 @@ namespace Crm.Web.Components.Pages.Exports;
 public static class ExportLabels
 {
     public static string Title(ExportObject type) => ExportFields.Plural(type) switch { var p => char.ToUpperInvariant(p[0]) + p[1..] };
-
-    public static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     public static string Of(ExportGroup group) => group switch
     {

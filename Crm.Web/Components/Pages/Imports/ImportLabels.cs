@@ -1,4 +1,3 @@
-using System.Globalization;
 using Crm.Core.Common;
 using Crm.Core.Imports;
 using MudBlazor;
@@ -99,7 +98,6 @@ public static class ImportLabels
         var d => $"{(int)d.Value.TotalHours} h {d.Value.Minutes} min",
     };
 
-    public static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>The field kinds whose values depend on a format or culture the user may need to choose.</summary>
     public static bool TakesDateFormat(ImportFieldKind kind) => kind == ImportFieldKind.Date;
