@@ -15,6 +15,9 @@ public abstract class ComponentTestContext : BunitContext
     protected ComponentTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // WaitFor… gives up after 1 s by default; a component reading a real SQLite file (and EF compiling its first
+        // query) on a busy CI machine can take longer.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         Services.AddMudServices();
         Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero)));
         // Pickers resolve their search use cases; these tests never search, so any database use is a test bug.
