@@ -51,6 +51,26 @@ public class DomainRulesTests
         Assert.Equal(["Link the activity to a contact, an account or a deal."], errors[nameof(ActivityInput.ContactId)]);
     }
 
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("de-DE")]
+    [InlineData("fr-FR")]
+    public void Messages_WriteTheirNumbersTheSame_WhateverTheServersCulture(string culture)
+    {
+        var before = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo(culture);
+        try
+        {
+            var errors = InputValidation.Collect(new ActivityInput { Type = ActivityType.Note, ContactId = 1, Body = new string('a', FieldLimits.Body + 1) });
+
+            Assert.Equal(["A note can be at most 10,000 characters."], errors[nameof(ActivityInput.Body)]);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = before;
+        }
+    }
+
     [Fact]
     public void ActivityInput_MeetingEndingBeforeItStarts_IsRefused()
     {
