@@ -42,6 +42,8 @@ public class ImportTests(LiveAppFixture app)
         await page.GetByLabel("Custom field label").FillAsync("Salesforce type");
         await page.Locator("#match-field").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasTextRegex = new Regex("^Name$") }).ClickAsync();
+        await Expect(MappingOf(page, "TYPE")).ToHaveValueAsync("New custom field…");
+        await Expect(page.Locator("#match-field")).ToHaveValueAsync("Name");
 
         // Test: the existing account would be updated, the second "????????????????" is a duplicate of the first.
         await page.ClickAsync("#dry-run");
