@@ -48,6 +48,8 @@ public class ExportTests(LiveAppFixture app)
         await Expect(page.Locator("#export-count")).ToContainTextAsync($"{emails.Count} contacts");
         await Expect(page.Locator("#export-count")).ToContainTextAsync("search “an”, lifecycle Customer");
         await page.Locator("#export-format").GetByText("Excel (.xlsx)").ClickAsync();
+        // The server has taken it: the CSV-only options are gone.
+        await Expect(page.Locator("#export-excel-friendly")).ToHaveCountAsync(0);
         await page.ClickAsync("#start-export");
 
         // The exports page follows the job until its file is ready.

@@ -28,6 +28,7 @@ public class ImportTests(LiveAppFixture app)
         await page.ClickAsync("#new-import");
         await page.WaitForInteractiveAsync();
         await page.Locator("#object-type").GetByText("Accounts").ClickAsync();
+        await ExpectChosenAsync(page, "Accounts", "Contacts");
         await page.SetInputFilesAsync("#import-file", SalesforceAccounts);
         await Expect(page).ToHaveURLAsync(new Regex(@"/imports/\d+$"), new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
         await Expect(page.Locator("#row-count")).ToHaveTextAsync("423 rows");
@@ -153,6 +154,13 @@ public class ImportTests(LiveAppFixture app)
             new APIRequestContextOptions { Multipart = page.APIRequest.CreateFormData().Set("file", new FilePayload { Name = "a.csv", MimeType = "text/csv", Buffer = "Email\na@b.example\n"u8.ToArray() }) });
         Assert.Equal(403, upload.Status);
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>The server has taken the choice (its re-render marks the radio), not only the browser's own click.</summary>
+    private static async Task ExpectChosenAsync(IPage page, string chosen, string other)
+    {
+        await Expect(page.Locator("#object-type label", new PageLocatorOptions { HasText = chosen }).Locator(".mud-checked")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#object-type label", new PageLocatorOptions { HasText = other }).Locator(".mud-checked")).ToHaveCountAsync(0);
     }
 
     /// <summary>The "imports into" select of a column, found by the column's header.</summary>
