@@ -24,21 +24,19 @@ public sealed class GetTimelineHandler(ICrmDbFactory dbFactory)
     {
         pageSize = Math.Clamp(pageSize, 1, 100);
         await using var db = await dbFactory.CreateAsync(ct);
+        await db.EnsureExistsAsync(recordType, recordId, ct);
         var activities = db.Activities.AsNoTracking().OfType(type);
         switch (recordType)
         {
             case RecordType.Contact:
-                await db.EnsureExistsAsync(RecordType.Contact, recordId, ct);
                 activities = activities.Where(a => a.ContactId == recordId);
                 break;
             case RecordType.Account:
-                await db.EnsureExistsAsync(RecordType.Account, recordId, ct);
                 var contactIds = db.Contacts.Where(c => c.AccountId == recordId).Select(c => (long?)c.Id);
                 var dealIds = db.Deals.Where(d => d.AccountId == recordId).Select(d => (long?)d.Id);
                 activities = activities.Where(a => a.AccountId == recordId || contactIds.Contains(a.ContactId) || dealIds.Contains(a.DealId));
                 break;
             case RecordType.Deal:
-                await db.EnsureExistsAsync(RecordType.Deal, recordId, ct);
                 activities = activities.Where(a => a.DealId == recordId);
                 break;
         }
