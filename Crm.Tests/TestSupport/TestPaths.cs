@@ -5,8 +5,17 @@ public static class TestPaths
     /// <summary>The repository root (the folder holding Crm.sln).</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>Real files written by others, shared with CI: ../shared/testdata next to the repository.</summary>
-    public static string TestData => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "testdata"));
+    /// <summary>Real files written by others, copied into the repository (see its PROVENANCE.md).</summary>
+    public static string TestData => Path.Combine(RepoRoot, "Crm.Tests", "TestData");
+
+    /// <summary>The files of a folder of <see cref="TestData"/>; none is an error, never fewer test cases.</summary>
+    public static string[] TestDataFiles(string folder, string pattern = "*")
+    {
+        var path = Path.Combine(TestData, folder);
+        var files = Directory.Exists(path) ? Directory.GetFiles(path, pattern, SearchOption.AllDirectories) : [];
+        if (files.Length == 0) throw new InvalidOperationException($"No test data in {path}: the repository is incomplete.");
+        return files;
+    }
 
     /// <summary>Debug or Release: the configuration these tests were built with, so apps started as processes match.</summary>
     public static string Configuration { get; } =

@@ -4,14 +4,11 @@ using Crm.Tests.TestSupport;
 
 namespace Crm.Tests.Infrastructure.Imports;
 
-/// <summary>The real files of other systems in ../shared/testdata: how they map, and that each imports or is refused with a reason.</summary>
+/// <summary>The real files of other systems in Crm.Tests/TestData: how they map, and that each imports or is refused with a reason.</summary>
 public class RealExportsTests : WorkspaceTests
 {
-    private static readonly string Csv = Path.Combine(TestPaths.TestData, "csv");
-    private static readonly string Edge = Path.Combine(TestPaths.TestData, "csv-edge");
-
     public static TheoryData<string> EveryFile() =>
-        new(Directory.GetFiles(Csv, "*", SearchOption.AllDirectories).Concat(Directory.GetFiles(Edge, "*", SearchOption.AllDirectories))
+        new(TestPaths.TestDataFiles("csv").Concat(TestPaths.TestDataFiles("csv-edge"))
             .Select(f => Path.GetRelativePath(TestPaths.TestData, f)).Order(StringComparer.Ordinal).ToArray());
 
     /// <summary>What each file holds, as a person would choose it on the upload page.</summary>

@@ -22,7 +22,7 @@ public sealed class TabularFileReaderTests : IDisposable
     }
 
     public static TheoryData<string> SpectrumFiles() =>
-        new(Directory.GetFiles(Spectrum, "*.csv").Select(Path.GetFileNameWithoutExtension).Order().ToArray()!);
+        new(TestPaths.TestDataFiles(Path.Combine("csv-edge", "csv-spectrum"), "*.csv").Select(Path.GetFileNameWithoutExtension).Order().ToArray()!);
 
     [Theory]
     [MemberData(nameof(SpectrumFiles))]
