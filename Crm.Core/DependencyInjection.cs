@@ -13,6 +13,7 @@ public static class DependencyInjection
         foreach (var handler in handlers) services.AddScoped(handler);
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<Common.ExplicitActor>();
+        services.AddSingleton<Common.DatabaseRetry>();
         services.AddScoped<Imports.ImportPlanner>();
         services.AddScoped<Imports.ImportContextLoader>();
         services.AddScoped<Imports.ImportRunner>();

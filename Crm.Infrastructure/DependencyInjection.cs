@@ -30,6 +30,7 @@ public static class DependencyInjection
             return new CrmDatabase(options.Provider, ConnectionStringOf(options, builder.Environment.ContentRootPath), sp.GetRequiredService<TimeProvider>());
         });
         services.AddScoped<ICrmDbFactory, CrmDbFactory>();
+        services.AddSingleton<ITransientFailures, DatabaseTransientFailures>();
         // Identity's stores only touch the sign-in tables, which no workspace filter applies to.
         services.AddScoped<CrmDbContext>(sp => sp.GetRequiredService<CrmDatabase>().Create(Actor.Anonymous));
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Diagnostics;
 using Crm.Core.Accounts;
 using Crm.Core.Common;
 using Crm.Core.Contacts;
@@ -40,119 +39,6 @@ public sealed class DuplicateSettingsInput : IValidatableObject
         if (PossibleThreshold > ReviewThreshold)
             yield return new ValidationResult("The possible-duplicate threshold cannot be above the review threshold.", [nameof(PossibleThreshold)]);
     }
-}
-
-/// <summary>
-/// Scans a workspace: every contact and account through the engine, pairs at or above the review threshold into the
-/// queue (pairs someone dismissed or merged never come back), and — when the workspace allows it — pairs the engine
-/// is certain of (100) merged at once.
-/// </summary>
-public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, TimeProvider time, ILogger<DuplicateScanner> logger)
-{
-    public async Task<ScanResult> RunAsync(CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        await using var db = await dbFactory.CreateAsync(ct);
-        var workspace = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == db.Actor.WorkspaceId, ct);
-        var startedAt = time.GetUtcNow();
-        await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.DuplicateScanStartedAt, startedAt), ct);
-        try
-        {
-            return await ScanAsync(db, workspace, clock, ct);
-        }
-        catch
-        {
-            // Not "running" any more: the status shows the last scan did not finish (no pairs, no duration).
-            var failedAt = time.GetUtcNow();
-            await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(w => w.DuplicateScanFinishedAt, failedAt)
-                .SetProperty(w => w.DuplicateScanPairs, (int?)null)
-                .SetProperty(w => w.DuplicateScanMilliseconds, (int?)null), CancellationToken.None);
-            throw;
-        }
-    }
-
-    private async Task<ScanResult> ScanAsync(ICrmDb db, Workspaces.Workspace workspace, Stopwatch clock, CancellationToken ct)
-    {
-        var engine = new DuplicateEngine();
-
-        var contacts = new List<ContactKey>();
-        await foreach (var c in db.Contacts.AsNoTracking().Select(c => new { c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone })
-                           .AsAsyncEnumerable().WithCancellation(ct))
-            contacts.Add(ContactKey.Of(c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone));
-        var contactPairs = engine.Contacts(contacts, workspace.DuplicateReviewThreshold);
-        contacts = null;
-        var accounts = new List<AccountKey>();
-        await foreach (var a in db.Accounts.AsNoTracking().Select(a => new { a.Id, a.Domain, a.Name }).AsAsyncEnumerable().WithCancellation(ct))
-            accounts.Add(AccountKey.Of(a.Id, a.Domain, a.Name));
-        var compared = engine.PairsCompared;
-        var accountPairs = engine.Accounts(accounts, workspace.DuplicateReviewThreshold);
-        compared = engine.PairsCompared;
-
-        var queued = await QueueAsync(db, RecordType.Contact, contactPairs, ct) + await QueueAsync(db, RecordType.Account, accountPairs, ct);
-        var merged = 0;
-        if (workspace.DuplicateAutoMerge)
-        {
-            merged += await AutoMergeAsync(db, RecordType.Contact, contactPairs, ct);
-            merged += await AutoMergeAsync(db, RecordType.Account, accountPairs, ct);
-        }
-        var result = new ScanResult(contactPairs.Count, accountPairs.Count, queued, merged, compared, clock.Elapsed);
-        var (finishedAt, pairs, milliseconds) = (time.GetUtcNow(), contactPairs.Count + accountPairs.Count, (int)Math.Min(int.MaxValue, clock.ElapsedMilliseconds));
-        await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(w => w.DuplicateScanFinishedAt, finishedAt)
-            .SetProperty(w => w.DuplicateScanPairs, pairs)
-            .SetProperty(w => w.DuplicateScanMilliseconds, milliseconds), ct);
-        LogScanned(db.Actor.WorkspaceId, result.ContactPairs, result.AccountPairs, result.Queued, result.AutoMerged, result.PairsCompared, clock.ElapsedMilliseconds);
-        return result;
-    }
-
-    /// <summary>New pairs into the queue, known open ones refreshed, open ones no longer found dropped; resolved pairs left alone.</summary>
-    private async Task<int> QueueAsync(ICrmDb db, RecordType type, IReadOnlyList<DuplicatePair> pairs, CancellationToken ct)
-    {
-        var existing = await db.DuplicateCandidates.Where(d => d.RecordType == type).ToDictionaryAsync(d => (d.RecordAId, d.RecordBId), ct);
-        var found = new HashSet<(long, long)>();
-        var added = 0;
-        foreach (var pair in pairs)
-        {
-            found.Add((pair.A, pair.B));
-            if (existing.TryGetValue((pair.A, pair.B), out var candidate))
-            {
-                if (candidate.Status != DuplicateStatus.Open) continue;
-                if (candidate.Confidence != pair.Confidence || !candidate.Reasons.SequenceEqual(pair.Reasons))
-                {
-                    candidate.Confidence = pair.Confidence;
-                    candidate.Reasons = [.. pair.Reasons];
-                }
-                continue;
-            }
-            db.DuplicateCandidates.Add(new DuplicateCandidate { RecordType = type, RecordAId = pair.A, RecordBId = pair.B, Confidence = pair.Confidence, Reasons = [.. pair.Reasons] });
-            added++;
-        }
-        foreach (var stale in existing.Values.Where(c => c.Status == DuplicateStatus.Open && !found.Contains((c.RecordAId, c.RecordBId))))
-            db.DuplicateCandidates.Remove(stale);
-        await db.SaveChangesAsync(ct);
-        return added;
-    }
-
-    private async Task<int> AutoMergeAsync(ICrmDb db, RecordType type, IReadOnlyList<DuplicatePair> pairs, CancellationToken ct)
-    {
-        var merged = 0;
-        var gone = new HashSet<long>();
-        foreach (var pair in pairs.Where(p => p.Confidence >= DuplicateThresholds.AutoMerge))
-        {
-            if (gone.Contains(pair.A) || gone.Contains(pair.B)) continue;
-            var candidate = await db.DuplicateCandidates.SingleOrDefaultAsync(d => d.RecordType == type && d.RecordAId == pair.A && d.RecordBId == pair.B, ct);
-            if (candidate is { Status: not DuplicateStatus.Open }) continue;
-            // The older record stays (its id is the one other systems have seen longest).
-            await Merges.MergeAsync(db, type, new MergeRequest(pair.A, pair.B), time.GetUtcNow(), ct);
-            gone.Add(pair.B);
-            merged++;
-        }
-        return merged;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate scan of workspace {WorkspaceId}: {ContactPairs} contact and {AccountPairs} account pairs, {Queued} new in the queue, {AutoMerged} merged, {PairsCompared} pairs compared, {Milliseconds} ms")]
-    private partial void LogScanned(long workspaceId, int contactPairs, int accountPairs, int queued, int autoMerged, long pairsCompared, long milliseconds);
 }
 
 public sealed class StartDuplicateScanHandler(ICrmDbFactory dbFactory, IDuplicateScheduler scheduler, TimeProvider time)
@@ -343,28 +229,29 @@ public sealed class DismissDuplicateHandler(ICrmDbFactory dbFactory, TimeProvide
     }
 }
 
-public sealed class MergeContactsHandler(ICrmDbFactory dbFactory, TimeProvider time)
+public sealed class MergeContactsHandler(ICrmDbFactory dbFactory, DatabaseRetry retry, TimeProvider time)
 {
     public Task<MergeView> HandleAsync(MergeRequest request, CancellationToken ct = default) =>
-        MergeViews.MergeAsync(dbFactory, RecordType.Contact, request, time.GetUtcNow(), ct);
+        MergeViews.MergeAsync(dbFactory, retry, RecordType.Contact, request, time.GetUtcNow(), ct);
 }
 
-public sealed class MergeAccountsHandler(ICrmDbFactory dbFactory, TimeProvider time)
+public sealed class MergeAccountsHandler(ICrmDbFactory dbFactory, DatabaseRetry retry, TimeProvider time)
 {
     public Task<MergeView> HandleAsync(MergeRequest request, CancellationToken ct = default) =>
-        MergeViews.MergeAsync(dbFactory, RecordType.Account, request, time.GetUtcNow(), ct);
+        MergeViews.MergeAsync(dbFactory, retry, RecordType.Account, request, time.GetUtcNow(), ct);
 }
 
-public sealed class UndoMergeHandler(ICrmDbFactory dbFactory, TimeProvider time)
+public sealed class UndoMergeHandler(ICrmDbFactory dbFactory, DatabaseRetry retry, TimeProvider time)
 {
-    public async Task<MergeView> HandleAsync(long mergeId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateAsync(ct);
-        Roles.EnsureAdmin(db.Actor);
-        var record = await db.MergeRecords.SingleOrDefaultAsync(m => m.Id == mergeId, ct) ?? throw new NotFoundException("Merge", mergeId);
-        await Merges.UndoAsync(db, record, time.GetUtcNow(), ct);
-        return await MergeViews.ViewAsync(db, record.Id, ct);
-    }
+    public Task<MergeView> HandleAsync(long mergeId, CancellationToken ct = default) =>
+        retry.RunAsync(async t =>
+        {
+            await using var db = await dbFactory.CreateAsync(t);
+            Roles.EnsureAdmin(db.Actor);
+            var record = await db.MergeRecords.SingleOrDefaultAsync(m => m.Id == mergeId, t) ?? throw new NotFoundException("Merge", mergeId);
+            await Merges.UndoAsync(db, record, time.GetUtcNow(), t);
+            return await MergeViews.ViewAsync(db, record.Id, t);
+        }, ct);
 }
 
 /// <summary>The merges a record took part in, newest first (its page offers to undo them).</summary>
@@ -384,13 +271,15 @@ public sealed class ListMergesHandler(ICrmDbFactory dbFactory)
 internal static class MergeViews
 {
     /// <summary>An admin's merge of two contacts or two accounts, answered with what it did.</summary>
-    public static async Task<MergeView> MergeAsync(ICrmDbFactory dbFactory, RecordType type, MergeRequest request, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateAsync(ct);
-        Roles.EnsureAdmin(db.Actor);
-        var record = await Merges.MergeAsync(db, type, request, now, ct);
-        return await ViewAsync(db, record.Id, ct);
-    }
+    /// <remarks>One transaction, tried again with a fresh context when the database is busy.</remarks>
+    public static Task<MergeView> MergeAsync(ICrmDbFactory dbFactory, DatabaseRetry retry, RecordType type, MergeRequest request, DateTimeOffset now, CancellationToken ct) =>
+        retry.RunAsync(async t =>
+        {
+            await using var db = await dbFactory.CreateAsync(t);
+            Roles.EnsureAdmin(db.Actor);
+            var record = await Merges.MergeAsync(db, type, request, now, t);
+            return await ViewAsync(db, record.Id, t);
+        }, ct);
 
     public static async Task<MergeView> ViewAsync(ICrmDb db, long mergeId, CancellationToken ct)
     {

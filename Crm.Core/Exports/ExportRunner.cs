@@ -23,7 +23,7 @@ public interface IExportFileWriter
 /// export, as it is now), writes the file into the file store streaming, and completes it with an expiry. A crashed
 /// run is started again from scratch by the housekeeping job (an export writes nothing but its own file).
 /// </summary>
-public sealed partial class ExportRunner(ICrmDbFactory dbFactory, IFileStore files, IExportFileWriter writer, TimeProvider time, ILogger<ExportRunner> logger)
+public sealed partial class ExportRunner(ICrmDbFactory dbFactory, IFileStore files, IExportFileWriter writer, DatabaseRetry retry, TimeProvider time, ILogger<ExportRunner> logger)
 {
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
     public TimeSpan StaleThreshold { get; set; } = StaleAfter;
@@ -31,47 +31,19 @@ public sealed partial class ExportRunner(ICrmDbFactory dbFactory, IFileStore fil
     public async Task RunAsync(long exportId, CancellationToken ct)
     {
         var runnerId = Guid.NewGuid().ToString("N");
-        ExportJob job;
-        await using (var db = await dbFactory.CreateAsync(ct))
+        var job = await retry.RunAsync(t => ClaimAsync(exportId, runnerId, t), ct);
+        if (job is null)
         {
-            var now = time.GetUtcNow();
-            var stale = now - StaleThreshold;
-            var claimed = await db.ExportJobs
-                .Where(j => j.Id == exportId && (j.Status == ExportStatus.Pending || j.Status == ExportStatus.Processing && (j.HeartbeatAt == null || j.HeartbeatAt < stale)))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, ExportStatus.Processing)
-                    .SetProperty(j => j.RunnerId, runnerId)
-                    .SetProperty(j => j.StartedAt, now)
-                    .SetProperty(j => j.HeartbeatAt, now)
-                    .SetProperty(j => j.RowsWritten, 0)
-                    .SetProperty(j => j.Attempts, j => j.Attempts + 1)
-                    .SetProperty(j => j.UpdatedAt, now), ct);
-            if (claimed == 0)
-            {
-                LogNotClaimed(exportId);
-                return;
-            }
-            job = await db.ExportJobs.AsNoTracking().SingleAsync(j => j.Id == exportId, ct);
+            LogNotClaimed(exportId);
+            return;
         }
 
         string? key = null;
         try
         {
-            var (written, fileKey) = await WriteAsync(job, runnerId, k => key = k, ct);
+            var (written, fileKey) = await WriteWithRetryAsync(job, runnerId, k => key = k, ct);
             var size = files.SizeOf(fileKey);
-            await using var db = await dbFactory.CreateAsync(CancellationToken.None);
-            var retention = await db.Workspaces.Where(w => w.Id == job.WorkspaceId).Select(w => w.ExportRetentionHours).SingleAsync(CancellationToken.None);
-            var now = time.GetUtcNow();
-            var done = await db.ExportJobs.Where(j => j.Id == exportId && j.RunnerId == runnerId).ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, ExportStatus.Completed)
-                .SetProperty(j => j.FileKey, fileKey)
-                .SetProperty(j => j.FileSize, size)
-                .SetProperty(j => j.RowsWritten, written)
-                .SetProperty(j => j.TotalRows, written)
-                .SetProperty(j => j.CompletedAt, now)
-                .SetProperty(j => j.ExpiresAt, now.AddHours(retention))
-                .SetProperty(j => j.RunnerId, (string?)null)
-                .SetProperty(j => j.UpdatedAt, now), CancellationToken.None);
+            var done = await retry.RunAsync(t => CompleteAsync(job, runnerId, fileKey, size, written, t), CancellationToken.None);
             if (done == 0) await files.DeleteAsync(fileKey, CancellationToken.None); // another runner took it over
             else LogCompleted(exportId, written, size);
         }
@@ -92,6 +64,64 @@ public sealed partial class ExportRunner(ICrmDbFactory dbFactory, IFileStore fil
             var reason = e is ValidationFailedException v ? string.Join(" ", v.Errors.SelectMany(x => x.Value)) : "The export stopped on an unexpected error. Try it again; if it fails again, tell your admin.";
             if (e is not ValidationFailedException) LogFailed(e, exportId);
             await SetAsync(exportId, runnerId, ExportStatus.Failed, reason);
+        }
+    }
+
+    private async Task<ExportJob?> ClaimAsync(long exportId, string runnerId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var now = time.GetUtcNow();
+        var stale = now - StaleThreshold;
+        var claimed = await db.ExportJobs
+            .Where(j => j.Id == exportId && (j.Status == ExportStatus.Pending || j.Status == ExportStatus.Processing && (j.HeartbeatAt == null || j.HeartbeatAt < stale)))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, ExportStatus.Processing)
+                .SetProperty(j => j.RunnerId, runnerId)
+                .SetProperty(j => j.StartedAt, now)
+                .SetProperty(j => j.HeartbeatAt, now)
+                .SetProperty(j => j.RowsWritten, 0)
+                .SetProperty(j => j.Attempts, j => j.Attempts + 1)
+                .SetProperty(j => j.UpdatedAt, now), ct);
+        if (claimed == 0) return null;
+        return await db.ExportJobs.AsNoTracking().SingleAsync(j => j.Id == exportId, ct);
+    }
+
+    private async Task<int> CompleteAsync(ExportJob job, string runnerId, string fileKey, long size, int written, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var retention = await db.Workspaces.Where(w => w.Id == job.WorkspaceId).Select(w => w.ExportRetentionHours).SingleAsync(ct);
+        var now = time.GetUtcNow();
+        return await db.ExportJobs.Where(j => j.Id == job.Id && j.RunnerId == runnerId).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, ExportStatus.Completed)
+            .SetProperty(j => j.FileKey, fileKey)
+            .SetProperty(j => j.FileSize, size)
+            .SetProperty(j => j.RowsWritten, written)
+            .SetProperty(j => j.TotalRows, written)
+            .SetProperty(j => j.CompletedAt, now)
+            .SetProperty(j => j.ExpiresAt, now.AddHours(retention))
+            .SetProperty(j => j.RunnerId, (string?)null)
+            .SetProperty(j => j.UpdatedAt, now), ct);
+    }
+
+    /// <summary>
+    /// The file, written again from the start when the database failed it on a transient error (an export writes
+    /// nothing but its own file, so starting over is safe).
+    /// </summary>
+    private async Task<(int Written, string Key)> WriteWithRetryAsync(ExportJob job, string runnerId, Action<string?> created, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            string? key = null;
+            try
+            {
+                return await WriteAsync(job, runnerId, k => created(key = k), ct);
+            }
+            catch (Exception e) when (attempt < retry.MaxAttempts && !ct.IsCancellationRequested && retry.IsTransient(e))
+            {
+                if (key is not null) await files.DeleteAsync(key, CancellationToken.None);
+                created(null);
+                await retry.PauseAsync(attempt + 1, ct);
+            }
         }
     }
 
@@ -130,23 +160,28 @@ public sealed partial class ExportRunner(ICrmDbFactory dbFactory, IFileStore fil
                 .ExecuteUpdate(s => s.SetProperty(j => j.RowsWritten, rows).SetProperty(j => j.HeartbeatAt, now));
             if (updated == 0) throw new ExportTakenOverException();
         }
+        catch (Exception e) when (retry.IsTransient(e))
+        {
+            // A busy database delays this progress note, not the export: the next one, a second later, tries again.
+        }
         finally
         {
             db.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
-    private async Task SetAsync(long exportId, string runnerId, ExportStatus status, string? reason)
-    {
-        await using var db = await dbFactory.CreateAsync(CancellationToken.None);
-        var now = time.GetUtcNow();
-        await db.ExportJobs.Where(j => j.Id == exportId && j.RunnerId == runnerId).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, status)
-            .SetProperty(j => j.FailureReason, reason)
-            .SetProperty(j => j.RunnerId, (string?)null)
-            .SetProperty(j => j.CompletedAt, status == ExportStatus.Failed ? now : null)
-            .SetProperty(j => j.UpdatedAt, now), CancellationToken.None);
-    }
+    private Task SetAsync(long exportId, string runnerId, ExportStatus status, string? reason) =>
+        retry.RunAsync(async t =>
+        {
+            await using var db = await dbFactory.CreateAsync(t);
+            var now = time.GetUtcNow();
+            await db.ExportJobs.Where(j => j.Id == exportId && j.RunnerId == runnerId).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, status)
+                .SetProperty(j => j.FailureReason, reason)
+                .SetProperty(j => j.RunnerId, (string?)null)
+                .SetProperty(j => j.CompletedAt, status == ExportStatus.Failed ? now : null)
+                .SetProperty(j => j.UpdatedAt, now), t);
+        }, CancellationToken.None);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export {ExportId} is running elsewhere or finished; nothing to do")]
     private partial void LogNotClaimed(long exportId);

@@ -61,9 +61,16 @@ public sealed class ImportJob : Entity, IWorkspaceOwned, ITimestamped
     public DateTimeOffset? RolledBackAt { get; set; }
     public long? RolledBackByUserId { get; set; }
     public bool RollbackRestoresChangedRecords { get; set; }
+    /// <summary>Counts so far: each is saved with the batch it describes, so a resumed rollback goes on counting.</summary>
     public int RollbackDeleted { get; set; }
     public int RollbackRestored { get; set; }
     public int RollbackKeptChanged { get; set; }
+    /// <summary>Where the rollback is: the step, and the last id that step handled (committed with each batch).</summary>
+    public RollbackStage RollbackStage { get; set; }
+    public long RollbackCursor { get; set; }
+    public int RollbackAttempts { get; set; }
+    /// <summary>Why the last rollback attempt stopped, while it is retried or waits for someone to resume it.</summary>
+    public string? RollbackError { get; set; }
 
     public bool IsFinished => Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Cancelled or ImportStatus.RolledBack;
     public bool CanRollBack => Status is ImportStatus.Completed or ImportStatus.Cancelled or ImportStatus.Failed && RowsProcessed > 0;
@@ -78,6 +85,18 @@ public sealed class ImportJob : Entity, IWorkspaceOwned, ITimestamped
         sourceRef is not null && sourceRef.StartsWith(SourceRefPrefix, StringComparison.Ordinal)
         && long.TryParse(sourceRef.AsSpan(SourceRefPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
             ? id : null;
+}
+
+/// <summary>The steps of a rollback, in order.</summary>
+public enum RollbackStage
+{
+    /// <summary>Updated records get their before-image back.</summary>
+    RestoreUpdated = 0,
+    /// <summary>Records the import created are deleted.</summary>
+    DeleteCreated = 1,
+    /// <summary>Accounts a contact or deal import created, that nothing uses any more, are deleted.</summary>
+    DeleteCreatedAccounts = 2,
+    Done = 3,
 }
 
 public enum ImportErrorType

@@ -17,6 +17,7 @@ public sealed partial class ImportRunner(
     ITabularFileReader reader,
     ImportPlanner planner,
     Duplicates.IDuplicateScheduler duplicates,
+    DatabaseRetry retry,
     TimeProvider time,
     ILogger<ImportRunner> logger)
 {
@@ -49,7 +50,7 @@ public sealed partial class ImportRunner(
     public async Task RunAsync(long importId, CancellationToken ct)
     {
         var runnerId = Guid.NewGuid().ToString("N");
-        var job = await jobs.ClaimAsync(importId, runnerId, StaleThreshold, time.GetUtcNow(), ct);
+        var job = await retry.RunAsync(t => jobs.ClaimAsync(importId, runnerId, StaleThreshold, time.GetUtcNow(), t), ct);
         if (job is null)
         {
             LogNotClaimed(importId);
@@ -64,24 +65,29 @@ public sealed partial class ImportRunner(
             {
                 var total = 0;
                 await foreach (var _ in reader.ReadAsync(job.FileKey, job.Settings, headerCount, ct)) total++;
-                await jobs.SetTotalRowsAsync(importId, total, ct);
+                await retry.RunAsync(t => jobs.SetTotalRowsAsync(importId, total, t), ct);
             }
 
             bool cancelled;
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                cancelled = await PipelineAsync(context, job, headerCount, ct);
+                try
+                {
+                    cancelled = await PipelineAsync(context, job, headerCount, ct);
+                    break;
+                }
+                catch (Exception e) when (attempt < retry.MaxAttempts && !ct.IsCancellationRequested && (e is DbUpdateConcurrencyException || retry.IsTransient(e)))
+                {
+                    // Someone changed a matched record between the lookup and the write, or another writer held the
+                    // database past its busy timeout. The open transaction is rolled back; start again after the last
+                    // commit with fresh lookups.
+                    LogRetrying(importId, attempt, e.GetType().Name);
+                    if (e is not DbUpdateConcurrencyException) await retry.PauseAsync(attempt + 1, ct);
+                    job = await retry.RunAsync(t => jobs.GetAsync(importId, t), ct) ?? throw new InvalidOperationException($"Import {importId} is gone.");
+                    context = await contexts.LoadAsync(job, ct);
+                }
             }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Someone changed a matched record between the lookup and the write. The open transaction is rolled
-                // back; start again after the last commit with fresh lookups, once.
-                LogRetrying(importId);
-                job = await jobs.GetAsync(importId, ct) ?? throw new InvalidOperationException($"Import {importId} is gone.");
-                context = await contexts.LoadAsync(job, ct);
-                cancelled = await PipelineAsync(context, job, headerCount, ct);
-            }
-            await jobs.FinishAsync(importId, runnerId, cancelled ? ImportStatus.Cancelled : ImportStatus.Completed, null, time.GetUtcNow(), CancellationToken.None);
+            await retry.RunAsync(t => jobs.FinishAsync(importId, runnerId, cancelled ? ImportStatus.Cancelled : ImportStatus.Completed, null, time.GetUtcNow(), t), CancellationToken.None);
             LogFinished(importId, cancelled ? "cancelled" : "completed", Times.ToString());
             await ScanForDuplicatesAsync(importId);
         }
@@ -97,14 +103,14 @@ public sealed partial class ImportRunner(
         }
         catch (ImportFileException e)
         {
-            await jobs.FinishAsync(importId, runnerId, ImportStatus.Failed, e.Message, time.GetUtcNow(), CancellationToken.None);
+            await retry.RunAsync(t => jobs.FinishAsync(importId, runnerId, ImportStatus.Failed, e.Message, time.GetUtcNow(), t), CancellationToken.None);
         }
         catch (Exception e)
         {
             LogFailed(e, importId);
-            await jobs.FinishAsync(importId, runnerId, ImportStatus.Failed,
+            await retry.RunAsync(t => jobs.FinishAsync(importId, runnerId, ImportStatus.Failed,
                 "The import stopped on an unexpected error; everything before it was saved. It can be rolled back, or started again for the remaining rows.",
-                time.GetUtcNow(), CancellationToken.None);
+                time.GetUtcNow(), t), CancellationToken.None);
         }
     }
 
@@ -261,8 +267,8 @@ public sealed partial class ImportRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} paused for shutdown; it resumes on the next start")]
     private partial void LogReleased(long importId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: a matched record changed during the write; starting again after the last commit")]
-    private partial void LogRetrying(long importId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: the write stopped ({Reason}, attempt {Attempt}); starting again after the last commit")]
+    private partial void LogRetrying(long importId, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} was taken over by another runner; this one stops")]
     private partial void LogClaimLost(long importId);

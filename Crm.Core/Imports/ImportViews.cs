@@ -13,8 +13,11 @@ public sealed record ImportView(
     double? RowsPerSecond, TimeSpan? TimeLeft, TimeSpan? Duration,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string? CreatedBy,
     string? FailureReason, bool CancelRequested, DuplicateStrategy Strategy, string? MatchField,
-    DateTimeOffset? RolledBackAt, string? RolledBackBy, int RollbackDeleted, int RollbackRestored, int RollbackKeptChanged)
+    DateTimeOffset? RolledBackAt, string? RolledBackBy, int RollbackDeleted, int RollbackRestored, int RollbackKeptChanged,
+    string? RollbackError)
 {
+    /// <summary>A rollback that stopped on an error and waits (or is about to be retried): asking again resumes it.</summary>
+    public bool CanResumeRollback => Status == ImportStatus.RollingBack && RollbackError is not null;
     public bool IsActive => Status is ImportStatus.Queued or ImportStatus.Running or ImportStatus.RollingBack;
     public bool CanCancel => Status is ImportStatus.Queued or ImportStatus.Running && !CancelRequested;
     public bool CanRollBack => Status is ImportStatus.Completed or ImportStatus.Cancelled or ImportStatus.Failed && RowsProcessed > 0;
@@ -48,15 +51,20 @@ public sealed record RollbackPreview(
     int CreatedRecords, int CreatedChangedSince, int UpdatedRecords, int UpdatedChangedSince, int AccountsCreated,
     IReadOnlyList<RollbackConflict> Conflicts);
 
-public sealed record RollbackOutcome(int Deleted, int Restored, int KeptChanged);
-
 public sealed record ImportTemplateView(long Id, string Name, RecordType ObjectType, int Columns, DateTimeOffset UpdatedAt);
 
 /// <summary>Reads the rollback side of imports: previews conflicts and undoes an import.</summary>
 public interface IImportRollbackStore
 {
     Task<RollbackPreview> PreviewAsync(ImportJob job, CancellationToken ct);
-    Task<RollbackOutcome> RollbackAsync(ImportJob job, bool restoreChanged, Actor actor, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Rolls back the next batch of the job's current step, in one transaction with the job's step, cursor, counts and
+    /// heartbeat, so a rollback stopped anywhere resumes after its last batch and its counts stay exact. Throws
+    /// <see cref="ImportClaimLostException"/> (committing nothing) when <paramref name="runnerId"/> no longer holds the job.
+    /// </summary>
+    /// <returns>False once every step is done.</returns>
+    Task<bool> RollBackBatchAsync(long importId, string runnerId, Actor actor, DateTimeOffset now, CancellationToken ct);
 }
 
 /// <summary>Writes the failed rows exactly as they were in the upload, plus an Error column.</summary>

@@ -12,7 +12,8 @@ namespace Crm.Infrastructure.Imports;
 /// Undoes an import. Updated records get their before-image back field by field (through EF, so the restore is in
 /// their history); created records — and accounts the import created that nothing else uses any more — are
 /// soft-deleted. A record whose version moved since the import was changed by someone: it is kept unless the user
-/// chose to restore it anyway.
+/// chose to restore it anyway. Accounts an import created and something else now uses are kept silently (they are
+/// not the import's to take away), and are not counted as kept changes.
 /// </summary>
 public sealed class ImportRollbackStore(CrmDatabase database) : IImportRollbackStore
 {
@@ -41,41 +42,69 @@ public sealed class ImportRollbackStore(CrmDatabase database) : IImportRollbackS
         return new RollbackPreview(createdCount, createdChangedCount, updatedCount, updatedChanged.Count, accounts, conflicts);
     }
 
-    public async Task<RollbackOutcome> RollbackAsync(ImportJob job, bool restoreChanged, Actor actor, DateTimeOffset now, CancellationToken ct)
+    public async Task<bool> RollBackBatchAsync(long importId, string runnerId, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
-        var (restored, keptUpdated) = await RestoreUpdatesAsync(job, restoreChanged, actor, ct);
-        var (deleted, keptCreated) = await DeleteCreatedAsync(job, job.ObjectType, restoreChanged, actor, ct);
-        if (job.ObjectType != RecordType.Account)
+        await using var db = database.Create(actor);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var job = await db.ImportJobs.IgnoreQueryFilters().AsNoTracking().SingleAsync(j => j.Id == importId, ct);
+        if (job.Status != ImportStatus.RollingBack || job.RunnerId != runnerId) throw new ImportClaimLostException(importId);
+
+        var (stage, cursor) = (job.RollbackStage, job.RollbackCursor);
+        int deleted = 0, restored = 0, kept = 0;
+        switch (stage)
         {
-            var (accounts, _) = await DeleteCreatedAsync(job, RecordType.Account, restoreChanged, actor, ct);
-            deleted += accounts;
+            case RollbackStage.RestoreUpdated:
+                (restored, kept, cursor) = await RestoreUpdatesAsync(db, job, cursor, ct);
+                break;
+            case RollbackStage.DeleteCreated:
+                (deleted, kept, cursor) = await DeleteCreatedAsync(db, job, job.ObjectType, cursor, ct);
+                break;
+            case RollbackStage.DeleteCreatedAccounts:
+                (deleted, _, cursor) = await DeleteCreatedAsync(db, job, RecordType.Account, cursor, ct);
+                break;
         }
-        return new RollbackOutcome(deleted, restored, keptUpdated + keptCreated);
+        if (cursor < 0) (stage, cursor) = (Next(stage, job.ObjectType), 0);
+        await db.SaveChangesAsync(ct);
+
+        // The guard repeats the claim check in the write itself: a runner taken over meanwhile commits nothing.
+        var saved = await db.ImportJobs.IgnoreQueryFilters().Where(j => j.Id == importId && j.RunnerId == runnerId && j.Status == ImportStatus.RollingBack)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.RollbackStage, stage)
+                .SetProperty(j => j.RollbackCursor, cursor)
+                .SetProperty(j => j.RollbackDeleted, j => j.RollbackDeleted + deleted)
+                .SetProperty(j => j.RollbackRestored, j => j.RollbackRestored + restored)
+                .SetProperty(j => j.RollbackKeptChanged, j => j.RollbackKeptChanged + kept)
+                .SetProperty(j => j.HeartbeatAt, now)
+                .SetProperty(j => j.UpdatedAt, now), ct);
+        if (saved == 0) throw new ImportClaimLostException(importId);
+        await transaction.CommitAsync(ct);
+        return stage != RollbackStage.Done;
     }
 
-    private async Task<(int Restored, int Kept)> RestoreUpdatesAsync(ImportJob job, bool restoreChanged, Actor actor, CancellationToken ct)
+    private static RollbackStage Next(RollbackStage stage, RecordType type) => stage switch
     {
+        RollbackStage.RestoreUpdated => RollbackStage.DeleteCreated,
+        RollbackStage.DeleteCreated when type != RecordType.Account => RollbackStage.DeleteCreatedAccounts,
+        _ => RollbackStage.Done,
+    };
+
+    /// <returns>The counts of this batch and the last change handled; -1 when none was left.</returns>
+    private static async Task<(int Restored, int Kept, long Cursor)> RestoreUpdatesAsync(CrmDbContext db, ImportJob job, long after, CancellationToken ct)
+    {
+        var changes = await db.ImportChanges.AsNoTracking().Where(c => c.ImportJobId == job.Id && c.Id > after).OrderBy(c => c.Id).Take(Batch).ToListAsync(ct);
+        if (changes.Count == 0) return (0, 0, -1);
         int restored = 0, kept = 0;
-        long after = 0;
         var target = ImportTarget.For(job.ObjectType);
-        while (true)
+        var ids = changes.Select(c => c.RecordId).ToList();
+        var records = (await Tracked(db, job.ObjectType, ids, ct)).ToDictionary(r => r.Id);
+        foreach (var change in changes)
         {
-            await using var db = database.Create(actor);
-            var changes = await db.ImportChanges.AsNoTracking().Where(c => c.ImportJobId == job.Id && c.Id > after).OrderBy(c => c.Id).Take(Batch).ToListAsync(ct);
-            if (changes.Count == 0) break;
-            after = changes[^1].Id;
-            var ids = changes.Select(c => c.RecordId).ToList();
-            var records = (await Tracked(db, job.ObjectType, ids, ct)).ToDictionary(r => r.Id);
-            foreach (var change in changes)
-            {
-                if (!records.TryGetValue(change.RecordId, out var record)) { kept++; continue; }
-                if (record.Version != change.VersionAfter && !restoreChanged) { kept++; continue; }
-                Restore(record, change, target);
-                restored++;
-            }
-            await db.SaveChangesAsync(ct);
+            if (!records.TryGetValue(change.RecordId, out var record)) { kept++; continue; }
+            if (record.Version != change.VersionAfter && !job.RollbackRestoresChangedRecords) { kept++; continue; }
+            Restore(record, change, target);
+            restored++;
         }
-        return (restored, kept);
+        return (restored, kept, changes[^1].Id);
     }
 
     private static void Restore(ITrackedRecord record, ImportChange change, ImportTarget target)
@@ -103,26 +132,20 @@ public sealed class ImportRollbackStore(CrmDatabase database) : IImportRollbackS
         if (custom is not null) target["CustomFields"].Set(record, custom);
     }
 
-    private async Task<(int Deleted, int Kept)> DeleteCreatedAsync(ImportJob job, RecordType type, bool restoreChanged, Actor actor, CancellationToken ct)
+    /// <returns>The counts of this batch and the last record id handled; -1 when none was left.</returns>
+    private static async Task<(int Deleted, int Kept, long Cursor)> DeleteCreatedAsync(CrmDbContext db, ImportJob job, RecordType type, long after, CancellationToken ct)
     {
+        var batch = await Records(db, type).Where(r => r.CreatedByImportId == job.Id && r.Id > after).OrderBy(r => r.Id).Take(Batch * 4).ToListAsync(ct);
+        if (batch.Count == 0) return (0, 0, -1);
         int deleted = 0, kept = 0;
-        long after = 0;
-        while (true)
+        var inUse = type == RecordType.Account ? await AccountsStillUsedAsync(db, batch.Select(a => a.Id).ToList(), ct) : [];
+        foreach (var record in batch)
         {
-            await using var db = database.Create(actor);
-            var batch = await Records(db, type).Where(r => r.CreatedByImportId == job.Id && r.Id > after).OrderBy(r => r.Id).Take(Batch * 4).ToListAsync(ct);
-            if (batch.Count == 0) break;
-            after = batch[^1].Id;
-            var inUse = type == RecordType.Account ? await AccountsStillUsedAsync(db, batch.Select(a => a.Id).ToList(), ct) : [];
-            foreach (var record in batch)
-            {
-                if (record.Version > 0 && !restoreChanged || inUse.Contains(record.Id)) { kept++; continue; }
-                db.Remove(record);
-                deleted++;
-            }
-            await db.SaveChangesAsync(ct);
+            if (record.Version > 0 && !job.RollbackRestoresChangedRecords || inUse.Contains(record.Id)) { kept++; continue; }
+            db.Remove(record);
+            deleted++;
         }
-        return (deleted, kept);
+        return (deleted, kept, batch[^1].Id);
     }
 
     private static async Task<HashSet<long>> AccountsStillUsedAsync(CrmDbContext db, List<long> ids, CancellationToken ct)

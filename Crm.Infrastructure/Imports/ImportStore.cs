@@ -82,15 +82,59 @@ public sealed class ImportJobStore(CrmDatabase database) : IImportJobStore
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.RunnerId, (string?)null), ct);
     }
 
-    public async Task<IReadOnlyList<(long ImportId, long WorkspaceId)>> FindStalledAsync(TimeSpan staleAfter, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<StalledImport>> FindStalledAsync(TimeSpan staleAfter, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = database.Create(Actor.Anonymous);
         var stale = now - staleAfter;
         var jobs = await db.ImportJobs.IgnoreQueryFilters()
             .Where(j => j.Status == ImportStatus.Queued && j.UpdatedAt < stale
-                        || j.Status == ImportStatus.Running && (j.RunnerId == null || j.HeartbeatAt == null || j.HeartbeatAt < stale))
-            .Select(j => new { j.Id, j.WorkspaceId })
+                        || j.Status == ImportStatus.Running && (j.RunnerId == null || j.HeartbeatAt == null || j.HeartbeatAt < stale)
+                        || j.Status == ImportStatus.RollingBack && j.RollbackAttempts < RollbackRunner.MaxAttempts
+                           && (j.RunnerId == null && (j.HeartbeatAt == null || j.UpdatedAt < stale)
+                               || j.RunnerId != null && (j.HeartbeatAt == null || j.HeartbeatAt < stale)))
+            .Select(j => new { j.Id, j.WorkspaceId, j.Status })
             .ToListAsync(ct);
-        return jobs.Select(j => (j.Id, j.WorkspaceId)).ToList();
+        return jobs.Select(j => new StalledImport(j.Id, j.WorkspaceId, j.Status == ImportStatus.RollingBack)).ToList();
+    }
+
+    public async Task<ImportJob?> ClaimRollbackAsync(long importId, string runnerId, TimeSpan staleAfter, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = database.Create(Actor.Anonymous);
+        var stale = now - staleAfter;
+        var claimed = await db.ImportJobs.IgnoreQueryFilters()
+            .Where(j => j.Id == importId && j.Status == ImportStatus.RollingBack && (j.RunnerId == null || j.HeartbeatAt == null || j.HeartbeatAt < stale))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.RunnerId, runnerId)
+                .SetProperty(j => j.HeartbeatAt, now)
+                .SetProperty(j => j.RollbackAttempts, j => j.RollbackAttempts + 1)
+                .SetProperty(j => j.UpdatedAt, now), ct);
+        if (claimed == 0) return null;
+        return await db.ImportJobs.IgnoreQueryFilters().AsNoTracking().SingleAsync(j => j.Id == importId, ct);
+    }
+
+    public async Task FinishRollbackAsync(long importId, string runnerId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = database.Create(Actor.Anonymous);
+        var finished = await db.ImportJobs.IgnoreQueryFilters().Where(j => j.Id == importId && j.RunnerId == runnerId && j.Status == ImportStatus.RollingBack)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, ImportStatus.RolledBack)
+                .SetProperty(j => j.RolledBackAt, now)
+                .SetProperty(j => j.RollbackError, (string?)null)
+                .SetProperty(j => j.RunnerId, (string?)null)
+                .SetProperty(j => j.HeartbeatAt, now)
+                .SetProperty(j => j.UpdatedAt, now), ct);
+        if (finished == 0) throw new ImportClaimLostException(importId);
+    }
+
+    public async Task ReleaseRollbackAsync(long importId, string runnerId, string? error, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = database.Create(Actor.Anonymous);
+        await db.ImportJobs.IgnoreQueryFilters().Where(j => j.Id == importId && j.RunnerId == runnerId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.RunnerId, (string?)null)
+                .SetProperty(j => j.RollbackError, error)
+                // No heartbeat: resumed at once (a shutdown); with one, after the stale period (an error, retried later).
+                .SetProperty(j => j.HeartbeatAt, error == null ? (DateTimeOffset?)null : now)
+                .SetProperty(j => j.UpdatedAt, now), ct);
     }
 }

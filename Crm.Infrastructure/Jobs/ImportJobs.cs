@@ -23,7 +23,7 @@ public sealed class RunImportJob(IServiceScopeFactory scopes, JobSettings settin
 }
 
 [DisallowConcurrentExecution]
-public sealed class RollbackImportJob(IServiceScopeFactory scopes) : IJob
+public sealed class RollbackImportJob(IServiceScopeFactory scopes, JobSettings settings) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
@@ -31,21 +31,27 @@ public sealed class RollbackImportJob(IServiceScopeFactory scopes) : IJob
         var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.Import, $"rollback:import:{importId}");
-        await scope.ServiceProvider.GetRequiredService<RollbackRunner>().RunAsync(importId, ct);
+        var runner = scope.ServiceProvider.GetRequiredService<RollbackRunner>();
+        runner.StaleThreshold = settings.StaleAfter;
+        await runner.RunAsync(importId, ct);
     }
 }
 
 /// <summary>
 /// Every 30 seconds: imports whose runner stopped answering (a crash, a killed process) or that were queued but
-/// never picked up are scheduled again; the runner resumes after their last committed row.
+/// never picked up are scheduled again, and so are rollbacks whose runner died or stopped on an error; each resumes
+/// after its last committed batch.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class ImportWatchdogJob(IImportJobStore jobs, IImportScheduler scheduler, JobSettings settings, TimeProvider time) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
-        foreach (var (importId, workspaceId) in await jobs.FindStalledAsync(settings.StaleAfter, time.GetUtcNow(), ct))
-            await scheduler.ScheduleRunAsync(importId, workspaceId, ct);
+        foreach (var stalled in await jobs.FindStalledAsync(settings.StaleAfter, time.GetUtcNow(), ct))
+        {
+            if (stalled.RollingBack) await scheduler.ScheduleRollbackAsync(stalled.ImportId, stalled.WorkspaceId, ct);
+            else await scheduler.ScheduleRunAsync(stalled.ImportId, stalled.WorkspaceId, ct);
+        }
     }
 }
 

@@ -56,6 +56,8 @@ public sealed class CrmTestHost : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddCrmCore();
         builder.AddCrmInfrastructure();
+        // Pauses between attempts on a busy database are real waits for another connection, not business time.
+        builder.Services.AddSingleton(sp => new DatabaseRetry(sp.GetRequiredService<ITransientFailures>(), TimeProvider.System));
         builder.Services.AddSingleton<TestActor>();
         builder.Services.AddScoped<ICurrentActor>(sp => sp.GetRequiredService<ExplicitActor>().Value is { } fixedActor
             ? new FixedActor(fixedActor)

@@ -83,12 +83,81 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         Assert.Equal(0, (await StateAsync(host, workspaceId)).Contacts);
     }
 
+    [Fact]
+    public async Task KillingTheAppMidRollback_WithADuplicateScanRunning_ResumesAfterTheRestart_AndReportsExactCounts()
+    {
+        const int existing = 30_000, total = 120_000;
+        await using var host = await CrmTestHost.StartAsync(directory: _data);
+        const long workspaceId = 1;
+        using var client = new HttpClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await host.CreateApiKeyAsync(workspaceId));
+
+        // 30,000 people exist; an import moves them to Shelbyville and brings 90,000 more. Neighbours share a phone,
+        // so each scan finds 60,000 pairs to write while the rollback runs.
+        await ImportAndWaitAsync(client, People(0, existing, "Springfield"));
+        var path = await ImportAndWaitAsync(client, People(0, total, "Shelbyville"), """{"strategy":"update"}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(_app!.BaseUrl + "/api/v1/duplicates/scan", null, TestContext.Current.CancellationToken)).StatusCode);
+        var rollback = await client.PostAsync(_app.BaseUrl + path + "/rollback", JsonContent(new { restoreChangedRecords = false }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, rollback.StatusCode);
+        await WaitAsync(client, _app.BaseUrl + path, v => v.GetProperty("rollbackRestored").GetInt32() + v.GetProperty("rollbackDeleted").GetInt32() >= 10_000);
+        await _app.DisposeAsync();
+        _app = null;
+
+        // What the killed rollback committed is counted, exactly: restored records are back in Springfield, deleted ones gone.
+        var (job, contacts, _) = await StateAsync(host, workspaceId, importIndex: 1);
+        Assert.Equal(ImportStatus.RollingBack, job.Status);
+        await using (var db = host.Database.Create(Actor.System(workspaceId)))
+        {
+            Assert.Equal(job.RollbackRestored, await db.Contacts.CountAsync(c => c.City == "Springfield", TestContext.Current.CancellationToken));
+            Assert.Equal(total - job.RollbackDeleted, contacts);
+        }
+        Assert.True(job.RollbackRestored + job.RollbackDeleted is >= 10_000 and < total, $"{job.RollbackRestored} restored and {job.RollbackDeleted} deleted when the process died");
+
+        // Started again, the app resumes the rollback after its last batch and finishes it.
+        _app = await AppProcess.StartAsync("Crm.Web", _environment);
+        var done = await WaitAsync(client, _app.BaseUrl + path, v => v.GetProperty("status").GetString() == "rolledBack", TimeSpan.FromMinutes(3));
+        Assert.Equal((total - existing, existing, 0),
+            (done.GetProperty("rollbackDeleted").GetInt32(), done.GetProperty("rollbackRestored").GetInt32(), done.GetProperty("rollbackKeptChanged").GetInt32()));
+        await using (var db = host.Database.Create(Actor.System(workspaceId)))
+        {
+            Assert.Equal(existing, await db.Contacts.CountAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(existing, await db.Contacts.CountAsync(c => c.City == "Springfield", TestContext.Current.CancellationToken));
+            var restores = await db.FieldChanges.CountAsync(f => f.SourceRef == "rollback:import:" + job.Id && f.Field == "City", TestContext.Current.CancellationToken);
+            Assert.Equal(existing, restores);
+        }
+    }
+
+    private static string People(int from, int to, string city)
+    {
+        var csv = new StringBuilder("First Name,Last Name,Email,Phone,City\n");
+        for (var i = from; i < to; i++)
+            csv.Append("Person,Number ").Append(i).Append(",person").Append(i).Append("@crash.example,+1 415 2").Append((i / 2).ToString("D6", System.Globalization.CultureInfo.InvariantCulture)).Append(',').Append(city).Append('\n');
+        return csv.ToString();
+    }
+
+    /// <returns>The import's API path, once it completed.</returns>
+    private async Task<string> ImportAndWaitAsync(HttpClient client, string csv, string? options = null)
+    {
+        var form = new MultipartFormDataContent { { new StringContent("contact"), "objectType" } };
+        if (options is not null) form.Add(new StringContent(options), "options");
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "people.csv");
+        var started = await client.PostAsync(_app!.BaseUrl + "/api/v1/imports", form, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var path = started.Headers.Location!.OriginalString;
+        var done = await WaitAsync(client, _app.BaseUrl + path, v => v.GetProperty("status").GetString() is not ("queued" or "running"), TimeSpan.FromMinutes(3));
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        return path;
+    }
+
     private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 
-    private static async Task<(ImportJob Job, int Contacts, int Distinct)> StateAsync(CrmTestHost host, long workspaceId)
+    private static async Task<(ImportJob Job, int Contacts, int Distinct)> StateAsync(CrmTestHost host, long workspaceId, int importIndex = 0)
     {
         await using var db = host.Database.Create(Actor.System(workspaceId));
-        var job = await db.ImportJobs.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken);
+        var job = await db.ImportJobs.AsNoTracking().OrderBy(j => j.Id).Skip(importIndex).FirstAsync(TestContext.Current.CancellationToken);
         var contacts = await db.Contacts.CountAsync(TestContext.Current.CancellationToken);
         var distinct = await db.Contacts.Select(c => c.Email).Distinct().CountAsync(TestContext.Current.CancellationToken);
         return (job, contacts, distinct);

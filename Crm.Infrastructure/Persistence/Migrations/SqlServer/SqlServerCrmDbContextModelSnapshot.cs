@@ -918,8 +918,18 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(10000)
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<int>("RollbackAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<long>("RollbackCursor")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("RollbackDeleted")
                         .HasColumnType("int");
+
+                    b.Property<string>("RollbackError")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
 
                     b.Property<int>("RollbackKeptChanged")
                         .HasColumnType("int");
@@ -929,6 +939,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<bool>("RollbackRestoresChangedRecords")
                         .HasColumnType("bit");
+
+                    b.Property<int>("RollbackStage")
+                        .HasColumnType("int");
 
                     b.Property<DateTimeOffset?>("RolledBackAt")
                         .HasColumnType("datetimeoffset");

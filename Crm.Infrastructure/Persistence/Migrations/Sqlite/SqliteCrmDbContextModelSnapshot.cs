@@ -884,8 +884,18 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(10000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("RollbackAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RollbackCursor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("RollbackDeleted")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RollbackError")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("RollbackKeptChanged")
                         .HasColumnType("INTEGER");
@@ -894,6 +904,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RollbackRestoresChangedRecords")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RollbackStage")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("RolledBackAt")

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Crm.Core.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Crm.Core.Duplicates;
+
+/// <summary>
+/// Scans a workspace: every contact and account through the engine, pairs at or above the review threshold into the
+/// queue (pairs someone dismissed or merged never come back), and — when the workspace allows it — pairs the engine
+/// is certain of (100) merged at once. The queue is written in small transactions, each tried again on a busy
+/// database: a scan that finds a million pairs never holds the database for long, so imports and rollbacks running
+/// meanwhile are delayed by a moment at most. A scan is safe to run again from the start (after a crash Quartz does).
+/// </summary>
+public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, DatabaseRetry retry, TimeProvider time, ILogger<DuplicateScanner> logger)
+{
+    /// <summary>Queue rows written per transaction: a few milliseconds of holding the write lock each.</summary>
+    public const int WriteBatch = 2_000;
+
+    public async Task<ScanResult> RunAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        Workspaces.Workspace workspace;
+        await using (var db = await dbFactory.CreateAsync(ct))
+            workspace = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == db.Actor.WorkspaceId, ct);
+        var startedAt = time.GetUtcNow();
+        await SetStatusAsync(workspace.Id, s => s.SetProperty(w => w.DuplicateScanStartedAt, startedAt), ct);
+        try
+        {
+            return await ScanAsync(workspace, clock, ct);
+        }
+        catch
+        {
+            // Not "running" any more: the status shows the last scan did not finish (no pairs, no duration).
+            var failedAt = time.GetUtcNow();
+            await SetStatusAsync(workspace.Id, s => s
+                .SetProperty(w => w.DuplicateScanFinishedAt, failedAt)
+                .SetProperty(w => w.DuplicateScanPairs, (int?)null)
+                .SetProperty(w => w.DuplicateScanMilliseconds, (int?)null), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<ScanResult> ScanAsync(Workspaces.Workspace workspace, Stopwatch clock, CancellationToken ct)
+    {
+        var engine = new DuplicateEngine();
+        IReadOnlyList<DuplicatePair> contactPairs, accountPairs;
+        await using (var db = await dbFactory.CreateAsync(ct))
+        {
+            var contacts = new List<ContactKey>();
+            await foreach (var c in db.Contacts.AsNoTracking().Select(c => new { c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone })
+                               .AsAsyncEnumerable().WithCancellation(ct))
+                contacts.Add(ContactKey.Of(c.Id, c.Email, c.LinkedInUrl, c.FirstName, c.LastName, c.AccountId, c.Phone));
+            contactPairs = engine.Contacts(contacts, workspace.DuplicateReviewThreshold);
+            contacts = null;
+            var accounts = new List<AccountKey>();
+            await foreach (var a in db.Accounts.AsNoTracking().Select(a => new { a.Id, a.Domain, a.Name }).AsAsyncEnumerable().WithCancellation(ct))
+                accounts.Add(AccountKey.Of(a.Id, a.Domain, a.Name));
+            accountPairs = engine.Accounts(accounts, workspace.DuplicateReviewThreshold);
+        }
+        var compared = engine.PairsCompared;
+
+        var queued = await QueueAsync(RecordType.Contact, contactPairs, ct) + await QueueAsync(RecordType.Account, accountPairs, ct);
+        var merged = 0;
+        if (workspace.DuplicateAutoMerge)
+        {
+            merged += await AutoMergeAsync(RecordType.Contact, contactPairs, ct);
+            merged += await AutoMergeAsync(RecordType.Account, accountPairs, ct);
+        }
+        var result = new ScanResult(contactPairs.Count, accountPairs.Count, queued, merged, compared, clock.Elapsed);
+        var (finishedAt, pairs, milliseconds) = (time.GetUtcNow(), contactPairs.Count + accountPairs.Count, (int)Math.Min(int.MaxValue, clock.ElapsedMilliseconds));
+        await SetStatusAsync(workspace.Id, s => s
+            .SetProperty(w => w.DuplicateScanFinishedAt, finishedAt)
+            .SetProperty(w => w.DuplicateScanPairs, pairs)
+            .SetProperty(w => w.DuplicateScanMilliseconds, milliseconds), ct);
+        LogScanned(workspace.Id, result.ContactPairs, result.AccountPairs, result.Queued, result.AutoMerged, result.PairsCompared, clock.ElapsedMilliseconds);
+        return result;
+    }
+
+    /// <summary>New pairs into the queue, known open ones refreshed, open ones no longer found dropped; resolved pairs left alone.</summary>
+    private async Task<int> QueueAsync(RecordType type, IReadOnlyList<DuplicatePair> pairs, CancellationToken ct)
+    {
+        Dictionary<(long, long), (long Id, DuplicateStatus Status, int Confidence, List<string> Reasons)> existing;
+        await using (var db = await dbFactory.CreateAsync(ct))
+            existing = await db.DuplicateCandidates.AsNoTracking().Where(d => d.RecordType == type)
+                .Select(d => new { d.Id, d.RecordAId, d.RecordBId, d.Status, d.Confidence, d.Reasons })
+                .ToDictionaryAsync(d => (d.RecordAId, d.RecordBId), d => (d.Id, d.Status, d.Confidence, d.Reasons), ct);
+
+        var found = new HashSet<(long, long)>();
+        var added = new List<DuplicatePair>();
+        var changed = new Dictionary<long, DuplicatePair>();
+        foreach (var pair in pairs)
+        {
+            found.Add((pair.A, pair.B));
+            if (!existing.TryGetValue((pair.A, pair.B), out var candidate)) added.Add(pair);
+            else if (candidate.Status == DuplicateStatus.Open && (candidate.Confidence != pair.Confidence || !candidate.Reasons.SequenceEqual(pair.Reasons)))
+                changed[candidate.Id] = pair;
+        }
+        var gone = existing.Where(e => e.Value.Status == DuplicateStatus.Open && !found.Contains(e.Key)).Select(e => e.Value.Id).ToList();
+
+        foreach (var chunk in added.Chunk(WriteBatch))
+            await WriteAsync(db =>
+            {
+                foreach (var pair in chunk)
+                    db.DuplicateCandidates.Add(new DuplicateCandidate { RecordType = type, RecordAId = pair.A, RecordBId = pair.B, Confidence = pair.Confidence, Reasons = [.. pair.Reasons] });
+                return Task.CompletedTask;
+            }, ct);
+        foreach (var chunk in changed.Keys.Chunk(WriteBatch))
+            await WriteAsync(async db =>
+            {
+                foreach (var candidate in await db.DuplicateCandidates.Where(d => chunk.Contains(d.Id) && d.Status == DuplicateStatus.Open).ToListAsync(ct))
+                {
+                    candidate.Confidence = changed[candidate.Id].Confidence;
+                    candidate.Reasons = [.. changed[candidate.Id].Reasons];
+                }
+            }, ct);
+        foreach (var chunk in gone.Chunk(WriteBatch))
+            await WriteAsync(async db => db.DuplicateCandidates.RemoveRange(
+                await db.DuplicateCandidates.Where(d => chunk.Contains(d.Id) && d.Status == DuplicateStatus.Open).ToListAsync(ct)), ct);
+        return added.Count;
+    }
+
+    /// <summary>One transaction of queue changes on a fresh context, tried again when the database is busy.</summary>
+    private Task WriteAsync(Func<ICrmDb, Task> change, CancellationToken ct) =>
+        retry.RunAsync(async t =>
+        {
+            await using var db = await dbFactory.CreateAsync(t);
+            await change(db);
+            await db.SaveChangesAsync(t);
+        }, ct);
+
+    private async Task<int> AutoMergeAsync(RecordType type, IReadOnlyList<DuplicatePair> pairs, CancellationToken ct)
+    {
+        var merged = 0;
+        var gone = new HashSet<long>();
+        foreach (var pair in pairs.Where(p => p.Confidence >= DuplicateThresholds.AutoMerge))
+        {
+            if (gone.Contains(pair.A) || gone.Contains(pair.B)) continue;
+            var done = await retry.RunAsync(async t =>
+            {
+                await using var db = await dbFactory.CreateAsync(t);
+                var candidate = await db.DuplicateCandidates.SingleOrDefaultAsync(d => d.RecordType == type && d.RecordAId == pair.A && d.RecordBId == pair.B, t);
+                if (candidate is { Status: not DuplicateStatus.Open }) return false;
+                // The older record stays (its id is the one other systems have seen longest).
+                await Merges.MergeAsync(db, type, new MergeRequest(pair.A, pair.B), time.GetUtcNow(), t);
+                return true;
+            }, ct);
+            if (!done) continue;
+            gone.Add(pair.B);
+            merged++;
+        }
+        return merged;
+    }
+
+    private Task SetStatusAsync(long workspaceId,
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Workspaces.Workspace>> set,
+        CancellationToken ct) =>
+        retry.RunAsync(async t =>
+        {
+            await using var db = await dbFactory.CreateAsync(t);
+            await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(set, t);
+        }, ct);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate scan of workspace {WorkspaceId}: {ContactPairs} contact and {AccountPairs} account pairs, {Queued} new in the queue, {AutoMerged} merged, {PairsCompared} pairs compared, {Milliseconds} ms")]
+    private partial void LogScanned(long workspaceId, int contactPairs, int accountPairs, int queued, int autoMerged, long pairsCompared, long milliseconds);
+}
