@@ -10,7 +10,8 @@ public static class SandboxApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Its settings (clients, people) sit beside the program: found from whatever folder it is started in.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddOptions<OidcSandboxOptions>().BindConfiguration(OidcSandboxOptions.Section);
         builder.Services.AddSingleton<OidcState>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -1,35 +1,72 @@
 #!/usr/bin/env bash
 # Sets up and runs the CRM on the embedded defaults (SQLite in Crm.Web/data), with demo data and the sandbox
-# identity provider for single sign-on. Ctrl+C stops both.
+# identity provider for single sign-on. Prints the URL once the app answers /health/ready. Ctrl+C stops both.
+#   PORT (5080), SANDBOX_PORT (5090): the ports.   DATA_DIR (Crm.Web/data): database, files, keys and the sandbox log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
 
 PORT="${PORT:-5080}"
 SANDBOX_PORT="${SANDBOX_PORT:-5090}"
 URL="http://127.0.0.1:${PORT}"
+DATA_DIR="${DATA_DIR:-${ROOT}/Crm.Web/data}"
+case "$DATA_DIR" in /*) ;; *) DATA_DIR="${ROOT}/${DATA_DIR}" ;; esac
+mkdir -p "$DATA_DIR"
 
 dotnet tool restore >/dev/null
 dotnet build Crm.sln -c Release --nologo -v q -clp:ErrorsOnly
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-dotnet Crm.Sandbox/bin/Release/net10.0/Crm.Sandbox.dll --urls "http://127.0.0.1:${SANDBOX_PORT}" >/tmp/crm-sandbox.log 2>&1 &
-SANDBOX_PID=$!
-trap 'kill $SANDBOX_PID 2>/dev/null || true' EXIT
+PIDS=()
+stop() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+# Each program runs from its own folder, so it reads its own appsettings.json whatever folder this was started from.
+(cd Crm.Sandbox/bin/Release/net10.0 && exec dotnet Crm.Sandbox.dll --urls "http://127.0.0.1:${SANDBOX_PORT}") >"${DATA_DIR}/sandbox.log" 2>&1 &
+PIDS+=($!)
+
+(cd Crm.Web && Database__DataDirectory="$DATA_DIR" \
+  Authentication__Oidc__Authority="http://127.0.0.1:${SANDBOX_PORT}/oidc" \
+  Authentication__Oidc__ClientId="crm-web" \
+  Authentication__Oidc__ClientSecret="sandbox-secret-change-me" \
+  Authentication__Oidc__RequireHttpsMetadata="false" \
+  Authentication__Oidc__DisplayName="Sandbox SSO" \
+  exec dotnet bin/Release/net10.0/Crm.Web.dll --urls "${URL}") &
+WEB_PID=$!
+PIDS+=($WEB_PID)
+
+# answers URL: the URL answers 2xx (curl when there is one, bash's /dev/tcp otherwise).
+answers() {
+  if command -v curl >/dev/null 2>&1; then curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; return; fi
+  local rest="${1#http://}" host port path
+  host="${rest%%/*}"; path="/${rest#*/}"; port="${host##*:}"; host="${host%%:*}"
+  exec 3<>"/dev/tcp/${host}/${port}" 2>/dev/null || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$path" "$host" >&3
+  local status; read -r -t 2 _ status _ <&3 || status=""
+  exec 3<&- 3>&-
+  [[ "$status" == 2* ]]
+}
+
+echo "Starting the CRM (the first start migrates the database and adds demo data)..."
+ready=""
+for _ in $(seq 1 600); do
+  if ! kill -0 "$WEB_PID" 2>/dev/null; then echo "The CRM stopped before it was ready (its output is above)." >&2; exit 1; fi
+  if answers "${URL}/health/ready" && answers "http://127.0.0.1:${SANDBOX_PORT}/oidc/.well-known/openid-configuration"; then
+    ready=1; break
+  fi
+  sleep 0.5
+done
+if [ -z "$ready" ]; then echo "The CRM did not answer ${URL}/health/ready within 5 minutes." >&2; exit 1; fi
 
 cat <<MSG
 
-  CRM:      ${URL}
+  CRM is ready: ${URL}
   Sign in:  admin@example.com / admin-password-1   (admin)
             rep@example.com   / rep-password-1     (rep)
   SSO:      "Sign in with Sandbox SSO" on the sign-in page (sandbox identity provider on port ${SANDBOX_PORT})
-  Data:     Crm.Web/data (delete the folder to start over)
+  Data:     ${DATA_DIR} (delete the folder to start over; the sandbox's log is sandbox.log there)
 
 MSG
 
-cd Crm.Web
-Authentication__Oidc__Authority="http://127.0.0.1:${SANDBOX_PORT}/oidc" \
-Authentication__Oidc__ClientId="crm-web" \
-Authentication__Oidc__ClientSecret="sandbox-secret-change-me" \
-Authentication__Oidc__RequireHttpsMetadata="false" \
-Authentication__Oidc__DisplayName="Sandbox SSO" \
-  dotnet bin/Release/net10.0/Crm.Web.dll --urls "${URL}"
+wait "$WEB_PID"
