@@ -11,6 +11,9 @@ public static class FormulaText
 
     public static bool StartsDangerously(string text) => text.Length > 0 && Dangerous.Contains(text[0]);
 
+    /// <summary>"=1+2" → "'=1+2": what a file meant for spreadsheets writes (exports, import error files).</summary>
+    public static string Guard(string text) => StartsDangerously(text) ? "'" + text : text;
+
     /// <summary>"'=1+2" (as our exports write it) → "=1+2"; anything else unchanged.</summary>
     public static string Unguard(string text) => text.Length > 1 && text[0] == '\'' && Dangerous.Contains(text[1]) ? text[1..] : text;
 }

@@ -4,9 +4,9 @@ using System.Text.RegularExpressions;
 
 namespace Crm.Core.Common;
 
-/// <summary>The seed's email rule (something@something.tld, no spaces), stricter than [EmailAddress].</summary>
+/// <summary>An email address by <see cref="EmailAddresses"/> (stricter than [EmailAddress]); in a list, every entry.</summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed partial class EmailFormatAttribute : ValidationAttribute
+public sealed class EmailFormatAttribute : ValidationAttribute
 {
     public EmailFormatAttribute() : base("'{0}' is not a valid email address.") { }
 
@@ -16,29 +16,27 @@ public sealed partial class EmailFormatAttribute : ValidationAttribute
         string s when s.Length == 0 => true,
         string s when s.Trim().Length == 0 => true,
         string s => IsEmail(s),
-        IEnumerable<string> list => list.All(IsEmail),
+        // A null entry ("additionalEmails":[null]) is not an address either.
+        IEnumerable<string?> list => list.All(e => e is not null && IsEmail(e)),
         _ => false,
     };
 
     public override string FormatErrorMessage(string name) => "Enter a valid email address, like name@example.com.";
 
     /// <summary>Surrounding spaces are forgiven (they are trimmed on save); inner ones are not.</summary>
-    public static bool IsEmail(string s) => Pattern().IsMatch(s.Trim());
-
-    [GeneratedRegex(@"^[^\s@]+@[^\s@]+\.[^\s@]+$")]
-    private static partial Regex Pattern();
+    public static bool IsEmail(string s) => EmailAddresses.IsValid(s);
 }
 
-/// <summary>The seed's phone rule: digits, spaces, dashes, parentheses and an optional leading +.</summary>
+/// <summary>The seed's phone rule: digits, spaces, dashes, parentheses and an optional leading +; an extension may follow ("ext. 89", "x89").</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed partial class PhoneFormatAttribute : ValidationAttribute
 {
     public override bool IsValid(object? value) =>
         value is null || value is string s && (s.Length == 0 || (Pattern().IsMatch(s) && s.Count(char.IsDigit) >= 3));
 
-    public override string FormatErrorMessage(string name) => "Enter a phone number using digits, spaces, dashes, parentheses and an optional leading +.";
+    public override string FormatErrorMessage(string name) => "Enter a phone number using digits, spaces, dashes, parentheses and an optional leading +, and an extension if any (ext. 89).";
 
-    [GeneratedRegex(@"^\+?[\d\s\-\(\)\.]+$")]
+    [GeneratedRegex(@"^\+?[\d\s\-\(\)\.]+(\s*(ext\.?|extension|x)\s*\d{1,10})?$", RegexOptions.IgnoreCase)]
     private static partial Regex Pattern();
 }
 

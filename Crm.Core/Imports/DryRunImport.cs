@@ -18,6 +18,7 @@ public sealed class DryRunImportHandler(ICrmDbFactory dbFactory, ITabularFileRea
         {
             Roles.EnsureAdmin(db.Actor);
             job = await ImportDrafts.GetDraftAsync(db, importId, ct);
+            mapping = ImportMappingRules.Complete(job.Mapping, mapping);
             var fields = ImportFields.For(job.ObjectType, await StartImportHandler.CustomFieldsAsync(db, job.ObjectType, ct));
             // New custom fields do not exist yet; for the test they read as plain text.
             var previewMapping = mapping with
@@ -43,6 +44,8 @@ public sealed class DryRunImportHandler(ICrmDbFactory dbFactory, ITabularFileRea
         var counts = new Dictionary<PlannedAction, int>();
         var errorsByType = new Dictionary<ImportErrorType, int>();
         var errors = new List<ImportErrorView>();
+        var corrections = new List<RowNote>();
+        var corrected = 0;
         var rows = new List<DryRunRow>();
         var unknown = new Dictionary<int, Dictionary<string, int>>();
         var newAccounts = new HashSet<PendingAccount>();
@@ -55,6 +58,9 @@ public sealed class DryRunImportHandler(ICrmDbFactory dbFactory, ITabularFileRea
             foreach (var row in plan.Rows)
             {
                 counts[row.Action] = counts.GetValueOrDefault(row.Action) + 1;
+                corrected += row.Record.Notes.Count;
+                foreach (var note in row.Record.Notes.Take(ErrorSample - corrections.Count))
+                    corrections.Add(new RowNote(row.Record.RowNumber, row.Record.Source.LineNumber, note));
                 foreach (var issue in row.Record.Issues)
                 {
                     errorsByType[issue.Type] = errorsByType.GetValueOrDefault(issue.Type) + 1;
@@ -69,7 +75,7 @@ public sealed class DryRunImportHandler(ICrmDbFactory dbFactory, ITabularFileRea
                 }
                 if (rows.Count < detail)
                     rows.Add(new DryRunRow(row.Record.RowNumber, row.Record.Source.LineNumber, row.Action, row.Record.DisplayName,
-                        row.Action is PlannedAction.Update or PlannedAction.Skip ? row.Entity?.Id : null, row.Reason, row.Changes, row.Record.Issues));
+                        row.Action is PlannedAction.Update or PlannedAction.Skip ? row.Entity?.Id : null, row.Reason, row.Changes, row.Record.Issues, row.Record.Notes));
             }
             newAccounts.UnionWith(plan.NewAccounts);
             batch.Clear();
@@ -92,6 +98,6 @@ public sealed class DryRunImportHandler(ICrmDbFactory dbFactory, ITabularFileRea
         }).ToList();
         return new DryRunResult(total, counts.GetValueOrDefault(PlannedAction.Create), counts.GetValueOrDefault(PlannedAction.Update),
             counts.GetValueOrDefault(PlannedAction.Skip), counts.GetValueOrDefault(PlannedAction.Fail), newAccounts.Count,
-            errorsByType, errors, unknownValues, rows);
+            errorsByType, errors, unknownValues, rows, corrected, corrections);
     }
 }

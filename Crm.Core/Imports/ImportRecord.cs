@@ -23,6 +23,8 @@ public sealed class ImportRecord(SourceRow source, int capacity = 0)
     /// <summary>The normalised value of the match field; null when the row has none.</summary>
     public string? MatchKey { get; set; }
     public List<ImportIssue> Issues { get; } = [];
+    /// <summary>Values read after an unambiguous correction ("&lt;ada@x.org&gt;" → ada@x.org), said in the test import.</summary>
+    public List<string> Notes { get; } = [];
     public bool Failed => Issues.Count > 0;
 
     // References, as the planner resolved them.

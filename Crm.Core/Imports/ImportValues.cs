@@ -8,9 +8,11 @@ using PhoneNumbers;
 namespace Crm.Core.Imports;
 
 /// <summary>A cell after its transform: the canonical value, or why it could not be read.</summary>
-public readonly record struct Parsed(string? Value, string? Error = null, ImportErrorType ErrorType = ImportErrorType.Format)
+public readonly record struct Parsed(string? Value, string? Error = null, ImportErrorType ErrorType = ImportErrorType.Format, string? Note = null)
 {
     public static Parsed Ok(string value) => new(value);
+    /// <summary>Read, with a note of what was changed to read it (shown in the test import).</summary>
+    public static Parsed Ok(string value, string? note) => new(value, Note: note);
     public static Parsed Fail(string error, ImportErrorType type = ImportErrorType.Format) => new(null, error, type);
 }
 
@@ -38,25 +40,40 @@ public static partial class ImportValues
 
     public static Parsed Email(string value)
     {
-        var email = value.ToLowerInvariant();
-        if (email.StartsWith("mailto:", StringComparison.Ordinal)) email = email[7..];
-        return EmailFormatAttribute.IsEmail(email) ? Parsed.Ok(email) : Parsed.Fail($"'{value}' is not an email address.");
+        var (email, note, error) = EmailAddresses.Normalize(value);
+        return error is null ? Parsed.Ok(email!, note) : Parsed.Fail(error);
     }
 
-    /// <summary>E.164 ("+442079460958") when the number is valid for its country or <paramref name="region"/>.</summary>
+    /// <summary>
+    /// E.164 ("+442079460958") when the number is valid for its own country code or, without one, for
+    /// <paramref name="region"/>; an extension is kept (" ext. 89"). A number no country could dial — too short,
+    /// too long, an area code that does not exist — is refused with the reason, never stored half right.
+    /// </summary>
     public static Parsed Phone(string value, string region)
     {
+        PhoneNumber number;
         try
         {
-            var number = Phones.Parse(value, region);
-            if (Phones.IsValidNumber(number)) return Parsed.Ok(Phones.Format(number, PhoneNumberFormat.E164));
-            // Possible but not assigned (test numbers, new ranges): keep it, formatted, rather than lose it.
-            if (Phones.IsPossibleNumber(number)) return Parsed.Ok(Phones.Format(number, PhoneNumberFormat.E164));
+            number = Phones.Parse(value, region);
         }
         catch (NumberParseException)
         {
+            return Parsed.Fail($"'{value}' is not a phone number.");
         }
-        return Parsed.Fail($"'{value}' is not a phone number (read with the default country {region}).");
+        if (Phones.IsValidNumber(number))
+        {
+            var e164 = Phones.Format(number, PhoneNumberFormat.E164);
+            return Parsed.Ok(number.HasExtension ? $"{e164} ext. {number.Extension}" : e164);
+        }
+        var country = value.TrimStart().StartsWith('+') ? "its country code" : $"{region} (the row's or the import's country)";
+        return Parsed.Fail(Phones.IsPossibleNumberWithReason(number) switch
+        {
+            PhoneNumberUtil.ValidationResult.IS_POSSIBLE_LOCAL_ONLY or PhoneNumberUtil.ValidationResult.TOO_SHORT =>
+                $"'{value}' is too short for a phone number of {country}: it needs its area code.",
+            PhoneNumberUtil.ValidationResult.TOO_LONG => $"'{value}' is too long for a phone number of {country}.",
+            PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE => $"'{value}' has no valid country code.",
+            _ => $"'{value}' is not a valid phone number of {country}.",
+        });
     }
 
     public static Parsed Url(string value)
@@ -86,9 +103,11 @@ public static partial class ImportValues
                     return ambiguous
                         ? Parsed.Fail($"'{value}' could be read day-first or month-first: choose the date format (US or EU) for this column.")
                         : Parsed.Ok(Iso(date));
-                return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out date)
+                // Months in words, in English ("5 March 2024", "March 5, 2024", "Tue, 5 Mar 2024"): read exactly or
+                // refused — never handed to a parser that fills in what it cannot see.
+                return TryWords(text, out date)
                     ? Parsed.Ok(Iso(date))
-                    : Parsed.Fail($"'{value}' is not a date.");
+                    : Parsed.Fail($"'{value}' is not a date we can read without guessing: use 2024-03-05, 05/03/2024 with the column's date format, or 5 March 2024.");
             case "iso":
                 return TryIso(text, out date) ? Parsed.Ok(Iso(date)) : Parsed.Fail($"'{value}' is not an ISO date (yyyy-mm-dd).");
             case "us":
@@ -109,13 +128,41 @@ public static partial class ImportValues
 
     private static string Iso(DateTime date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>"2026-01-15T10:00:00Z" or "01/15/2026 02:14:45+0800" → the date part, for date-only fields.</summary>
+    /// <summary>
+    /// "2026-01-15T10:00:00Z" or "01/15/2026 02:14:45+0800" → the date part, for date-only fields. Only a date written
+    /// in numbers is cut at its time; "5 March 2024" stays whole.
+    /// </summary>
     private static string DatePart(string value)
     {
         var text = value.Trim();
         var cut = text.Length > 6 ? text.IndexOfAny([' ', 'T'], 6) : -1;
-        return cut > 0 && char.IsDigit(text[0]) && text.Length > cut + 1 && char.IsDigit(text[cut + 1]) ? text[..cut] : text;
+        return cut > 0 && text.AsSpan(0, cut).IndexOfAnyExcept("0123456789-/.") < 0 && text.Length > cut + 1 && char.IsDigit(text[cut + 1]) ? text[..cut] : text;
     }
+
+    private static readonly string[] WordFormats =
+    [
+        "d MMMM yyyy", "d MMM yyyy", "d. MMMM yyyy", "d MMMM, yyyy", "d-MMM-yyyy", "d-MMM-yy", "d MMM yy",
+        "MMMM d yyyy", "MMMM d, yyyy", "MMM d yyyy", "MMM d, yyyy", "MMM. d, yyyy", "MMMM yyyy d",
+        "dddd, MMMM d, yyyy", "dddd, d MMMM yyyy", "ddd, d MMM yyyy", "ddd, MMM d, yyyy", "ddd MMM d yyyy",
+        "yyyy MMMM d", "yyyy-MMM-dd", "d/MMM/yyyy",
+    ];
+
+    /// <summary>English month names (and weekday names, when they agree with the date); "1st", "2nd" read as 1, 2. A time after it is ignored.</summary>
+    private static bool TryWords(string text, out DateTime date)
+    {
+        date = default;
+        if (!text.Any(char.IsLetter)) return false;
+        var words = Ordinal().Replace(text.Trim(), "$1");
+        words = TimeSuffix().Replace(words, "");
+        return DateTime.TryParseExact(words, WordFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out date);
+    }
+
+    [GeneratedRegex(@"\b(\d{1,2})(st|nd|rd|th)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Ordinal();
+
+    /// <summary>A time after a date in words: " 10:30", " 10:30:00 +0100", " at 9:00 AM", " 14:00 GMT".</summary>
+    [GeneratedRegex(@"(\s+at)?\s+\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp][Mm])?(\s*(Z|GMT|UTC|[+-]\d{2}:?\d{2}))?$")]
+    private static partial Regex TimeSuffix();
 
     private static bool TryIso(string text, out DateTime date) =>
         DateTime.TryParseExact(text, ["yyyy-MM-dd", "yyyy/MM/dd", "yyyyMMdd", "yyyy-M-d"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date);

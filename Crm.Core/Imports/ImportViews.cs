@@ -33,7 +33,7 @@ public sealed record UnknownValues(int ColumnIndex, string Column, string Field,
 
 public sealed record DryRunRow(
     int RowNumber, long LineNumber, PlannedAction Action, string? Name, long? RecordId, string? Reason,
-    IReadOnlyList<FieldDiff> Changes, IReadOnlyList<ImportIssue> Issues);
+    IReadOnlyList<FieldDiff> Changes, IReadOnlyList<ImportIssue> Issues, IReadOnlyList<string> Notes);
 
 /// <summary>
 /// A test import: the whole file validated and planned (counts of what would be created, updated, skipped, refused),
@@ -42,7 +42,11 @@ public sealed record DryRunRow(
 public sealed record DryRunResult(
     int TotalRows, int WouldCreate, int WouldUpdate, int WouldSkip, int WouldFail, int AccountsToCreate,
     IReadOnlyDictionary<ImportErrorType, int> ErrorsByType, IReadOnlyList<ImportErrorView> Errors,
-    IReadOnlyList<UnknownValues> UnknownPicklistValues, IReadOnlyList<DryRunRow> Rows);
+    IReadOnlyList<UnknownValues> UnknownPicklistValues, IReadOnlyList<DryRunRow> Rows,
+    int CorrectedValues, IReadOnlyList<RowNote> Corrections);
+
+/// <summary>A value read after an unambiguous correction, where it was in the file.</summary>
+public sealed record RowNote(int RowNumber, long LineNumber, string Note);
 
 public sealed record RollbackConflict(RecordType RecordType, long RecordId, string Name, bool CreatedByImport, DateTimeOffset ChangedAt);
 

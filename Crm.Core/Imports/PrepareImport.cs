@@ -65,9 +65,29 @@ public sealed class ReinspectImportHandler(ICrmDbFactory dbFactory, ITabularFile
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
         var job = await ImportDrafts.GetDraftAsync(db, importId, ct);
+        ImportFileSettingsRules.Validate(settings);
         var draft = await ImportDrafts.InspectAsync(db, job, reader, settings, ct);
         await db.SaveChangesAsync(ct);
         return draft;
+    }
+}
+
+/// <summary>How a file may be asked to be read: a delimiter that can separate values, a header row that can exist.</summary>
+public static class ImportFileSettingsRules
+{
+    /// <summary>Characters that cannot separate values: the quote and line breaks are the CSV syntax itself.</summary>
+    private const string NotDelimiters = "\"\r\n\0";
+
+    public const int MaxHeaderRow = 1_000;
+
+    public static void Validate(ImportFileSettings? settings)
+    {
+        if (settings is null) throw new ValidationFailedException("Settings", "The settings are empty (null).");
+        if (settings.Delimiter is { } d && (NotDelimiters.Contains(d) || char.IsLetterOrDigit(d)))
+            throw new ValidationFailedException("Delimiter", Invariant($"'{(char.IsControl(d) ? $"U+{(int)d:X4}" : d.ToString())}' cannot separate values; choose a comma, semicolon, tab, pipe or another symbol."));
+        if (settings.HeaderRow is < 1 or > MaxHeaderRow)
+            throw new ValidationFailedException("HeaderRow", Invariant($"The header row is a row number between 1 and {MaxHeaderRow}."));
+        if (!Enum.IsDefined(settings.Format)) throw new ValidationFailedException("Format", "The format is csv or xlsx.");
     }
 }
 

@@ -16,6 +16,8 @@ public sealed class RowMapper
     private readonly IReadOnlyList<(ColumnMapping Column, ImportField Field)> _columns;
     private readonly ImportOptions _options;
     private readonly string _matchField;
+    /// <summary>The column holding the row's country, if one is mapped: its phone numbers are read as that country's.</summary>
+    private readonly int? _countryColumn;
 
     public RowMapper(RecordType type, IReadOnlyList<ImportField> fields, ImportMapping mapping, ImportOptions options)
     {
@@ -29,6 +31,7 @@ public sealed class RowMapper
             .OrderBy(c => c.Item2.Kind == ImportFieldKind.FullName)
             .ToList();
         _matchField = options.MatchField ?? ImportFields.DefaultMatchField(type, mapping.Columns.Select(c => c.Field));
+        _countryColumn = mapping.Columns.FirstOrDefault(c => c.Field == "country")?.Index;
     }
 
     public string MatchField => _matchField;
@@ -81,8 +84,8 @@ public sealed class RowMapper
                 foreach (var part in ImportValues.SplitMany(value).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
                 {
                     var email = ImportValues.Email(part);
-                    if (email.Error is not null) record.Fail(column, part, ImportErrorType.Format, email.Error);
-                    else if (!emails.Contains(email.Value!)) emails.Add(email.Value!);
+                    if (Failed(record, column, email)) continue;
+                    if (!emails.Contains(email.Value!)) emails.Add(email.Value!);
                 }
                 if (emails.Count > FieldLimits.MaxAdditionalEmails) record.Fail(column, value, ImportErrorType.Length, $"A contact can have at most {FieldLimits.MaxAdditionalEmails} other emails.");
                 record.Values["AdditionalEmails"] = emails;
@@ -91,8 +94,7 @@ public sealed class RowMapper
                 foreach (var part in ImportValues.SplitMany(value).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
                 {
                     var email = ImportValues.Email(part);
-                    if (email.Error is not null) record.Fail(column, part, ImportErrorType.Format, email.Error);
-                    else record.ContactEmails.Add(email.Value!);
+                    if (!Failed(record, column, email)) record.ContactEmails.Add(email.Value!);
                 }
                 break;
             case ImportFieldKind.AccountName:
@@ -113,16 +115,22 @@ public sealed class RowMapper
                 record.StageName = value;
                 break;
             default:
-                var parsed = Transform(field, column, value);
+                var parsed = Transform(field, column, value, record);
                 if (!Failed(record, column, parsed)) Assign(record, field, parsed.Value!);
                 break;
         }
     }
 
-    private Parsed Transform(ImportField field, ColumnMapping column, string value) => field.Kind switch
+    /// <summary>The phone region of a column: its own setting, else the row's country, else the import's default.</summary>
+    private string PhoneRegion(ColumnMapping column, ImportRecord record) =>
+        column.PhoneCountry
+        ?? (_countryColumn is { } index && index < record.Source.Fields.Length ? Countries.RegionOf(ImportValues.Clean(record.Source.Fields[index])) : null)
+        ?? _options.DefaultPhoneCountry;
+
+    private Parsed Transform(ImportField field, ColumnMapping column, string value, ImportRecord record) => field.Kind switch
     {
         ImportFieldKind.Email => ImportValues.Email(ImportValues.HasMany(value) ? ImportValues.SplitMany(value).FirstOrDefault() ?? value : value),
-        ImportFieldKind.Phone => ImportValues.Phone(value, column.PhoneCountry ?? _options.DefaultPhoneCountry),
+        ImportFieldKind.Phone => ImportValues.Phone(value, PhoneRegion(column, record)),
         ImportFieldKind.Url => ImportValues.Url(value),
         ImportFieldKind.Domain => ImportValues.Domain(value),
         ImportFieldKind.Date => ImportValues.Date(value, column.DateFormat),
@@ -140,6 +148,7 @@ public sealed class RowMapper
 
     private static bool Failed(ImportRecord record, ColumnMapping column, Parsed parsed)
     {
+        if (parsed.Note is not null) record.Notes.Add($"{column.Header}: {parsed.Note}");
         if (parsed.Error is null) return false;
         record.Fail(column, column.Header is { } ? Raw(record, column) : null, parsed.ErrorType, parsed.Error);
         return true;

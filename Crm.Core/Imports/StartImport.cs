@@ -1,12 +1,39 @@
 using Crm.Core.Common;
 using Crm.Core.CustomFields;
 using Microsoft.EntityFrameworkCore;
+using static System.FormattableString;
 
 namespace Crm.Core.Imports;
 
 /// <summary>Checks a mapping and options against the draft's columns and the record type's rules.</summary>
 public static class ImportMappingRules
 {
+    /// <summary>
+    /// The mapping of every column of the file, in order, from a request that may name only some (by index): named
+    /// columns take the request's choices under the file's own header; the others are ignored. A mapping that is not
+    /// one (no columns, an empty entry, an index the file does not have, one column twice) is refused, naming it.
+    /// </summary>
+    public static ImportMapping Complete(ImportMapping draft, ImportMapping? requested)
+    {
+        if (requested?.Columns is null)
+            throw new ValidationFailedException("Mapping", "The mapping has no columns: send {\"columns\":[{\"index\":0,\"field\":\"email\"}]} or {\"Header\":\"field\"}.");
+        var errors = new List<string>();
+        var byIndex = new Dictionary<int, ColumnMapping>();
+        foreach (var column in requested.Columns)
+        {
+            if (column is null) errors.Add("A column of the mapping is empty (null): give each one an index and a field.");
+            else if (column.Index < 0 || column.Index >= draft.Columns.Count) errors.Add(Invariant($"Column index {column.Index} does not exist: the file has {draft.Columns.Count} columns (0 to {draft.Columns.Count - 1})."));
+            else if (!byIndex.TryAdd(column.Index, column)) errors.Add(Invariant($"Column {column.Index} ('{draft.Columns.Single(c => c.Index == column.Index).Header}') is mapped twice."));
+        }
+        if (errors.Count > 0) throw new ValidationFailedException(new Dictionary<string, string[]> { ["Mapping"] = [.. errors.Distinct()] });
+        return new ImportMapping
+        {
+            Columns = draft.Columns.OrderBy(c => c.Index)
+                .Select(d => byIndex.TryGetValue(d.Index, out var c) ? c with { Header = d.Header } : new ColumnMapping { Index = d.Index, Header = d.Header })
+                .ToList(),
+        };
+    }
+
     public static void Validate(RecordType type, int columnCount, IReadOnlyList<ImportField> fields, ImportMapping mapping, ImportOptions options)
     {
         var errors = new Dictionary<string, List<string>>();
@@ -22,6 +49,8 @@ public static class ImportMappingRules
             if (column.NewCustomFieldLabel is { } label && (label.Trim().Length == 0 || label.Length > FieldLimits.Name)) Add("Mapping", $"'{column.Header}': a new custom field needs a label of at most {FieldLimits.Name} characters.");
             if (column.NumberCulture is { Length: > 0 } culture && !IsCulture(culture)) Add("Mapping", $"'{column.Header}': '{culture}' is not a known culture (use e.g. en-US or de-DE).");
             if (column.PhoneCountry is { } region && !IsRegion(region)) Add("Mapping", $"'{column.Header}': '{region}' is not a two-letter country code.");
+            if (column.ValueMap?.FirstOrDefault(kv => kv.Value is null) is { Key: { } emptyKey })
+                Add("Mapping", $"'{column.Header}': the value map says nothing for '{emptyKey}' (null); give the field's value it stands for, or leave it out.");
         }
         foreach (var group in mapped.Where(c => c.Field is not null).GroupBy(c => c.Field!).Where(g => g.Count() > 1))
             if (!known.TryGetValue(group.Key, out var field) || !field.AllowsSeveralColumns)
@@ -50,7 +79,8 @@ public static class ImportMappingRules
             else if (!targets.Contains(matchField) && options.Strategy == DuplicateStrategy.UpdateOnly)
                 Add(nameof(ImportOptions.MatchField), $"'Update only' matches by {match.Label}, so it needs a column mapped to {match.Label}.");
         }
-        if (!IsRegion(options.DefaultPhoneCountry)) Add(nameof(ImportOptions.DefaultPhoneCountry), $"'{options.DefaultPhoneCountry}' is not a two-letter country code.");
+        if (options.DefaultPhoneCountry is null) Add(nameof(ImportOptions.DefaultPhoneCountry), "defaultPhoneCountry is empty (null): give a two-letter country code such as US or FR.");
+        else if (!IsRegion(options.DefaultPhoneCountry)) Add(nameof(ImportOptions.DefaultPhoneCountry), $"'{options.DefaultPhoneCountry}' is not a two-letter country code.");
         if (options.DryRunRows is < 1 or > 1000) Add(nameof(ImportOptions.DryRunRows), "A test import simulates between 1 and 1,000 rows.");
         if (!Enum.IsDefined(options.Strategy)) Add(nameof(ImportOptions.Strategy), "Choose skip, update, create new, merge or update only.");
         if (errors.Count > 0) throw new ValidationFailedException(errors.ToDictionary(e => e.Key, e => e.Value.Distinct().ToArray()));
@@ -72,9 +102,11 @@ public sealed class StartImportHandler(ICrmDbFactory dbFactory, IImportScheduler
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
         var job = await ImportDrafts.GetDraftAsync(db, importId, ct);
-        mapping = await CreateCustomFieldsAsync(db, job.ObjectType, mapping, ct);
+        mapping = ImportMappingRules.Complete(job.Mapping, mapping);
         var fields = ImportFields.For(job.ObjectType, await CustomFieldsAsync(db, job.ObjectType, ct));
         ImportMappingRules.Validate(job.ObjectType, job.Mapping.Columns.Count, fields, mapping, options);
+        // Only a valid mapping creates its new custom fields, in the same transaction as the start.
+        mapping = await CreateCustomFieldsAsync(db, job.ObjectType, mapping, ct);
 
         job.Mapping = mapping;
         job.Options = options with { MatchField = options.MatchField ?? ImportFields.DefaultMatchField(job.ObjectType, mapping.Columns.Select(c => c.Field)) };
@@ -110,7 +142,6 @@ public sealed class StartImportHandler(ICrmDbFactory dbFactory, IImportScheduler
             }
             columns.Add(column with { Field = ImportFields.CustomPrefix + key, NewCustomFieldLabel = null });
         }
-        await db.SaveChangesAsync(ct);
         return mapping with { Columns = columns };
     }
 }

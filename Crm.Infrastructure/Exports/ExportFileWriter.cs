@@ -273,7 +273,7 @@ public sealed class CsvCells(CultureInfo culture, bool excelFriendly)
 public static class FormulaGuard
 {
     public static (string Text, bool Guarded) Neutralise(string text) =>
-        Crm.Core.Common.FormulaText.StartsDangerously(text) ? ("'" + text, true) : (text, false);
+        Crm.Core.Common.FormulaText.StartsDangerously(text) ? (Crm.Core.Common.FormulaText.Guard(text), true) : (text, false);
 }
 
 /// <summary>Non-numeric values as text: enums as the API names them, lists joined with "; ".</summary>

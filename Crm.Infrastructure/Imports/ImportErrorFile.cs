@@ -8,8 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Infrastructure.Imports;
 
 /// <summary>
-/// The failed rows of an import exactly as they were uploaded (same columns, same values, same delimiter), plus an
-/// "Error" column, ready to fix and import again. Rows and errors are merged in row order, streaming.
+/// The failed rows of an import as they were uploaded (same columns, same values, same delimiter), plus an "Error"
+/// column, ready to fix and import again. Rows and errors are merged in row order, streaming. A row with fewer values
+/// than the header is padded so its error stays under "Error"; a row with more keeps them all, its error after them.
+/// Values a spreadsheet would run as formulas get the export's apostrophe (our import takes it off again).
 /// </summary>
 public sealed class ImportErrorFile(CrmDatabase database, ITabularFileReader reader) : IImportErrorFile
 {
@@ -17,8 +19,9 @@ public sealed class ImportErrorFile(CrmDatabase database, ITabularFileReader rea
     {
         var delimiter = job.Settings.Format == ImportFormat.Csv ? job.Settings.Delimiter ?? ',' : ',';
         await using var text = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16, leaveOpen: true);
-        await using var csv = CsvWriter.Create(text, new CsvWriterOptions { Separator = delimiter, NewLine = "\r\n" }, leaveOpen: true);
-        csv.WriteRecord([.. job.Mapping.Columns.OrderBy(c => c.Index).Select(c => c.Header), "Error"]);
+        await using var csv = CsvWriter.Create(text, new CsvWriterOptions { Separator = delimiter, NewLine = "\r\n", ValidateFieldCount = false }, leaveOpen: true);
+        var width = job.Mapping.Columns.Count;
+        csv.WriteRecord([.. job.Mapping.Columns.OrderBy(c => c.Index).Select(c => FormulaText.Guard(c.Header)), "Error"]);
 
         await using var db = database.Create(Actor.System(job.WorkspaceId));
         var errors = db.ImportRowErrors.AsNoTracking().Where(e => e.ImportJobId == job.Id)
@@ -37,7 +40,12 @@ public sealed class ImportErrorFile(CrmDatabase database, ITabularFileReader rea
                 messages.Add(errors.Current.Column is null ? errors.Current.Message : $"{errors.Current.Column}: {errors.Current.Message}");
                 hasError = await errors.MoveNextAsync();
             }
-            if (messages.Count > 0) csv.WriteRecord([.. row.Fields.Select(f => f ?? ""), string.Join(" | ", messages)]);
+            if (messages.Count > 0)
+            {
+                var values = row.Fields.Select(f => FormulaText.Guard(f ?? "")).ToList();
+                while (values.Count < width) values.Add("");
+                csv.WriteRecord([.. values, FormulaText.Guard(string.Join(" | ", messages))]);
+            }
             if (!hasError) break;
         }
         await errors.DisposeAsync();

@@ -76,13 +76,33 @@ public static class ImportsApi
             }
             else
             {
-                using var text = new StreamReader(section.Body);
-                fields[name] = await text.ReadToEndAsync(ct);
+                fields[name] = await ReadTextPartAsync(section.Body, name, ct);
             }
         }
         if (draft is null) throw new ValidationFailedException("file", "The request has no 'file' part.");
         return (draft, fields);
     }
+
+    /// <summary>Mapping, options and settings are small; no text part may be larger than this.</summary>
+    public const int MaxTextPartChars = 1024 * 1024;
+
+    /// <summary>Reads a text part up to <see cref="MaxTextPartChars"/>; a larger one is refused without reading it all.</summary>
+    private static async Task<string> ReadTextPartAsync(Stream body, string name, CancellationToken ct)
+    {
+        using var text = new StreamReader(body, System.Text.Encoding.UTF8);
+        var buffer = new char[8192];
+        var value = new System.Text.StringBuilder();
+        int read;
+        while ((read = await text.ReadAsync(buffer, ct)) > 0)
+        {
+            if (value.Length + read > MaxTextPartChars)
+                throw new ValidationFailedException(name.Length is > 0 and <= 40 ? name : "form", $"The '{Truncate(name)}' part is larger than 1 MB; mapping, options and settings are much smaller.");
+            value.Append(buffer, 0, read);
+        }
+        return value.ToString();
+    }
+
+    private static string Truncate(string name) => name.Length > 40 ? name[..40] + "…" : name;
 
     private static async Task<IResult> StartAsync(HttpRequest request, bool? dryRun, IServiceProvider services, IOptions<JsonOptions> json, CancellationToken ct)
     {
@@ -139,11 +159,27 @@ public static class ImportsApi
         }
     }
 
-    /// <summary>Either a full mapping ({"columns":[…]}) or a header → field object; unnamed columns keep the suggestion.</summary>
+    /// <summary>
+    /// Either a full mapping ({"columns":[…]}: the columns it names, by index; the others are ignored) or a header →
+    /// field object (the columns it names; the others keep the suggestion, and "" ignores one).
+    /// </summary>
     private static ImportMapping MappingFrom(string text, ImportDraft draft, JsonSerializerOptions options)
     {
-        using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true });
-        if (document.RootElement.TryGetProperty("columns", out _)) return Parse<ImportMapping>(text, "mapping", options);
+        JsonValueKind kind;
+        bool full;
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, MaxDepth = 16 });
+            kind = document.RootElement.ValueKind;
+            full = kind == JsonValueKind.Object && document.RootElement.TryGetProperty("columns", out _);
+        }
+        catch (JsonException e)
+        {
+            throw new ValidationFailedException("mapping", $"'mapping' is not valid JSON: {e.Message}");
+        }
+        if (kind != JsonValueKind.Object)
+            throw new ValidationFailedException("mapping", "'mapping' is a JSON object: {\"columns\":[{\"index\":0,\"field\":\"email\"}]} or {\"Header\":\"field\"}.");
+        if (full) return Parse<ImportMapping>(text, "mapping", options);
         var byHeader = Parse<Dictionary<string, string?>>(text, "mapping", options);
         var unknown = byHeader.Keys.Where(h => draft.Inspection.Headers.All(x => !string.Equals(x, h, StringComparison.OrdinalIgnoreCase))).ToList();
         if (unknown.Count > 0) throw new ValidationFailedException("mapping", $"The file has no column named {string.Join(", ", unknown.Select(u => $"'{u}'"))}.");

@@ -25,15 +25,37 @@ public class ImportValuesTests
     public void Email_IsLowerCased(string value, string expected) => Assert.Equal(expected, ImportValues.Email(value).Value);
 
     [Theory]
-    [InlineData("ada@")]
-    [InlineData("ada.example.com")]
-    [InlineData("ada@@example.com")]
-    [InlineData("Ada Lovelace <ada@example.com>")]
-    public void Email_Invalid_SaysSo(string value)
+    [InlineData("ada@", "nothing comes after the @")]
+    [InlineData("ada.example.com", "it has no @")]
+    [InlineData("ada@@example.com", "it has more than one @")]
+    [InlineData("a,b@x.com", "it contains ','")]
+    [InlineData("ana@mail..example.com", "the domain has an empty part")]
+    [InlineData("john..smith@x.com", "two dots in a row")]
+    [InlineData("jane.doe.@x.com", "starts or ends with a dot")]
+    [InlineData(".jane@x.com", "starts or ends with a dot")]
+    [InlineData("ana\u200B@example.com", "an invisible character (U+200B)")]
+    [InlineData("ana smith@example.com", "a space")]
+    [InlineData("ana@localhost", "the domain has no dot")]
+    [InlineData("ana@example.123", "ends in a number")]
+    [InlineData("ana@-example.com", "hyphen")]
+    [InlineData("ana(x)@example.com", "'(' cannot appear before the @")]
+    public void Email_Invalid_SaysWhy(string value, string why)
     {
         var parsed = ImportValues.Email(value);
         Assert.Null(parsed.Value);
-        Assert.Equal($"'{value}' is not an email address.", parsed.Error);
+        Assert.StartsWith($"'{value}' is not an email address: ", parsed.Error);
+        Assert.Contains(why, parsed.Error);
+    }
+
+    [Theory]
+    [InlineData("<angle@example.com>", "angle@example.com", "angle brackets")]
+    [InlineData("Ada Lovelace <Ada@Example.com>", "ada@example.com", "angle brackets")]
+    [InlineData("peter@dailybugle.com.", "peter@dailybugle.com", "dot at the end")]
+    public void Email_WrittenUnambiguously_IsReadWithANote(string value, string expected, string note)
+    {
+        var parsed = ImportValues.Email(value);
+        Assert.Equal(expected, parsed.Value);
+        Assert.Contains(note, parsed.Note);
     }
 
     [Fact]
@@ -52,15 +74,26 @@ public class ImportValuesTests
         Assert.Equal(expected, ImportValues.Phone(value, region).Value);
 
     [Theory]
-    [InlineData("phone work")]
-    [InlineData("12")]
-    [InlineData("n/a")]
-    public void Phone_NotANumber_NamesTheCountryItTried(string value)
+    [InlineData("phone work", "is not a phone number")]
+    [InlineData("n/a", "is not a phone number")]
+    [InlineData("12", "too short for a phone number of US")]
+    [InlineData("555-0100", "too short for a phone number of US")]
+    [InlineData("06 12 34 56 78", "not a valid phone number of US")]
+    [InlineData("(555) 555-1212", "not a valid phone number of US")]
+    public void Phone_ThatNoOneCouldDial_IsRefusedWithTheReason(string value, string why)
     {
         var parsed = ImportValues.Phone(value, "US");
         Assert.Null(parsed.Value);
-        Assert.Contains("default country US", parsed.Error);
+        Assert.Contains(why, parsed.Error);
     }
+
+    [Theory]
+    [InlineData("06 12 34 56 78", "FR", "+33612345678")]
+    [InlineData("+1 (415) 555-2671 ext. 89", "US", "+14155552671 ext. 89")]
+    [InlineData("(415) 555-2671 x89", "US", "+14155552671 ext. 89")]
+    [InlineData("+33 6 12 34 56 78", "US", "+33612345678")]
+    public void Phone_IsReadWithItsCountry_AndKeepsItsExtension(string value, string region, string expected) =>
+        Assert.Equal(expected, ImportValues.Phone(value, region).Value);
 
     [Theory]
     [InlineData("https://acme.example/about", "https://acme.example/about")]
@@ -103,6 +136,36 @@ public class ImportValuesTests
         var parsed = ImportValues.Date("04/05/2024", null);
         Assert.Null(parsed.Value);
         Assert.Contains("choose the date format", parsed.Error);
+    }
+
+    [Theory]
+    [InlineData("5 March 2024", "2024-03-05")]
+    [InlineData("15 January 2024", "2024-01-15")]
+    [InlineData("12 December 2023", "2023-12-12")]
+    [InlineData("March 5, 2024", "2024-03-05")]
+    [InlineData("Mar 5 2024", "2024-03-05")]
+    [InlineData("5th March 2024", "2024-03-05")]
+    [InlineData("Tuesday, March 5, 2024", "2024-03-05")]
+    [InlineData("Tue, 5 Mar 2024 10:30:00 +0100", "2024-03-05")]
+    [InlineData("05-Mar-2024", "2024-03-05")]
+    [InlineData("5 March 2024 at 9:00 AM", "2024-03-05")]
+    public void Date_WithTheMonthInWords_IsReadExactly(string value, string expected)
+    {
+        var parsed = ImportValues.Date(value, null);
+        Assert.Equal(expected, parsed.Value);
+    }
+
+    [Theory]
+    [InlineData("Monday, March 5, 2024")] // 5 March 2024 was a Tuesday
+    [InlineData("5 Mars 2024")]
+    [InlineData("March 2024")]
+    [InlineData("31 February 2024")]
+    [InlineData("5 March")]
+    public void Date_InWordsThatWouldNeedAGuess_IsRefusedWithAMessage(string value)
+    {
+        var parsed = ImportValues.Date(value, null);
+        Assert.Null(parsed.Value);
+        Assert.Contains("without guessing", parsed.Error);
     }
 
     [Theory]
