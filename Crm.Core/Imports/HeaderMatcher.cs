@@ -56,12 +56,14 @@ public static class HeaderMatcher
                 pending.AddRange(group.Select(w => w.Column).Where(c => c != winner));
             }
         }
-        // Pass 2: word rules and typos for what is left.
+        // Pass 2: word rules and typos for what is left. A header that is another field's name ("County" when the
+        // region is taken) is that word, not a typo of a third one.
         for (var i = 0; i < headers.Count; i++)
         {
             if (chosen[i] is not null || IsDescriptor(normalized[i]) || normalized[i].Length == 0) continue;
-            chosen[i] = Take(ByWords(normalized[i], fields, taken), taken)
-                        ?? Take(Fuzzy(Compact(normalized[i]), fields).Where(f => Plausible(f, i, samples)), taken);
+            var column = i;
+            chosen[i] = Take(ByWords(normalized[i], fields, taken).Where(f => Plausible(f, column, samples)), taken)
+                        ?? (byCompact.ContainsKey(Compact(normalized[i])) ? null : Take(Fuzzy(Compact(normalized[i]), fields).Where(f => Plausible(f, column, samples)), taken));
         }
         return new ImportMapping { Columns = headers.Select((h, i) => new ColumnMapping { Index = i, Header = h, Field = chosen[i] }).ToList() };
     }
@@ -110,13 +112,27 @@ public static class HeaderMatcher
     private static bool IsDescriptor(string normalized) =>
         normalized.EndsWith(" type", StringComparison.Ordinal) || normalized.EndsWith(" label", StringComparison.Ordinal);
 
-    /// <summary>An "ID" column only means our ids when its values are numbers (a Salesforce "001x…" id is not ours).</summary>
+    /// <summary>
+    /// Whether the column's first values could be the field's: an "ID" column only means our ids when its values are
+    /// numbers (a Salesforce "001x…" id is not ours), and dates never go into a name (a "Last Contacted" column of
+    /// dates is not last names); the person can still map such a column by hand.
+    /// </summary>
     private static bool Plausible(ImportField field, int column, IReadOnlyList<string?[]>? samples)
     {
-        if (field.Kind != ImportFieldKind.Id || samples is null) return true;
+        if (samples is null) return true;
         var values = samples.Select(r => column < r.Length ? r[column]?.Trim() : null).Where(v => !string.IsNullOrEmpty(v)).ToList();
-        return values.Count == 0 || values.All(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _));
+        if (values.Count == 0) return true;
+        if (field.Kind == ImportFieldKind.Id) return values.All(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _));
+        if (field.Key is "firstName" or "lastName" or "fullName") return !values.All(v => LooksLikeDate(v!));
+        return true;
     }
+
+    /// <summary>A date in any of the orders an import reads (an ambiguous 05/03/2024 is still a date).</summary>
+    private static bool LooksLikeDate(string value) =>
+        ImportValues.Date(value, null).Value is not null || ImportValues.Date(value, "us").Value is not null || ImportValues.Date(value, "eu").Value is not null;
+
+    /// <summary>Words that make a header about something else than the field its other words name: "Former owner", "Previous email".</summary>
+    private static readonly HashSet<string> Qualifiers = ["former", "previous", "prior", "original", "old", "past", "ex", "deleted", "merged"];
 
     private static IEnumerable<ImportField> ByWords(string normalized, IReadOnlyList<ImportField> fields, HashSet<string> taken)
     {
@@ -125,12 +141,14 @@ public static class HeaderMatcher
         ImportField? Field(string key) => fields.FirstOrDefault(f => f.Key == key);
 
         var wanted = new List<string>();
+        if (Has([.. Qualifiers])) return [];
         if (Has("email", "mail", "emailaddress") || normalized.Contains("e mail", StringComparison.Ordinal))
             wanted.AddRange(["email", "additionalEmails", "contactEmails"]);
         if (Has("phone", "mobile", "cell", "telephone", "tel"))
             wanted.Add("phone");
-        if (Has("first", "given", "forename")) wanted.Add("firstName");
-        if (Has("last", "surname", "family")) wanted.Add("lastName");
+        // "First" and "last" are names only beside "name": "Last Contacted", "First Seen" are dates.
+        if (Has("given", "forename") || Has("first") && Has("name")) wanted.Add("firstName");
+        if (Has("surname") || Has("last", "family") && Has("name")) wanted.Add("lastName");
         if (Has("linkedin")) wanted.Add("linkedInUrl");
         if (Has("company", "organization", "organisation", "employer")) wanted.AddRange(words.Contains("domain") ? ["companyDomain", "domain"] : ["company", "name"]);
         if (Has("title", "position")) wanted.Add("jobTitle");

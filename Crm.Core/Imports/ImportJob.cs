@@ -36,6 +36,8 @@ public sealed class ImportJob : Entity, IWorkspaceOwned, ITimestamped
     public ImportStatus Status { get; set; }
     /// <summary>Data rows in the file (known after validation).</summary>
     public int TotalRows { get; set; }
+    /// <summary>Rows with nothing in them (only delimiters or spaces, empty spreadsheet rows): skipped, not counted as data.</summary>
+    public int BlankRows { get; set; }
     public int RowsProcessed { get; set; }
     public int RowsCreated { get; set; }
     public int RowsUpdated { get; set; }

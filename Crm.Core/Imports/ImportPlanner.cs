@@ -114,6 +114,7 @@ public sealed class ImportPlanner(IImportStore store)
                 if (union.Count > FieldLimits.MaxAdditionalEmails) union = union.Take(FieldLimits.MaxAdditionalEmails).ToList();
                 after = union;
             }
+            if (name == "Phone" && before is string stored && after is string read && SamePhone(stored, read, context.Job.Options.DefaultPhoneCountry)) continue;
             Change(row, property, entity, before, after, fillEmptyOnly);
         }
         if (record.Custom.Count > 0 && target.Has("CustomFields"))
@@ -178,6 +179,13 @@ public sealed class ImportPlanner(IImportStore store)
         ICollection c => c.Count == 0,
         _ => false,
     };
+
+    /// <summary>
+    /// A stored phone written another way ("(415) 555-2671") is the same number as the file's E.164 form: it is not
+    /// rewritten, so re-importing an export changes nothing and leaves no history.
+    /// </summary>
+    private static bool SamePhone(string stored, string read, string region) =>
+        stored == read || ImportValues.Phone(stored, region).Value == read;
 
     private static bool Same(object? a, object? b) =>
         a is IEnumerable<string> x && b is IEnumerable<string> y ? x.SequenceEqual(y) : Equals(a, b);

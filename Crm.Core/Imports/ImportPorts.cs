@@ -1,6 +1,10 @@
 namespace Crm.Core.Imports;
 
-/// <summary>What the upload looks like: how it will be read, its header, a few rows, and anything worth a warning.</summary>
+/// <summary>
+/// What the upload looks like: how it will be read, its header, a few rows, anything worth a warning, and — from the
+/// same single pass over the file — how many data rows it has and how many blank ones (only delimiters or spaces,
+/// or empty spreadsheet rows) are skipped.
+/// </summary>
 public sealed record FileInspection(
     ImportFileSettings Settings,
     string EncodingLabel,
@@ -8,7 +12,9 @@ public sealed record FileInspection(
     IReadOnlyList<string> Headers,
     IReadOnlyList<string?[]> SampleRows,
     IReadOnlyList<string> Preamble,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    int TotalRows = 0,
+    int BlankRows = 0);
 
 /// <summary>A data row as the file has it: its number, the line it starts on, its values, and a reading problem if any.</summary>
 public sealed record SourceRow(int RowNumber, long LineNumber, string?[] Fields, string? Problem = null);
@@ -22,7 +28,7 @@ public interface ITabularFileReader
     /// <summary>Detects encoding, delimiter, header row and sheet (or applies the given overrides) and reads a sample.</summary>
     Task<FileInspection> InspectAsync(string fileKey, string fileName, ImportFileSettings? overrides, CancellationToken ct = default);
 
-    /// <summary>The data rows after the header, in order, one at a time.</summary>
+    /// <summary>The data rows after the header, in order, one at a time; blank rows are left out.</summary>
     IAsyncEnumerable<SourceRow> ReadAsync(string fileKey, ImportFileSettings settings, int headerCount, CancellationToken ct = default);
 }
 

@@ -33,7 +33,7 @@ public static class ImportQueries
         return new ImportView(j.Id, j.ObjectType, j.FileName, j.FileSize, j.Status, j.TotalRows, j.RowsProcessed, j.RowsCreated, j.RowsUpdated,
             j.RowsSkipped, j.RowsFailed, j.AccountsCreated, rate, left, duration, j.CreatedAt, j.StartedAt, j.CompletedAt, createdBy, j.FailureReason,
             j.CancelRequested, j.Options.Strategy, j.Options.MatchField, j.RolledBackAt, rolledBackBy, j.RollbackDeleted, j.RollbackRestored, j.RollbackKeptChanged,
-            j.RollbackError);
+            j.RollbackError, j.BlankRows);
     }
 }
 

@@ -14,7 +14,7 @@ public sealed record ImportView(
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string? CreatedBy,
     string? FailureReason, bool CancelRequested, DuplicateStrategy Strategy, string? MatchField,
     DateTimeOffset? RolledBackAt, string? RolledBackBy, int RollbackDeleted, int RollbackRestored, int RollbackKeptChanged,
-    string? RollbackError)
+    string? RollbackError, int BlankRows = 0)
 {
     /// <summary>A rollback that stopped on an error and waits (or is about to be retried): asking again resumes it.</summary>
     public bool CanResumeRollback => Status == ImportStatus.RollingBack && RollbackError is not null;

@@ -10,6 +10,8 @@ public static class ImportLimits
     /// <summary>HubSpot's limits (Salesforce's wizard stops at 50,000 rows, Twenty at 10,000).</summary>
     public const long MaxFileBytes = 512L * 1024 * 1024;
     public const int MaxRows = 1_048_576;
+    /// <summary>Columns an import reads (CSV and Excel alike); the widest real exports we know have about 100.</summary>
+    public const int MaxColumns = 1_000;
     public static readonly string[] Extensions = [".csv", ".tsv", ".txt", ".xlsx"];
 }
 
@@ -148,19 +150,8 @@ internal static class ImportDrafts
         {
             throw new ValidationFailedException("File", e.Message);
         }
-        var rows = 0;
-        try
-        {
-            await foreach (var _ in reader.ReadAsync(job.FileKey, inspection.Settings, inspection.Headers.Count, ct))
-            {
-                if (++rows > ImportLimits.MaxRows)
-                    throw new ValidationFailedException("File", Invariant($"The file has more than {ImportLimits.MaxRows:N0} data rows, the most one import takes. Split it into several files."));
-            }
-        }
-        catch (ImportFileException e)
-        {
-            throw new ValidationFailedException("File", e.Message);
-        }
+        // The inspection counted every row in the same pass (the file is read once, and had the row limit applied).
+        var rows = inspection.TotalRows;
         if (rows == 0) throw new ValidationFailedException("File", "The file has a header but no data rows: there is nothing to import.");
 
         var customFields = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.RecordType == job.ObjectType)
@@ -172,12 +163,35 @@ internal static class ImportDrafts
             .OrderByDescending(t => t.UpdatedAt).FirstOrDefaultAsync(ct);
         var mapping = template?.Mapping ?? HeaderMatcher.Suggest(inspection.Headers, fields, inspection.SampleRows);
         var options = template?.Options ?? new ImportOptions();
+        if (template is null && await AreOurIdsAsync(db, job.ObjectType, mapping, inspection, ct)) options = options with { MatchField = "id" };
         options = options with { MatchField = options.MatchField ?? ImportFields.DefaultMatchField(job.ObjectType, mapping.Columns.Select(c => c.Field)) };
 
         job.Settings = inspection.Settings;
         job.Mapping = mapping;
         job.Options = options;
         job.TotalRows = rows;
+        job.BlankRows = inspection.BlankRows;
         return new ImportDraft(job.Id, job.ObjectType, job.FileName, job.FileSize, inspection, mapping, options, fields, template?.Name, rows);
+    }
+
+    /// <summary>
+    /// Whether the column mapped to our record id holds ids of this workspace's records (the file is one of our own
+    /// exports): then records are matched by id, so rows without an email still find their record. Ids of another
+    /// system (HubSpot's "Record ID") are not ours, and matching stays by email, domain or name.
+    /// </summary>
+    private static async Task<bool> AreOurIdsAsync(ICrmDb db, RecordType type, ImportMapping mapping, FileInspection inspection, CancellationToken ct)
+    {
+        if (mapping.Columns.FirstOrDefault(c => c.Field == "id") is not { } column) return false;
+        var ids = inspection.SampleRows.Select(r => column.Index < r.Length ? r[column.Index]?.Trim() : null)
+            .Select(v => long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (long?)null)
+            .OfType<long>().Distinct().ToList();
+        if (ids.Count == 0) return false;
+        var found = type switch
+        {
+            RecordType.Contact => await db.Contacts.CountAsync(c => ids.Contains(c.Id), ct),
+            RecordType.Account => await db.Accounts.CountAsync(a => ids.Contains(a.Id), ct),
+            _ => await db.Deals.CountAsync(d => ids.Contains(d.Id), ct),
+        };
+        return found == ids.Count;
     }
 }

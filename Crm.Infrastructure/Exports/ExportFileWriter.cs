@@ -72,10 +72,10 @@ public sealed class ExportFileWriter : IExportFileWriter
     private static void WriteXlsx(IReadOnlyList<ExportSheet> sheets, Stream output, Action<int> progress, CancellationToken ct)
     {
         var written = 0;
-        var astral = false;
+        var repair = false;
         var data = new Dictionary<string, object>();
         foreach (var sheet in sheets)
-            data[sheet.Name] = new SheetReader(sheet, ct, () => { if (++written % ProgressEvery == 0) progress(written); }, () => astral = true);
+            data[sheet.Name] = new SheetReader(sheet, ct, () => { if (++written % ProgressEvery == 0) progress(written); }, () => repair = true);
         var configuration = new OpenXmlConfiguration
         {
             FreezeRowCount = 1, TableStyles = TableStyles.Default, AutoFilter = true, EnableWriteNullValueCell = false,
@@ -88,7 +88,7 @@ public sealed class ExportFileWriter : IExportFileWriter
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
                 MiniExcel.SaveAs(file, data, printHeader: true, excelType: ExcelType.XLSX, configuration: configuration);
             using var written_ = File.OpenRead(temporary);
-            if (astral) XlsxSurrogates.Repair(written_, output, ct);
+            if (repair) XlsxTextRepair.Repair(written_, output, ct);
             else written_.CopyTo(output);
         }
         finally
@@ -135,7 +135,7 @@ public sealed class ExportFileWriter : IExportFileWriter
     /// A sheet's rows as a forward-only data reader for MiniExcel: typed values (numbers, dates, yes/no) become typed
     /// cells; lists are joined; enums are their names as the API writes them.
     /// </summary>
-    private sealed class SheetReader(ExportSheet sheet, CancellationToken ct, Action counted, Action sawAstral) : IDataReader
+    private sealed class SheetReader(ExportSheet sheet, CancellationToken ct, Action counted, Action needsRepair) : IDataReader
     {
         private IEnumerator<object?[]>? _rows;
         private object?[] _current = [];
@@ -159,7 +159,7 @@ public sealed class ExportFileWriter : IExportFileWriter
         public object GetValue(int i)
         {
             var value = XlsxCells.Value(sheet.Columns[i].Kind, _current[i]);
-            if (value is string text && text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0) sawAstral();
+            if (value is string text && (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 || text.Contains('\r'))) needsRepair();
             return value ?? DBNull.Value;
         }
         public bool IsDBNull(int i) => GetValue(i) is DBNull;
@@ -194,45 +194,6 @@ public sealed class ExportFileWriter : IExportFileWriter
         public int GetInt32(int i) => (int)GetValue(i);
         public long GetInt64(int i) => (long)GetValue(i);
         public string GetString(int i) => (string)GetValue(i);
-    }
-}
-
-/// <summary>
-/// MiniExcel escapes each half of a surrogate pair on its own (an emoji becomes "_xD83D__xDE80_"), which Excel's
-/// sibling readers do not turn back into the character. When a workbook holds such characters, its worksheets are
-/// copied once more with the pairs written as the characters they are (a literal "_xD83D_" in the data was escaped
-/// as "_x005F_xD83D_" and is left alone).
-/// </summary>
-public static partial class XlsxSurrogates
-{
-    [System.Text.RegularExpressions.GeneratedRegex("(?<!_x005F)_x(D[89AB][0-9A-F]{2})__x(D[C-F][0-9A-F]{2})_")]
-    private static partial System.Text.RegularExpressions.Regex Pair();
-
-    public static void Repair(Stream workbook, Stream output, CancellationToken ct)
-    {
-        using var source = new System.IO.Compression.ZipArchive(workbook, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
-        using var target = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true);
-        foreach (var entry in source.Entries)
-        {
-            ct.ThrowIfCancellationRequested();
-            var copy = target.CreateEntry(entry.FullName, System.IO.Compression.CompressionLevel.Fastest);
-            using var from = entry.Open();
-            using var to = copy.Open();
-            if (!entry.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal) && entry.FullName != "xl/sharedStrings.xml")
-            {
-                from.CopyTo(to);
-                continue;
-            }
-            // Line by line: MiniExcel writes one row per line, so a pair is never split between two reads.
-            using var reader = new StreamReader(from, new UTF8Encoding(false));
-            using var writer = new StreamWriter(to, new UTF8Encoding(false), 1 << 16);
-            while (reader.ReadLine() is { } line)
-            {
-                writer.Write(line.Contains("__x", StringComparison.Ordinal) ? Pair().Replace(line, m =>
-                    new string([(char)Convert.ToUInt16(m.Groups[1].Value, 16), (char)Convert.ToUInt16(m.Groups[2].Value, 16)])) : line);
-                writer.Write('\n');
-            }
-        }
     }
 }
 

@@ -2,39 +2,54 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using CsvHelper;
 using Crm.Core.Imports;
-using MiniExcelLibs;
+using Crm.Infrastructure.Imports.Xlsx;
+using static System.FormattableString;
 
 namespace Crm.Infrastructure.Imports;
 
 /// <summary>
 /// Reads uploads streaming: CSV/TSV/TXT with CsvHelper (encoding from the BOM or the bytes, delimiter sniffed,
-/// RFC 4180 quotes, a preamble before the header skipped, line numbers kept) and .xlsx with MiniExcel.
+/// RFC 4180 quotes, a preamble before the header skipped, line numbers kept) and .xlsx with our own bounded reader
+/// (<see cref="XlsxSheetRows"/>). Blank rows — only delimiters or spaces, or empty spreadsheet rows — are skipped and
+/// counted. Inspection reads the file once: a sample for the header, and the count of every row after it.
 /// </summary>
 public sealed class TabularFileReader(IFileStore files) : ITabularFileReader
 {
     private const int SampleRows = 5;
+    private const int HeadRows = 200;
     private const int SniffChars = 1 << 16;
     /// <summary>A record longer than this is refused (a 1 MB value is fine; a broken file is not read forever).</summary>
     public const int MaxRecordBytes = 16 * 1024 * 1024;
+
+    /// <summary>A row as read: its number among non-blank rows (0 for a blank one), the line or sheet row it starts on, its values.</summary>
+    private readonly record struct RawRow(int Record, long Line, string?[] Fields, string? Problem)
+    {
+        public bool Blank => Record == 0;
+    }
 
     public async Task<FileInspection> InspectAsync(string fileKey, string fileName, ImportFileSettings? overrides, CancellationToken ct = default)
     {
         await using var stream = files.OpenRead(fileKey);
         var isXlsx = fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) || await TextSniffer.IsZipAsync(stream, ct);
-        return isXlsx ? InspectXlsx(stream, fileName, overrides) : await InspectCsvAsync(stream, fileName, overrides, ct);
+        return isXlsx ? InspectXlsx(stream, fileName, overrides, ct) : await InspectCsvAsync(stream, fileName, overrides, ct);
     }
 
     public async IAsyncEnumerable<SourceRow> ReadAsync(string fileKey, ImportFileSettings settings, int headerCount, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var stream = files.OpenRead(fileKey);
-        var rows = settings.Format == ImportFormat.Xlsx ? ReadXlsx(stream, settings) : ReadCsv(stream, settings, ct);
-        foreach (var (record, line, fields, problem) in rows.Where(r => r.Record > settings.HeaderRow))
+        using var workbook = settings.Format == ImportFormat.Xlsx ? XlsxWorkbook.Open(stream, "The workbook", ct) : null;
+        var rows = workbook is not null ? ReadXlsx(workbook, settings.Sheet ?? FirstSheetWithData(workbook, ct), ct) : ReadCsv(stream, settings, ct);
+        foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
-            var rowProblem = problem ?? (fields.Length != headerCount && !TrailingBlanks(fields, headerCount)
+            if (row.Blank || row.Record <= settings.HeaderRow) continue;
+            var fields = row.Fields;
+            // A spreadsheet does not store empty cells: a row ending early has empty values there, not fewer columns.
+            if (workbook is not null && fields.Length < headerCount) Array.Resize(ref fields, headerCount);
+            var rowProblem = row.Problem ?? (fields.Length != headerCount && !TrailingBlanks(fields, headerCount)
                 ? $"The row has {fields.Length} values but the header has {headerCount} columns."
                 : null);
-            yield return new SourceRow(record - settings.HeaderRow, line, fields, rowProblem);
+            yield return new SourceRow(row.Record - settings.HeaderRow, row.Line, fields, rowProblem);
         }
         await Task.CompletedTask;
     }
@@ -59,46 +74,79 @@ public sealed class TabularFileReader(IFileStore files) : ITabularFileReader
         if (sample.Trim().Length == 0) throw new ImportFileException($"'{fileName}' is empty: there is nothing to import.");
         var delimiter = overrides?.Delimiter ?? TextSniffer.SniffDelimiter(sample, fileName);
 
-        var settings = new ImportFileSettings { Format = ImportFormat.Csv, Encoding = encoding, Delimiter = delimiter, HeaderRow = 1 };
-        var head = ReadCsv(stream, settings, ct).Take(200).ToList();
-        stream.Position = 0;
-        settings = settings with { HeaderRow = overrides?.HeaderRow is > 0 and var row ? row : HeaderRowOf(head) };
+        var settings = new ImportFileSettings { Format = ImportFormat.Csv, Encoding = encoding, Delimiter = delimiter, HeaderRow = overrides?.HeaderRow is > 0 and var row ? row : 0 };
         var warnings = new List<string>();
         if (encoding == TextSniffer.Windows1252 && overrides?.Encoding is null)
             warnings.Add("The file is not valid UTF-8, so it is read as Windows-1252. If accents look wrong, choose another encoding.");
-        return Inspection(settings, TextSniffer.Label(encoding), [], head, warnings, fileName);
+        return Inspect(ReadCsv(stream, settings, ct), settings, TextSniffer.Label(encoding), [], warnings, fileName, ct);
     }
 
-    private static FileInspection InspectXlsx(Stream stream, string fileName, ImportFileSettings? overrides)
+    private static FileInspection InspectXlsx(Stream stream, string fileName, ImportFileSettings? overrides, CancellationToken ct)
     {
-        List<string> sheets;
-        try
-        {
-            sheets = MiniExcel.GetSheetNames(stream);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new ImportFileException($"'{fileName}' could not be opened as an Excel workbook (it may be damaged or password-protected). Save it again as .xlsx or export it as CSV.");
-        }
-        stream.Position = 0;
+        using var workbook = XlsxWorkbook.Open(stream, $"'{fileName}'", ct);
+        var sheets = workbook.SheetNames;
         if (sheets.Count == 0) throw new ImportFileException($"'{fileName}' has no worksheets.");
-        var sheet = overrides?.Sheet is { } wanted && sheets.Contains(wanted) ? wanted : sheets[0];
-        var settings = new ImportFileSettings { Format = ImportFormat.Xlsx, Sheet = sheet, HeaderRow = 1 };
-        var head = ReadXlsx(stream, settings).Take(200).ToList();
-        stream.Position = 0;
-        settings = settings with { HeaderRow = overrides?.HeaderRow is > 0 and var row ? row : HeaderRowOf(head) };
-        return Inspection(settings, "Excel workbook", sheets, head, [], fileName);
+        string sheet;
+        if (overrides?.Sheet is { } wanted)
+            sheet = sheets.Contains(wanted) ? wanted : throw new ImportFileException($"'{fileName}' has no sheet named '{wanted}'; it has {string.Join(", ", sheets.Select(s => $"'{s}'"))}.");
+        else
+            sheet = FirstSheetWithData(workbook, ct);
+        var settings = new ImportFileSettings { Format = ImportFormat.Xlsx, Sheet = sheet, HeaderRow = overrides?.HeaderRow is > 0 and var row ? row : 0 };
+        var warnings = new List<string>();
+        if (overrides?.Sheet is null && sheet != sheets[0])
+            warnings.Add($"The first sheet ('{sheets[0]}') is empty, so sheet '{sheet}' is read; choose another sheet if that is not the one.");
+        return Inspect(ReadXlsx(workbook, sheet, ct), settings, "Excel workbook", sheets, warnings, fileName, ct);
+    }
+
+    /// <summary>The first sheet that has a value in it (a workbook often starts with an empty or a cover sheet); the first sheet when none has.</summary>
+    private static string FirstSheetWithData(XlsxWorkbook workbook, CancellationToken ct) =>
+        workbook.SheetNames.FirstOrDefault(name => ReadXlsx(workbook, name, ct).Any(r => !r.Blank)) ?? workbook.SheetNames.FirstOrDefault() ?? "";
+
+    /// <summary>
+    /// The one pass of an inspection: the first rows for the header and samples, then every other row counted (data
+    /// rows and blank ones after the header) against the import's row limit.
+    /// </summary>
+    private static FileInspection Inspect(IEnumerable<RawRow> rows, ImportFileSettings settings, string encodingLabel, IReadOnlyList<string> sheets,
+        List<string> warnings, string fileName, CancellationToken ct)
+    {
+        var head = new List<RawRow>();
+        var blanksAfter = new List<int>(); // for each blank row: how many non-blank records came before it
+        var records = 0;
+        var blanksLater = 0;
+        var headerRow = settings.HeaderRow;
+        foreach (var row in rows)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (row.Blank)
+            {
+                if (head.Count < HeadRows) blanksAfter.Add(records);
+                else blanksLater++;
+                continue;
+            }
+            records = row.Record;
+            if (head.Count < HeadRows) head.Add(row);
+            if (records - Math.Max(1, headerRow) > ImportLimits.MaxRows)
+                throw new ImportFileException(Invariant($"The file has more than {ImportLimits.MaxRows:N0} data rows, the most one import takes. Split it into several files."));
+        }
+        if (headerRow <= 0) headerRow = HeaderRowOf(head);
+        settings = settings with { HeaderRow = headerRow };
+        var blankRows = blanksLater + blanksAfter.Count(after => after >= headerRow);
+        return Inspection(settings, encodingLabel, sheets, head, warnings, fileName) with { TotalRows = Math.Max(0, records - headerRow), BlankRows = blankRows };
     }
 
     private static FileInspection Inspection(ImportFileSettings settings, string encodingLabel, IReadOnlyList<string> sheets,
-        List<(int Record, long Line, string?[] Fields, string? Problem)> head, List<string> warnings, string fileName)
+        List<RawRow> head, List<string> warnings, string fileName)
     {
         if (head.Count == 0) throw new ImportFileException($"'{fileName}' has no rows: there is nothing to import.");
         if (settings.HeaderRow > head.Count) throw new ImportFileException($"Row {settings.HeaderRow} cannot be the header: the file starts with only {head.Count} rows.");
+        if (head[settings.HeaderRow - 1].Problem is not null)
+            throw new ImportFileException(Invariant($"'{fileName}' has more than {ImportLimits.MaxColumns:N0} columns in its header, the most an import reads. Remove the columns you do not need and upload again."));
         var header = head[settings.HeaderRow - 1].Fields;
+        if (header.Length > ImportLimits.MaxColumns && header.Skip(ImportLimits.MaxColumns).Any(h => !string.IsNullOrWhiteSpace(h)))
+            throw new ImportFileException(Invariant($"'{fileName}' has more than {ImportLimits.MaxColumns:N0} columns, the most an import reads. Remove the columns you do not need and upload again."));
         var headers = new List<string>();
         var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < header.Length; i++)
+        for (var i = 0; i < Math.Min(header.Length, ImportLimits.MaxColumns); i++)
         {
             var name = header[i]?.Trim().Trim('\uFEFF') ?? "";
             if (name.Length == 0)
@@ -126,27 +174,28 @@ public sealed class TabularFileReader(IFileStore files) : ITabularFileReader
     }
 
     /// <summary>
-    /// The header is the first row with as many fields as most rows after it: a preamble ("Notes:" in LinkedIn's
-    /// export) has fewer, so it is skipped.
+    /// The header is the first row with at least 60% of the values most rows after it have: a preamble ("Notes:" in
+    /// LinkedIn's export) has far fewer, so it is skipped, while a clean header stays the header when some rows later
+    /// are ragged. On a tie the narrower width counts, and a header must have rows after it.
     /// </summary>
-    private static int HeaderRowOf(List<(int Record, long Line, string?[] Fields, string? Problem)> head)
+    private static int HeaderRowOf(List<RawRow> head)
     {
         if (head.Count < 2) return 1;
         var widths = head.Select(r => r.Fields.Count(f => !string.IsNullOrWhiteSpace(f))).ToList();
-        var typical = widths.Skip(1).GroupBy(w => w).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
+        var typical = widths.Skip(1).GroupBy(w => w).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
         if (typical < 2) return 1;
-        for (var i = 0; i < Math.Min(20, head.Count); i++)
-            if (head[i].Fields.Length >= typical && widths[i] >= Math.Max(2, typical / 2)) return i + 1;
+        for (var i = 0; i < Math.Min(20, head.Count - 1); i++)
+            if (widths[i] >= 2 && widths[i] * 5 >= typical * 3) return i + 1;
         return 1;
     }
 
-    private static IEnumerable<(int Record, long Line, string?[] Fields, string? Problem)> ReadCsv(Stream stream, ImportFileSettings settings, CancellationToken ct)
+    private static IEnumerable<RawRow> ReadCsv(Stream stream, ImportFileSettings settings, CancellationToken ct)
     {
         var options = new CsvReaderOptions
         {
             HasHeader = false, Separator = settings.Delimiter ?? ',', TrackLineNumbers = true, FormatProvider = CultureInfo.InvariantCulture,
             FieldCountMismatch = CsvFieldCountHandling.Allow, MalformedData = CsvMalformedDataHandling.Recover,
-            MaxRecordSize = MaxRecordBytes, TrimWhitespace = false, SkipEmptyLines = true, DetectSeparatorHint = false,
+            MaxRecordSize = MaxRecordBytes, TrimWhitespace = false, SkipEmptyLines = false, DetectSeparatorHint = false,
             OnMalformedRecord = m =>
             {
                 // Other slips (a quote inside an unquoted value) are read leniently, as spreadsheets read them.
@@ -171,48 +220,32 @@ public sealed class TabularFileReader(IFileStore files) : ITabularFileReader
                 throw new ImportFileException($"The file could not be read after record {record}: {e.Message} A single row may be at most {MaxRecordBytes / (1024 * 1024)} MB.");
             }
             if (!more) yield break;
-            record++;
             var fields = csv.Current.ToArray();
-            if (record == 1 && fields.Length > 0 && fields[0] is { } first && first.StartsWith('\uFEFF')) fields[0] = first[1..];
-            yield return (record, csv.LineNumber, fields, null);
-        }
-    }
-
-    private static IEnumerable<(int Record, long Line, string?[] Fields, string? Problem)> ReadXlsx(Stream stream, ImportFileSettings settings)
-    {
-        IEnumerable<dynamic> rows;
-        try
-        {
-            rows = MiniExcel.Query(stream, useHeaderRow: false, sheetName: settings.Sheet);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new ImportFileException("The workbook could not be read (it may be damaged or password-protected).");
-        }
-        var line = 0;
-        var record = 0;
-        foreach (IDictionary<string, object?> row in rows)
-        {
-            line++;
-            var values = row.Values.Select(Cell).ToArray();
-            var last = Array.FindLastIndex(values, v => !string.IsNullOrEmpty(v));
-            if (last < 0) continue;
+            if (record == 0 && fields.Length > 0 && fields[0] is { } first && first.StartsWith('\uFEFF')) fields[0] = first[1..];
+            if (fields.All(string.IsNullOrWhiteSpace))
+            {
+                yield return new RawRow(0, csv.LineNumber, [], null);
+                continue;
+            }
             record++;
-            yield return (record, line, values, null);
+            yield return new RawRow(record, csv.LineNumber, fields, null);
         }
     }
 
-    /// <summary>Typed cells back to text, the way a CSV export would write them.</summary>
-    private static string? Cell(object? value) => value switch
+    private static IEnumerable<RawRow> ReadXlsx(XlsxWorkbook workbook, string sheet, CancellationToken ct)
     {
-        null => null,
-        string s => s,
-        DateTime d => d.TimeOfDay == TimeSpan.Zero ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : d.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
-        double d => d.ToString("0.###############", CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString(),
-    };
+        var record = 0;
+        foreach (var row in XlsxSheetRows.Read(workbook, sheet, ct))
+        {
+            if (row.Problem is null && row.Fields.All(string.IsNullOrWhiteSpace))
+            {
+                yield return new RawRow(0, row.Number, [], null);
+                continue;
+            }
+            record++;
+            yield return new RawRow(record, row.Number, row.Fields, row.Problem);
+        }
+    }
 
     private static string Shorten(string text) => text.Length > 60 ? text[..60] + "…" : text;
 }

@@ -83,6 +83,34 @@ public class HeaderMatcherTests
     public void OneColumn_IsMatchedByNormalisedName_WordRulesOrTypos(string header, string? field) =>
         Assert.Equal(field, Suggest(RecordType.Contact, [header]).GetValueOrDefault(header));
 
+    [Theory]
+    [InlineData("Last Contacted")]
+    [InlineData("First Seen")]
+    [InlineData("Last Updated Dt")]
+    [InlineData("Former owner")]
+    [InlineData("Previous Email")]
+    [InlineData("Original Company")]
+    public void AHeaderThatOnlySharesAWordWithAField_IsNotMatched(string header) =>
+        Assert.Null(Suggest(RecordType.Contact, ["Email", header]).GetValueOrDefault(header));
+
+    [Fact]
+    public void County_IsTheRegionOrNothing_NeverATypoOfCountry()
+    {
+        Assert.Equal("region", Suggest(RecordType.Contact, ["County"]).GetValueOrDefault("County"));
+        var both = Suggest(RecordType.Contact, ["State", "County", "Country"]);
+        Assert.Equal(("region", "country"), (both["State"], both["Country"]));
+        Assert.False(both.ContainsKey("County"));
+        Assert.False(Suggest(RecordType.Contact, ["State", "County"]).ContainsKey("County"));
+    }
+
+    [Fact]
+    public void AColumnOfDates_NeverGoesIntoANameField()
+    {
+        var mapping = Suggest(RecordType.Contact, ["Email", "Last", "First", "Name"], [["ada@example.com", "2024-03-05", "2023-01-02", "05/03/2024"], ["g@example.com", "2024-03-06", "", "12/12/2023"]]);
+
+        Assert.Equal(["Email"], mapping.Keys);
+    }
+
     [Fact]
     public void SeveralEmailColumns_TheFirstIsTheEmail_TheOthersOtherEmails()
     {

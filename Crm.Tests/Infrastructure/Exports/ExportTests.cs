@@ -303,6 +303,40 @@ public class ExportTests : WorkspaceTests
         Assert.Equal(before, await StateAsync());
     }
 
+    [Theory]
+    [InlineData(ExportFormat.Csv, "contacts.csv")]
+    [InlineData(ExportFormat.Xlsx, "contacts.xlsx")]
+    public async Task OurOwnExport_ImportedBackWithTheSuggestedOptions_ChangesNothing(ExportFormat format, string fileName)
+    {
+        await SeedAsync();
+        // What real data holds: a contact without an email, a phone typed by hand, a street on two lines.
+        await ContactAsync(new ContactInput { FirstName = "No", LastName = "Email", Phone = "(415) 555-2671", Street = "1 Main Street\r\nFloor 2" });
+        var fields = ExportFields.For(ExportObject.Contact, [new CustomFieldView(0, RecordType.Contact, "shoe_size", "Shoe size", CustomFieldType.Number)])
+            .Where(f => f.Key is not ("createdAt" or "updatedAt" or "ownerName")).Select(f => f.Key).ToArray();
+        var (_, file) = await ExportAsync(Contacts(format, null, fields));
+        var before = await StateAsync();
+
+        var draft = await Host.UploadAsync(Ws, file, RecordType.Contact, fileName);
+        Assert.Equal("id", draft.Options.MatchField);
+        var import = await Host.RunAsync<StartImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, draft.Mapping, draft.Options));
+        await Host.Jobs.RunAllAsync(ct: TestContext.Current.CancellationToken);
+        import = await Host.RunAsync<GetImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(import.Id));
+
+        var errors = string.Join("; ", (await Host.ErrorsAsync(Ws, import.Id)).Items.Select(e => $"{e.Column}: {e.Message}"));
+        Assert.True((ImportStatus.Completed, 4, 0, 0, 0) == (import.Status, import.RowsSkipped, import.RowsUpdated, import.RowsCreated, import.RowsFailed),
+            $"{import.RowsSkipped} skipped, {import.RowsUpdated} updated, {import.RowsCreated} created, {import.RowsFailed} failed: {errors}");
+        Assert.Equal(before, await StateAsync());
+    }
+
+    [Fact]
+    public async Task AnotherSystemsRecordIds_DoNotMakeTheImportMatchById()
+    {
+        await SeedAsync();
+        var draft = await Host.UploadAsync(Ws, "Record ID,Email,First Name\n90210,new@example.com,New\n90211,other@example.com,Other\n");
+
+        Assert.Equal("email", draft.Options.MatchField);
+    }
+
     private async Task<string> StateAsync()
     {
         await using var db = Host.Database.Create(Actor.System(Ws.Id));

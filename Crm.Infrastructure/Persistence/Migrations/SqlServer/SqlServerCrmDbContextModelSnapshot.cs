@@ -870,6 +870,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
 
+                    b.Property<int>("BlankRows")
+                        .HasColumnType("int");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("bit");
 
