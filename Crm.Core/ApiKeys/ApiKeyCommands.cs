@@ -11,7 +11,12 @@ public sealed class NewApiKeyInput
     public UserRole Role { get; set; } = UserRole.Rep;
 }
 
-public sealed record ApiKeyView(long Id, string Name, string Prefix, UserRole Role, string? CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+/// <param name="CreatorActive">
+/// False when the person who created the key has been deactivated. Keys belong to the workspace, not to a person
+/// (an integration must not stop when its author leaves), so the key still works; the page flags it for review.
+/// </param>
+public sealed record ApiKeyView(long Id, string Name, string Prefix, UserRole Role, string? CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt,
+    bool CreatorActive = true);
 
 /// <summary>The key in clear, returned once at creation and never again.</summary>
 public sealed record CreatedApiKey(ApiKeyView Key, string Secret);
@@ -26,12 +31,13 @@ public sealed class ListApiKeysHandler(ICrmDbFactory dbFactory)
             .OrderBy(k => k.RevokedAt != null).ThenByDescending(k => k.Id)
             .Select(k => new ApiKeyView(k.Id, k.Name, k.Prefix, k.Role,
                 db.Users.Where(u => u.Id == k.CreatedByUserId).Select(u => u.Name).FirstOrDefault(),
-                k.CreatedAt, k.LastUsedAt, k.RevokedAt))
+                k.CreatedAt, k.LastUsedAt, k.RevokedAt,
+                k.CreatedByUserId == null || db.Users.Any(u => u.Id == k.CreatedByUserId && u.IsActive)))
             .ToListAsync(ct);
     }
 }
 
-public sealed class CreateApiKeyHandler(ICrmDbFactory dbFactory)
+public sealed class CreateApiKeyHandler(ICrmDbFactory dbFactory, TimeProvider time)
 {
     public async Task<CreatedApiKey> HandleAsync(NewApiKeyInput input, CancellationToken ct = default)
     {
@@ -39,7 +45,7 @@ public sealed class CreateApiKeyHandler(ICrmDbFactory dbFactory)
         Roles.EnsureAdmin(db.Actor);
         InputValidation.ThrowIfInvalid(input);
         var (key, prefix, hash) = ApiKeyFormat.Generate();
-        var apiKey = new ApiKey { Name = input.Name!.Trim(), Prefix = prefix, SecretHash = hash, Role = input.Role, CreatedByUserId = db.Actor.UserId };
+        var apiKey = new ApiKey { Name = input.Name!.Trim(), Prefix = prefix, SecretHash = hash, Role = input.Role, CreatedByUserId = db.Actor.UserId, CreatedAt = time.GetUtcNow() };
         db.ApiKeys.Add(apiKey);
         await db.SaveChangesAsync(ct);
         var createdBy = await db.Users.Where(u => u.Id == apiKey.CreatedByUserId).Select(u => u.Name).FirstOrDefaultAsync(ct);

@@ -13,11 +13,14 @@ public static class Paging
     public static (int Page, int PageSize) Normalize(int page, int pageSize) =>
         (Math.Max(1, page), pageSize <= 0 ? DefaultPageSize : Math.Min(pageSize, MaxPageSize));
 
+    /// <summary>Rows before the page, without overflowing: page 2,147,483,647 is past the end (empty), never the first page.</summary>
+    public static int Offset(int page, int pageSize) => (int)Math.Min(int.MaxValue, (long)(Math.Max(1, page) - 1) * Math.Max(1, pageSize));
+
     public static async Task<PagedResult<T>> ToPageAsync<T>(this IQueryable<T> ordered, int page, int pageSize, CancellationToken ct)
     {
         (page, pageSize) = Normalize(page, pageSize);
         var total = await ordered.CountAsync(ct);
-        var items = await ordered.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var items = await ordered.Skip(Offset(page, pageSize)).Take(pageSize).ToListAsync(ct);
         return new PagedResult<T>(items, total, page, pageSize);
     }
 }

@@ -120,7 +120,7 @@ public sealed class ListDuplicatesHandler(ICrmDbFactory dbFactory)
                 : accounts.Contains(d.RecordAId) || accounts.Contains(d.RecordBId));
         }
         var total = await open.CountAsync(ct);
-        var candidates = await open.OrderByDescending(d => d.Confidence).ThenBy(d => d.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var candidates = await open.OrderByDescending(d => d.Confidence).ThenBy(d => d.Id).Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(ct);
         return new PagedResult<DuplicatePairView>(await DuplicateViews.ViewsAsync(db, candidates, ct), total, page, pageSize);
     }
 }

@@ -156,7 +156,7 @@ public sealed class ListExportsHandler(ICrmDbFactory dbFactory)
         (page, pageSize) = (Math.Max(1, page), Math.Clamp(pageSize, 1, 200));
         var jobs = db.ExportJobs.AsNoTracking();
         var total = await jobs.CountAsync(ct);
-        var views = await ExportViews.ViewsAsync(db, jobs.OrderByDescending(j => j.Id).Skip((page - 1) * pageSize).Take(pageSize), ct);
+        var views = await ExportViews.ViewsAsync(db, jobs.OrderByDescending(j => j.Id).Skip(Paging.Offset(page, pageSize)).Take(pageSize), ct);
         return new PagedResult<ExportView>(views.OrderByDescending(v => v.Id).ToList(), total, page, pageSize);
     }
 }

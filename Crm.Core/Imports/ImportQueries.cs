@@ -57,7 +57,7 @@ public sealed class ListImportsHandler(ICrmDbFactory dbFactory)
         (page, pageSize) = Paging.Normalize(page, pageSize);
         var jobs = db.ImportJobs.Where(j => j.Status != ImportStatus.Draft);
         var total = await jobs.CountAsync(ct);
-        var views = await ImportQueries.ViewsAsync(db, jobs.OrderByDescending(j => j.Id).Skip((page - 1) * pageSize).Take(pageSize), ct);
+        var views = await ImportQueries.ViewsAsync(db, jobs.OrderByDescending(j => j.Id).Skip(Paging.Offset(page, pageSize)).Take(pageSize), ct);
         return new PagedResult<ImportView>(views, total, page, pageSize);
     }
 }

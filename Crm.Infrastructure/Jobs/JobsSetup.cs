@@ -54,6 +54,9 @@ public static class JobsSetup
             q.ScheduleJob<ExportHousekeepingJob>(t => t.WithIdentity("export-housekeeping", "system")
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(10))
                 .WithSimpleSchedule(s => s.WithInterval(settings.ExportHousekeepingInterval).RepeatForever()));
+            q.ScheduleJob<ImportDraftHousekeepingJob>(t => t.WithIdentity("import-draft-housekeeping", "system")
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(20))
+                .WithSimpleSchedule(s => s.WithInterval(settings.DraftHousekeepingInterval).RepeatForever()));
             q.ScheduleJob<NightlyDuplicateScanJob>(t => t.WithIdentity("duplicate-nightly", "system")
                 .WithCronSchedule(settings.DuplicateScanCron));
         });

@@ -30,6 +30,15 @@ public static class ImportsApi
                              "header, sample rows, the suggested mapping (or a saved template's) and the fields it can map to.")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(ImportLimits.MaxFileBytes + 1024 * 1024))
             .Accepts<IFormFile>("multipart/form-data");
+        imports.MapGet("/drafts", async (int? page, int? pageSize, ListImportDraftsHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(page ?? 1, pageSize ?? 25, ct)))
+            .WithName("ListImportDrafts").WithSummary("Uploads not started yet, each with the time it is discarded (24 h after it was last changed)");
+        imports.MapDelete("/drafts/{id:long}", async (long id, DiscardImportDraftHandler handler, CancellationToken ct) =>
+            {
+                await handler.HandleAsync(id, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("DiscardImportDraft").WithSummary("Discard an upload that was not started, and its file");
         imports.MapGet("/", async (int? page, int? pageSize, ListImportsHandler handler, CancellationToken ct) =>
             TypedResults.Ok(await handler.HandleAsync(page ?? 1, pageSize ?? 25, ct))).WithName("ListImports").WithSummary("Import history, newest first");
         imports.MapGet("/{id:long}", async (long id, GetImportHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))

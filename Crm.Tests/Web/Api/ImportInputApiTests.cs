@@ -112,6 +112,44 @@ public class ImportInputApiTests : ApiTestBase
         }
     }
 
+    [Fact]
+    public async Task Drafts_AreListedWithTheirExpiry_AndCanBeDiscarded_OnlyInTheirWorkspace()
+    {
+        var upload = await Admin.PostAsync("/api/v1/imports/drafts", Form("Email\nada@example.com\n"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var id = (await JsonAsync(upload)).GetProperty("importId").GetInt64();
+
+        var drafts = await JsonAsync(await Admin.GetAsync("/api/v1/imports/drafts", TestContext.Current.CancellationToken));
+        var draft = drafts.GetProperty("items").EnumerateArray().Single();
+        Assert.Equal((id, "people.csv", 1), (draft.GetProperty("id").GetInt64(), draft.GetProperty("fileName").GetString(), draft.GetProperty("totalRows").GetInt32()));
+        Assert.InRange(draft.GetProperty("expiresAt").GetDateTimeOffset() - draft.GetProperty("createdAt").GetDateTimeOffset(), TimeSpan.FromHours(24), TimeSpan.FromHours(24.1));
+
+        var other = await Factory.ClientWithKeyAsync(await Factory.CreateWorkspaceAsync("Other"));
+        Assert.Equal(HttpStatusCode.NotFound, (await other.DeleteAsync($"/api/v1/imports/drafts/{id}", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(0, (await JsonAsync(await other.GetAsync("/api/v1/imports/drafts", TestContext.Current.CancellationToken))).GetProperty("total").GetInt32());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/v1/imports/drafts/{id}", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(0, (await JsonAsync(await Admin.GetAsync("/api/v1/imports/drafts", TestContext.Current.CancellationToken))).GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.DeleteAsync($"/api/v1/imports/drafts/{id}", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/contacts")]
+    [InlineData("/api/v1/imports")]
+    [InlineData("/api/v1/exports")]
+    [InlineData("/api/v1/duplicates")]
+    public async Task APageFarPastTheEnd_IsEmpty_NotTheFirstPage(string list)
+    {
+        await CreateContactAsync(Admin, new { firstName = "Ada", email = "ada@example.com" });
+
+        var response = await Admin.GetAsync($"{list}?page=2147483647&pageSize=200", TestContext.Current.CancellationToken);
+
+        var page = await JsonAsync(response);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2147483647, page.GetProperty("page").GetInt32());
+        Assert.Equal(0, page.GetProperty("items").GetArrayLength());
+    }
+
     private async Task<string> StartAndWaitAsync(string csv, string status, string? mapping = null)
     {
         var form = Form(csv);
