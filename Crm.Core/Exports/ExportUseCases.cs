@@ -139,12 +139,28 @@ internal static class ExportViews
     }));
 }
 
+/// <summary>
+/// "Only admins may export" is the workspace's setting as it is now, checked whenever exports are listed, shown or
+/// downloaded: switching it on closes earlier exports to reps too.
+/// </summary>
+internal static class ExportAccess
+{
+    public static async Task EnsureAllowedAsync(ICrmDb db, bool exportAdminOnly, CancellationToken ct)
+    {
+        if (db.Actor.IsAdmin) return;
+        if (exportAdminOnly || await db.Workspaces.Where(w => w.Id == db.Actor.WorkspaceId).Select(w => w.ExportsAdminOnly).SingleAsync(ct))
+            Roles.EnsureAdmin(db.Actor);
+    }
+}
+
 public sealed class GetExportHandler(ICrmDbFactory dbFactory)
 {
     public async Task<ExportView> HandleAsync(long exportId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        return await ExportViews.ViewAsync(db, exportId, ct);
+        var view = await ExportViews.ViewAsync(db, exportId, ct);
+        await ExportAccess.EnsureAllowedAsync(db, view.AdminOnly, ct);
+        return view;
     }
 }
 
@@ -153,6 +169,7 @@ public sealed class ListExportsHandler(ICrmDbFactory dbFactory)
     public async Task<PagedResult<ExportView>> HandleAsync(int page = 1, int pageSize = 25, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
+        await ExportAccess.EnsureAllowedAsync(db, false, ct);
         (page, pageSize) = (Math.Max(1, page), Math.Clamp(pageSize, 1, 200));
         var jobs = db.ExportJobs.AsNoTracking();
         var total = await jobs.CountAsync(ct);
@@ -174,7 +191,7 @@ public sealed class DownloadExportHandler(ICrmDbFactory dbFactory, IFileStore fi
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var job = await db.ExportJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == exportId, ct) ?? throw new NotFoundException("Export", exportId);
-        if (job.AdminOnly) Roles.EnsureAdmin(db.Actor);
+        await ExportAccess.EnsureAllowedAsync(db, job.AdminOnly, ct);
         switch (job.Status)
         {
             case ExportStatus.Expired:

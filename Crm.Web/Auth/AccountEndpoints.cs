@@ -25,9 +25,24 @@ public static class AccountEndpoints
         return app;
     }
 
-    /// <summary>Only local paths are followed after sign-in (no open redirects).</summary>
-    public static string LocalOrHome(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
+    /// <summary>Only local paths are followed after sign-in (no open redirects); anything else goes home.</summary>
+    public static string LocalOrHome(string? returnUrl) => IsLocalUrl(returnUrl) ? returnUrl! : "/";
+
+    /// <summary>
+    /// ASP.NET Core's own rule (UrlHelperBase.IsLocalUrl) for paths: "/" or "/path", never "//", "/\\", or a control
+    /// character anywhere — browsers drop a tab or a line break, so "/\t/evil.example" would be "//evil.example", and a
+    /// CR or LF cannot go into a Location header at all.
+    /// </summary>
+    public static bool IsLocalUrl(string? url)
+    {
+        if (string.IsNullOrEmpty(url) || url[0] != '/') return false;
+        return url.Length == 1 || url[1] != '/' && url[1] != '\\' && !HasControlCharacter(url.AsSpan(1));
+
+        static bool HasControlCharacter(ReadOnlySpan<char> text)
+        {
+            foreach (var c in text)
+                if (char.IsControl(c)) return true;
+            return false;
+        }
+    }
 }

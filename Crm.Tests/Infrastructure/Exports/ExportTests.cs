@@ -230,7 +230,14 @@ public class ExportTests : WorkspaceTests
         Assert.True(adminOnly.AdminOnly);
         await Assert.ThrowsAsync<ForbiddenException>(() => Host.RunAsync<DownloadExportHandler, ExportFile>(rep, h => h.HandleAsync(adminOnly.Id)));
         await Assert.ThrowsAsync<ForbiddenException>(() => Host.RunAsync<StartExportHandler, ExportView>(rep, h => h.HandleAsync(Contacts(ExportFormat.Csv))));
+        // The setting is read when a file is asked for: the rep's own earlier export is closed to them too, and the list.
+        await Assert.ThrowsAsync<ForbiddenException>(() => Host.RunAsync<DownloadExportHandler, ExportFile>(rep, h => h.HandleAsync(repsOwn.Id)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Host.RunAsync<GetExportHandler, ExportView>(rep, h => h.HandleAsync(repsOwn.Id)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Host.RunAsync<ListExportsHandler, PagedResult<ExportView>>(rep, h => h.HandleAsync()));
+        // Switched off again, the rep's earlier export opens; the one made while it was on stays for admins.
+        await Host.RunAsync<UpdateExportSettingsHandler, ExportSettingsView>(Ws.Admin(), h => h.HandleAsync(new ExportSettingsInput { AdminOnly = false }));
         (await Host.RunAsync<DownloadExportHandler, ExportFile>(rep, h => h.HandleAsync(repsOwn.Id))).Content.Dispose();
+        await Assert.ThrowsAsync<ForbiddenException>(() => Host.RunAsync<DownloadExportHandler, ExportFile>(rep, h => h.HandleAsync(adminOnly.Id)));
 
         var other = await Host.CreateWorkspaceAsync("Other");
         await Assert.ThrowsAsync<NotFoundException>(() => Host.RunAsync<DownloadExportHandler, ExportFile>(other.Admin(), h => h.HandleAsync(adminOnly.Id)));
