@@ -1,5 +1,6 @@
 using Crm.Web.Auth;
 using Crm.Web.Components;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 
@@ -15,7 +16,25 @@ public static class UiSetup
         // Sign-in cookies and antiforgery tokens survive restarts: keys live beside the data (configurable).
         var keys = builder.Configuration["DataProtection:KeysDirectory"]
                    ?? Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Database:DataDirectory"] ?? "data", "keys");
-        builder.Services.AddDataProtection().SetApplicationName("crm").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        builder.Services.AddDataProtection().SetApplicationName("crm").PersistKeysToFileSystem(new DirectoryInfo(keys)).ProtectKeys(builder.Configuration);
+        // Password guessing is slowed per client as well as per account (Identity locks an account after 5 failures):
+        // one address may try to sign in this many times a minute, whichever accounts it tries.
+        var attempts = builder.Configuration.GetValue("Authentication:SignInAttemptsPerMinute", 30);
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/account/login", StringComparison.OrdinalIgnoreCase)
+                    ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = attempts, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                    : RateLimitPartition.GetNoLimiter(""));
+            o.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await context.HttpContext.Response.WriteAsync("Too many sign-in attempts from your network. Wait a minute, then try again.", ct);
+            };
+        });
         // Running the build output outside Development (tests, CI) still serves MudBlazor's and Blazor's assets.
         builder.WebHost.UseStaticWebAssets();
         return builder;
@@ -34,6 +53,8 @@ public static class UiSetup
             if (!app.Environment.IsDevelopment()) pages.UseExceptionHandler("/Error", createScopeForErrors: true);
             pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
+        app.UseRateLimiter();
+        app.UseMiddleware<CrossSiteRequestGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseCurrentActor();
@@ -45,6 +66,7 @@ public static class UiSetup
     {
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapWorkspaceEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

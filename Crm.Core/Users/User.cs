@@ -11,6 +11,12 @@ public sealed class User : Entity, IWorkspaceOwned, ITimestamped
     public string Email { get; set; } = "";
     public UserRole Role { get; set; }
     public bool IsActive { get; set; } = true;
+    /// <summary>
+    /// Added with an email that already belonged to someone (in this CRM): an invitation. The person signs in where
+    /// they did until they accept it; it never becomes a way into their sessions without them.
+    /// </summary>
+    public bool InvitationPending { get; set; }
+    public long? InvitedByUserId { get; set; }
     public DateTimeOffset? LastSignInAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

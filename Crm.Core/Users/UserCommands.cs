@@ -11,7 +11,7 @@ public sealed class ListUsersHandler(ICrmDbFactory dbFactory)
         Roles.EnsureAdmin(db.Actor);
         return await db.Users.AsNoTracking()
             .OrderByDescending(u => u.IsActive).ThenBy(u => u.Name)
-            .Select(u => new UserView(u.Id, u.Name, u.Email, u.Role, u.IsActive, u.LastSignInAt, u.CreatedAt))
+            .Select(u => new UserView(u.Id, u.Name, u.Email, u.Role, u.IsActive, u.LastSignInAt, u.CreatedAt, u.InvitationPending))
             .ToListAsync(ct);
     }
 }
@@ -37,22 +37,25 @@ public sealed class CreateUserHandler(ICrmDbFactory dbFactory, ILocalAccounts ac
         var email = Text.CleanEmail(input.Email)!;
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
             throw new ValidationFailedException(nameof(NewUserInput.Email), "A user with this email already exists in this workspace.");
+        // An address someone already signs in with elsewhere is theirs: adding it is an invitation they accept.
+        var invitation = await accounts.BelongsToAnotherWorkspaceAsync(email, db.Actor.WorkspaceId, ct);
         if (!string.IsNullOrEmpty(input.Password))
         {
             var problems = await accounts.CheckPasswordAsync(input.Password, ct);
             if (problems.Count > 0) throw new ValidationFailedException(new Dictionary<string, string[]> { [nameof(NewUserInput.Password)] = [.. problems] });
-            if (await accounts.EmailInUseAsync(email, ct))
-                throw new ValidationFailedException(nameof(NewUserInput.Email), "This email already signs in with a password to another workspace.");
+            if (invitation || await accounts.EmailInUseAsync(email, ct))
+                throw new ValidationFailedException(nameof(NewUserInput.Password),
+                    "This person already signs in to another workspace; they keep their own password. Add them without one: they are invited, and join once they accept.");
         }
 
-        var user = new User { Name = input.Name!.Trim(), Email = email, Role = input.Role, IsActive = true };
+        var user = new User { Name = input.Name!.Trim(), Email = email, Role = input.Role, IsActive = true, InvitationPending = invitation, InvitedByUserId = invitation ? db.Actor.UserId : null };
         db.Users.Add(user);
         await db.SaveChangesAsync(ct);
         if (!string.IsNullOrEmpty(input.Password))
         {
             try
             {
-                await accounts.SetPasswordAsync(user, input.Password, ct);
+                await accounts.SetPasswordAsync(user, input.Password, ct: ct);
             }
             catch
             {
@@ -62,7 +65,7 @@ public sealed class CreateUserHandler(ICrmDbFactory dbFactory, ILocalAccounts ac
                 throw;
             }
         }
-        return new UserView(user.Id, user.Name, user.Email, user.Role, user.IsActive, user.LastSignInAt, user.CreatedAt);
+        return new UserView(user.Id, user.Name, user.Email, user.Role, user.IsActive, user.LastSignInAt, user.CreatedAt, user.InvitationPending);
     }
 }
 
@@ -85,13 +88,17 @@ public sealed class UpdateUserHandler(ICrmDbFactory dbFactory, ILocalAccounts ac
         user.IsActive = isActive;
         await db.SaveChangesAsync(ct);
         if (changed) await accounts.InvalidateSessionsAsync(user.Id, ct);
-        return new UserView(user.Id, user.Name, user.Email, user.Role, user.IsActive, user.LastSignInAt, user.CreatedAt);
+        return new UserView(user.Id, user.Name, user.Email, user.Role, user.IsActive, user.LastSignInAt, user.CreatedAt, user.InvitationPending);
     }
 }
 
+/// <summary>
+/// An admin sets a user's password (a reset): every session of that person ends. An admin setting their own keeps
+/// the session they do it from (<paramref name="currentSessionId"/>), and only that one.
+/// </summary>
 public sealed class SetUserPasswordHandler(ICrmDbFactory dbFactory, ILocalAccounts accounts)
 {
-    public async Task HandleAsync(long id, string password, CancellationToken ct = default)
+    public async Task HandleAsync(long id, string password, string? currentSessionId = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
@@ -100,6 +107,6 @@ public sealed class SetUserPasswordHandler(ICrmDbFactory dbFactory, ILocalAccoun
         if (problems.Count > 0) throw new ValidationFailedException(new Dictionary<string, string[]> { ["Password"] = [.. problems] });
         if (!await accounts.HasPasswordAsync(user.Id, ct) && await accounts.EmailInUseAsync(user.Email, ct))
             throw new ValidationFailedException("Password", "This email already signs in with a password to another workspace.");
-        await accounts.SetPasswordAsync(user, password, ct);
+        await accounts.SetPasswordAsync(user, password, user.Id == db.Actor.UserId ? currentSessionId : null, ct);
     }
 }

@@ -12,7 +12,8 @@ public sealed class NewUserInput
     [MaxLength(128)] public string? Password { get; set; }
 }
 
-public sealed record UserView(long Id, string Name, string Email, UserRole Role, bool IsActive, DateTimeOffset? LastSignInAt, DateTimeOffset CreatedAt);
+public sealed record UserView(long Id, string Name, string Email, UserRole Role, bool IsActive, DateTimeOffset? LastSignInAt, DateTimeOffset CreatedAt,
+    bool InvitationPending = false);
 
 /// <summary>What owner pickers show: the workspace's active users.</summary>
 public sealed record UserOption(long Id, string Name, string Email);

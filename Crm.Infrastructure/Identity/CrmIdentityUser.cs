@@ -6,4 +6,10 @@ namespace Crm.Infrastructure.Identity;
 public sealed class CrmIdentityUser : IdentityUser<long>
 {
     public long CrmUserId { get; set; }
+
+    /// <summary>
+    /// The one session that survives this person changing their own password (the one they changed it from); every
+    /// other session of theirs ended with the new security stamp.
+    /// </summary>
+    public string? KeptSessionId { get; set; }
 }

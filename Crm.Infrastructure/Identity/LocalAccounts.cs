@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Infrastructure.Identity;
 
 /// <summary>Password sign-ins kept by ASP.NET Core Identity in the CRM's own database.</summary>
-public sealed class LocalAccounts(UserManager<CrmIdentityUser> users) : ILocalAccounts
+public sealed class LocalAccounts(UserManager<CrmIdentityUser> users, Memberships memberships) : ILocalAccounts
 {
     public async Task<IReadOnlyList<string>> CheckPasswordAsync(string password, CancellationToken ct = default)
     {
@@ -22,7 +22,11 @@ public sealed class LocalAccounts(UserManager<CrmIdentityUser> users) : ILocalAc
     public async Task<bool> EmailInUseAsync(string email, CancellationToken ct = default) =>
         await users.FindByEmailAsync(email) is not null;
 
-    public async Task SetPasswordAsync(User user, string password, CancellationToken ct = default)
+    public async Task<bool> BelongsToAnotherWorkspaceAsync(string email, long workspaceId, CancellationToken ct = default) =>
+        await EmailInUseAsync(email, ct)
+        || (await memberships.FindByEmailAsync(email, ct)).Any(m => m.WorkspaceId != workspaceId && !m.InvitationPending);
+
+    public async Task SetPasswordAsync(User user, string password, string? keepSessionId = null, CancellationToken ct = default)
     {
         var problems = await CheckPasswordAsync(password, ct);
         if (problems.Count > 0) throw new ValidationFailedException(new Dictionary<string, string[]> { ["Password"] = [.. problems] });
@@ -37,6 +41,8 @@ public sealed class LocalAccounts(UserManager<CrmIdentityUser> users) : ILocalAc
         else
         {
             account.PasswordHash = users.PasswordHasher.HashPassword(account, password);
+            // A new stamp ends every session signed in with the old one, except the one the person changed it from.
+            account.KeptSessionId = keepSessionId;
             await users.SetLockoutEndDateAsync(account, null);
             await users.ResetAccessFailedCountAsync(account);
             await users.UpdateSecurityStampAsync(account);
@@ -55,6 +61,8 @@ public sealed class LocalAccounts(UserManager<CrmIdentityUser> users) : ILocalAc
     public async Task InvalidateSessionsAsync(long userId, CancellationToken ct = default)
     {
         var account = await users.Users.SingleOrDefaultAsync(a => a.CrmUserId == userId, ct);
-        if (account is not null) await users.UpdateSecurityStampAsync(account);
+        if (account is null) return;
+        account.KeptSessionId = null;
+        await users.UpdateSecurityStampAsync(account);
     }
 }

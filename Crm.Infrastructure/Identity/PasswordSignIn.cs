@@ -11,7 +11,7 @@ public enum SignInOutcome
     Inactive,
 }
 
-public sealed record PasswordSignInResult(SignInOutcome Outcome, Membership? Membership = null, DateTimeOffset? LockedOutUntil = null);
+public sealed record PasswordSignInResult(SignInOutcome Outcome, Membership? Membership = null, DateTimeOffset? LockedOutUntil = null, string SecurityStamp = "");
 
 /// <summary>Checks an email and password with Identity's hashing and lockout; says which user of which workspace it is.</summary>
 public sealed class PasswordSignIn(UserManager<CrmIdentityUser> users, Memberships memberships)
@@ -36,15 +36,12 @@ public sealed class PasswordSignIn(UserManager<CrmIdentityUser> users, Membershi
         }
         await users.ResetAccessFailedCountAsync(account);
 
-        var membership = (await memberships.FindByEmailAsync(account.Email ?? "", ct)).SingleOrDefault(m => m.UserId == account.CrmUserId);
-        if (membership is not { IsActive: true }) return new PasswordSignInResult(SignInOutcome.Inactive);
+        // The person proved the email: they land in the workspace they used last, never in one they have not joined.
+        var membership = await memberships.LandingAsync(account.Email ?? "", ct);
+        if (membership is null) return new PasswordSignInResult(SignInOutcome.Inactive);
         await memberships.RecordSignInAsync(membership, ct);
-        return new PasswordSignInResult(SignInOutcome.Succeeded, membership);
+        return new PasswordSignInResult(SignInOutcome.Succeeded, membership, SecurityStamp: account.SecurityStamp ?? "");
     }
 
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<CrmIdentityUser>().HashPassword(new CrmIdentityUser(), Guid.NewGuid().ToString()));
-
-    /// <summary>The security stamp of a user's password sign-in, if any: it changes when sessions must end.</summary>
-    public Task<string?> SecurityStampAsync(long userId, CancellationToken ct = default) =>
-        users.Users.Where(a => a.CrmUserId == userId).Select(a => a.SecurityStamp).SingleOrDefaultAsync(ct);
 }

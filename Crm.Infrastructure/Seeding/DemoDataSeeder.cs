@@ -60,7 +60,7 @@ public sealed class DemoDataSeeder(CrmDatabase database, ILocalAccounts accounts
         var rep = new User { Name = "Riley Rep", Email = settings.RepEmail.Trim().ToLowerInvariant(), Role = UserRole.Rep, IsActive = true };
         db.CrmUsers.Add(rep);
         await db.SaveChangesAsync(ct);
-        if (!string.IsNullOrEmpty(settings.RepPassword)) await accounts.SetPasswordAsync(rep, settings.RepPassword, ct);
+        if (!string.IsNullOrEmpty(settings.RepPassword)) await accounts.SetPasswordAsync(rep, settings.RepPassword, ct: ct);
         long[] owners = [adminId, rep.Id];
 
         var accountRows = new List<Account>();

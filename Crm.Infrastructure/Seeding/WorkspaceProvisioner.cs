@@ -31,7 +31,7 @@ public sealed class WorkspaceProvisioner(CrmDatabase database, ILocalAccounts ac
         db.CrmUsers.Add(admin);
         db.Pipelines.Add(DefaultPipeline());
         await db.SaveChangesAsync(ct);
-        if (adminPassword is not null) await accounts.SetPasswordAsync(admin, adminPassword, ct);
+        if (adminPassword is not null) await accounts.SetPasswordAsync(admin, adminPassword, ct: ct);
         return (workspace, admin);
     }
 

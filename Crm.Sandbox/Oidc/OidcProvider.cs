@@ -75,7 +75,7 @@ public static class OidcProvider
             hidden.Append($"<input type=\"hidden\" name=\"{name}\" value=\"{Html(q[name])}\">");
         var people = new StringBuilder();
         foreach (var user in options.Value.Users)
-            people.Append($"<button type=\"submit\" name=\"email\" value=\"{Html(user.Email)}\" data-email=\"{Html(user.Email)}\">{Html(user.Name)} <small>{Html(user.Email)}</small></button>");
+            people.Append($"<button type=\"submit\" name=\"subject\" value=\"{Html(user.Subject)}\" data-subject=\"{Html(user.Subject)}\" data-email=\"{Html(user.Email)}\">{Html(user.Name)} <small>{Html(user.Email)}{(user.EmailVerified ? "" : " (not verified)")}</small></button>");
 
         return Results.Content($$"""
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sandbox sign-in</title>
@@ -101,9 +101,11 @@ public static class OidcProvider
         var stateValue = form["state"].ToString();
         if (form["deny"] == "1") return ErrorRedirect(redirectUri, "access_denied", "The user cancelled the sign-in.", stateValue, responseMode);
 
-        var email = (string.IsNullOrWhiteSpace(form["email"]) ? form["other_email"].ToString() : form["email"].ToString()).Trim();
+        // A listed person by their subject (two may share an address, one of them unverified), or a typed address.
+        var listed = options.Value.Users.FirstOrDefault(u => u.Subject == form["subject"].ToString());
+        var email = (listed?.Email ?? (string.IsNullOrWhiteSpace(form["email"]) ? form["other_email"].ToString() : form["email"].ToString())).Trim();
         if (email.Length == 0) return ErrorPage("Choose a person or type an email.");
-        var user = options.Value.Users.FirstOrDefault(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase))
+        var user = listed ?? options.Value.Users.FirstOrDefault(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase) && u.EmailVerified)
                    ?? new OidcUser { Subject = "sandbox-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.ToLowerInvariant())))[..16], Email = email, Name = email };
 
         var now = time.GetUtcNow();
@@ -135,7 +137,7 @@ public static class OidcProvider
         var issuer = Issuer(request);
         var claims = new List<Claim>
         {
-            new("sub", code.User.Subject), new("email", code.User.Email), new("email_verified", "true", ClaimValueTypes.Boolean),
+            new("sub", code.User.Subject), new("email", code.User.Email), new("email_verified", code.User.EmailVerified ? "true" : "false", ClaimValueTypes.Boolean),
             new("name", code.User.Name), new("auth_time", now.ToUnixTimeSeconds().ToString(), ClaimValueTypes.Integer64),
         };
         if (code.Nonce is not null) claims.Add(new Claim("nonce", code.Nonce));
@@ -169,7 +171,7 @@ public static class OidcProvider
             request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
             return Results.StatusCode(StatusCodes.Status401Unauthorized);
         }
-        return Results.Json(new { sub = token.User.Subject, email = token.User.Email, email_verified = true, name = token.User.Name });
+        return Results.Json(new { sub = token.User.Subject, email = token.User.Email, email_verified = token.User.EmailVerified, name = token.User.Name });
     }
 
     private static IResult EndSession(HttpRequest request, IOptions<OidcSandboxOptions> options)

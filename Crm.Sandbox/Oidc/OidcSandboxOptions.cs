@@ -27,4 +27,6 @@ public sealed class OidcUser
     public string Subject { get; set; } = "";
     public string Email { get; set; } = "";
     public string Name { get; set; } = "";
+    /// <summary>What the provider says of the address ("email_verified"); a person with an unconfirmed address is false.</summary>
+    public bool EmailVerified { get; set; } = true;
 }

@@ -20,4 +20,10 @@ public static class BrowserSteps
         await page.WaitForURLAsync(url => !url.Contains("/account/login"));
         await page.WaitForInteractiveAsync();
     }
+
+    /// <summary>
+    /// Headers of a request the app's own page makes (the browser adds its origin): for data a test sets up or cleans
+    /// up through the API with the signed-in session.
+    /// </summary>
+    public static Dictionary<string, string> FromTheApp(string baseUrl) => new() { ["Origin"] = baseUrl };
 }

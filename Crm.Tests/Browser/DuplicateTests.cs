@@ -21,7 +21,7 @@ public class DuplicateTests(LiveAppFixture app)
         {
             // The live app is shared: what this test created goes, so other tests see the demo data as it was.
             foreach (var id in _created)
-                await page.APIRequest.DeleteAsync($"{app.Web.BaseUrl}/api/v1/{id.Resource}/{id.Id}");
+                await page.APIRequest.DeleteAsync($"{app.Web.BaseUrl}/api/v1/{id.Resource}/{id.Id}", new APIRequestContextOptions { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) });
             await page.Context.CloseAsync();
         }
     }
@@ -59,7 +59,7 @@ public class DuplicateTests(LiveAppFixture app)
         {
             var search = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/contacts?search=Vasquez{tag}");
             foreach (var contact in (await search.JsonAsync())!.Value.GetProperty("items").EnumerateArray())
-                await page.APIRequest.DeleteAsync($"{app.Web.BaseUrl}/api/v1/contacts/{contact.GetProperty("id").GetInt64()}");
+                await page.APIRequest.DeleteAsync($"{app.Web.BaseUrl}/api/v1/contacts/{contact.GetProperty("id").GetInt64()}", new APIRequestContextOptions { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) });
             await page.Context.CloseAsync();
         }
     }
@@ -142,7 +142,7 @@ public class DuplicateTests(LiveAppFixture app)
 
     private async Task<long> PostAsync(IPage page, string resource, object body)
     {
-        var response = await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/{resource}", new APIRequestContextOptions { DataObject = body });
+        var response = await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/{resource}", new APIRequestContextOptions { DataObject = body, Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) });
         Assert.True(response.Ok, $"POST {resource}: {response.Status} {await response.TextAsync()}");
         var json = await response.JsonAsync();
         var id = json!.Value.GetProperty("id").GetInt64();

@@ -20,7 +20,7 @@ public class ImportTests(LiveAppFixture app)
 
         // An account the file also holds: the import will update it, the rollback must give its city back.
         var existing = await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/accounts",
-            new APIRequestContextOptions { DataObject = new { name = "Gravity Investments", city = "Denver" } });
+            new APIRequestContextOptions { DataObject = new { name = "Gravity Investments", city = "Denver" }, Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) });
         Assert.Equal(201, existing.Status);
         var existingId = (await existing.JsonAsync())!.Value.GetProperty("id").GetInt64();
 
@@ -154,7 +154,8 @@ public class ImportTests(LiveAppFixture app)
         await Expect(page.Locator("#access-refused")).ToBeVisibleAsync();
         await Expect(page.Locator("#import-file")).ToHaveCountAsync(0);
         var upload = await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/imports/drafts?objectType=contact",
-            new APIRequestContextOptions { Multipart = page.APIRequest.CreateFormData().Set("file", new FilePayload { Name = "a.csv", MimeType = "text/csv", Buffer = "Email\na@b.example\n"u8.ToArray() }) });
+            new APIRequestContextOptions { Multipart = page.APIRequest.CreateFormData().Set("file", new FilePayload { Name = "a.csv", MimeType = "text/csv", Buffer = "Email\na@b.example\n"u8.ToArray() }),
+                Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) });
         Assert.Equal(403, upload.Status);
         await page.Context.CloseAsync();
     }

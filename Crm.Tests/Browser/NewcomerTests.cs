@@ -81,7 +81,7 @@ public class NewcomerTests(LiveAppFixture app)
         await page.FillAsync("#password", "not-the-password");
         await page.ClickAsync("#signin");
 
-        await Expect(page.Locator("#signin-error")).ToHaveTextAsync("That email and password do not match an account.");
+        await Expect(page.Locator("#signin-error")).ToContainTextAsync("That email and password do not match an account.");
         await Expect(page.Locator("#email")).ToHaveValueAsync("admin@example.com");
         await page.Context.CloseAsync();
     }

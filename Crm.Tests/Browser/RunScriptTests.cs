@@ -75,7 +75,7 @@ public sealed class RunScriptTests : IAsyncLifetime
         await page.GotoAsync($"{url}/deals");
         await page.ClickAsync("#signin-sso");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Sandbox identity provider");
-        await page.ClickAsync("button[data-email='rep@example.com']");
+        await page.ClickAsync("button[data-subject='sandbox-rep']");
         await page.WaitForURLAsync(u => u.EndsWith("/deals", StringComparison.Ordinal));
         await page.Locator("#interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         await Expect(page.Locator("#signed-in-user")).ToHaveTextAsync("Riley Rep");

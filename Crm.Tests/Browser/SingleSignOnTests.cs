@@ -15,7 +15,7 @@ public class SingleSignOnTests(LiveAppFixture app)
         await page.ClickAsync("#signin-sso");
 
         await Expect(page.Locator("h1")).ToHaveTextAsync("Sandbox identity provider");
-        await page.ClickAsync("button[data-email='rep@example.com']");
+        await page.ClickAsync("button[data-subject='sandbox-rep']");
 
         await page.WaitForURLAsync(url => url.EndsWith("/deals", StringComparison.Ordinal));
         await page.WaitForInteractiveAsync();
@@ -30,12 +30,27 @@ public class SingleSignOnTests(LiveAppFixture app)
         var page = await app.Browser.NewPageAsync();
         await page.GotoAsync($"{app.Web.BaseUrl}/account/login");
         await page.ClickAsync("#signin-sso");
-        await page.ClickAsync("button[data-email='stranger@unknown.example']");
+        await page.ClickAsync("button[data-subject='sandbox-stranger']");
 
         await Expect(page.Locator("#access-refused h1")).ToHaveTextAsync("No account for this sign-in");
         var contacts = await page.GotoAsync($"{app.Web.BaseUrl}/contacts");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
         Assert.NotNull(contacts);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SsoSignIn_WithAnAddressTheProviderHasNotVerified_IsRefused_EvenForAMembersAddress()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.GotoAsync($"{app.Web.BaseUrl}/account/login");
+        await page.ClickAsync("#signin-sso");
+        // The sandbox's "Una" claims rep@example.com, a member's address, but her provider says it is not verified.
+        await page.ClickAsync("button[data-subject='sandbox-unverified']");
+
+        await Expect(page.Locator("#access-refused h1")).ToHaveTextAsync("Your email address is not verified");
+        await page.GotoAsync($"{app.Web.BaseUrl}/contacts");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
         await page.Context.CloseAsync();
     }
 }

@@ -11,12 +11,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Crm.Tests.TestSupport;
 
 /// <summary>The whole web app (real middleware, auth, endpoints) on a fresh SQLite file, for API tests.</summary>
-public sealed class CrmWebFactory : WebApplicationFactory<Program>
+public sealed class CrmWebFactory(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@first.example";
     public const string AdminPassword = "first-admin-password";
 
     private readonly string _directory = TestPaths.NewTempDirectory("web");
+
+    /// <summary>The app's data folder (database, files, keys).</summary>
+    public string DataDirectory => _directory;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -27,6 +30,7 @@ public sealed class CrmWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("DemoData:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
     }
 
     /// <summary>A workspace with an admin; returns its id.</summary>

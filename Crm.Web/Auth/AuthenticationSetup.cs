@@ -34,7 +34,7 @@ public static class AuthenticationSetup
                     ApiKeyAuthenticationHandler.PresentedKey(context.Request) is not null ? CrmClaims.ApiKeyScheme : CrmClaims.CookieScheme)
             .AddCookie(CrmClaims.CookieScheme, o =>
             {
-                o.Cookie.Name = ".crm.session";
+                o.Cookie.Name = CrmClaims.SessionCookie;
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
@@ -77,23 +77,22 @@ public static class AuthenticationSetup
         return Task.CompletedTask;
     }
 
-    /// <summary>Every request re-reads the member: deactivation ends sessions at once, role changes apply at once.</summary>
+    /// <summary>Every request re-reads the member (see <see cref="SessionValidator"/>).</summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal!;
-        var workspaceId = principal.GetLong(CrmClaims.WorkspaceId);
-        var userId = principal.GetLong(CrmClaims.UserId);
         var memberships = context.HttpContext.RequestServices.GetRequiredService<Memberships>();
-        var member = workspaceId is { } w && userId is { } u ? await memberships.FindAsync(w, u, context.HttpContext.RequestAborted) : null;
-        if (member is not { IsActive: true })
+        var state = await SessionValidator.CheckAsync(principal, memberships, context.HttpContext.RequestAborted);
+        if (state is null)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CrmClaims.CookieScheme);
             return;
         }
-        if (member.Role.ToString() != principal.FindFirstValue(ClaimTypes.Role) || member.Name != principal.Identity?.Name)
+        if (state.MustRenew)
         {
-            context.ReplacePrincipal(CrmClaims.ForMember(member, principal.FindFirstValue(CrmClaims.SignInMethod) ?? "password"));
+            context.ReplacePrincipal(CrmClaims.ForMember(state.Member, principal.FindFirstValue(CrmClaims.SignInMethod) ?? "password",
+                state.SecurityStamp, principal.FindFirstValue(CrmClaims.SessionId) ?? CrmClaims.NewSessionId()));
             context.ShouldRenew = true;
         }
     }
@@ -119,17 +118,23 @@ public static class AuthenticationSetup
         o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         o.Events.OnTokenValidated = async context =>
         {
-            var email = settings.EmailClaims.Select(c => context.Principal?.FindFirstValue(c)).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+            var email = OidcEmail.Of(context.Principal, settings);
+            if (email is null)
+            {
+                context.Response.Redirect("/account/denied?reason=unverified-email");
+                context.HandleResponse();
+                return;
+            }
             var memberships = context.HttpContext.RequestServices.GetRequiredService<Memberships>();
-            var active = email is null ? [] : (await memberships.FindByEmailAsync(email)).Where(m => m.IsActive).OrderBy(m => m.WorkspaceId).ToList();
-            if (active.Count == 0)
+            var member = await memberships.LandingAsync(email);
+            if (member is null)
             {
                 context.Response.Redirect("/account/denied?reason=unknown-account");
                 context.HandleResponse();
                 return;
             }
-            await memberships.RecordSignInAsync(active[0]);
-            context.Principal = CrmClaims.ForMember(active[0], "sso");
+            await memberships.RecordSignInAsync(member);
+            context.Principal = CrmClaims.ForMember(member, "sso", await memberships.SecurityStampAsync(member.Email), CrmClaims.NewSessionId());
         };
         o.Events.OnRemoteFailure = context =>
         {

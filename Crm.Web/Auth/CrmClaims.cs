@@ -8,6 +8,7 @@ namespace Crm.Web.Auth;
 public static class CrmClaims
 {
     public const string CookieScheme = "Crm.Cookie";
+    public const string SessionCookie = ".crm.session";
     public const string ApiKeyScheme = "ApiKey";
     public const string OidcScheme = "Oidc";
     public const string SmartScheme = "Crm";
@@ -18,10 +19,18 @@ public static class CrmClaims
     public const string WorkspaceName = "crm:workspace_name";
     public const string ApiKeyId = "crm:api_key";
     public const string SignInMethod = "crm:method";
+    /// <summary>The person's security stamp when the session began: a password change or reset rotates it, ending the session.</summary>
+    public const string SecurityStamp = "crm:stamp";
+    /// <summary>A random id per sign-in, so the one session a person changed their password from can stay.</summary>
+    public const string SessionId = "crm:session";
 
-    public static ClaimsPrincipal ForMember(Membership member, string method) =>
+    public static string NewSessionId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    public static ClaimsPrincipal ForMember(Membership member, string method, string securityStamp, string sessionId) =>
         new(new ClaimsIdentity(
         [
+            new Claim(SecurityStamp, securityStamp),
+            new Claim(SessionId, sessionId),
             new Claim(ClaimTypes.NameIdentifier, member.UserId.ToString(CultureInfo.InvariantCulture)),
             new Claim(UserId, member.UserId.ToString(CultureInfo.InvariantCulture)),
             new Claim(WorkspaceId, member.WorkspaceId.ToString(CultureInfo.InvariantCulture)),

@@ -8,8 +8,14 @@ public sealed class OidcSettings
     public string? ClientId { get; set; }
     public string? ClientSecret { get; set; }
     public string DisplayName { get; set; } = "Single sign-on";
-    /// <summary>Claims tried in order for the user's email.</summary>
-    public string[] EmailClaims { get; set; } = ["email", "preferred_username", "upn"];
+    /// <summary>
+    /// Claims tried in order for the user's email. Only "email" by default: "preferred_username" and "upn" are names a
+    /// provider may let people choose, so list them only for a provider whose directory controls them (Entra ID: "upn").
+    /// </summary>
+    public string[] EmailClaims { get; set; } = ["email"];
+
+    /// <summary>The "email" claim counts only with "email_verified": true (Google, Okta, Keycloak send it). Turn off only for a provider that verifies every address it issues.</summary>
+    public bool RequireVerifiedEmail { get; set; } = true;
     public bool RequireHttpsMetadata { get; set; } = true;
     public string[] Scopes { get; set; } = ["openid", "profile", "email"];
 

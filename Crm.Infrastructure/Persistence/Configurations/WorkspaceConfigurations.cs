@@ -37,6 +37,7 @@ internal sealed class CrmIdentityUserConfiguration : IEntityTypeConfiguration<Cr
     public void Configure(EntityTypeBuilder<CrmIdentityUser> b)
     {
         b.HasIndex(x => x.CrmUserId).IsUnique();
+        b.Property(x => x.KeptSessionId).HasMaxLength(64);
         b.HasOne<User>().WithOne().HasForeignKey<CrmIdentityUser>(x => x.CrmUserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

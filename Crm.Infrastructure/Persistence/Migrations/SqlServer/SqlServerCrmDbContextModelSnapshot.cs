@@ -1230,6 +1230,12 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(254)
                         .HasColumnType("nvarchar(254)");
 
+                    b.Property<bool>("InvitationPending")
+                        .HasColumnType("bit");
+
+                    b.Property<long?>("InvitedByUserId")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("bit");
 
@@ -1343,6 +1349,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("bit");
+
+                    b.Property<string>("KeptSessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("bit");
