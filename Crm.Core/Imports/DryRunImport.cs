@@ -46,6 +46,7 @@ public sealed class DryRunImportHandler(ICrmDbFactory dbFactory, ITabularFileRea
         var errors = new List<ImportErrorView>();
         var corrections = new List<RowNote>();
         var corrected = 0;
+        var leftEmpty = 0;
         var rows = new List<DryRunRow>();
         var unknown = new Dictionary<int, Dictionary<string, int>>();
         var newAccounts = new HashSet<PendingAccount>();
@@ -61,11 +62,12 @@ public sealed class DryRunImportHandler(ICrmDbFactory dbFactory, ITabularFileRea
                 corrected += row.Record.Notes.Count;
                 foreach (var note in row.Record.Notes.Take(ErrorSample - corrections.Count))
                     corrections.Add(new RowNote(row.Record.RowNumber, row.Record.Source.LineNumber, note));
-                foreach (var issue in row.Record.Issues)
+                if (row.Action != PlannedAction.Fail) leftEmpty += row.Record.LeftEmpty.Count;
+                foreach (var issue in row.Action == PlannedAction.Fail ? row.Record.Issues : row.Record.LeftEmpty)
                 {
                     errorsByType[issue.Type] = errorsByType.GetValueOrDefault(issue.Type) + 1;
                     if (errors.Count < ErrorSample)
-                        errors.Add(new ImportErrorView(row.Record.RowNumber, row.Record.Source.LineNumber, issue.Column, issue.Value, issue.Type, issue.Message));
+                        errors.Add(new ImportErrorView(row.Record.RowNumber, row.Record.Source.LineNumber, issue.Column, issue.Value, issue.Type, issue.Message, issue.Kept));
                     if (issue.Type == ImportErrorType.Picklist && issue.Column is not null)
                     {
                         var column = job.Mapping.Columns.First(c => c.Header == issue.Column).Index;
@@ -75,7 +77,7 @@ public sealed class DryRunImportHandler(ICrmDbFactory dbFactory, ITabularFileRea
                 }
                 if (rows.Count < detail)
                     rows.Add(new DryRunRow(row.Record.RowNumber, row.Record.Source.LineNumber, row.Action, row.Record.DisplayName,
-                        row.Action is PlannedAction.Update or PlannedAction.Skip ? row.Entity?.Id : null, row.Reason, row.Changes, row.Record.Issues, row.Record.Notes));
+                        row.Action is PlannedAction.Update or PlannedAction.Skip ? row.Entity?.Id : null, row.Reason, row.Changes, [.. row.Record.Issues, .. row.Record.LeftEmpty], row.Record.Notes));
             }
             newAccounts.UnionWith(plan.NewAccounts);
             batch.Clear();
@@ -98,6 +100,6 @@ public sealed class DryRunImportHandler(ICrmDbFactory dbFactory, ITabularFileRea
         }).ToList();
         return new DryRunResult(total, counts.GetValueOrDefault(PlannedAction.Create), counts.GetValueOrDefault(PlannedAction.Update),
             counts.GetValueOrDefault(PlannedAction.Skip), counts.GetValueOrDefault(PlannedAction.Fail), newAccounts.Count,
-            errorsByType, errors, unknownValues, rows, corrected, corrections);
+            errorsByType, errors, unknownValues, rows, corrected, corrections, leftEmpty);
     }
 }

@@ -44,6 +44,8 @@ public sealed class ImportJob : Entity, IWorkspaceOwned, ITimestamped
     public int RowsSkipped { get; set; }
     public int RowsFailed { get; set; }
     public int AccountsCreated { get; set; }
+    /// <summary>Values rows were imported without (their columns leave what they cannot take empty); each is listed.</summary>
+    public int ValuesLeftEmpty { get; set; }
     /// <summary>Data rows up to this number are committed; a resumed run starts after it.</summary>
     public int LastCommittedRow { get; set; }
 
@@ -129,6 +131,8 @@ public sealed class ImportRowError : Entity, IWorkspaceOwned
     public string? Value { get; set; }
     public ImportErrorType Type { get; set; }
     public string Message { get; set; } = "";
+    /// <summary>The row was imported without this value (its column leaves what it cannot take empty).</summary>
+    public bool Kept { get; set; }
 }
 
 /// <summary>

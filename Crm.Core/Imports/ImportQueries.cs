@@ -33,7 +33,7 @@ public static class ImportQueries
         return new ImportView(j.Id, j.ObjectType, j.FileName, j.FileSize, j.Status, j.TotalRows, j.RowsProcessed, j.RowsCreated, j.RowsUpdated,
             j.RowsSkipped, j.RowsFailed, j.AccountsCreated, rate, left, duration, j.CreatedAt, j.StartedAt, j.CompletedAt, createdBy, j.FailureReason,
             j.CancelRequested, j.Options.Strategy, j.Options.MatchField, j.RolledBackAt, rolledBackBy, j.RollbackDeleted, j.RollbackRestored, j.RollbackKeptChanged,
-            j.RollbackError, j.BlankRows);
+            j.RollbackError, j.BlankRows, j.ValuesLeftEmpty);
     }
 }
 
@@ -71,7 +71,7 @@ public sealed class ListImportErrorsHandler(ICrmDbFactory dbFactory)
         await db.ImportJobs.GetAsync(importId, "Import", ct);
         return await db.ImportRowErrors.AsNoTracking().Where(e => e.ImportJobId == importId)
             .OrderBy(e => e.RowNumber).ThenBy(e => e.Id)
-            .Select(e => new ImportErrorView(e.RowNumber, e.LineNumber, e.Column, e.Value, e.Type, e.Message))
+            .Select(e => new ImportErrorView(e.RowNumber, e.LineNumber, e.Column, e.Value, e.Type, e.Message, e.Kept))
             .ToPageAsync(page, pageSize, ct);
     }
 }

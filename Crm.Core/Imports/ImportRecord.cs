@@ -1,7 +1,10 @@
 namespace Crm.Core.Imports;
 
-/// <summary>A problem with a row: which column, the value as it was, what kind, and a sentence for a person.</summary>
-public sealed record ImportIssue(string? Column, string? Value, ImportErrorType Type, string Message);
+/// <summary>
+/// A problem with a row: which column, the value as it was, what kind, and a sentence for a person. <paramref name="Kept"/>:
+/// the row was imported without that field (its column says to leave what it cannot take empty).
+/// </summary>
+public sealed record ImportIssue(string? Column, string? Value, ImportErrorType Type, string Message, bool Kept = false);
 
 /// <summary>A data row after mapping and transforms: property values ready for a record, references still by name.</summary>
 public sealed class ImportRecord(SourceRow source, int capacity = 0)
@@ -23,6 +26,8 @@ public sealed class ImportRecord(SourceRow source, int capacity = 0)
     /// <summary>The normalised value of the match field; null when the row has none.</summary>
     public string? MatchKey { get; set; }
     public List<ImportIssue> Issues { get; } = [];
+    /// <summary>Values this row is imported without (their columns leave what they cannot take empty).</summary>
+    public List<ImportIssue> LeftEmpty { get; } = [];
     /// <summary>Values read after an unambiguous correction ("&lt;ada@x.org&gt;" → ada@x.org), said in the test import.</summary>
     public List<string> Notes { get; } = [];
     public bool Failed => Issues.Count > 0;
@@ -37,8 +42,17 @@ public sealed class ImportRecord(SourceRow source, int capacity = 0)
     public int? StageProbability { get; set; }
     public List<long>? ContactIds { get; set; }
 
-    public void Fail(ColumnMapping? column, string? value, ImportErrorType type, string message) =>
-        Issues.Add(new ImportIssue(column?.Header, Truncate(value), type, message));
+    /// <summary>
+    /// A value the row cannot have: the row fails, unless its column leaves such values empty — then the row goes on
+    /// without it. Whole-row problems (its shape, a missing required field, a duplicate, no match) always fail it.
+    /// </summary>
+    public void Fail(ColumnMapping? column, string? value, ImportErrorType type, string message)
+    {
+        if (column is { OnInvalid: InvalidValueAction.LeaveEmpty } && type is not (ImportErrorType.Row or ImportErrorType.Required or ImportErrorType.Duplicate or ImportErrorType.NoMatch))
+            LeftEmpty.Add(new ImportIssue(column.Header, Truncate(value), type, message, Kept: true));
+        else
+            Issues.Add(new ImportIssue(column?.Header, Truncate(value), type, message));
+    }
 
     public string? DisplayName =>
         (Values.GetValueOrDefault("Name") as string)

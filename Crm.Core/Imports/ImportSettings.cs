@@ -54,6 +54,16 @@ public sealed record ColumnMapping
     public string? PhoneCountry { get; init; }
     /// <summary>The file's values of a picklist mapped to the field's values ("Customer " → "customer").</summary>
     public Dictionary<string, string>? ValueMap { get; init; }
+    /// <summary>What a value this column cannot take does to its row (never for the column records are matched by).</summary>
+    public InvalidValueAction OnInvalid { get; init; }
+}
+
+public enum InvalidValueAction
+{
+    /// <summary>The row is not imported; it is in the error file.</summary>
+    RefuseRow = 0,
+    /// <summary>The row is imported without that field (a new record leaves it empty, an update leaves it as it was); listed in the results and the error file.</summary>
+    LeaveEmpty = 1,
 }
 
 public sealed record ImportOptions

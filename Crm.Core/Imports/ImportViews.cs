@@ -14,7 +14,7 @@ public sealed record ImportView(
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string? CreatedBy,
     string? FailureReason, bool CancelRequested, DuplicateStrategy Strategy, string? MatchField,
     DateTimeOffset? RolledBackAt, string? RolledBackBy, int RollbackDeleted, int RollbackRestored, int RollbackKeptChanged,
-    string? RollbackError, int BlankRows = 0)
+    string? RollbackError, int BlankRows = 0, int ValuesLeftEmpty = 0)
 {
     /// <summary>A rollback that stopped on an error and waits (or is about to be retried): asking again resumes it.</summary>
     public bool CanResumeRollback => Status == ImportStatus.RollingBack && RollbackError is not null;
@@ -24,7 +24,8 @@ public sealed record ImportView(
     public int Percent => TotalRows == 0 ? (Status == ImportStatus.Completed ? 100 : 0) : (int)Math.Min(100, RowsProcessed * 100L / TotalRows);
 }
 
-public sealed record ImportErrorView(int RowNumber, long LineNumber, string? Column, string? Value, ImportErrorType Type, string Message);
+/// <param name="Kept">The row was imported without this value (its column leaves what it cannot take empty).</param>
+public sealed record ImportErrorView(int RowNumber, long LineNumber, string? Column, string? Value, ImportErrorType Type, string Message, bool Kept = false);
 
 public sealed record ValueCount(string Value, int Count);
 
@@ -43,7 +44,7 @@ public sealed record DryRunResult(
     int TotalRows, int WouldCreate, int WouldUpdate, int WouldSkip, int WouldFail, int AccountsToCreate,
     IReadOnlyDictionary<ImportErrorType, int> ErrorsByType, IReadOnlyList<ImportErrorView> Errors,
     IReadOnlyList<UnknownValues> UnknownPicklistValues, IReadOnlyList<DryRunRow> Rows,
-    int CorrectedValues, IReadOnlyList<RowNote> Corrections);
+    int CorrectedValues, IReadOnlyList<RowNote> Corrections, int ValuesLeftEmpty = 0);
 
 /// <summary>A value read after an unambiguous correction, where it was in the file.</summary>
 public sealed record RowNote(int RowNumber, long LineNumber, string Note);

@@ -87,7 +87,12 @@ public sealed class RowMapper
                     if (Failed(record, column, email)) continue;
                     if (!emails.Contains(email.Value!)) emails.Add(email.Value!);
                 }
-                if (emails.Count > FieldLimits.MaxAdditionalEmails) record.Fail(column, value, ImportErrorType.Length, $"A contact can have at most {FieldLimits.MaxAdditionalEmails} other emails.");
+                if (emails.Count > FieldLimits.MaxAdditionalEmails)
+                {
+                    // Refused, or left as the record has it: never a list cut short without saying so.
+                    record.Fail(column, value, ImportErrorType.Length, $"A contact can have at most {FieldLimits.MaxAdditionalEmails} other emails.");
+                    break;
+                }
                 record.Values["AdditionalEmails"] = emails;
                 break;
             case ImportFieldKind.ContactEmails:

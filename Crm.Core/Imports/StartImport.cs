@@ -57,6 +57,11 @@ public static class ImportMappingRules
                 Add("Mapping", $"{known.GetValueOrDefault(group.Key)?.Label ?? group.Key} is mapped from several columns ({string.Join(", ", group.Select(c => c.Header))}); keep one.");
 
         var targets = mapped.Select(c => c.Field).OfType<string>().ToHashSet();
+        var identity = options.Strategy == DuplicateStrategy.CreateNew ? null : options.MatchField ?? ImportFields.DefaultMatchField(type, targets);
+        foreach (var column in mapping.Columns.Where(c => c.OnInvalid == InvalidValueAction.LeaveEmpty && (c.Field == identity || c.Field == "id")))
+            Add("Mapping", $"'{column.Header}' identifies the records ({known.GetValueOrDefault(column.Field!)?.Label ?? column.Field}): a value it cannot take refuses its row, it is never left empty.");
+        foreach (var column in mapping.Columns.Where(c => !Enum.IsDefined(c.OnInvalid)))
+            Add("Mapping", $"'{column.Header}': onInvalid is refuseRow or leaveEmpty.");
         switch (type)
         {
             case RecordType.Contact when !targets.Overlaps(["firstName", "lastName", "fullName", "email"]):

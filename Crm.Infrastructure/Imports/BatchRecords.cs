@@ -13,7 +13,7 @@ public interface IImportBatchWriter
 /// <summary>What a transaction's batches add up to, for the job's progress.</summary>
 internal sealed class WriteTally
 {
-    public int Rows, Created, Updated, Skipped, Failed, AccountsCreated, LastRow;
+    public int Rows, Created, Updated, Skipped, Failed, AccountsCreated, LeftEmpty, LastRow;
 
     public void Add(BatchPlan plan, int accountsCreated)
     {
@@ -24,6 +24,8 @@ internal sealed class WriteTally
         Skipped += skipped;
         Failed += failed;
         AccountsCreated += accountsCreated;
+        foreach (var row in plan.Rows)
+            if (row.Action != PlannedAction.Fail) LeftEmpty += row.Record.LeftEmpty.Count;
         LastRow = Math.Max(LastRow, plan.LastRow);
     }
 
@@ -50,11 +52,13 @@ internal static class BatchRecords
             row.Changes.Add(new FieldDiff("AccountId", ValueText.Format(before), ValueText.Format(account.Id)));
     }
 
+    /// <summary>The problems of failed rows, and the values imported rows went without (kept, listed all the same).</summary>
     public static IEnumerable<ImportRowError> Errors(ImportJob job, BatchPlan plan) =>
-        plan.Of(PlannedAction.Fail).SelectMany(row => row.Record.Issues.Select(issue => new ImportRowError
+        plan.Rows.SelectMany(row => (row.Action == PlannedAction.Fail ? row.Record.Issues : row.Record.LeftEmpty).Select(issue => new ImportRowError
         {
             WorkspaceId = job.WorkspaceId, ImportJobId = job.Id, RowNumber = row.Record.RowNumber, LineNumber = row.Record.Source.LineNumber,
             Column = FieldLimits.Cut(issue.Column, 255), Value = FieldLimits.Cut(issue.Value, 600), Type = issue.Type, Message = FieldLimits.Cut(issue.Message, FieldLimits.HistoryValue)!,
+            Kept = issue.Kept,
         }));
 
     public static ImportChange BeforeImage(ImportJob job, PlannedRow row) => new()

@@ -98,6 +98,7 @@ public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
                 .SetProperty(j => j.RowsSkipped, j => j.RowsSkipped + _tally.Skipped)
                 .SetProperty(j => j.RowsFailed, j => j.RowsFailed + _tally.Failed)
                 .SetProperty(j => j.AccountsCreated, j => j.AccountsCreated + _tally.AccountsCreated)
+                .SetProperty(j => j.ValuesLeftEmpty, j => j.ValuesLeftEmpty + _tally.LeftEmpty)
                 .SetProperty(j => j.LastCommittedRow, _tally.LastRow)
                 .SetProperty(j => j.HeartbeatAt, now)
                 .SetProperty(j => j.UpdatedAt, now), ct);

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Infrastructure.Imports;
 
 /// <summary>
-/// The failed rows of an import as they were uploaded (same columns, same values, same delimiter), plus an "Error"
+/// The failed rows of an import — and the rows imported without a value their column could not take — as they were uploaded (same columns, same values, same delimiter), plus an "Error"
 /// column, ready to fix and import again. Rows and errors are merged in row order, streaming. A row with fewer values
 /// than the header is padded so its error stays under "Error"; a row with more keeps them all, its error after them.
 /// Values a spreadsheet would run as formulas get the export's apostrophe (our import takes it off again).
@@ -26,7 +26,7 @@ public sealed class ImportErrorFile(CrmDatabase database, ITabularFileReader rea
         await using var db = database.Create(Actor.System(job.WorkspaceId));
         var errors = db.ImportRowErrors.AsNoTracking().Where(e => e.ImportJobId == job.Id)
             .OrderBy(e => e.RowNumber).ThenBy(e => e.Id)
-            .Select(e => new { e.RowNumber, e.Column, e.Message })
+            .Select(e => new { e.RowNumber, e.Column, e.Message, e.Kept })
             .AsAsyncEnumerable().GetAsyncEnumerator(ct);
         var hasError = await errors.MoveNextAsync();
         if (!hasError) return;
@@ -37,7 +37,9 @@ public sealed class ImportErrorFile(CrmDatabase database, ITabularFileReader rea
             var messages = new List<string>();
             while (hasError && errors.Current.RowNumber == row.RowNumber)
             {
-                messages.Add(errors.Current.Column is null ? errors.Current.Message : $"{errors.Current.Column}: {errors.Current.Message}");
+                var error = errors.Current;
+                messages.Add(error.Kept ? $"Imported without {error.Column}: {error.Message}"
+                    : error.Column is null ? error.Message : $"{error.Column}: {error.Message}");
                 hasError = await errors.MoveNextAsync();
             }
             if (messages.Count > 0)

@@ -137,7 +137,7 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
             progress.CommandText = """
                 UPDATE "ImportJobs" SET "RowsProcessed" = "RowsProcessed" + $n, "RowsCreated" = "RowsCreated" + $c, "RowsUpdated" = "RowsUpdated" + $u,
                     "RowsSkipped" = "RowsSkipped" + $s, "RowsFailed" = "RowsFailed" + $f, "AccountsCreated" = "AccountsCreated" + $a,
-                    "LastCommittedRow" = $last, "HeartbeatAt" = $now, "UpdatedAt" = $now
+                    "ValuesLeftEmpty" = "ValuesLeftEmpty" + $e, "LastCommittedRow" = $last, "HeartbeatAt" = $now, "UpdatedAt" = $now
                 WHERE "Id" = $id AND "RunnerId" = $runner;
                 SELECT changes(), "CancelRequested" FROM "ImportJobs" WHERE "Id" = $id;
                 """;
@@ -147,6 +147,7 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
             progress.Parameters.AddWithValue("$s", _tally.Skipped);
             progress.Parameters.AddWithValue("$f", _tally.Failed);
             progress.Parameters.AddWithValue("$a", _tally.AccountsCreated);
+            progress.Parameters.AddWithValue("$e", _tally.LeftEmpty);
             progress.Parameters.AddWithValue("$last", _tally.LastRow);
             progress.Parameters.AddWithValue("$now", Time.ConvertToProvider(now));
             progress.Parameters.AddWithValue("$id", _context.Job.Id);

@@ -988,6 +988,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int>("ValuesLeftEmpty")
+                        .HasColumnType("int");
+
                     b.Property<long>("WorkspaceId")
                         .HasColumnType("bigint");
 
@@ -1014,6 +1017,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<long>("ImportJobId")
                         .HasColumnType("bigint");
+
+                    b.Property<bool>("Kept")
+                        .HasColumnType("bit");
 
                     b.Property<long>("LineNumber")
                         .HasColumnType("bigint");

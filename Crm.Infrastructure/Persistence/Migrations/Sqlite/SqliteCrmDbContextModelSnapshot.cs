@@ -954,6 +954,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ValuesLeftEmpty")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("WorkspaceId")
                         .HasColumnType("INTEGER");
 
@@ -977,6 +980,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("ImportJobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Kept")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("LineNumber")

@@ -1,0 +1,97 @@
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Crm.Core.Imports;
+using Crm.Infrastructure.Imports;
+using Crm.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Tests.Infrastructure.Imports;
+
+/// <summary>
+/// A real HubSpot export has lifecycle stages and owners this CRM does not: a column told to leave what it cannot take
+/// empty imports the row without that value, and lists it — nothing silently dropped, no row lost.
+/// </summary>
+public abstract class LeaveEmptyImportTests(Type writer) : IAsyncLifetime
+{
+    private CrmTestHost _host = default!;
+    private TestWorkspace _ws = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await CrmTestHost.StartAsync(writer: writer);
+        _ws = await _host.CreateWorkspaceAsync("Acme");
+    }
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    private const string HubSpot = "Email,First Name,Lifecycle Stage,Contact owner,Phone Number\n" +
+                                   "ada@example.com,Ada,Subscriber,someone@outside.example,+44 20 7946 0958\n" +
+                                   "grace@example.com,Grace,customer,,(202) 555-0147\n" +
+                                   "linus@example.com,Linus,Evangelist,,not a phone\n";
+
+    private static Func<ImportMapping, ImportMapping> LeaveEmpty(params string[] headers) => mapping => mapping with
+    {
+        Columns = mapping.Columns.Select(c => headers.Contains(c.Header) ? c with { OnInvalid = InvalidValueAction.LeaveEmpty } : c).ToList(),
+    };
+
+    [Fact]
+    public async Task ValuesAColumnCannotTake_AreLeftEmpty_AndListed_WhenTheColumnSaysSo()
+    {
+        var import = await _host.ImportAsync(_ws, HubSpot, mapping: LeaveEmpty("Lifecycle Stage", "Contact owner"));
+
+        // Linus's phone column still refuses its row; Ada comes in without her stage and owner.
+        Assert.Equal((2, 1, 2), (import.RowsCreated, import.RowsFailed, import.ValuesLeftEmpty));
+        await using var db = _host.Database.Create(Actor.System(_ws.Id));
+        var ada = await db.Contacts.SingleAsync(c => c.Email == "ada@example.com");
+        // The stage a new contact has when none is given; no owner.
+        Assert.Equal((Lifecycle.Lead, (long?)null, "+442079460958"), (ada.Lifecycle, ada.OwnerId, ada.Phone));
+        var errors = (await _host.ErrorsAsync(_ws, import.Id)).Items;
+        Assert.Equal(2, errors.Count(e => e.Kept && e.RowNumber == 1));
+        Assert.Contains(errors, e => e is { Kept: false, RowNumber: 3, Column: "Phone Number" });
+
+        await using var file = new MemoryStream();
+        await _host.Resolve<IImportErrorFile>().WriteAsync(await db.ImportJobs.SingleAsync(j => j.Id == import.Id), file, TestContext.Current.CancellationToken);
+        var lines = System.Text.Encoding.UTF8.GetString(file.ToArray()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("Imported without Lifecycle Stage", lines[1]);
+        Assert.Contains("Imported without Contact owner", lines[1]);
+        Assert.StartsWith("linus@example.com", lines[2]);
+    }
+
+    [Fact]
+    public async Task ByDefault_AValueAColumnCannotTake_RefusesItsRow()
+    {
+        var import = await _host.ImportAsync(_ws, HubSpot);
+
+        Assert.Equal((1, 2, 0), (import.RowsCreated, import.RowsFailed, import.ValuesLeftEmpty));
+    }
+
+    [Fact]
+    public async Task AnUpdate_LeavesTheRecordsOwnValue_WhereTheFilesCannotBeTaken()
+    {
+        await _host.ImportAsync(_ws, "Email,First Name,Lifecycle Stage\nada@example.com,Ada,customer\n");
+
+        var import = await _host.ImportAsync(_ws, "Email,First Name,Lifecycle Stage\nada@example.com,Ada Augusta,Evangelist\n",
+            new ImportOptions { Strategy = DuplicateStrategy.Update }, mapping: LeaveEmpty("Lifecycle Stage"));
+
+        Assert.Equal((1, 1), (import.RowsUpdated, import.ValuesLeftEmpty));
+        await using var db = _host.Database.Create(Actor.System(_ws.Id));
+        var ada = await db.Contacts.SingleAsync();
+        Assert.Equal(("Ada Augusta", Lifecycle.Customer), (ada.FirstName, ada.Lifecycle));
+    }
+
+    [Fact]
+    public async Task TheColumnRecordsAreMatchedBy_CanNeverBeLeftEmpty()
+    {
+        var draft = await _host.UploadAsync(_ws, HubSpot);
+
+        var error = await Assert.ThrowsAsync<ValidationFailedException>(() => _host.RunAsync<StartImportHandler, ImportView>(_ws.Admin(),
+            h => h.HandleAsync(draft.ImportId, LeaveEmpty("Email")(draft.Mapping), draft.Options)));
+
+        Assert.Contains("never left empty", string.Join(" ", error.Errors.SelectMany(e => e.Value)));
+    }
+}
+
+public sealed class SqliteWriterLeaveEmptyImportTests() : LeaveEmptyImportTests(typeof(SqliteImportWriter));
+
+public sealed class EfWriterLeaveEmptyImportTests() : LeaveEmptyImportTests(typeof(EfImportWriter));
