@@ -45,7 +45,7 @@ public static class HubSpotExport
             string[] values =
             [
                 (100_000 + i).ToString(CultureInfo.InvariantCulture), first, last, email,
-                random.Next(3) == 0 ? $"+1 ({random.Next(200, 999)}) {random.Next(200, 999)}-{random.Next(1000, 9999)}" : "",
+                random.Next(3) == 0 ? $"+1 ({AreaCodes[random.Next(AreaCodes.Length)]}) {random.Next(200, 999)}-{random.Next(1000, 9999)}" : "",
                 $"Company {random.Next(20_000)}", Titles[random.Next(Titles.Length)], Stages[random.Next(Stages.Length)],
                 random.Next(2) == 0 ? "NEW" : "OPEN", "", $"{random.Next(1, 999)} Main Street\nSuite {random.Next(1, 50)}",
                 Cities[random.Next(Cities.Length)], "", random.Next(10000, 99999).ToString(CultureInfo.InvariantCulture), "United States",
@@ -62,6 +62,9 @@ public static class HubSpotExport
             await writer.WriteLineAsync(line);
         }
     }
+
+    /// <summary>Area codes in use (a random 3-digit code is often none, and the import refuses numbers no one could dial).</summary>
+    private static readonly int[] AreaCodes = [201, 202, 206, 212, 213, 214, 305, 310, 312, 404, 415, 512, 602, 617, 646, 702, 713, 718, 773, 808, 917];
 
     private static string Quote(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;

@@ -175,23 +175,29 @@ internal static class ImportDrafts
     }
 
     /// <summary>
-    /// Whether the column mapped to our record id holds ids of this workspace's records (the file is one of our own
-    /// exports): then records are matched by id, so rows without an email still find their record. Ids of another
-    /// system (HubSpot's "Record ID") are not ours, and matching stays by email, domain or name.
+    /// Whether the column mapped to our record id holds ids of this workspace's records — the file is one of our own
+    /// exports: then records are matched by id, so rows without an email still find their record. An id alone proves
+    /// nothing (another system's "Record ID" 51 may be our contact 51 too): each sample row's email (contacts) or name
+    /// must also be that record's. Otherwise matching stays by email, domain or name.
     /// </summary>
     private static async Task<bool> AreOurIdsAsync(ICrmDb db, RecordType type, ImportMapping mapping, FileInspection inspection, CancellationToken ct)
     {
-        if (mapping.Columns.FirstOrDefault(c => c.Field == "id") is not { } column) return false;
-        var ids = inspection.SampleRows.Select(r => column.Index < r.Length ? r[column.Index]?.Trim() : null)
-            .Select(v => long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (long?)null)
-            .OfType<long>().Distinct().ToList();
-        if (ids.Count == 0) return false;
-        var found = type switch
+        if (mapping.Columns.FirstOrDefault(c => c.Field == "id") is not { } idColumn) return false;
+        var keyField = type == RecordType.Contact ? "email" : "name";
+        if (mapping.Columns.FirstOrDefault(c => c.Field == keyField) is not { } keyColumn) return false;
+        string? Cell(string?[] row, int index) => index < row.Length ? ImportValues.Clean(row[index]) : null;
+        var samples = inspection.SampleRows
+            .Select(r => (Id: long.TryParse(Cell(r, idColumn.Index), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (long?)null,
+                Key: Cell(r, keyColumn.Index)))
+            .Where(s => s.Id is not null && s.Key is not null).ToList();
+        if (samples.Count == 0) return false;
+        var ids = samples.Select(s => s.Id!.Value).Distinct().ToList();
+        var keys = type switch
         {
-            RecordType.Contact => await db.Contacts.CountAsync(c => ids.Contains(c.Id), ct),
-            RecordType.Account => await db.Accounts.CountAsync(a => ids.Contains(a.Id), ct),
-            _ => await db.Deals.CountAsync(d => ids.Contains(d.Id), ct),
+            RecordType.Contact => await db.Contacts.Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, Key = c.Email }).ToDictionaryAsync(c => c.Id, c => c.Key, ct),
+            RecordType.Account => await db.Accounts.Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, Key = (string?)a.Name }).ToDictionaryAsync(a => a.Id, a => a.Key, ct),
+            _ => await db.Deals.Where(d => ids.Contains(d.Id)).Select(d => new { d.Id, Key = (string?)d.Name }).ToDictionaryAsync(d => d.Id, d => d.Key, ct),
         };
-        return found == ids.Count;
+        return samples.All(s => keys.TryGetValue(s.Id!.Value, out var key) && string.Equals(key, s.Key, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -336,12 +336,18 @@ public class ExportTests : WorkspaceTests
     }
 
     [Fact]
-    public async Task AnotherSystemsRecordIds_DoNotMakeTheImportMatchById()
+    public async Task AnotherSystemsRecordIds_DoNotMakeTheImportMatchById_EvenWhenTheyAreAlsoOurs()
     {
         await SeedAsync();
-        var draft = await Host.UploadAsync(Ws, "Record ID,Email,First Name\n90210,new@example.com,New\n90211,other@example.com,Other\n");
+        long[] ids;
+        await using (var db = Host.Database.Create(Actor.System(Ws.Id)))
+            ids = await db.Contacts.OrderBy(c => c.Id).Select(c => c.Id).ToArrayAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal("email", draft.Options.MatchField);
+        var unknown = await Host.UploadAsync(Ws, "Record ID,Email,First Name\n90210,new@example.com,New\n90211,other@example.com,Other\n");
+        // HubSpot's record ids 1, 2, 3 are ids of our contacts too, but not of these people.
+        var coincident = await Host.UploadAsync(Ws, $"Record ID,Email,First Name\n{ids[0]},new@example.com,New\n{ids[1]},other@example.com,Other\n");
+
+        Assert.Equal(("email", "email"), (unknown.Options.MatchField, coincident.Options.MatchField));
     }
 
     private async Task<string> StateAsync()
