@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Crm.Core.Accounts;
 using Crm.Core.Common;
@@ -7,7 +6,6 @@ using Crm.Core.Contacts;
 using Crm.Core.Users;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Benchmarks;
 

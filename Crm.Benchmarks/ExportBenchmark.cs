@@ -5,7 +5,6 @@ using System.Text.Json;
 using Crm.Core.Common;
 using Crm.Core.Contacts;
 using Crm.Core.Exports;
-using Crm.Core.Users;
 using CsvHelper;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Crm.Core.Common;
 using Crm.Core.Imports;
-using Crm.Core.Users;
 using CsvHelper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using Crm.Core.CustomFields;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Core.Common;

@@ -1,5 +1,4 @@
 using Crm.Core.Common;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Core.Imports;
 

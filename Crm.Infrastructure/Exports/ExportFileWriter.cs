@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Data;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Crm.Core.Exports;
 using CsvHelper;

@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
-using Crm.Core.Accounts;
 using Crm.Core.Common;
 using Crm.Core.Contacts;
-using Crm.Core.Deals;
 using Crm.Core.Imports;
 using Crm.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Crm.Tests.TestSupport;
 using Microsoft.Playwright;

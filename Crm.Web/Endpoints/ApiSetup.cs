@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Crm.Web.Auth;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 

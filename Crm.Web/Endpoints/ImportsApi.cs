@@ -2,7 +2,6 @@ using System.Text.Json;
 using Crm.Core.Common;
 using Crm.Core.Imports;
 using Crm.Web.Auth;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;

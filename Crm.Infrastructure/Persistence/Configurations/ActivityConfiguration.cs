@@ -1,9 +1,6 @@
-using Crm.Core.Accounts;
 using Crm.Core.Common;
-using Crm.Core.Contacts;
 using Crm.Core.Deals;
 using Crm.Core.Timeline;
-using Crm.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,6 +1,5 @@
 using Crm.Core.Common;
 using Crm.Core.Contacts;
-using Crm.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

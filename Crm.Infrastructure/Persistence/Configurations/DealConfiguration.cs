@@ -1,5 +1,4 @@
 using Crm.Core.Common;
-using Crm.Core.Contacts;
 using Crm.Core.Deals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

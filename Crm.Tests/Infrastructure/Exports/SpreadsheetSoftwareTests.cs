@@ -1,11 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Crm.Core.Common;
 using Crm.Core.Contacts;
 using Crm.Core.Exports;
 using Crm.Tests.TestSupport;
-using CsvHelper;
 
 namespace Crm.Tests.Infrastructure.Exports;
 

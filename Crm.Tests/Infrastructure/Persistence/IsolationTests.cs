@@ -6,7 +6,6 @@ using Crm.Core.History;
 using Crm.Core.Timeline;
 using Crm.Core.Users;
 using Crm.Tests.TestSupport;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Tests.Infrastructure.Persistence;
 

@@ -1,0 +1,23 @@
+using Crm.Core.Common;
+using Crm.Core.Imports;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Crm.Infrastructure.Jobs;
+
+internal static class OneOffJobs
+{
+    /// <summary>
+    /// A job that runs once, now, from the persistent store: recovered (run again) when the app dies during it, and
+    /// replacing a job of the same name that has not run yet, so asking twice runs it once.
+    /// </summary>
+    public static async Task RunNowAsync<TJob>(this ISchedulerFactory factory, string name, string group, CancellationToken ct, params (string Key, long Value)[] data)
+        where TJob : IJob
+    {
+        var scheduler = await factory.GetScheduler(ct);
+        var builder = JobBuilder.Create<TJob>().WithIdentity(name, group).RequestRecovery();
+        foreach (var (key, value) in data) builder = builder.UsingJobData(key, value);
+        var trigger = TriggerBuilder.Create().WithIdentity($"{name}-{Guid.NewGuid():N}", group).StartNow().Build();
+        await scheduler.ScheduleJob(builder.Build(), [trigger], new ScheduleJobOptions { Replace = true }, ct);
+    }
+}

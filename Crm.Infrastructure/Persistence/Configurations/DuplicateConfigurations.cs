@@ -1,0 +1,31 @@
+using Crm.Core.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Crm.Infrastructure.Persistence.Configurations;
+
+internal sealed class DuplicateCandidateConfiguration : IEntityTypeConfiguration<Crm.Core.Duplicates.DuplicateCandidate>
+{
+    public void Configure(EntityTypeBuilder<Crm.Core.Duplicates.DuplicateCandidate> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.Property(x => x.Reasons).HasConversion(JsonColumn.Converter<List<string>>(), JsonColumn.Comparer<List<string>>()).HasMaxLength(FieldLimits.Body);
+        b.HasIndex(x => new { x.WorkspaceId, x.RecordType, x.RecordAId, x.RecordBId }).IsUnique();
+        b.HasIndex(x => new { x.WorkspaceId, x.RecordType, x.Status, x.Confidence });
+    }
+}
+
+internal sealed class MergeRecordConfiguration : IEntityTypeConfiguration<Crm.Core.Duplicates.MergeRecord>
+{
+    public void Configure(EntityTypeBuilder<Crm.Core.Duplicates.MergeRecord> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.Property(x => x.Before).HasConversion(JsonColumn.Converter<Dictionary<string, string?>>(), JsonColumn.Comparer<Dictionary<string, string?>>()).HasMaxLength(FieldLimits.EmailBody);
+        foreach (var list in new[] { nameof(Crm.Core.Duplicates.MergeRecord.MovedActivityIds), nameof(Crm.Core.Duplicates.MergeRecord.MovedDealLinks),
+                     nameof(Crm.Core.Duplicates.MergeRecord.DroppedDealLinks), nameof(Crm.Core.Duplicates.MergeRecord.MovedContactIds), nameof(Crm.Core.Duplicates.MergeRecord.MovedDealIds),
+                     nameof(Crm.Core.Duplicates.MergeRecord.MovedExternalLinkIds) })
+            b.Property<List<long>>(list).HasConversion(JsonColumn.Converter<List<long>>(), JsonColumn.Comparer<List<long>>());
+        b.HasIndex(x => new { x.WorkspaceId, x.RecordType, x.WinnerId });
+        b.HasIndex(x => new { x.WorkspaceId, x.RecordType, x.LoserId });
+    }
+}

@@ -1,0 +1,232 @@
+using Crm.Core.Common;
+using Crm.Core.Deals;
+using Crm.Core.Imports;
+using Crm.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Crm.Web.Components.Pages.Imports;
+
+/// <summary>The mapping, options and file settings of a draft import, its test run, and its start.</summary>
+public partial class ImportSetup
+{
+    private const string NewCustomField = "__new";
+
+    [Parameter, EditorRequired] public ImportDraft Draft { get; set; } = default!;
+    /// <summary>Called after the file was read again, with the new draft.</summary>
+    [Parameter] public EventCallback<ImportDraft> DraftChanged { get; set; }
+    /// <summary>Called once the import has started.</summary>
+    [Parameter] public EventCallback Started { get; set; }
+
+    private List<ColumnState> _columns = [];
+    private OptionsState _options = new();
+    private SettingsState _settings = new();
+    private bool _showSettings;
+    private bool _busy;
+    private bool _testing;
+    private DryRunResult? _test;
+    private IReadOnlyList<string>? _errors;
+    private IReadOnlyList<PipelineView>? _pipelines;
+    private ImportDraft? _loaded;
+
+    protected override void OnParametersSet()
+    {
+        if (ReferenceEquals(_loaded, Draft)) return;
+        _loaded = Draft;
+        _columns = Draft.Mapping.Columns.Select(c => new ColumnState
+        {
+            Index = c.Index,
+            Header = c.Header,
+            Field = c.NewCustomFieldLabel is not null ? NewCustomField : c.Field ?? "",
+            NewLabel = c.NewCustomFieldLabel ?? c.Header,
+            DateFormat = c.DateFormat,
+            NumberCulture = c.NumberCulture,
+            PhoneCountry = c.PhoneCountry,
+            ValueMap = c.ValueMap is null ? new(StringComparer.Ordinal) : new(c.ValueMap, StringComparer.Ordinal),
+            OnInvalid = c.OnInvalid,
+            Samples = Draft.Inspection.SampleRows.Select(r => c.Index < r.Length ? r[c.Index] : null)
+                .Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Length > 80 ? v[..80] + "…" : v!).Take(3).ToList(),
+        }).ToList();
+        var options = Draft.Options;
+        _options = new OptionsState
+        {
+            Strategy = options.Strategy, MatchField = options.MatchField, CreateMissingAccounts = options.CreateMissingAccounts,
+            DefaultPhoneCountry = options.DefaultPhoneCountry, DryRunRows = options.DryRunRows,
+        };
+        var settings = Draft.Inspection.Settings;
+        _settings = new SettingsState
+        {
+            Format = settings.Format, Encoding = settings.Encoding, Delimiter = settings.Delimiter, HeaderRow = settings.HeaderRow,
+            Sheet = settings.Sheet ?? Draft.Inspection.Sheets.FirstOrDefault(),
+        };
+        _test = null;
+        _errors = null;
+    }
+
+    private sealed class ColumnState
+    {
+        public int Index { get; init; }
+        public string Header { get; init; } = "";
+        public string Field { get; set; } = "";
+        public string? NewLabel { get; set; }
+        public string? DateFormat { get; set; }
+        public string? NumberCulture { get; set; }
+        public string? PhoneCountry { get; set; }
+        public Dictionary<string, string> ValueMap { get; set; } = new(StringComparer.Ordinal);
+        public InvalidValueAction OnInvalid { get; set; }
+        public List<string> Samples { get; init; } = [];
+    }
+
+    private sealed class OptionsState
+    {
+        public DuplicateStrategy Strategy { get; set; }
+        public string? MatchField { get; set; }
+        public bool CreateMissingAccounts { get; set; }
+        public string DefaultPhoneCountry { get; set; } = "US";
+        public int DryRunRows { get; set; } = 100;
+    }
+
+    private sealed class SettingsState
+    {
+        public ImportFormat Format { get; set; }
+        public string? Encoding { get; set; }
+        public char? Delimiter { get; set; }
+        public int HeaderRow { get; set; } = 1;
+        public string? Sheet { get; set; }
+    }
+
+    private string FieldLabel(string key) => key switch
+    {
+        "" => "Don't import",
+        NewCustomField => "New custom field…",
+        _ => Draft.Fields.FirstOrDefault(f => f.Key == key)?.Label ?? key,
+    };
+
+    private static string DelimiterLabel(char? delimiter) => ImportLabels.Delimiters.FirstOrDefault(d => d.Value == delimiter).Label is { } label ? $"Delimiter: {label}" : "Delimiter: ,";
+
+    private ImportField? FieldOf(ColumnState column) => Draft.Fields.FirstOrDefault(f => f.Key == column.Field);
+
+    private string? DuplicateOf(ColumnState column) =>
+        column.Field is "" or NewCustomField || FieldOf(column) is { AllowsSeveralColumns: true } ? null
+            : _columns.FirstOrDefault(c => c != column && c.Field == column.Field)?.Header;
+
+    private bool MapsAccounts => _columns.Any(c => c.Field is "company" or "companyDomain");
+
+    private IEnumerable<ImportField> MatchCandidates()
+    {
+        var mapped = _columns.Select(c => c.Field).ToHashSet();
+        return Draft.Fields.Where(f => f.CanMatch && (mapped.Contains(f.Key) || f.Key == _options.MatchField));
+    }
+
+    private void FieldChanged(ColumnState column, string value)
+    {
+        column.Field = value;
+        column.ValueMap.Clear();
+        if (value == NewCustomField && string.IsNullOrWhiteSpace(column.NewLabel)) column.NewLabel = column.Header;
+        _errors = null;
+    }
+
+    private void MapValue(ColumnState column, string from, string? to)
+    {
+        if (string.IsNullOrEmpty(to)) column.ValueMap.Remove(from);
+        else column.ValueMap[from] = to;
+    }
+
+    private IReadOnlyList<string> ChoicesFor(string field) => field switch
+    {
+        "pipeline" => _pipelines?.Select(p => p.Name).ToList() ?? [],
+        "stage" => _pipelines?.SelectMany(p => p.Stages.Select(s => s.Name)).Distinct().ToList() ?? [],
+        _ => ImportFields.LifecycleValues,
+    };
+
+    private ImportMapping Mapping() => new()
+    {
+        Columns = _columns.Select(c => new ColumnMapping
+        {
+            Index = c.Index,
+            Header = c.Header,
+            Field = c.Field is "" or NewCustomField ? null : c.Field,
+            NewCustomFieldLabel = c.Field == NewCustomField ? c.NewLabel : null,
+            DateFormat = c.DateFormat,
+            NumberCulture = c.NumberCulture,
+            PhoneCountry = string.IsNullOrWhiteSpace(c.PhoneCountry) ? null : c.PhoneCountry.Trim().ToUpperInvariant(),
+            ValueMap = c.ValueMap.Count == 0 ? null : new Dictionary<string, string>(c.ValueMap, StringComparer.Ordinal),
+            OnInvalid = c.Field == _options.MatchField || c.Field == "id" ? InvalidValueAction.RefuseRow : c.OnInvalid,
+        }).ToList(),
+    };
+
+    private ImportOptions Options() => new()
+    {
+        Strategy = _options.Strategy,
+        MatchField = _options.Strategy == DuplicateStrategy.CreateNew ? null : _options.MatchField,
+        CreateMissingAccounts = _options.CreateMissingAccounts,
+        DefaultPhoneCountry = (_options.DefaultPhoneCountry ?? "").Trim().ToUpperInvariant(),
+        DryRunRows = _options.DryRunRows,
+    };
+
+    /// <summary>Runs a use case with the page busy; refusals become the error list above the buttons.</summary>
+    private async Task<bool> RunAsync(Func<Task> action)
+    {
+        _busy = true;
+        _errors = null;
+        try
+        {
+            await action();
+            return true;
+        }
+        catch (ValidationFailedException e)
+        {
+            _errors = e.Errors.SelectMany(x => x.Value).ToList();
+            return false;
+        }
+        catch (Exception e) when (Feedback.Message(e) is { } message)
+        {
+            _errors = [message];
+            return false;
+        }
+        finally
+        {
+            _busy = false;
+            _testing = false;
+        }
+    }
+
+    private async Task TestAsync()
+    {
+        _testing = true;
+        if (_columns.Any(c => c.Field is "pipeline" or "stage") && _pipelines is null) _pipelines = await Pipelines.HandleAsync();
+        await RunAsync(async () => _test = await DryRun.HandleAsync(Draft.ImportId, Mapping(), Options()));
+    }
+
+    private async Task StartAsync()
+    {
+        if (await RunAsync(() => Start.HandleAsync(Draft.ImportId, Mapping(), Options())))
+            await Started.InvokeAsync();
+    }
+
+    private async Task ReadAgainAsync()
+    {
+        var settings = new ImportFileSettings
+        {
+            Format = _settings.Format, Encoding = _settings.Encoding, Delimiter = _settings.Delimiter, HeaderRow = _settings.HeaderRow,
+            Sheet = _settings.Format == ImportFormat.Xlsx ? _settings.Sheet : null,
+        };
+        ImportDraft? draft = null;
+        if (await RunAsync(async () => draft = await Reinspect.HandleAsync(Draft.ImportId, settings)) && draft is not null)
+            await DraftChanged.InvokeAsync(draft);
+    }
+
+    private async Task SaveTemplateAsync()
+    {
+        var reference = await Dialogs.ShowAsync<TemplateNameDialog>("Save the mapping as a template", new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true });
+        if (await reference.Result is not { Canceled: false, Data: string name }) return;
+        if (await RunAsync(() => SaveTemplate.HandleAsync(Draft.ImportId, name, Mapping(), Options(), Draft.Inspection.Headers)))
+            Snackbar.Add($"Saved. Files with these columns will use “{name}” automatically.", Severity.Success);
+    }
+
+    private async Task DiscardAsync()
+    {
+        if (!await ConfirmDialog.AskAsync(Dialogs, "Discard this import?", "The uploaded file is deleted. Nothing was imported from it.", "Discard")) return;
+        if (await RunAsync(() => Discard.HandleAsync(Draft.ImportId))) Navigation.NavigateTo("/imports");
+    }
+}
