@@ -6,7 +6,6 @@ using Crm.Infrastructure.Identity;
 using Crm.Infrastructure.Imports;
 using Crm.Infrastructure.Persistence;
 using Crm.Infrastructure.Seeding;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

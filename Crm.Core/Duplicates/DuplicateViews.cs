@@ -1,4 +1,3 @@
-using Crm.Core.Accounts;
 using Crm.Core.Common;
 using Crm.Core.Contacts;
 using Microsoft.EntityFrameworkCore;

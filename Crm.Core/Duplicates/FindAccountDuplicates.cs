@@ -1,4 +1,3 @@
-using Crm.Core.Accounts;
 using Crm.Core.Common;
 using Microsoft.EntityFrameworkCore;
 

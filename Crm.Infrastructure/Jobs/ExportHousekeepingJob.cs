@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Crm.Core.Common;
-using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
 namespace Crm.Infrastructure.Jobs;

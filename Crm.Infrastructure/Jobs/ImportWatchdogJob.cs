@@ -1,4 +1,3 @@
-using Crm.Core.Common;
 using Crm.Core.Imports;
 using Quartz;
 

@@ -1,6 +1,4 @@
-using Crm.Core.Common;
 using Crm.Core.Imports;
-using Quartz;
 
 namespace Crm.Infrastructure.Jobs;
 

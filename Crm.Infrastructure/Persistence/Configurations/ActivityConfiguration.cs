@@ -1,5 +1,4 @@
 using Crm.Core.Common;
-using Crm.Core.Deals;
 using Crm.Core.Timeline;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
