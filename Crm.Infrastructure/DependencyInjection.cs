@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Crm.Core.Common;
 using Crm.Core.Users;
 using Crm.Core.Imports;
@@ -51,6 +52,9 @@ public static class DependencyInjection
         services.AddSingleton<Memberships>();
         services.AddSingleton<ApiKeyVerifier>();
 
+        var filesRoot = builder.Configuration["Files:Root"]
+                        ?? Path.Combine(DataDirectoryOf(builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions(), builder.Environment.ContentRootPath), "files");
+        SettingsProblem.EnsureWritableFolder("Files:Root", filesRoot);
         services.AddSingleton<IFileStore>(sp =>
         {
             var configured = builder.Configuration["Files:Root"];

@@ -16,6 +16,7 @@ public static class UiSetup
         // Sign-in cookies and antiforgery tokens survive restarts: keys live beside the data (configurable).
         var keys = builder.Configuration["DataProtection:KeysDirectory"]
                    ?? Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Database:DataDirectory"] ?? "data", "keys");
+        Infrastructure.SettingsProblem.EnsureWritableFolder("DataProtection:KeysDirectory", keys);
         builder.Services.AddDataProtection().SetApplicationName("crm").PersistKeysToFileSystem(new DirectoryInfo(keys)).ProtectKeys(builder.Configuration);
         // Password guessing is slowed per client as well as per account (Identity locks an account after 5 failures):
         // one address may try to sign in this many times a minute, whichever accounts it tries.

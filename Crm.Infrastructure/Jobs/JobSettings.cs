@@ -1,4 +1,5 @@
 using Crm.Core.Imports;
+using Quartz;
 
 namespace Crm.Infrastructure.Jobs;
 
@@ -17,4 +18,43 @@ public sealed class JobSettings
     public string DuplicateScanCron { get; set; } = "0 0 3 * * ?";
     /// <summary>Off in tools that only use the database (benchmarks); on in the app.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Threads for background work. CPU-heavy runs (imports, rollbacks, exports, scans) take at most
+    /// <see cref="CpuHeavyRuns"/> of them at once; the rest stay free for short and waiting work (housekeeping, the
+    /// watchdog, and the syncs, token refreshes and webhooks to come), so two long runs never block everything else.
+    /// </summary>
+    public int Threads { get; set; } = 8;
+
+    /// <summary>CPU-heavy runs at once (one per core on the 2-core machines this is measured on).</summary>
+    public int CpuHeavyRuns { get; set; } = 2;
+
+    private static bool IsCron(string expression)
+    {
+        try
+        {
+            _ = new CronExpression(expression);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stops the app at start, naming the key, when a value cannot work.</summary>
+    public void Validate()
+    {
+        foreach (var (key, value) in new[] { (nameof(StaleAfter), StaleAfter), (nameof(WatchdogInterval), WatchdogInterval),
+                     (nameof(ExportHousekeepingInterval), ExportHousekeepingInterval), (nameof(DraftHousekeepingInterval), DraftHousekeepingInterval) })
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(7))
+                throw new SettingsProblem($"{Section}:{key}", $"'{value}' is not a duration between 00:00:00.001 and 7.00:00:00 (hh:mm:ss).");
+        if (StaleAfter < TimeSpan.FromSeconds(1))
+            throw new SettingsProblem($"{Section}:{nameof(StaleAfter)}", "a runner is thought dead after at least one second of silence.");
+        if (!IsCron(DuplicateScanCron))
+            throw new SettingsProblem($"{Section}:{nameof(DuplicateScanCron)}", $"'{DuplicateScanCron}' is not a Quartz cron expression (e.g. \"0 0 3 * * ?\" for 03:00 every night).");
+        if (CpuHeavyRuns < 1) throw new SettingsProblem($"{Section}:{nameof(CpuHeavyRuns)}", "at least one CPU-heavy run must be able to run.");
+        if (Threads < CpuHeavyRuns + 2 || Threads > 64)
+            throw new SettingsProblem($"{Section}:{nameof(Threads)}", $"between {CpuHeavyRuns + 2} ({nameof(CpuHeavyRuns)} + 2, so short work always has a thread) and 64.");
+    }
 }

@@ -18,7 +18,9 @@ public static class JobsSetup
     public static IHostApplicationBuilder AddCrmJobs(this IHostApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection(JobSettings.Section).Get<JobSettings>() ?? new JobSettings();
+        settings.Validate();
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new CpuHeavyRuns(settings.CpuHeavyRuns));
         builder.Services.AddScoped<IImportScheduler, QuartzImportScheduler>();
         builder.Services.AddScoped<Crm.Core.Exports.IExportScheduler, QuartzExportScheduler>();
         builder.Services.AddScoped<Crm.Core.Duplicates.IDuplicateScheduler, QuartzDuplicateScheduler>();
@@ -47,7 +49,7 @@ public static class JobsSetup
                 }
                 store.ProvisionSchema();
             });
-            q.UseDefaultThreadPool(pool => pool.MaxConcurrency = 2);
+            q.UseDefaultThreadPool(pool => pool.MaxConcurrency = settings.Threads);
             q.ScheduleJob<ImportWatchdogJob>(t => t.WithIdentity("import-watchdog", "system")
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(5))
                 .WithSimpleSchedule(s => s.WithInterval(settings.WatchdogInterval).RepeatForever()));

@@ -6,10 +6,11 @@ using Quartz;
 namespace Crm.Infrastructure.Jobs;
 
 [DisallowConcurrentExecution]
-public sealed class RollbackImportJob(IServiceScopeFactory scopes, JobSettings settings) : IJob
+public sealed class RollbackImportJob(IServiceScopeFactory scopes, JobSettings settings, CpuHeavyRuns cpu) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
+        using var slot = await cpu.EnterAsync(ct);
         var importId = context.MergedJobDataMap.GetLong("importId");
         var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
         await using var scope = scopes.CreateAsyncScope();

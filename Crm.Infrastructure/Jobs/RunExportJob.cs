@@ -6,10 +6,11 @@ namespace Crm.Infrastructure.Jobs;
 
 /// <summary>Runs (or runs again, after a crash) one export.</summary>
 [DisallowConcurrentExecution]
-public sealed class RunExportJob(IServiceScopeFactory scopes, JobSettings settings) : IJob
+public sealed class RunExportJob(IServiceScopeFactory scopes, JobSettings settings, CpuHeavyRuns cpu) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
+        using var slot = await cpu.EnterAsync(ct);
         var exportId = context.MergedJobDataMap.GetLong("exportId");
         var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
         await using var scope = scopes.CreateAsyncScope();

@@ -7,10 +7,11 @@ namespace Crm.Infrastructure.Jobs;
 
 /// <summary>Runs (or resumes) one import. Thin: set the actor, call the runner.</summary>
 [DisallowConcurrentExecution]
-public sealed class RunImportJob(IServiceScopeFactory scopes, JobSettings settings) : IJob
+public sealed class RunImportJob(IServiceScopeFactory scopes, JobSettings settings, CpuHeavyRuns cpu) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
+        using var slot = await cpu.EnterAsync(ct);
         var importId = context.MergedJobDataMap.GetLong("importId");
         var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
         await using var scope = scopes.CreateAsyncScope();

@@ -22,6 +22,7 @@ public static class AuthenticationSetup
         var oidcSection = builder.Configuration.GetSection(OidcSettings.Section);
         services.Configure<OidcSettings>(oidcSection);
         var oidc = oidcSection.Get<OidcSettings>() ?? new OidcSettings();
+        oidc.Validate();
 
         var authentication = services
             .AddAuthentication(o =>

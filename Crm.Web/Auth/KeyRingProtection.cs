@@ -18,6 +18,7 @@ public static class KeyRingProtection
     {
         if (configuration["DataProtection:CertificatePath"] is { Length: > 0 } path)
         {
+            if (!File.Exists(path)) throw new Infrastructure.SettingsProblem("DataProtection:CertificatePath", $"there is no certificate file '{path}' (a .pfx).");
             var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, configuration["DataProtection:CertificatePassword"]);
             return dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
         }
@@ -47,9 +48,9 @@ public sealed class KeyEncryptionKey
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException("DataProtection:KeyEncryptionKey is not base64; generate one with: openssl rand -base64 32");
+            throw new Infrastructure.SettingsProblem("DataProtection:KeyEncryptionKey", "it is not base64; generate one with: openssl rand -base64 32.");
         }
-        if (bytes.Length != 32) throw new InvalidOperationException("DataProtection:KeyEncryptionKey must be 32 bytes (base64 of 256 bits): openssl rand -base64 32");
+        if (bytes.Length != 32) throw new Infrastructure.SettingsProblem("DataProtection:KeyEncryptionKey", "it must be 32 bytes (base64 of 256 bits): openssl rand -base64 32.");
         return new KeyEncryptionKey(bytes);
     }
 }

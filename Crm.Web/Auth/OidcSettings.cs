@@ -20,4 +20,22 @@ public sealed class OidcSettings
     public string[] Scopes { get; set; } = ["openid", "profile", "email"];
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(ClientId);
+
+    /// <summary>Stops the app at start, naming the key, when single sign-on is half configured or cannot work.</summary>
+    public void Validate()
+    {
+        var authority = !string.IsNullOrWhiteSpace(Authority);
+        var client = !string.IsNullOrWhiteSpace(ClientId);
+        if (!authority && !client) return;
+        if (!authority) throw new Infrastructure.SettingsProblem($"{Section}:{nameof(Authority)}", "single sign-on has a ClientId but no Authority (the issuer URL).");
+        if (!client) throw new Infrastructure.SettingsProblem($"{Section}:{nameof(ClientId)}", "single sign-on has an Authority but no ClientId.");
+        if (!Uri.TryCreate(Authority, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            throw new Infrastructure.SettingsProblem($"{Section}:{nameof(Authority)}", $"'{Authority}' is not an http(s) URL of an OpenID Connect issuer.");
+        if (uri.Scheme == "http" && RequireHttpsMetadata)
+            throw new Infrastructure.SettingsProblem($"{Section}:{nameof(Authority)}", "an issuer must be https (set RequireHttpsMetadata to false only for a local test provider).");
+        if (EmailClaims.Length == 0 || EmailClaims.Any(string.IsNullOrWhiteSpace))
+            throw new Infrastructure.SettingsProblem($"{Section}:{nameof(EmailClaims)}", "name at least one claim to read the email from (\"email\").");
+        if (!Scopes.Contains("openid"))
+            throw new Infrastructure.SettingsProblem($"{Section}:{nameof(Scopes)}", "the scopes must include \"openid\".");
+    }
 }
