@@ -10,7 +10,8 @@ public sealed class DuplicateScanJob(IServiceScopeFactory scopes, CpuHeavyRuns c
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
-        using var slot = await cpu.EnterAsync(ct);
+        using var slot = await cpu.EnterOrPostponeAsync(context, ct);
+        if (slot is null) return;
         var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.System, "duplicate-scan");

@@ -10,7 +10,8 @@ public sealed class RunExportJob(IServiceScopeFactory scopes, JobSettings settin
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
-        using var slot = await cpu.EnterAsync(ct);
+        using var slot = await cpu.EnterOrPostponeAsync(context, ct);
+        if (slot is null) return;
         var exportId = context.MergedJobDataMap.GetLong("exportId");
         var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
         await using var scope = scopes.CreateAsyncScope();

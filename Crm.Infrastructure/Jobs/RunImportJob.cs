@@ -11,7 +11,8 @@ public sealed class RunImportJob(IServiceScopeFactory scopes, JobSettings settin
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
-        using var slot = await cpu.EnterAsync(ct);
+        using var slot = await cpu.EnterOrPostponeAsync(context, ct);
+        if (slot is null) return;
         var importId = context.MergedJobDataMap.GetLong("importId");
         var workspaceId = context.MergedJobDataMap.GetLong("workspaceId");
         await using var scope = scopes.CreateAsyncScope();

@@ -45,6 +45,29 @@ public sealed class StartupSettingsTests
     }
 
     [Fact]
+    public async Task ARunWithNoFreeSlot_WaitsWithoutHoldingAThread_AndRunsOnceOneIsFree()
+    {
+        await using var factory = new CrmWebFactory(new Dictionary<string, string> { ["Jobs:CpuHeavyRuns"] = "1" });
+        var admin = await factory.ClientWithKeyAsync(factory.FirstWorkspaceId);
+        var cpu = factory.Services.GetRequiredService<CpuHeavyRuns>();
+        var held = await cpu.EnterAsync(TestContext.Current.CancellationToken);
+
+        var form = new MultipartFormDataContent { { new StringContent("contact"), "objectType" } };
+        form.Add(new ByteArrayContent("Email\nada@example.com\n"u8.ToArray()), "file", "people.csv");
+        var started = await admin.PostAsync("/api/v1/imports", form, TestContext.Current.CancellationToken);
+        var location = started.Headers.Location!.ToString();
+        await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken);
+        Assert.Contains("\"status\":\"queued\"", await admin.GetStringAsync(location, TestContext.Current.CancellationToken));
+
+        held.Dispose();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string view;
+        while (!(view = await admin.GetStringAsync(location, TestContext.Current.CancellationToken)).Contains("\"status\":\"completed\"") && DateTime.UtcNow < deadline)
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Contains("\"status\":\"completed\"", view);
+    }
+
+    [Fact]
     public async Task LongRuns_TakeAtMostTheirSlots_AndLeaveThreadsForShortWork()
     {
         await using var factory = new CrmWebFactory();
