@@ -163,16 +163,6 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         return (job, contacts, distinct);
     }
 
-    private static async Task<JsonElement> WaitAsync(HttpClient client, string url, Func<JsonElement, bool> until, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
-        while (true)
-        {
-            using var document = JsonDocument.Parse(await client.GetStringAsync(url, TestContext.Current.CancellationToken));
-            var view = document.RootElement.Clone();
-            if (until(view)) return view;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting on {url}: {view}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task<JsonElement> WaitAsync(HttpClient client, string url, Func<JsonElement, bool> until, TimeSpan? timeout = null) =>
+        RunWaiter.UntilAsync(client, url, until, timeout ?? TimeSpan.FromMinutes(2));
 }

@@ -60,11 +60,7 @@ public sealed class StartupSettingsTests
         Assert.Contains("\"status\":\"queued\"", await admin.GetStringAsync(location, TestContext.Current.CancellationToken));
 
         held.Dispose();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string view;
-        while (!(view = await admin.GetStringAsync(location, TestContext.Current.CancellationToken)).Contains("\"status\":\"completed\"") && DateTime.UtcNow < deadline)
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        Assert.Contains("\"status\":\"completed\"", view);
+        await RunWaiter.UntilStatusAsync(admin, location, "completed");
     }
 
     [Fact]

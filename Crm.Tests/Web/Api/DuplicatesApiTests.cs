@@ -1,3 +1,4 @@
+using Crm.Tests.TestSupport;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -109,15 +110,7 @@ public class DuplicatesApiTests : ApiTestBase
         Assert.Equal(0, (await JsonAsync(await Admin.GetAsync($"/api/v1/accounts/{acme}/merges"))).GetArrayLength());
     }
 
-    private async Task<JsonElement> WaitForPairAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var queue = await JsonAsync(await Admin.GetAsync("/api/v1/duplicates?type=contact"));
-            if (queue.GetProperty("total").GetInt32() > 0) return queue.GetProperty("items")[0];
-            if (DateTime.UtcNow > deadline) Assert.Fail("The scan queued nothing.");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    private async Task<JsonElement> WaitForPairAsync() =>
+        (await RunWaiter.UntilAsync(Admin, "/api/v1/duplicates?type=contact", queue => queue.GetProperty("total").GetInt32() > 0, TimeSpan.FromSeconds(30)))
+        .GetProperty("items")[0];
 }

@@ -1,3 +1,4 @@
+using Crm.Tests.TestSupport;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -24,13 +25,7 @@ public class ExportsApiTests : ApiTestBase
         var started = await client.PostAsJsonAsync("/api/v1/exports", request);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var location = started.Headers.Location!.OriginalString;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        JsonElement view;
-        while ((view = await JsonAsync(await client.GetAsync(location))).GetProperty("status").GetString() is "pending" or "processing")
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"The export did not finish: {view}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
+        var view = await RunWaiter.UntilAsync(client, location, v => v.GetProperty("status").GetString() is not ("pending" or "processing"));
         return (view, await client.GetAsync(location + "/file"));
     }
 

@@ -1,3 +1,4 @@
+using Crm.Tests.TestSupport;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -157,14 +158,8 @@ public class ImportInputApiTests : ApiTestBase
         var started = await Admin.PostAsync("/api/v1/imports", form, TestContext.Current.CancellationToken);
         Assert.True(started.StatusCode == HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var location = started.Headers.Location!.ToString();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var view = await JsonAsync(await Admin.GetAsync(location, TestContext.Current.CancellationToken));
-            if (view.GetProperty("status").GetString() == status) return location;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"The import is not {status}: {view}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
+        await RunWaiter.UntilStatusAsync(Admin, location, status);
+        return location;
     }
 
     private static MultipartFormDataContent Form(string csv)
