@@ -1,4 +1,5 @@
 using Crm.Core.Common;
+using Crm.Core.Fields;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Core.Duplicates;
@@ -63,6 +64,6 @@ public sealed class GetDuplicateComparisonHandler(ICrmDbFactory dbFactory)
         else
             (a, b) = (await db.Accounts.AsNoTracking().SingleAsync(x => x.Id == candidate.RecordAId, ct), await db.Accounts.AsNoTracking().SingleAsync(x => x.Id == candidate.RecordBId, ct));
         var labels = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.RecordType == candidate.RecordType).ToDictionaryAsync(d => "custom." + d.Key, d => d.Label, ct);
-        return new DuplicateComparison(view, Merges.Compare(a, b, f => labels.GetValueOrDefault(f) ?? FieldLabels.Of(f)));
+        return new DuplicateComparison(view, Merges.Compare(a, b, f => labels.GetValueOrDefault(f) ?? RecordFields.LabelOf(f)));
     }
 }

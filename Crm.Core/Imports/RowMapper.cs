@@ -162,14 +162,14 @@ public sealed class RowMapper
     private static string? Raw(ImportRecord record, ColumnMapping column) =>
         column.Index < record.Source.Fields.Length ? record.Source.Fields[column.Index] : null;
 
-    private static void Assign(ImportRecord record, ImportField field, string value)
+    private void Assign(ImportRecord record, ImportField field, string value)
     {
         if (field.IsCustom)
         {
             record.Custom[field.Key[ImportFields.CustomPrefix.Length..]] = value;
             return;
         }
-        var property = ImportTarget.PropertyOf(field.Key);
+        var property = ImportTarget.For(_type).PropertyOf(field.Key);
         object typed = field.Kind switch
         {
             ImportFieldKind.Integer or ImportFieldKind.Percent => int.Parse(value, CultureInfo.InvariantCulture),
@@ -203,6 +203,6 @@ public sealed class RowMapper
         if (_matchField == "id") return record.Id?.ToString(CultureInfo.InvariantCulture);
         if (_matchField.StartsWith(ImportFields.CustomPrefix, StringComparison.Ordinal))
             return record.Custom.GetValueOrDefault(_matchField[ImportFields.CustomPrefix.Length..])?.ToLowerInvariant();
-        return record.Values.GetValueOrDefault(ImportTarget.PropertyOf(_matchField)) is string text ? text.ToLowerInvariant() : null;
+        return record.Values.GetValueOrDefault(ImportTarget.For(_type).PropertyOf(_matchField)) is string text ? text.ToLowerInvariant() : null;
     }
 }
