@@ -29,22 +29,6 @@ public sealed class GetAccountHandler(ICrmDbFactory dbFactory)
                 a.OwnerId, a.Owner != null ? a.Owner.Name : null, a.Version, a.CreatedSource, a.CreatedAt, a.UpdatedAt))
             .SingleOrDefaultAsync(ct)
         ?? throw new NotFoundException("Account", id);
-
-    internal static async Task ApplyAsync(ICrmDb db, Account account, AccountInput input, CancellationToken ct)
-    {
-        InputValidation.ThrowIfInvalid(input);
-        await References.CheckAsync(db, input.OwnerId, accountId: null, ct);
-        account.Name = Text.Clean(input.Name) ?? throw new ValidationFailedException(nameof(AccountInput.Name), "Enter the company name.");
-        account.Domain = Domains.Normalize(input.Domain);
-        account.Phone = Text.Clean(input.Phone);
-        account.Industry = Text.Clean(input.Industry);
-        account.Street = Text.Clean(input.Street);
-        account.City = Text.Clean(input.City);
-        account.Region = Text.Clean(input.Region);
-        account.PostalCode = Text.Clean(input.PostalCode);
-        account.Country = Text.Clean(input.Country);
-        account.OwnerId = input.OwnerId;
-    }
 }
 
 public sealed class CreateAccountHandler(ICrmDbFactory dbFactory)
@@ -53,7 +37,7 @@ public sealed class CreateAccountHandler(ICrmDbFactory dbFactory)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var account = new Account();
-        await GetAccountHandler.ApplyAsync(db, account, input, ct);
+        await AccountWriter.ApplyAsync(db, account, input, ct);
         db.Accounts.Add(account);
         await db.SaveChangesAsync(ct);
         return await GetAccountHandler.LoadAsync(db, account.Id, ct);
@@ -67,7 +51,7 @@ public sealed class UpdateAccountHandler(ICrmDbFactory dbFactory)
         await using var db = await dbFactory.CreateAsync(ct);
         var account = await db.Accounts.GetAsync(id, "Account", ct);
         Concurrency.Check("Account", account, expectedVersion);
-        await GetAccountHandler.ApplyAsync(db, account, input, ct);
+        await AccountWriter.ApplyAsync(db, account, input, ct);
         await Concurrency.SaveAsync(db, "Account", account, ct);
         return await GetAccountHandler.LoadAsync(db, id, ct);
     }

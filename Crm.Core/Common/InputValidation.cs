@@ -18,9 +18,15 @@ public static class InputValidation
             .ToDictionary(g => g.Key, g => g.Select(x => x.Message).Distinct().ToArray());
     }
 
-    public static void ThrowIfInvalid(object input)
+    public static void ThrowIfInvalid(object input) => ThrowIfInvalid(input, WrittenFields.All);
+
+    /// <summary>
+    /// Refuses the input for problems of the fields being written (and of the record as a whole): a patch of a job
+    /// title is not refused for an older value elsewhere that today's rules would not accept.
+    /// </summary>
+    public static void ThrowIfInvalid(object input, WrittenFields fields)
     {
-        var errors = Collect(input);
+        var errors = Collect(input).Where(e => e.Key.Length == 0 || fields.Has(e.Key)).ToDictionary(e => e.Key, e => e.Value);
         if (errors.Count > 0) throw new ValidationFailedException(errors);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Crm.Core.Accounts;
 using Crm.Core.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +17,8 @@ public static class AccountsApi
         accounts.MapGet("/{id:long}", GetAsync).WithName("GetAccount").WithSummary("Get an account (ETag = version)");
         accounts.MapPost("/", CreateAsync).WithName("CreateAccount").WithSummary("Create an account");
         accounts.MapPut("/{id:long}", UpdateAsync).WithName("UpdateAccount").WithSummary("Replace an account's fields (If-Match for optimistic concurrency)");
+        accounts.MapPatch("/{id:long}", PatchAsync).WithName("PatchAccount").Accepts<JsonObject>("application/merge-patch+json", "application/json")
+            .WithSummary("Change only the fields given (JSON merge patch, RFC 7396; null clears a field; If-Match for optimistic concurrency)");
         accounts.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteAccount").WithSummary("Delete an account (soft; If-Match honoured)");
         return api;
     }
@@ -42,6 +45,12 @@ public static class AccountsApi
     private static async Task<IResult> UpdateAsync(long id, AccountInput input, HttpContext context, UpdateAccountHandler handler, CancellationToken ct)
     {
         var account = await handler.HandleAsync(id, input, ETags.IfMatch(context.Request), ct);
+        return ETags.Respond(context, account, account.Version);
+    }
+
+    private static async Task<IResult> PatchAsync(long id, JsonNode? patch, HttpContext context, PatchAccountHandler handler, CancellationToken ct)
+    {
+        var account = await handler.HandleAsync(id, patch, ETags.IfMatch(context.Request), ct);
         return ETags.Respond(context, account, account.Version);
     }
 

@@ -35,13 +35,7 @@ public static class ApiSetup
         return builder;
     }
 
-    public static void Configure(JsonSerializerOptions options)
-    {
-        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-        // A misspelt field is an error, not silently ignored data.
-        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-    }
+    public static void Configure(JsonSerializerOptions options) => Crm.Core.Common.ApiJson.Configure(options);
 
     public static WebApplication MapCrmApi(this WebApplication app)
     {

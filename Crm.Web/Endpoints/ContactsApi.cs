@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Crm.Core.Common;
 using Crm.Core.Contacts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +17,8 @@ public static class ContactsApi
         contacts.MapGet("/{id:long}", GetAsync).WithName("GetContact").WithSummary("Get a contact (ETag = version)");
         contacts.MapPost("/", CreateAsync).WithName("CreateContact").WithSummary("Create a contact");
         contacts.MapPut("/{id:long}", UpdateAsync).WithName("UpdateContact").WithSummary("Replace a contact's fields (If-Match for optimistic concurrency)");
+        contacts.MapPatch("/{id:long}", PatchAsync).WithName("PatchContact").Accepts<JsonObject>("application/merge-patch+json", "application/json")
+            .WithSummary("Change only the fields given (JSON merge patch, RFC 7396; null clears a field; If-Match for optimistic concurrency)");
         contacts.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteContact").WithSummary("Delete a contact (soft; If-Match honoured)");
         return api;
     }
@@ -43,6 +46,12 @@ public static class ContactsApi
     private static async Task<IResult> UpdateAsync(long id, ContactInput input, HttpContext context, UpdateContactHandler handler, CancellationToken ct)
     {
         var contact = await handler.HandleAsync(id, input, ETags.IfMatch(context.Request), ct);
+        return ETags.Respond(context, contact, contact.Version);
+    }
+
+    private static async Task<IResult> PatchAsync(long id, JsonNode? patch, HttpContext context, PatchContactHandler handler, CancellationToken ct)
+    {
+        var contact = await handler.HandleAsync(id, patch, ETags.IfMatch(context.Request), ct);
         return ETags.Respond(context, contact, contact.Version);
     }
 

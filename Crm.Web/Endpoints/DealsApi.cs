@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Crm.Core.Common;
 using Crm.Core.Deals;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +17,8 @@ public static class DealsApi
         deals.MapGet("/{id:long}", GetAsync).WithName("GetDeal").WithSummary("Get a deal (ETag = version)");
         deals.MapPost("/", CreateAsync).WithName("CreateDeal").WithSummary("Create a deal (pipeline and stage default to the first ones)");
         deals.MapPut("/{id:long}", UpdateAsync).WithName("UpdateDeal").WithSummary("Replace a deal's fields (If-Match for optimistic concurrency)");
+        deals.MapPatch("/{id:long}", PatchAsync).WithName("PatchDeal").Accepts<JsonObject>("application/merge-patch+json", "application/json")
+            .WithSummary("Change only the fields given (JSON merge patch, RFC 7396; null clears a field; If-Match for optimistic concurrency)");
         deals.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteDeal").WithSummary("Delete a deal (soft; If-Match honoured)");
         api.MapGet("/pipelines", async (ListPipelinesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
             .WithTags("Deals").WithName("ListPipelines").WithSummary("List pipelines with their ordered stages");
@@ -41,6 +44,12 @@ public static class DealsApi
     private static async Task<IResult> UpdateAsync(long id, DealInput input, HttpContext context, UpdateDealHandler handler, CancellationToken ct)
     {
         var deal = await handler.HandleAsync(id, input, ETags.IfMatch(context.Request), ct);
+        return ETags.Respond(context, deal, deal.Version);
+    }
+
+    private static async Task<IResult> PatchAsync(long id, JsonNode? patch, HttpContext context, PatchDealHandler handler, CancellationToken ct)
+    {
+        var deal = await handler.HandleAsync(id, patch, ETags.IfMatch(context.Request), ct);
         return ETags.Respond(context, deal, deal.Version);
     }
 
