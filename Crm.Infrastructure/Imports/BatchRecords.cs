@@ -1,6 +1,7 @@
 using Crm.Core.Common;
 using Crm.Core.History;
 using Crm.Core.Imports;
+using Crm.Infrastructure.Persistence;
 
 namespace Crm.Infrastructure.Imports;
 
@@ -76,11 +77,8 @@ internal static class BatchRecords
     /// The record's history row for an import's update: one row for the whole update; its fields are the before-image
     /// written beside it (<see cref="ChangeKind.Imported"/>).
     /// </summary>
-    public static FieldChange Imported(PlannedRow row, Actor actor, DateTimeOffset now) => new()
-    {
-        WorkspaceId = actor.WorkspaceId, RecordType = row.Entity!.RecordType, RecordId = row.Entity.Id, Kind = ChangeKind.Imported,
-        Field = "", ChangedAt = now, Source = actor.Source, ActorUserId = actor.UserId, SourceRef = actor.SourceRef,
-    };
+    public static FieldChange Imported(PlannedRow row, Actor actor, DateTimeOffset now) =>
+        RecordWrites.Recorded(new FieldChange { RecordType = row.Entity!.RecordType, RecordId = row.Entity.Id, Kind = ChangeKind.Imported, Field = "" }, actor, now);
 
     public static (int Created, int Updated, int Skipped, int Failed) Count(BatchPlan plan) =>
         (plan.Of(PlannedAction.Create).Count(), plan.Of(PlannedAction.Update).Count(), plan.Of(PlannedAction.Skip).Count(), plan.Of(PlannedAction.Fail).Count());

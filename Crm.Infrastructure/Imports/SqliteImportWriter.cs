@@ -13,9 +13,9 @@ namespace Crm.Infrastructure.Imports;
 
 /// <summary>
 /// The million-row path on SQLite: each kind of row through one statement prepared on SQLite's own API
-/// (<see cref="SqliteStatement"/>) for the whole transaction, no change tracker. It stamps and records exactly what
-/// the record-keeping interceptor would (workspace, times, creator, version) and what the EF writer writes (one
-/// history row per updated record, the import's before-images, row errors and progress).
+/// (<see cref="SqliteStatement"/>) for the whole transaction, no change tracker. Its rows are stamped and guarded by
+/// <see cref="RecordWrites"/>, as the record-keeping interceptor stamps every EF save, and it writes what the EF writer
+/// writes (one history row per updated record, the import's before-images, row errors and progress).
 /// </summary>
 public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWriter
 {
@@ -94,7 +94,7 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
             foreach (var pending in plan.NewAccounts.Where(p => p.Id == 0))
             {
                 var account = new Account { Name = pending.Name, Domain = pending.Domain, CreatedByImportId = job.Id };
-                Stamp(account, _actor, now);
+                RecordWrites.Inserting(account, _actor, now);
                 pending.Id = _statements.Insert(typeof(Account), returnId: true).Insert(account);
                 _inserted.Add(pending);
                 accounts++;
@@ -107,27 +107,34 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
                 {
                     case PlannedAction.Create:
                         BatchRecords.LinkNewAccount(row);
-                        Stamp(entity!, _actor, now);
+                        RecordWrites.Inserting(entity!, _actor, now);
                         var id = _statements.Insert(type, returnId: entity is Deal).Insert(entity!);
                         foreach (var contactId in row.ContactIds)
-                            _statements.Insert(typeof(DealContact)).Insert(new DealContact { WorkspaceId = job.WorkspaceId, DealId = id, ContactId = contactId });
+                            _statements.Insert(typeof(DealContact)).Insert(Inserted(new DealContact { DealId = id, ContactId = contactId }, now));
                         break;
                     case PlannedAction.Update:
                         BatchRecords.LinkNewAccount(row);
-                        entity!.UpdatedAt = now;
-                        entity.Version = row.VersionBefore + 1;
-                        if (!_statements.Update(type, row).Update(entity, entity.Id, job.WorkspaceId, row.VersionBefore))
-                            throw new DbUpdateConcurrencyException($"{entity.RecordType} {entity.Id} changed while the import was writing it.");
+                        var updated = entity!;
+                        RecordWrites.Updating(updated, _actor, row.VersionBefore, now);
+                        if (!_statements.Update(type, row).Update(updated, updated.Id, job.WorkspaceId, row.VersionBefore))
+                            throw new DbUpdateConcurrencyException($"{updated.RecordType} {updated.Id} changed while the import was writing it.");
                         foreach (var contactId in row.ContactIds)
-                            _statements.Insert(typeof(DealContact)).Insert(new DealContact { WorkspaceId = job.WorkspaceId, DealId = entity.Id, ContactId = contactId });
-                        _statements.Insert(typeof(FieldChange)).Insert(BatchRecords.Imported(row, _actor, now));
-                        _statements.Insert(typeof(ImportChange)).Insert(BatchRecords.BeforeImage(job, row));
+                            _statements.Insert(typeof(DealContact)).Insert(Inserted(new DealContact { DealId = updated.Id, ContactId = contactId }, now));
+                        _statements.Insert(typeof(FieldChange)).Insert(Inserted(BatchRecords.Imported(row, _actor, now), now));
+                        _statements.Insert(typeof(ImportChange)).Insert(Inserted(BatchRecords.BeforeImage(job, row), now));
                         break;
                 }
             }
-            foreach (var error in BatchRecords.Errors(job, plan)) _statements.Insert(typeof(ImportRowError)).Insert(error);
+            foreach (var error in BatchRecords.Errors(job, plan)) _statements.Insert(typeof(ImportRowError)).Insert(Inserted(error, now));
             _tally.Add(plan, accounts);
             return Task.CompletedTask;
+        }
+
+        /// <summary>Every other row the batch inserts gets the same stamps an EF save would give it.</summary>
+        private T Inserted<T>(T row, DateTimeOffset now) where T : notnull
+        {
+            RecordWrites.Inserting(row, _actor, now);
+            return row;
         }
 
         public Task<BatchOutcome> CommitAsync(DateTimeOffset now, CancellationToken ct)
@@ -209,16 +216,5 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
             _inserts.Clear();
             _updates.Clear();
         }
-    }
-
-    /// <summary>What the record-keeping interceptor does to an inserted record.</summary>
-    private static void Stamp(ITrackedRecord record, Actor actor, DateTimeOffset now)
-    {
-        record.WorkspaceId = actor.WorkspaceId;
-        record.CreatedAt = now;
-        record.UpdatedAt = now;
-        record.CreatedByUserId = actor.UserId;
-        record.CreatedSource = actor.Source;
-        record.Version = 0;
     }
 }

@@ -44,11 +44,11 @@ internal sealed class SqliteStatement : IDisposable
         return new SqliteStatement(connection, sql, Binders.For(clrType, properties), properties.Length, returnId);
     }
 
-    /// <summary>UPDATE of the given columns plus UpdatedAt and Version, guarded by id, workspace and the version read.</summary>
+    /// <summary>UPDATE of the given columns plus those every update sets, guarded by id, workspace and the version read.</summary>
     public static SqliteStatement Update(IModel model, Type clrType, IEnumerable<string> columns, SqliteConnection connection)
     {
         var entity = model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not mapped.");
-        var properties = columns.Append("UpdatedAt").Append("Version").Distinct()
+        var properties = columns.Concat(Persistence.RecordWrites.StampedOnUpdate).Distinct()
             .Select(name => entity.FindProperty(name) ?? throw new InvalidOperationException($"{clrType.Name}.{name} is not mapped.")).ToArray();
         var n = properties.Length;
         var sql = $"UPDATE \"{entity.GetTableName()}\" SET {string.Join(", ", properties.Select((p, i) => $"\"{p.GetColumnName()}\" = ?{i + 1}"))} " +

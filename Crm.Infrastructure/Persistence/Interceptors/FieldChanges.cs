@@ -9,18 +9,12 @@ namespace Crm.Infrastructure.Persistence.Interceptors;
 /// <summary>Turns a modified entry into one <see cref="FieldChange"/> per changed field, values written invariantly.</summary>
 internal static class FieldChanges
 {
-    private static readonly HashSet<string> NotHistory =
-    [
-        "Id", nameof(IWorkspaceOwned.WorkspaceId), nameof(ITimestamped.CreatedAt), nameof(ITimestamped.UpdatedAt),
-        nameof(IVersioned.Version), nameof(ICreationTracked.CreatedByUserId), nameof(ICreationTracked.CreatedSource),
-    ];
-
     public static IEnumerable<FieldChange> Of(EntityEntry entry, ITrackedRecord record)
     {
         foreach (var property in entry.Properties)
         {
             var name = property.Metadata.Name;
-            if (!property.IsModified || NotHistory.Contains(name)) continue;
+            if (!property.IsModified || RecordWrites.Bookkeeping.Contains(name)) continue;
             var before = property.OriginalValue;
             var after = property.CurrentValue;
 

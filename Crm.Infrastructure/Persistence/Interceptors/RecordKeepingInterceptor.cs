@@ -38,29 +38,28 @@ public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInt
         foreach (var entry in db.ChangeTracker.Entries().ToList())
         {
             if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
-            GuardWorkspace(entry, actor);
 
-            if (entry is { State: EntityState.Deleted, Entity: ISoftDeletable })
+            if (entry.State == EntityState.Added)
             {
-                entry.State = EntityState.Unchanged;
-                entry.Property(nameof(ISoftDeletable.DeletedAt)).CurrentValue = now;
+                RecordWrites.Inserting(entry.Entity, actor, now);
+            }
+            else
+            {
+                RecordWrites.GuardWorkspace(entry.Entity, actor,
+                    entry.Entity is IWorkspaceOwned && entry.Property(nameof(IWorkspaceOwned.WorkspaceId)).IsModified);
+                if (entry is { State: EntityState.Deleted, Entity: ISoftDeletable })
+                {
+                    entry.State = EntityState.Unchanged;
+                    entry.Property(nameof(ISoftDeletable.DeletedAt)).CurrentValue = now;
+                }
+                if (entry is { State: EntityState.Modified, Entity: ITimestamped stamped }) stamped.UpdatedAt = now;
+                if (entry is { State: EntityState.Modified, Entity: IVersioned })
+                {
+                    var version = entry.Property(nameof(IVersioned.Version));
+                    version.CurrentValue = RecordWrites.NextVersion((int)version.OriginalValue!);
+                }
             }
 
-            if (entry.Entity is ITimestamped stamped)
-            {
-                if (entry.State == EntityState.Added) stamped.CreatedAt = now;
-                if (entry.State is EntityState.Added or EntityState.Modified) stamped.UpdatedAt = now;
-            }
-            if (entry is { State: EntityState.Added, Entity: ICreationTracked created })
-            {
-                created.CreatedByUserId = actor.UserId;
-                created.CreatedSource = actor.Source;
-            }
-            if (entry is { State: EntityState.Modified, Entity: IVersioned })
-            {
-                var version = entry.Property(nameof(IVersioned.Version));
-                version.CurrentValue = (int)version.OriginalValue! + 1;
-            }
             if (db.CallerWritesHistory) continue;
             if (entry is { State: EntityState.Modified, Entity: ITrackedRecord record })
                 changes.AddRange(FieldChanges.Of(entry, record));
@@ -68,28 +67,6 @@ public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInt
                 changes.Add(FieldChanges.OfDealContact(link, entry.State == EntityState.Added));
         }
 
-        foreach (var change in changes)
-        {
-            change.WorkspaceId = actor.WorkspaceId;
-            change.ChangedAt = now;
-            change.Source = actor.Source;
-            change.ActorUserId = actor.UserId;
-            change.SourceRef = actor.SourceRef;
-        }
-        db.FieldChanges.AddRange(changes);
-    }
-
-    private static void GuardWorkspace(EntityEntry entry, Actor actor)
-    {
-        if (entry.Entity is not IWorkspaceOwned owned) return;
-        if (entry.State == EntityState.Added)
-        {
-            if (actor.WorkspaceId == 0)
-                throw new InvalidOperationException($"Cannot insert a {entry.Metadata.ClrType.Name} without a workspace.");
-            if (owned.WorkspaceId == 0) owned.WorkspaceId = actor.WorkspaceId;
-        }
-        var workspace = entry.Property(nameof(IWorkspaceOwned.WorkspaceId));
-        if (owned.WorkspaceId != actor.WorkspaceId || (entry.State != EntityState.Added && workspace.IsModified))
-            throw new InvalidOperationException($"A {entry.Metadata.ClrType.Name} of another workspace cannot be written.");
+        db.FieldChanges.AddRange(changes.Select(change => RecordWrites.Recorded(change, actor, now)));
     }
 }
