@@ -43,8 +43,7 @@ public sealed class BenchmarkHost : IAsyncDisposable
         var actor = new FixedActor();
         builder.Services.AddScoped<ICurrentActor>(sp => sp.GetRequiredService<ExplicitActor>().Value is { } value ? new FixedActor { Current = value } : actor);
         builder.Services.AddSingleton<Crm.Core.Imports.IImportScheduler, NoScheduler>();
-        builder.Services.AddSingleton<Crm.Core.Exports.IExportScheduler, NoScheduler>();
-        builder.Services.AddSingleton<Crm.Core.Duplicates.IDuplicateScheduler, NoScheduler>();
+        builder.Services.AddSingleton<Crm.Core.Runs.IRunQueue, NoScheduler>();
         var services = builder.Services.BuildServiceProvider();
         await using (var scope = services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
@@ -117,11 +116,10 @@ public sealed class FixedActor : ICurrentActor
     public ValueTask<Actor> GetAsync(CancellationToken ct = default) => ValueTask.FromResult(Current);
 }
 
-/// <summary>The benchmark runs imports itself; nothing is handed to a scheduler.</summary>
-public sealed class NoScheduler : Crm.Core.Imports.IImportScheduler, Crm.Core.Exports.IExportScheduler, Crm.Core.Duplicates.IDuplicateScheduler
+/// <summary>The benchmark runs its work itself; nothing is handed to a scheduler.</summary>
+public sealed class NoScheduler : Crm.Core.Imports.IImportScheduler, Crm.Core.Runs.IRunQueue
 {
-    public Task ScheduleScanAsync(long workspaceId, CancellationToken ct = default) => Task.CompletedTask;
-    public Task ScheduleAsync(long exportId, long workspaceId, CancellationToken ct = default) => Task.CompletedTask;
+    public Task EnqueueAsync(Crm.Core.Runs.Run run, CancellationToken ct = default) => Task.CompletedTask;
     public Task ScheduleRunAsync(long importId, long workspaceId, CancellationToken ct = default) => Task.CompletedTask;
     public Task ScheduleRollbackAsync(long importId, long workspaceId, CancellationToken ct = default) => Task.CompletedTask;
 }

@@ -20,6 +20,10 @@ public static class DependencyInjection
         services.AddScoped<Imports.RollbackRunner>();
         services.AddScoped<Exports.ExportRunner>();
         services.AddScoped<Duplicates.DuplicateScanner>();
+        // One handler per kind of run; the executor picks it by the run's kind.
+        services.AddKeyedScoped<Runs.IRunHandler, Exports.ExportRunner>(Runs.RunKind.Export);
+        services.AddKeyedScoped<Runs.IRunHandler, Duplicates.DuplicateScanRun>(Runs.RunKind.DuplicateScan);
+        services.AddSingleton<Runs.RunExecutor>();
         return services;
     }
 }

@@ -70,6 +70,10 @@ public static class DependencyInjection
         services.AddSingleton<IImportRollbackStore, ImportRollbackStore>();
         services.AddSingleton<IImportErrorFile, ImportErrorFile>();
         services.AddSingleton<Crm.Core.Exports.IExportFileWriter, Crm.Infrastructure.Exports.ExportFileWriter>();
+        // The one writer of runs; the stale period is the jobs' (Jobs:StaleAfter) where the app configures jobs.
+        services.AddSingleton<Crm.Core.Runs.IRunService>(sp => new Crm.Infrastructure.Runs.RunService(sp.GetRequiredService<CrmDatabase>(),
+            sp.GetRequiredService<Crm.Core.Runs.IRunQueue>(), sp.GetRequiredService<DatabaseRetry>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Crm.Infrastructure.Jobs.JobSettings>()?.StaleAfter ?? Crm.Core.Runs.RunLimits.DefaultStaleAfter));
 
         services.AddScoped<WorkspaceProvisioner>();
         services.AddScoped<DemoDataSeeder>();

@@ -39,6 +39,8 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Duplicates.DuplicateCandidate> DuplicateCandidates { get; }
     DbSet<Duplicates.MergeRecord> MergeRecords { get; }
     DbSet<Integrations.ExternalLink> ExternalLinks { get; }
+    /// <summary>Read only: runs are written by <see cref="Runs.IRunService"/> alone.</summary>
+    DbSet<Runs.Run> Runs { get; }
     Task<int> SaveChangesAsync(CancellationToken ct = default);
 }
 

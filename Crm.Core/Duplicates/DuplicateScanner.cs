@@ -17,34 +17,25 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, DatabaseRe
     /// <summary>Queue rows written per transaction: a few milliseconds of holding the write lock each.</summary>
     public const int WriteBatch = 2_000;
 
-    public async Task<ScanResult> RunAsync(CancellationToken ct)
+    /// <summary>Scans the actor's workspace. Its run (<see cref="DuplicateScanRun"/>) says when it started and what it found.</summary>
+    /// <param name="stage">Told each step ("Reading", "Comparing", "Queueing", "Merging") and each write: the run's heartbeat.</param>
+    public async Task<ScanResult> RunAsync(CancellationToken ct, Func<string, Task>? stage = null)
     {
         var clock = Stopwatch.StartNew();
+        _stage = stage ?? (_ => Task.CompletedTask);
         Workspaces.Workspace workspace;
         await using (var db = await dbFactory.CreateAsync(ct))
             workspace = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == db.Actor.WorkspaceId, ct);
-        var startedAt = time.GetUtcNow();
-        await SetStatusAsync(workspace.Id, s => s.SetProperty(w => w.DuplicateScanStartedAt, startedAt), ct);
-        try
-        {
-            return await ScanAsync(workspace, clock, ct);
-        }
-        catch
-        {
-            // Not "running" any more: the status shows the last scan did not finish (no pairs, no duration).
-            var failedAt = time.GetUtcNow();
-            await SetStatusAsync(workspace.Id, s => s
-                .SetProperty(w => w.DuplicateScanFinishedAt, failedAt)
-                .SetProperty(w => w.DuplicateScanPairs, (int?)null)
-                .SetProperty(w => w.DuplicateScanMilliseconds, (int?)null), CancellationToken.None);
-            throw;
-        }
+        return await ScanAsync(workspace, clock, ct);
     }
+
+    private Func<string, Task> _stage = _ => Task.CompletedTask;
 
     private async Task<ScanResult> ScanAsync(Workspaces.Workspace workspace, Stopwatch clock, CancellationToken ct)
     {
         var engine = new DuplicateEngine();
         IReadOnlyList<DuplicatePair> contactPairs, accountPairs;
+        await _stage("Reading");
         await using (var db = await dbFactory.CreateAsync(ct))
         {
             var contacts = new List<ContactKey>();
@@ -60,19 +51,16 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, DatabaseRe
         }
         var compared = engine.PairsCompared;
 
+        await _stage("Queueing");
         var queued = await QueueAsync(RecordType.Contact, contactPairs, ct) + await QueueAsync(RecordType.Account, accountPairs, ct);
         var merged = 0;
         if (workspace.DuplicateAutoMerge)
         {
+            await _stage("Merging");
             merged += await AutoMergeAsync(RecordType.Contact, contactPairs, ct);
             merged += await AutoMergeAsync(RecordType.Account, accountPairs, ct);
         }
         var result = new ScanResult(contactPairs.Count, accountPairs.Count, queued, merged, compared, clock.Elapsed);
-        var (finishedAt, pairs, milliseconds) = (time.GetUtcNow(), contactPairs.Count + accountPairs.Count, (int)Math.Min(int.MaxValue, clock.ElapsedMilliseconds));
-        await SetStatusAsync(workspace.Id, s => s
-            .SetProperty(w => w.DuplicateScanFinishedAt, finishedAt)
-            .SetProperty(w => w.DuplicateScanPairs, pairs)
-            .SetProperty(w => w.DuplicateScanMilliseconds, milliseconds), ct);
         LogScanned(workspace.Id, result.ContactPairs, result.AccountPairs, result.Queued, result.AutoMerged, result.PairsCompared, clock.ElapsedMilliseconds);
         return result;
     }
@@ -121,13 +109,16 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, DatabaseRe
     }
 
     /// <summary>One transaction of queue changes on a fresh context, tried again when the database is busy.</summary>
-    private Task WriteAsync(Func<ICrmDb, Task> change, CancellationToken ct) =>
-        retry.RunAsync(async t =>
+    private async Task WriteAsync(Func<ICrmDb, Task> change, CancellationToken ct)
+    {
+        await retry.RunAsync(async t =>
         {
             await using var db = await dbFactory.CreateAsync(t);
             await change(db);
             await db.SaveChangesAsync(t);
         }, ct);
+        await _stage("Queueing");
+    }
 
     private async Task<int> AutoMergeAsync(RecordType type, IReadOnlyList<DuplicatePair> pairs, CancellationToken ct)
     {
@@ -151,15 +142,6 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, DatabaseRe
         }
         return merged;
     }
-
-    private Task SetStatusAsync(long workspaceId,
-        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Workspaces.Workspace>> set,
-        CancellationToken ct) =>
-        retry.RunAsync(async t =>
-        {
-            await using var db = await dbFactory.CreateAsync(t);
-            await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(set, t);
-        }, ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate scan of workspace {WorkspaceId}: {ContactPairs} contact and {AccountPairs} account pairs, {Queued} new in the queue, {AutoMerged} merged, {PairsCompared} pairs compared, {Milliseconds} ms")]
     private partial void LogScanned(long workspaceId, int contactPairs, int accountPairs, int queued, int autoMerged, long pairsCompared, long milliseconds);

@@ -60,7 +60,8 @@ public sealed record ExportPart
 
 /// <summary>
 /// An export: asked for, written in the background into the file store, downloadable by the workspace's members
-/// until it expires, then deleted by a job and marked expired.
+/// until it expires, then deleted by a job and marked expired. Its run (<see cref="Runs.RunKind.Export"/>, subject =
+/// its id) says who writes it and how far it is.
 /// </summary>
 public sealed class ExportJob : Entity, IWorkspaceOwned, ITimestamped
 {
@@ -84,10 +85,7 @@ public sealed class ExportJob : Entity, IWorkspaceOwned, ITimestamped
 
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
-    public DateTimeOffset? HeartbeatAt { get; set; }
-    public string? RunnerId { get; set; }
     public string? FailureReason { get; set; }
-    public int Attempts { get; set; }
 
     public long? CreatedByUserId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -25,7 +25,14 @@ internal static class ExportViews
         var rows = await jobs.AsNoTracking().ToListAsync(ct);
         var userIds = rows.Select(r => r.CreatedByUserId).OfType<long>().Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
-        return rows.Select(j => new ExportView(j.Id, j.Format, j.Parts.Select(p => p.Object).ToList(), Describe(j), j.Status, j.TotalRows, j.RowsWritten,
+        // While an export is written its progress is its run's.
+        var writing = rows.Where(r => r.Status == ExportStatus.Processing).Select(r => r.Id).ToList();
+        var progress = writing.Count == 0 ? [] : (await db.Runs.AsNoTracking()
+                .Where(r => r.Kind == Runs.RunKind.Export && writing.Contains(r.SubjectId) && r.Status == Runs.RunStatus.Running)
+                .Select(r => new { r.SubjectId, r.Done }).ToListAsync(ct))
+            .DistinctBy(r => r.SubjectId).ToDictionary(r => r.SubjectId, r => (int)Math.Min(int.MaxValue, r.Done));
+        return rows.Select(j => new ExportView(j.Id, j.Format, j.Parts.Select(p => p.Object).ToList(), Describe(j), j.Status, j.TotalRows,
+            progress.TryGetValue(j.Id, out var done) ? done : j.RowsWritten,
             j.FileSize, j.FileName, j.CreatedAt, j.CompletedAt, j.ExpiresAt, j.CreatedByUserId is { } id ? names.GetValueOrDefault(id) : null,
             j.FailureReason, j.AdminOnly)).ToList();
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Crm.Core.Common;
 using Crm.Core.CustomFields;
 using Crm.Core.Imports;
+using Crm.Core.Runs;
 using Microsoft.EntityFrameworkCore;
 using static System.FormattableString;
 
@@ -17,7 +18,7 @@ public sealed record ExportRequest
 }
 
 /// <summary>Starts an export: checks who may, what and how much, then queues the background job.</summary>
-public sealed class StartExportHandler(ICrmDbFactory dbFactory, IExportScheduler scheduler, TimeProvider time)
+public sealed class StartExportHandler(ICrmDbFactory dbFactory, IRunService runs, TimeProvider time)
 {
     public async Task<ExportView> HandleAsync(ExportRequest request, CancellationToken ct = default)
     {
@@ -54,7 +55,7 @@ public sealed class StartExportHandler(ICrmDbFactory dbFactory, IExportScheduler
         };
         db.ExportJobs.Add(job);
         await db.SaveChangesAsync(ct);
-        await scheduler.ScheduleAsync(job.Id, job.WorkspaceId, ct);
+        await runs.QueueAsync(new RunRequest(RunKind.Export, job.WorkspaceId, job.Id, db.Actor.UserId, Total: total), ct);
         return await ExportViews.ViewAsync(db, job.Id, ct);
     }
 

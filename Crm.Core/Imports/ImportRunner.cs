@@ -16,7 +16,7 @@ public sealed partial class ImportRunner(
     IImportStore store,
     ITabularFileReader reader,
     ImportPlanner planner,
-    Duplicates.IDuplicateScheduler duplicates,
+    Runs.IRunService runs,
     DatabaseRetry retry,
     TimeProvider time,
     ILogger<ImportRunner> logger)
@@ -243,7 +243,7 @@ public sealed partial class ImportRunner(
         {
             if (await jobs.GetAsync(importId, CancellationToken.None) is { } done && done.ObjectType is RecordType.Contact or RecordType.Account
                 && done.RowsCreated + done.RowsUpdated + done.AccountsCreated > 0)
-                await duplicates.ScheduleScanAsync(done.WorkspaceId, CancellationToken.None);
+                await runs.QueueAsync(new Runs.RunRequest(Runs.RunKind.DuplicateScan, done.WorkspaceId, 0, done.CreatedByUserId), CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -20,12 +20,6 @@ public sealed class Workspace : Entity, ITimestamped
     public int DuplicateReviewThreshold { get; set; } = Duplicates.DuplicateThresholds.DefaultReview;
     /// <summary>Pairs at or above this are shown as "possible duplicate" on a record's page.</summary>
     public int DuplicatePossibleThreshold { get; set; } = Duplicates.DuplicateThresholds.DefaultPossible;
-    /// <summary>When a duplicate scan was last asked for or began; a scan is running while this is after <see cref="DuplicateScanFinishedAt"/>.</summary>
-    public DateTimeOffset? DuplicateScanStartedAt { get; set; }
-    public DateTimeOffset? DuplicateScanFinishedAt { get; set; }
-    /// <summary>The last finished scan: pairs found at or above the review threshold, and how long it took.</summary>
-    public int? DuplicateScanPairs { get; set; }
-    public int? DuplicateScanMilliseconds { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

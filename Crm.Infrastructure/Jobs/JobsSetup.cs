@@ -22,8 +22,7 @@ public static class JobsSetup
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new CpuHeavyRuns(settings.CpuHeavyRuns));
         builder.Services.AddScoped<IImportScheduler, QuartzImportScheduler>();
-        builder.Services.AddScoped<Crm.Core.Exports.IExportScheduler, QuartzExportScheduler>();
-        builder.Services.AddScoped<Crm.Core.Duplicates.IDuplicateScheduler, QuartzDuplicateScheduler>();
+        builder.Services.AddSingleton<Crm.Core.Runs.IRunQueue, QuartzRunQueue>();
         if (!settings.Enabled) return builder;
 
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -53,7 +52,10 @@ public static class JobsSetup
             q.ScheduleJob<ImportWatchdogJob>(t => t.WithIdentity("import-watchdog", "system")
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(5))
                 .WithSimpleSchedule(s => s.WithInterval(settings.WatchdogInterval).RepeatForever()));
-            q.ScheduleJob<ExportHousekeepingJob>(t => t.WithIdentity("export-housekeeping", "system")
+            q.ScheduleJob<RunRescueJob>(t => t.WithIdentity("run-rescue", "system")
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(5))
+                .WithSimpleSchedule(s => s.WithInterval(settings.WatchdogInterval).RepeatForever()));
+            q.ScheduleJob<ExportExpiryJob>(t => t.WithIdentity("export-expiry", "system")
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(10))
                 .WithSimpleSchedule(s => s.WithInterval(settings.ExportHousekeepingInterval).RepeatForever()));
             q.ScheduleJob<ImportDraftHousekeepingJob>(t => t.WithIdentity("import-draft-housekeeping", "system")

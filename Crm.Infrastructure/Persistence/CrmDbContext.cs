@@ -69,6 +69,7 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<Crm.Core.Duplicates.DuplicateCandidate> DuplicateCandidates => Set<Crm.Core.Duplicates.DuplicateCandidate>();
     public DbSet<Crm.Core.Duplicates.MergeRecord> MergeRecords => Set<Crm.Core.Duplicates.MergeRecord>();
     public DbSet<Crm.Core.Integrations.ExternalLink> ExternalLinks => Set<Crm.Core.Integrations.ExternalLink>();
+    public DbSet<Crm.Core.Runs.Run> Runs => Set<Crm.Core.Runs.Run>();
 
     Task<int> ICrmDb.SaveChangesAsync(CancellationToken ct) => SaveChangesAsync(ct);
 

@@ -64,10 +64,10 @@ public sealed class CrmTestHost : IAsyncDisposable
             : sp.GetRequiredService<TestActor>());
         builder.Services.AddSingleton<InlineImportScheduler>();
         builder.Services.AddSingleton<Crm.Core.Imports.IImportScheduler>(sp => sp.GetRequiredService<InlineImportScheduler>());
-        builder.Services.AddSingleton<InlineExportScheduler>();
-        builder.Services.AddSingleton<Crm.Core.Exports.IExportScheduler>(sp => sp.GetRequiredService<InlineExportScheduler>());
-        builder.Services.AddSingleton<InlineDuplicateScheduler>();
-        builder.Services.AddSingleton<Crm.Core.Duplicates.IDuplicateScheduler>(sp => sp.GetRequiredService<InlineDuplicateScheduler>());
+        builder.Services.AddSingleton<InlineRunQueue>();
+        builder.Services.AddSingleton<Crm.Core.Runs.IRunQueue>(sp => sp.GetRequiredService<InlineRunQueue>());
+        builder.Services.AddSingleton<InlineExports>();
+        builder.Services.AddSingleton<InlineScans>();
         if (writer is not null) builder.Services.AddSingleton(typeof(Crm.Infrastructure.Imports.IImportBatchWriter), writer);
         var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         var host = new CrmTestHost(services, directory, ownsDirectory);
@@ -113,8 +113,9 @@ public sealed class CrmTestHost : IAsyncDisposable
     public T Resolve<T>() where T : notnull => _services.GetRequiredService<T>();
 
     public InlineImportScheduler Jobs => _services.GetRequiredService<InlineImportScheduler>();
-    public InlineExportScheduler Exports => _services.GetRequiredService<InlineExportScheduler>();
-    public InlineDuplicateScheduler Scans => _services.GetRequiredService<InlineDuplicateScheduler>();
+    public InlineRunQueue Runs => _services.GetRequiredService<InlineRunQueue>();
+    public InlineExports Exports => _services.GetRequiredService<InlineExports>();
+    public InlineScans Scans => _services.GetRequiredService<InlineScans>();
 
     private sealed class FixedActor(Actor actor) : ICurrentActor
     {

@@ -13,7 +13,6 @@ internal sealed class ExportJobConfiguration : IEntityTypeConfiguration<Crm.Core
         b.Property(x => x.Culture).HasMaxLength(16);
         b.Property(x => x.FileKey).HasMaxLength(FieldLimits.LongName);
         b.Property(x => x.FileName).HasMaxLength(FieldLimits.LongName).IsRequired();
-        b.Property(x => x.RunnerId).HasMaxLength(64);
         b.Property(x => x.FailureReason).HasMaxLength(FieldLimits.HistoryValue);
         b.Ignore(x => x.IsActive);
         b.HasIndex(x => new { x.WorkspaceId, x.CreatedAt });

@@ -1,3 +1,4 @@
+using Crm.Core.Runs;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -256,9 +257,9 @@ public class ExportTests : WorkspaceTests
         Assert.True(files.Exists(key));
         Assert.Equal(view.CompletedAt!.Value.AddHours(24), view.ExpiresAt);
 
-        await ExportHousekeeping.RunAsync(Host.Database, files, Host.Resolve<IExportScheduler>(), TimeSpan.FromMinutes(2), view.ExpiresAt!.Value.AddMinutes(-1), TestContext.Current.CancellationToken);
+        await ExportExpiry.RunAsync(Host.Database, files, view.ExpiresAt!.Value.AddMinutes(-1), TestContext.Current.CancellationToken);
         Assert.True(files.Exists(key));
-        var expired = await ExportHousekeeping.RunAsync(Host.Database, files, Host.Resolve<IExportScheduler>(), TimeSpan.FromMinutes(2), view.ExpiresAt!.Value.AddMinutes(1), TestContext.Current.CancellationToken);
+        var expired = await ExportExpiry.RunAsync(Host.Database, files, view.ExpiresAt!.Value.AddMinutes(1), TestContext.Current.CancellationToken);
 
         Assert.Equal(1, expired);
         Assert.False(files.Exists(key));
@@ -268,25 +269,30 @@ public class ExportTests : WorkspaceTests
     }
 
     [Fact]
-    public async Task AnExportWhoseRunnerDied_IsQueuedAgainByHousekeeping_AndFinishes()
+    public async Task AnExportWhoseRunnerDied_IsQueuedAgainByTheRescue_AndFinishes()
     {
         await ContactAsync(new ContactInput { FirstName = "Ada" });
         var started = await Host.RunAsync<StartExportHandler, ExportView>(Ws.Admin(), h => h.HandleAsync(Contacts(ExportFormat.Csv)));
         Assert.Equal(1, Host.Exports.Pending);
-        // The process died mid-export: the job says "processing", its heartbeat went quiet, the queued run is lost.
-        var crashedAt = Host.Time.GetUtcNow().AddMinutes(-10);
+        // The process died mid-export: the export says "processing", its run's heartbeat went quiet, the queued work is lost.
+        var runs = Host.Resolve<IRunService>();
+        var run = (await runs.LatestAsync(Ws.Id, RunKind.Export, started.Id, TestContext.Current.CancellationToken))!;
+        Assert.NotNull(await runs.ClaimAsync(run.Id, "dead", TestContext.Current.CancellationToken));
         await using (var db = Host.Database.Create(Actor.System(Ws.Id)))
-            await db.ExportJobs.Where(j => j.Id == started.Id).ExecuteUpdateAsync(x => x
-                .SetProperty(j => j.Status, ExportStatus.Processing).SetProperty(j => j.RunnerId, "dead").SetProperty(j => j.HeartbeatAt, crashedAt),
-                TestContext.Current.CancellationToken);
-        var fresh = new InlineExportScheduler(Host.Resolve<IServiceScopeFactory>());
+            await db.ExportJobs.Where(j => j.Id == started.Id).ExecuteUpdateAsync(x => x.SetProperty(j => j.Status, ExportStatus.Processing), TestContext.Current.CancellationToken);
+        await Host.Exports.RunAllAsync(TestContext.Current.CancellationToken); // the lost worker: the run is the dead runner's
+        Assert.Equal(ExportStatus.Processing, (await Host.RunAsync<GetExportHandler, ExportView>(Ws.Admin(), h => h.HandleAsync(started.Id))).Status);
+        Assert.Equal(0, await RunRescueJob.RescueAsync(runs, Host.Runs, TestContext.Current.CancellationToken));
 
-        await ExportHousekeeping.RunAsync(Host.Database, Host.Resolve<IFileStore>(), fresh, TimeSpan.FromMinutes(2), Host.Time.GetUtcNow(), TestContext.Current.CancellationToken);
-        Assert.Equal(1, fresh.Pending);
-        await fresh.RunAllAsync(TestContext.Current.CancellationToken);
+        Host.Time.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(1, await RunRescueJob.RescueAsync(runs, Host.Runs, TestContext.Current.CancellationToken));
+        Assert.Equal(1, Host.Exports.Pending);
+        await Host.Exports.RunAllAsync(TestContext.Current.CancellationToken);
 
         var view = await Host.RunAsync<GetExportHandler, ExportView>(Ws.Admin(), h => h.HandleAsync(started.Id));
         Assert.Equal((ExportStatus.Completed, 1), (view.Status, view.RowsWritten));
+        var finished = (await runs.GetAsync(run.Id, TestContext.Current.CancellationToken))!;
+        Assert.Equal((RunStatus.Succeeded, 2, 1L), (finished.Status, finished.Attempts, finished.Done));
     }
 
     [Fact]

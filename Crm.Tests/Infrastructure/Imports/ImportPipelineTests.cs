@@ -288,7 +288,7 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
                 services.GetRequiredService<ExplicitActor>().Value = Actor.System(Ws.Id, ChangeSource.Import);
                 var runner = new ImportRunner(services.GetRequiredService<ImportContextLoader>(), services.GetRequiredService<IImportJobStore>(),
                     new StopAfterCommits(services.GetRequiredService<IImportStore>(), 2, stop), services.GetRequiredService<ITabularFileReader>(),
-                    services.GetRequiredService<ImportPlanner>(), services.GetRequiredService<Crm.Core.Duplicates.IDuplicateScheduler>(), services.GetRequiredService<DatabaseRetry>(), Host.Time, NullLogger<ImportRunner>.Instance) { RowsPerBatch = 5, RowsPerCommit = 5 };
+                    services.GetRequiredService<ImportPlanner>(), services.GetRequiredService<Crm.Core.Runs.IRunService>(), services.GetRequiredService<DatabaseRetry>(), Host.Time, NullLogger<ImportRunner>.Instance) { RowsPerBatch = 5, RowsPerCommit = 5 };
                 await runner.RunAsync(view.Id, stop.Token);
             }
         }
@@ -470,7 +470,7 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
             services.GetRequiredService<ExplicitActor>().Value = Actor.System(Ws.Id, ChangeSource.Import);
             var store = new HookedStore(services.GetRequiredService<IImportStore>(), afterCommit ?? (_ => Task.CompletedTask), afterLookup ?? (_ => Task.CompletedTask));
             var runner = new ImportRunner(services.GetRequiredService<ImportContextLoader>(), services.GetRequiredService<IImportJobStore>(), store,
-                services.GetRequiredService<ITabularFileReader>(), new ImportPlanner(store), services.GetRequiredService<Crm.Core.Duplicates.IDuplicateScheduler>(), services.GetRequiredService<DatabaseRetry>(), Host.Time, NullLogger<ImportRunner>.Instance)
+                services.GetRequiredService<ITabularFileReader>(), new ImportPlanner(store), services.GetRequiredService<Crm.Core.Runs.IRunService>(), services.GetRequiredService<DatabaseRetry>(), Host.Time, NullLogger<ImportRunner>.Instance)
             { RowsPerBatch = 5, RowsPerCommit = 5 };
             await runner.RunAsync(importId, TestContext.Current.CancellationToken);
         }

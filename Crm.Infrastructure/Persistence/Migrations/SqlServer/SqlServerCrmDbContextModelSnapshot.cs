@@ -681,9 +681,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<bool>("AdminOnly")
                         .HasColumnType("bit");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("int");
-
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -722,9 +719,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("Format")
                         .HasColumnType("int");
 
-                    b.Property<DateTimeOffset?>("HeartbeatAt")
-                        .HasColumnType("datetimeoffset");
-
                     b.Property<string>("Parts")
                         .IsRequired()
                         .HasMaxLength(10000)
@@ -732,10 +726,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<int>("RowsWritten")
                         .HasColumnType("int");
-
-                    b.Property<string>("RunnerId")
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("datetimeoffset");
@@ -1145,6 +1135,85 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("ExternalLinks");
                 });
 
+            modelBuilder.Entity("Crm.Core.Runs.Run", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Done")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTimeOffset?>("NotBefore")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long?>("RequestedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(10000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("RunnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<long>("SubjectId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<long?>("Total")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("WorkspaceId", "Kind", "SubjectId");
+
+                    b.ToTable("Runs");
+                });
+
             modelBuilder.Entity("Crm.Core.Timeline.Activity", b =>
                 {
                     b.Property<long>("Id")
@@ -1296,18 +1365,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<int>("DuplicateReviewThreshold")
                         .HasColumnType("int");
-
-                    b.Property<DateTimeOffset?>("DuplicateScanFinishedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<int?>("DuplicateScanMilliseconds")
-                        .HasColumnType("int");
-
-                    b.Property<int?>("DuplicateScanPairs")
-                        .HasColumnType("int");
-
-                    b.Property<DateTimeOffset?>("DuplicateScanStartedAt")
-                        .HasColumnType("datetimeoffset");
 
                     b.Property<int>("ExportRetentionHours")
                         .HasColumnType("int");
@@ -1922,6 +1979,15 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Crm.Core.Integrations.ExternalLink", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Runs.Run", b =>
                 {
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
                         .WithMany()

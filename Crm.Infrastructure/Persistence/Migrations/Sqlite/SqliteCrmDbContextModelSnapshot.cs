@@ -653,9 +653,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<bool>("AdminOnly")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -694,9 +691,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("Format")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("HeartbeatAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Parts")
                         .IsRequired()
                         .HasMaxLength(10000)
@@ -704,10 +698,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<int>("RowsWritten")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("RunnerId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
 
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER");
@@ -1105,6 +1095,83 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("ExternalLinks");
                 });
 
+            modelBuilder.Entity("Crm.Core.Runs.Run", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NotBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RequestedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SubjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("WorkspaceId", "Kind", "SubjectId");
+
+                    b.ToTable("Runs");
+                });
+
             modelBuilder.Entity("Crm.Core.Timeline.Activity", b =>
                 {
                     b.Property<long>("Id")
@@ -1249,18 +1316,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("DuplicateReviewThreshold")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("DuplicateScanFinishedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("DuplicateScanMilliseconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("DuplicateScanPairs")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("DuplicateScanStartedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ExportRetentionHours")
@@ -1871,6 +1926,15 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Crm.Core.Integrations.ExternalLink", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Runs.Run", b =>
                 {
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
                         .WithMany()
