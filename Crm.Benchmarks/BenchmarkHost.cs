@@ -42,7 +42,6 @@ public sealed class BenchmarkHost : IAsyncDisposable
         builder.AddCrmInfrastructure();
         var actor = new FixedActor();
         builder.Services.AddScoped<ICurrentActor>(sp => sp.GetRequiredService<ExplicitActor>().Value is { } value ? new FixedActor { Current = value } : actor);
-        builder.Services.AddSingleton<Crm.Core.Imports.IImportScheduler, NoScheduler>();
         builder.Services.AddSingleton<Crm.Core.Runs.IRunQueue, NoScheduler>();
         var services = builder.Services.BuildServiceProvider();
         await using (var scope = services.CreateAsyncScope())
@@ -117,9 +116,7 @@ public sealed class FixedActor : ICurrentActor
 }
 
 /// <summary>The benchmark runs its work itself; nothing is handed to a scheduler.</summary>
-public sealed class NoScheduler : Crm.Core.Imports.IImportScheduler, Crm.Core.Runs.IRunQueue
+public sealed class NoScheduler : Crm.Core.Runs.IRunQueue
 {
     public Task EnqueueAsync(Crm.Core.Runs.Run run, CancellationToken ct = default) => Task.CompletedTask;
-    public Task ScheduleRunAsync(long importId, long workspaceId, CancellationToken ct = default) => Task.CompletedTask;
-    public Task ScheduleRollbackAsync(long importId, long workspaceId, CancellationToken ct = default) => Task.CompletedTask;
 }

@@ -21,6 +21,8 @@ public static class DependencyInjection
         services.AddScoped<Exports.ExportRunner>();
         services.AddScoped<Duplicates.DuplicateScanner>();
         // One handler per kind of run; the executor picks it by the run's kind.
+        services.AddKeyedScoped<Runs.IRunHandler, Imports.ImportRunner>(Runs.RunKind.Import);
+        services.AddKeyedScoped<Runs.IRunHandler, Imports.RollbackRunner>(Runs.RunKind.ImportRollback);
         services.AddKeyedScoped<Runs.IRunHandler, Exports.ExportRunner>(Runs.RunKind.Export);
         services.AddKeyedScoped<Runs.IRunHandler, Duplicates.DuplicateScanRun>(Runs.RunKind.DuplicateScan);
         services.AddSingleton<Runs.RunExecutor>();

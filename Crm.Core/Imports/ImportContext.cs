@@ -16,6 +16,8 @@ public sealed class ImportContext
     public required IReadOnlyList<PipelineView> Pipelines { get; init; }
     public required IReadOnlyList<CustomFieldView> CustomFields { get; init; }
     public required string DefaultCurrency { get; init; }
+    /// <summary>The run's lease, checked in every batch's transaction (none for a dry run, which writes nothing).</summary>
+    public Runs.RunLease? Lease { get; init; }
 
     public RecordType Type => Job.ObjectType;
     public ImportOptions Options => Job.Options;

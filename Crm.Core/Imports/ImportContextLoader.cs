@@ -10,7 +10,7 @@ namespace Crm.Core.Imports;
 public sealed class ImportContextLoader(ICrmDbFactory dbFactory, IImportStore store)
 {
     /// <summary>Everything a run (or a dry run) needs to know once: fields, mapping, users, pipelines, accounts.</summary>
-    public async Task<ImportContext> LoadAsync(ImportJob job, CancellationToken ct)
+    public async Task<ImportContext> LoadAsync(ImportJob job, CancellationToken ct, Runs.RunLease? lease = null)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var users = await db.Users.AsNoTracking()
@@ -25,7 +25,7 @@ public sealed class ImportContextLoader(ICrmDbFactory dbFactory, IImportStore st
         var context = new ImportContext
         {
             Job = job, Actor = db.Actor, Fields = fields, Mapper = new RowMapper(job.ObjectType, fields, job.Mapping, job.Options),
-            Users = users, Pipelines = pipelines, CustomFields = customFields, DefaultCurrency = currency,
+            Users = users, Pipelines = pipelines, CustomFields = customFields, DefaultCurrency = currency, Lease = lease,
         };
         if (context.MapsAccounts)
         {

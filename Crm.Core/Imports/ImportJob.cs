@@ -19,7 +19,8 @@ public enum ImportStatus
 /// <summary>
 /// One upload being (or having been) imported: what, how (settings, mapping, options), and how far it got. Progress
 /// is written with every committed batch, in the same transaction, so any app instance can show it and a crash
-/// resumes exactly after the last committed row.
+/// resumes exactly after the last committed row. Who runs it, its heartbeat and attempts are its runs'
+/// (<see cref="Runs.RunKind.Import"/> and <see cref="Runs.RunKind.ImportRollback"/>, subject = its id).
 /// </summary>
 public sealed class ImportJob : Entity, IWorkspaceOwned, ITimestamped
 {
@@ -51,12 +52,8 @@ public sealed class ImportJob : Entity, IWorkspaceOwned, ITimestamped
 
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
-    /// <summary>Written by the runner with every batch; a stale heartbeat means the runner died.</summary>
-    public DateTimeOffset? HeartbeatAt { get; set; }
-    public string? RunnerId { get; set; }
     public bool CancelRequested { get; set; }
     public string? FailureReason { get; set; }
-    public int Attempts { get; set; }
 
     public long? CreatedByUserId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -72,9 +69,6 @@ public sealed class ImportJob : Entity, IWorkspaceOwned, ITimestamped
     /// <summary>Where the rollback is: the step, and the last id that step handled (committed with each batch).</summary>
     public RollbackStage RollbackStage { get; set; }
     public long RollbackCursor { get; set; }
-    public int RollbackAttempts { get; set; }
-    /// <summary>Why the last rollback attempt stopped, while it is retried or waits for someone to resume it.</summary>
-    public string? RollbackError { get; set; }
 
     public bool IsFinished => Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Cancelled or ImportStatus.RolledBack;
     public bool CanRollBack => Status is ImportStatus.Completed or ImportStatus.Cancelled or ImportStatus.Failed && RowsProcessed > 0;

@@ -1,46 +1,27 @@
+using Crm.Core.Runs;
+
 namespace Crm.Core.Imports;
 
-/// <summary>The job row's life cycle, changed in single guarded statements so two runners can never share a job.</summary>
+/// <summary>
+/// The import row's life cycle as its runs move it. Who runs it is the run's (<see cref="IRunService"/>); the writes
+/// that end it check the run's lease in their own transaction, so a runner thought dead changes nothing.
+/// </summary>
 public interface IImportJobStore
 {
-    /// <summary>
-    /// Takes the job for this runner if it is queued, or running with a heartbeat older than <paramref name="staleAfter"/>
-    /// (its runner died); marks it running. Null when another runner has it or it is finished.
-    /// </summary>
-    Task<ImportJob?> ClaimAsync(long importId, string runnerId, TimeSpan staleAfter, DateTimeOffset now, CancellationToken ct);
-
     /// <summary>The job as stored now (whatever its workspace).</summary>
     Task<ImportJob?> GetAsync(long importId, CancellationToken ct);
 
+    /// <summary>A queued job is running from now (a resumed one keeps its first start).</summary>
+    Task StartAsync(long importId, DateTimeOffset now, CancellationToken ct);
+
     Task SetTotalRowsAsync(long importId, int totalRows, CancellationToken ct);
 
-    /// <summary>Ends the run: Completed, Cancelled or Failed (with a reason people can act on).</summary>
-    Task FinishAsync(long importId, string runnerId, ImportStatus status, string? failureReason, DateTimeOffset now, CancellationToken ct);
-
-    /// <summary>The runner stops without finishing (app shutting down): another can resume at once.</summary>
-    Task ReleaseAsync(long importId, string runnerId, CancellationToken ct);
-
     /// <summary>
-    /// Jobs whose runner stopped answering, or that were queued but never started; with them, rollbacks whose runner
-    /// died or stopped on an error (until they have been tried <see cref="RollbackRunner.MaxAttempts"/> times).
+    /// Ends the run: Completed, Cancelled or Failed (with a reason people can act on). Throws
+    /// <see cref="ImportClaimLostException"/> (and changes nothing) when the lease was lost.
     /// </summary>
-    Task<IReadOnlyList<StalledImport>> FindStalledAsync(TimeSpan staleAfter, DateTimeOffset now, CancellationToken ct);
+    Task FinishAsync(long importId, RunLease lease, ImportStatus status, string? failureReason, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>Takes a rollback for this runner if nobody runs it (or its runner went silent). Null otherwise.</summary>
-    Task<ImportJob?> ClaimRollbackAsync(long importId, string runnerId, TimeSpan staleAfter, DateTimeOffset now, CancellationToken ct);
-
-    Task FinishRollbackAsync(long importId, string runnerId, DateTimeOffset now, CancellationToken ct);
-
-    /// <summary>The rollback runner stops without finishing: on shutdown (no error) or on an error it names.</summary>
-    Task ReleaseRollbackAsync(long importId, string runnerId, string? error, DateTimeOffset now, CancellationToken ct);
-}
-
-/// <summary>A job the watchdog schedules again: its run, or its rollback.</summary>
-public sealed record StalledImport(long ImportId, long WorkspaceId, bool RollingBack);
-
-/// <summary>Hands long work to the background scheduler (Quartz, persistent).</summary>
-public interface IImportScheduler
-{
-    Task ScheduleRunAsync(long importId, long workspaceId, CancellationToken ct = default);
-    Task ScheduleRollbackAsync(long importId, long workspaceId, CancellationToken ct = default);
+    /// <summary>The rollback is done: the import is rolled back. Throws <see cref="ImportClaimLostException"/> when the lease was lost.</summary>
+    Task FinishRollbackAsync(long importId, RunLease lease, DateTimeOffset now, CancellationToken ct);
 }

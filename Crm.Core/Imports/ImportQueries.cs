@@ -13,18 +13,26 @@ public static class ImportQueries
         var rows = await jobs.AsNoTracking().ToListAsync(ct);
         var userIds = rows.SelectMany(j => new[] { j.CreatedByUserId, j.RolledBackByUserId }).OfType<long>().Distinct().ToList();
         var names = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
-        return rows.Select(j => Of(j, j.CreatedByUserId is { } c ? names.GetValueOrDefault(c) : null, j.RolledBackByUserId is { } r ? names.GetValueOrDefault(r) : null)).ToList();
+        // A rollback that stopped on an error says why, from its run.
+        var rollingBack = rows.Where(j => j.Status == ImportStatus.RollingBack).Select(j => j.Id).ToList();
+        var rollbacks = rollingBack.Count == 0 ? [] : (await db.Runs.AsNoTracking()
+                .Where(r => r.Kind == Runs.RunKind.ImportRollback && rollingBack.Contains(r.SubjectId) && (r.Status == Runs.RunStatus.Queued || r.Status == Runs.RunStatus.Running))
+                .ToListAsync(ct))
+            .GroupBy(r => r.SubjectId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!);
+        return rows.Select(j => Of(j, j.CreatedByUserId is { } c ? names.GetValueOrDefault(c) : null, j.RolledBackByUserId is { } r ? names.GetValueOrDefault(r) : null,
+            RollbackRules.ErrorOf(rollbacks.GetValueOrDefault(j.Id)))).ToList();
     }
 
     /// <summary>Rate and time left from the job's own counters and timestamps (progress lives in the database).</summary>
-    public static ImportView Of(ImportJob j, string? createdBy, string? rolledBackBy)
+    public static ImportView Of(ImportJob j, string? createdBy, string? rolledBackBy, string? rollbackError = null)
     {
         double? rate = null;
         TimeSpan? left = null;
         TimeSpan? duration = null;
         if (j.StartedAt is { } started)
         {
-            var end = j.CompletedAt ?? j.HeartbeatAt ?? started;
+            // Every committed batch stamps the job: its last commit is how far the run has got.
+            var end = j.CompletedAt ?? (j.UpdatedAt > started ? j.UpdatedAt : started);
             duration = end - started;
             if (duration.Value.TotalSeconds >= 0.5 && j.RowsProcessed > 0) rate = j.RowsProcessed / duration.Value.TotalSeconds;
             if (j.Status == ImportStatus.Running && rate is > 0 && j.TotalRows > j.RowsProcessed)
@@ -33,7 +41,7 @@ public static class ImportQueries
         return new ImportView(j.Id, j.ObjectType, j.FileName, j.FileSize, j.Status, j.TotalRows, j.RowsProcessed, j.RowsCreated, j.RowsUpdated,
             j.RowsSkipped, j.RowsFailed, j.AccountsCreated, rate, left, duration, j.CreatedAt, j.StartedAt, j.CompletedAt, createdBy, j.FailureReason,
             j.CancelRequested, j.Options.Strategy, j.Options.MatchField, j.RolledBackAt, rolledBackBy, j.RollbackDeleted, j.RollbackRestored, j.RollbackKeptChanged,
-            j.RollbackError, j.BlankRows, j.ValuesLeftEmpty);
+            rollbackError, j.BlankRows, j.ValuesLeftEmpty);
     }
 }
 

@@ -19,7 +19,7 @@ public sealed partial class ImportRunner(
     Runs.IRunService runs,
     DatabaseRetry retry,
     TimeProvider time,
-    ILogger<ImportRunner> logger)
+    ILogger<ImportRunner> logger) : Runs.IRunHandler
 {
     /// <summary>
     /// Rows per planned batch. Small batches, and few of them planned ahead, keep each row's objects short-lived:
@@ -31,10 +31,6 @@ public sealed partial class ImportRunner(
 
     /// <summary>Rows planned ahead of the writer: enough to keep it busy, few enough to die young.</summary>
     private const int PlannedAhead = 200;
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
-
-    /// <summary>How long a heartbeat may be silent before another runner takes over.</summary>
-    public TimeSpan StaleThreshold { get; set; } = StaleAfter;
 
     /// <summary>Rows per planned batch (one lookup, one plan); see <see cref="BatchSize"/>.</summary>
     public int RowsPerBatch { get; set; } = BatchSize;
@@ -47,25 +43,41 @@ public sealed partial class ImportRunner(
 
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Runs the import's queued (or stalled) run, as the background worker would.</summary>
     public async Task RunAsync(long importId, CancellationToken ct)
     {
-        var runnerId = Guid.NewGuid().ToString("N");
-        var job = await retry.RunAsync(t => jobs.ClaimAsync(importId, runnerId, StaleThreshold, time.GetUtcNow(), t), ct);
-        if (job is null)
+        if (await runs.FindActiveAsync(Runs.RunKind.Import, importId, ct) is { } run) await ExecuteAsync(run, ct);
+        else LogNotClaimed(importId);
+    }
+
+    public async Task ExecuteAsync(Runs.Run run, CancellationToken ct)
+    {
+        var importId = run.SubjectId;
+        var lease = new Runs.RunLease(run.Id, Guid.NewGuid().ToString("N"));
+        if (await runs.ClaimAsync(run.Id, lease.RunnerId, ct) is null)
         {
             LogNotClaimed(importId);
             return;
         }
+        var job = await retry.RunAsync(t => jobs.GetAsync(importId, t), ct);
+        if (job is null || job.IsFinished)
+        {
+            // Cancelled while queued, or finished just before its runner died: the run says so now.
+            await runs.FinishAsync(run.Id, lease.RunnerId, new Runs.RunOutcome(job?.Status == ImportStatus.Failed ? Runs.RunStatus.Failed
+                : job?.Status == ImportStatus.Cancelled ? Runs.RunStatus.Cancelled : Runs.RunStatus.Succeeded, job?.FailureReason), CancellationToken.None);
+            return;
+        }
+        await retry.RunAsync(async t => { await jobs.StartAsync(importId, time.GetUtcNow(), t); return 0; }, ct);
         LogStarting(importId, job.LastCommittedRow);
         try
         {
-            var context = await contexts.LoadAsync(job, ct);
+            var context = await contexts.LoadAsync(job, ct, lease);
             var headerCount = job.Mapping.Columns.Count;
             if (job.TotalRows == 0)
             {
                 var total = 0;
                 await foreach (var _ in reader.ReadAsync(job.FileKey, job.Settings, headerCount, ct)) total++;
-                await retry.RunAsync(t => jobs.SetTotalRowsAsync(importId, total, t), ct);
+                await retry.RunAsync(async t => { await jobs.SetTotalRowsAsync(importId, total, t); return 0; }, ct);
             }
 
             bool cancelled;
@@ -84,16 +96,16 @@ public sealed partial class ImportRunner(
                     LogRetrying(importId, attempt, e.GetType().Name);
                     if (e is not DbUpdateConcurrencyException) await retry.PauseAsync(attempt + 1, ct);
                     job = await retry.RunAsync(t => jobs.GetAsync(importId, t), ct) ?? throw new InvalidOperationException($"Import {importId} is gone.");
-                    context = await contexts.LoadAsync(job, ct);
+                    context = await contexts.LoadAsync(job, ct, lease);
                 }
             }
-            await retry.RunAsync(t => jobs.FinishAsync(importId, runnerId, cancelled ? ImportStatus.Cancelled : ImportStatus.Completed, null, time.GetUtcNow(), t), CancellationToken.None);
+            await FinishAsync(lease, importId, cancelled ? ImportStatus.Cancelled : ImportStatus.Completed, null);
             LogFinished(importId, cancelled ? "cancelled" : "completed", Times.ToString());
             await ScanForDuplicatesAsync(importId);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            await jobs.ReleaseAsync(importId, runnerId, CancellationToken.None);
+            await runs.ReleaseAsync(run.Id, lease.RunnerId, null, CancellationToken.None);
             LogReleased(importId);
         }
         catch (ImportClaimLostException)
@@ -103,17 +115,35 @@ public sealed partial class ImportRunner(
         }
         catch (ImportFileException e)
         {
-            await retry.RunAsync(t => jobs.FinishAsync(importId, runnerId, ImportStatus.Failed, e.Message, time.GetUtcNow(), t), CancellationToken.None);
+            await FinishAsync(lease, importId, ImportStatus.Failed, e.Message);
         }
         catch (Exception e)
         {
             LogFailed(e, importId);
-            await retry.RunAsync(t => jobs.FinishAsync(importId, runnerId, ImportStatus.Failed,
-                "The import stopped on an unexpected error; everything before it was saved. It can be rolled back, or started again for the remaining rows.",
-                time.GetUtcNow(), t), CancellationToken.None);
+            await FinishAsync(lease, importId, ImportStatus.Failed,
+                "The import stopped on an unexpected error; everything before it was saved. It can be rolled back, or started again for the remaining rows.");
         }
     }
 
+    /// <summary>The import's outcome, then its run's (a crash between them is mended when the run is rescued).</summary>
+    private async Task FinishAsync(Runs.RunLease lease, long importId, ImportStatus status, string? reason)
+    {
+        try
+        {
+            await retry.RunAsync(async t => { await jobs.FinishAsync(importId, lease, status, reason, time.GetUtcNow(), t); return 0; }, CancellationToken.None);
+        }
+        catch (ImportClaimLostException)
+        {
+            LogClaimLost(importId);
+            return;
+        }
+        var job = await retry.RunAsync(t => jobs.GetAsync(importId, t), CancellationToken.None);
+        var summary = status == ImportStatus.Failed ? reason : job is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{job.RowsProcessed:N0} rows: {job.RowsCreated:N0} created, {job.RowsUpdated:N0} updated, {job.RowsSkipped:N0} skipped, {job.RowsFailed:N0} failed");
+        await runs.FinishAsync(lease.RunId, lease.RunnerId, new Runs.RunOutcome(
+            status switch { ImportStatus.Failed => Runs.RunStatus.Failed, ImportStatus.Cancelled => Runs.RunStatus.Cancelled, _ => Runs.RunStatus.Succeeded },
+            summary, job is null ? null : new Runs.RunProgress("Done", job.RowsProcessed, job.TotalRows)), CancellationToken.None);
+    }
 
     /// <summary>Where a run spent its time, per stage (logged when it ends; the benchmark prints it).</summary>
     public sealed class StageTimes

@@ -69,7 +69,7 @@ public interface IImportRollbackStore
     /// <see cref="ImportClaimLostException"/> (committing nothing) when <paramref name="runnerId"/> no longer holds the job.
     /// </summary>
     /// <returns>False once every step is done.</returns>
-    Task<bool> RollBackBatchAsync(long importId, string runnerId, Actor actor, DateTimeOffset now, CancellationToken ct);
+    Task<bool> RollBackBatchAsync(long importId, Runs.RunLease lease, Actor actor, DateTimeOffset now, CancellationToken ct);
 }
 
 /// <summary>Writes the failed rows exactly as they were in the upload, plus an Error column.</summary>

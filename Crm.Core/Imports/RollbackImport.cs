@@ -1,4 +1,6 @@
+using System.Globalization;
 using Crm.Core.Common;
+using Crm.Core.Runs;
 using Microsoft.Extensions.Logging;
 
 namespace Crm.Core.Imports;
@@ -21,19 +23,18 @@ public sealed class PreviewRollbackHandler(ICrmDbFactory dbFactory, IImportRollb
 /// updated get their previous values back field by field. Records changed since are kept as they are unless
 /// <paramref name="restoreChanged"/> is set. A rollback that stopped on an error can be resumed the same way.
 /// </summary>
-public sealed class StartRollbackHandler(ICrmDbFactory dbFactory, IImportScheduler scheduler)
+public sealed class StartRollbackHandler(ICrmDbFactory dbFactory, IRunService runs)
 {
     public async Task<ImportView> HandleAsync(long importId, bool restoreChanged, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
         var job = await db.ImportJobs.GetAsync(importId, "Import", ct);
-        if (RollbackRules.CanResume(job))
+        var run = job.Status == ImportStatus.RollingBack ? await runs.FindActiveAsync(RunKind.ImportRollback, job.Id, ct) : null;
+        if (RollbackRules.CanResume(job, run))
         {
             // The choice made when it started stays: half the records must not be handled one way and half the other.
-            job.RollbackAttempts = 0;
-            job.RollbackError = null;
-            job.HeartbeatAt = null;
+            await runs.RetryAsync(run!.Id, ct);
         }
         else
         {
@@ -43,12 +44,9 @@ public sealed class StartRollbackHandler(ICrmDbFactory dbFactory, IImportSchedul
             job.RolledBackByUserId = db.Actor.UserId;
             job.RollbackStage = RollbackStage.RestoreUpdated;
             job.RollbackCursor = 0;
-            job.RollbackAttempts = 0;
-            job.HeartbeatAt = null;
-            job.RunnerId = null;
+            await db.SaveChangesAsync(ct);
+            await runs.QueueAsync(new RunRequest(RunKind.ImportRollback, job.WorkspaceId, job.Id, db.Actor.UserId), ct);
         }
-        await db.SaveChangesAsync(ct);
-        await scheduler.ScheduleRollbackAsync(job.Id, job.WorkspaceId, ct);
         return await ImportQueries.ViewAsync(db, importId, ct);
     }
 }
@@ -63,41 +61,62 @@ internal static class RollbackRules
     }
 
     /// <summary>A rollback that stopped on an error and that no runner holds now: asking again resumes it.</summary>
-    public static bool CanResume(ImportJob job) =>
-        job.Status == ImportStatus.RollingBack && job.RollbackError is not null && job.RunnerId is null;
+    public static bool CanResume(ImportJob job, Run? rollback) =>
+        job.Status == ImportStatus.RollingBack && rollback is { Status: RunStatus.Queued, Failures: > 0 };
+
+    /// <summary>Why the rollback last stopped, while it is retried or waits for someone to resume it.</summary>
+    public static string? ErrorOf(Run? rollback) => rollback is { IsActive: true, Failures: > 0 } ? rollback.LastError : null;
 }
 
 /// <summary>
-/// The background side of a rollback (Quartz runs it; the watchdog runs it again after a crash or an error). Each
-/// batch commits with the rollback's step, cursor and counts, and every batch is retried on a busy database, so a
-/// rollback stopped anywhere resumes where it stopped and reports what it really did.
+/// The background side of a rollback (a run: the rescue job runs it again after a crash or an error). Each batch
+/// commits with the rollback's step, cursor and counts and checks the run's lease, and every batch is retried on a
+/// busy database, so a rollback stopped anywhere resumes where it stopped and reports what it really did.
 /// </summary>
-public sealed partial class RollbackRunner(IImportJobStore jobs, IImportRollbackStore rollback, DatabaseRetry retry, TimeProvider time, ILogger<RollbackRunner> logger)
+public sealed partial class RollbackRunner(IImportJobStore jobs, IImportRollbackStore rollback, IRunService runs, DatabaseRetry retry, TimeProvider time, ILogger<RollbackRunner> logger)
+    : IRunHandler
 {
-    /// <summary>Attempts before a failing rollback waits for a person to resume it (the watchdog stops retrying).</summary>
-    public const int MaxAttempts = 5;
+    /// <summary>Attempts before a failing rollback waits for a person to resume it (the rescue job stops retrying).</summary>
+    public const int MaxAttempts = RunLimits.MaxFailures;
 
-    public TimeSpan StaleThreshold { get; set; } = ImportRunner.StaleAfter;
-
+    /// <summary>Runs the import's queued (or stalled) rollback, as the background worker would.</summary>
     public async Task RunAsync(long importId, CancellationToken ct)
     {
-        var runnerId = Guid.NewGuid().ToString("N");
-        var job = await retry.RunAsync(t => jobs.ClaimRollbackAsync(importId, runnerId, StaleThreshold, time.GetUtcNow(), t), ct);
-        if (job is null)
+        if (await runs.FindActiveAsync(RunKind.ImportRollback, importId, ct) is { } run) await ExecuteAsync(run, ct);
+        else LogNotClaimed(importId);
+    }
+
+    public async Task ExecuteAsync(Run run, CancellationToken ct)
+    {
+        var importId = run.SubjectId;
+        var lease = new RunLease(run.Id, Guid.NewGuid().ToString("N"));
+        var claimed = await runs.ClaimAsync(run.Id, lease.RunnerId, ct);
+        if (claimed is null)
         {
             LogNotClaimed(importId);
+            return;
+        }
+        var job = await retry.RunAsync(t => jobs.GetAsync(importId, t), ct);
+        if (job is not { Status: ImportStatus.RollingBack })
+        {
+            // Finished just before its runner died: the run says so now.
+            await runs.FinishAsync(run.Id, lease.RunnerId, new RunOutcome(RunStatus.Succeeded, null), CancellationToken.None);
             return;
         }
         var actor = Actor.System(job.WorkspaceId, ChangeSource.Import, $"rollback:import:{importId}") with { UserId = job.RolledBackByUserId };
         try
         {
-            while (await retry.RunAsync(t => rollback.RollBackBatchAsync(importId, runnerId, actor, time.GetUtcNow(), t), ct)) { }
-            await retry.RunAsync(t => jobs.FinishRollbackAsync(importId, runnerId, time.GetUtcNow(), t), ct);
-            if (await jobs.GetAsync(importId, ct) is { } done) LogRolledBack(importId, done.RollbackDeleted, done.RollbackRestored, done.RollbackKeptChanged);
+            while (await retry.RunAsync(t => rollback.RollBackBatchAsync(importId, lease, actor, time.GetUtcNow(), t), ct)) { }
+            await retry.RunAsync(async t => { await jobs.FinishRollbackAsync(importId, lease, time.GetUtcNow(), t); return 0; }, ct);
+            var done = await jobs.GetAsync(importId, ct);
+            var summary = done is null ? null : string.Create(CultureInfo.InvariantCulture,
+                $"{done.RollbackDeleted:N0} deleted, {done.RollbackRestored:N0} restored, {done.RollbackKeptChanged:N0} kept (changed since)");
+            await runs.FinishAsync(run.Id, lease.RunnerId, new RunOutcome(RunStatus.Succeeded, summary), CancellationToken.None);
+            if (done is not null) LogRolledBack(importId, done.RollbackDeleted, done.RollbackRestored, done.RollbackKeptChanged);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            await ReleaseAsync(importId, runnerId, null);
+            await ReleaseAsync(lease, importId, null);
             LogReleased(importId);
         }
         catch (ImportClaimLostException)
@@ -106,27 +125,27 @@ public sealed partial class RollbackRunner(IImportJobStore jobs, IImportRollback
         }
         catch (Exception e)
         {
-            LogFailed(e, importId, job.RollbackAttempts);
-            var error = job.RollbackAttempts >= MaxAttempts
+            var attempt = claimed.Failures + 1;
+            LogFailed(e, importId, attempt);
+            var error = attempt >= MaxAttempts
                 ? $"The rollback stopped on an unexpected error {MaxAttempts} times; what it did so far is saved and counted. Resume it to try again."
                 : "The rollback stopped on an unexpected error; what it did so far is saved and counted. It is tried again in a few minutes.";
-            await ReleaseAsync(importId, runnerId, error);
+            await ReleaseAsync(lease, importId, error);
         }
     }
 
-    private async Task ReleaseAsync(long importId, string runnerId, string? error)
+    private async Task ReleaseAsync(RunLease lease, long importId, string? error)
     {
         try
         {
-            await retry.RunAsync(t => jobs.ReleaseRollbackAsync(importId, runnerId, error, time.GetUtcNow(), t), CancellationToken.None);
+            await runs.ReleaseAsync(lease.RunId, lease.RunnerId, error, CancellationToken.None);
         }
         catch (Exception e) when (retry.IsTransient(e))
         {
-            // The heartbeat goes stale and the watchdog takes the rollback over all the same.
+            // The heartbeat goes stale and the rescue job takes the rollback over all the same.
             LogNotReleased(e, importId);
         }
     }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Rollback of import {ImportId} is running elsewhere or finished; nothing to do")]
     private partial void LogNotClaimed(long importId);
 
@@ -142,6 +161,6 @@ public sealed partial class RollbackRunner(IImportJobStore jobs, IImportRollback
     [LoggerMessage(Level = LogLevel.Error, Message = "Rollback of import {ImportId} failed (attempt {Attempt})")]
     private partial void LogFailed(Exception exception, long importId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollback of import {ImportId} could not be released; the watchdog takes it over")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollback of import {ImportId} could not be released; the rescue job takes it over")]
     private partial void LogNotReleased(Exception exception, long importId);
 }

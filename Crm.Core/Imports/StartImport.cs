@@ -100,7 +100,7 @@ public static class ImportMappingRules
 }
 
 /// <summary>Starts a draft: the mapping is checked, new custom fields are created, and the run is queued in the background.</summary>
-public sealed class StartImportHandler(ICrmDbFactory dbFactory, IImportScheduler scheduler)
+public sealed class StartImportHandler(ICrmDbFactory dbFactory, Runs.IRunService runs)
 {
     public async Task<ImportView> HandleAsync(long importId, ImportMapping mapping, ImportOptions options, CancellationToken ct = default)
     {
@@ -117,7 +117,7 @@ public sealed class StartImportHandler(ICrmDbFactory dbFactory, IImportScheduler
         job.Options = options with { MatchField = options.MatchField ?? ImportFields.DefaultMatchField(job.ObjectType, mapping.Columns.Select(c => c.Field)) };
         job.Status = ImportStatus.Queued;
         await db.SaveChangesAsync(ct);
-        await scheduler.ScheduleRunAsync(job.Id, job.WorkspaceId, ct);
+        await runs.QueueAsync(new Runs.RunRequest(Runs.RunKind.Import, job.WorkspaceId, job.Id, db.Actor.UserId, Total: job.TotalRows > 0 ? job.TotalRows : null), ct);
         return await ImportQueries.ViewAsync(db, job.Id, ct);
     }
 

@@ -6,6 +6,12 @@ public sealed record RunRequest(RunKind Kind, long WorkspaceId, long SubjectId, 
 /// <summary>How far a run is: its step, what it has done and (when known) of how much.</summary>
 public sealed record RunProgress(string? Stage, long Done, long? Total = null);
 
+/// <summary>
+/// What a runner holds while it works a run: the run and its own id. Work that commits its progress in its own
+/// transaction (an import's batches) checks the lease in that transaction, so a runner thought dead commits nothing.
+/// </summary>
+public sealed record RunLease(long RunId, string RunnerId);
+
 /// <summary>How a run ended: a sentence for people, its last progress, and what its kind reports (JSON) for programs.</summary>
 public sealed record RunOutcome(RunStatus Status, string? Summary, RunProgress? Progress = null, string? Result = null);
 
@@ -46,6 +52,9 @@ public interface IRunService
     Task<Run?> RetryAsync(long runId, CancellationToken ct = default);
 
     Task<Run?> GetAsync(long runId, CancellationToken ct = default);
+
+    /// <summary>The queued or running run of this kind for this subject (ids of imports and exports are unique across workspaces).</summary>
+    Task<Run?> FindActiveAsync(RunKind kind, long subjectId, CancellationToken ct = default);
 
     /// <summary>The newest run of this kind and subject in the workspace.</summary>
     Task<Run?> LatestAsync(long workspaceId, RunKind kind, long subjectId, CancellationToken ct = default);

@@ -10,12 +10,15 @@ namespace Crm.Core.Runs;
 /// </summary>
 public sealed class RunExecutor(IServiceScopeFactory scopes, IRunService runs)
 {
-    public async Task ExecuteAsync(long runId, CancellationToken ct)
+    /// <param name="configure">Adjusts the handler before it runs (tests: smaller batches).</param>
+    public async Task ExecuteAsync(long runId, CancellationToken ct, Action<IRunHandler>? configure = null)
     {
         var run = await runs.GetAsync(runId, ct);
         if (run is not { IsActive: true }) return;
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = RunKinds.ActorOf(run);
-        await scope.ServiceProvider.GetRequiredKeyedService<IRunHandler>(run.Kind).ExecuteAsync(run, ct);
+        var handler = scope.ServiceProvider.GetRequiredKeyedService<IRunHandler>(run.Kind);
+        configure?.Invoke(handler);
+        await handler.ExecuteAsync(run, ct);
     }
 }

@@ -2,7 +2,9 @@ using Crm.Core.Accounts;
 using Crm.Core.Common;
 using Crm.Core.Deals;
 using Crm.Core.Imports;
+using Crm.Core.Runs;
 using Crm.Infrastructure.Persistence;
+using Crm.Infrastructure.Runs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Infrastructure.Imports;
@@ -90,8 +92,10 @@ public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
         public async Task<BatchOutcome> CommitAsync(DateTimeOffset now, CancellationToken ct)
         {
             var jobId = context.Job.Id;
-            var runnerId = context.Job.RunnerId;
-            var updated = await db.ImportJobs.Where(j => j.Id == jobId && j.RunnerId == runnerId).ExecuteUpdateAsync(s => s
+            var lease = context.Lease ?? throw new InvalidOperationException("An import writes only under its run's lease.");
+            // A runner thought dead must not write next to the one that took over: nothing of this transaction stays.
+            if (!await RunService.BeatWithinAsync(db, lease, new RunProgress("Writing", _tally.LastRow), now, ct)) throw new ImportClaimLostException(jobId);
+            var updated = await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.RowsProcessed, j => j.RowsProcessed + _tally.Rows)
                 .SetProperty(j => j.RowsCreated, j => j.RowsCreated + _tally.Created)
                 .SetProperty(j => j.RowsUpdated, j => j.RowsUpdated + _tally.Updated)
@@ -100,7 +104,6 @@ public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
                 .SetProperty(j => j.AccountsCreated, j => j.AccountsCreated + _tally.AccountsCreated)
                 .SetProperty(j => j.ValuesLeftEmpty, j => j.ValuesLeftEmpty + _tally.LeftEmpty)
                 .SetProperty(j => j.LastCommittedRow, _tally.LastRow)
-                .SetProperty(j => j.HeartbeatAt, now)
                 .SetProperty(j => j.UpdatedAt, now), ct);
             if (updated != 1) throw new ImportClaimLostException(jobId);
             var cancel = await db.ImportJobs.Where(j => j.Id == jobId).Select(j => j.CancelRequested).SingleAsync(ct);

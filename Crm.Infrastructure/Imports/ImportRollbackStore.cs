@@ -1,3 +1,5 @@
+using Crm.Core.Runs;
+using Crm.Infrastructure.Runs;
 using Crm.Core.Common;
 using Crm.Core.Contacts;
 using Crm.Core.Deals;
@@ -41,12 +43,12 @@ public sealed class ImportRollbackStore(CrmDatabase database) : IImportRollbackS
         return new RollbackPreview(createdCount, createdChangedCount, updatedCount, updatedChanged.Count, accounts, conflicts);
     }
 
-    public async Task<bool> RollBackBatchAsync(long importId, string runnerId, Actor actor, DateTimeOffset now, CancellationToken ct)
+    public async Task<bool> RollBackBatchAsync(long importId, RunLease lease, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = database.Create(actor);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var job = await db.ImportJobs.IgnoreQueryFilters().AsNoTracking().SingleAsync(j => j.Id == importId, ct);
-        if (job.Status != ImportStatus.RollingBack || job.RunnerId != runnerId) throw new ImportClaimLostException(importId);
+        if (job.Status != ImportStatus.RollingBack) throw new ImportClaimLostException(importId);
 
         var (stage, cursor) = (job.RollbackStage, job.RollbackCursor);
         int deleted = 0, restored = 0, kept = 0;
@@ -65,15 +67,16 @@ public sealed class ImportRollbackStore(CrmDatabase database) : IImportRollbackS
         if (cursor < 0) (stage, cursor) = (Next(stage, job.ObjectType), 0);
         await db.SaveChangesAsync(ct);
 
-        // The guard repeats the claim check in the write itself: a runner taken over meanwhile commits nothing.
-        var saved = await db.ImportJobs.IgnoreQueryFilters().Where(j => j.Id == importId && j.RunnerId == runnerId && j.Status == ImportStatus.RollingBack)
+        // The lease is checked in the write itself: a runner taken over meanwhile commits nothing.
+        if (!await RunService.BeatWithinAsync(db, lease, new RunProgress(stage.ToString(), job.RollbackDeleted + job.RollbackRestored + job.RollbackKeptChanged + deleted + restored + kept), now, ct))
+            throw new ImportClaimLostException(importId);
+        var saved = await db.ImportJobs.IgnoreQueryFilters().Where(j => j.Id == importId && j.Status == ImportStatus.RollingBack)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.RollbackStage, stage)
                 .SetProperty(j => j.RollbackCursor, cursor)
                 .SetProperty(j => j.RollbackDeleted, j => j.RollbackDeleted + deleted)
                 .SetProperty(j => j.RollbackRestored, j => j.RollbackRestored + restored)
                 .SetProperty(j => j.RollbackKeptChanged, j => j.RollbackKeptChanged + kept)
-                .SetProperty(j => j.HeartbeatAt, now)
                 .SetProperty(j => j.UpdatedAt, now), ct);
         if (saved == 0) throw new ImportClaimLostException(importId);
         await transaction.CommitAsync(ct);

@@ -4,6 +4,7 @@ using Crm.Core.Deals;
 using Crm.Core.History;
 using Crm.Core.Imports;
 using Crm.Infrastructure.Persistence;
+using Crm.Infrastructure.Runs;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -139,14 +140,27 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
 
         public Task<BatchOutcome> CommitAsync(DateTimeOffset now, CancellationToken ct)
         {
+            var lease = _context.Lease ?? throw new InvalidOperationException("An import writes only under its run's lease.");
+            using (var beat = _connection.CreateCommand())
+            {
+                // A runner thought dead must not write next to the one that took over: nothing of this transaction stays.
+                beat.Transaction = _transaction;
+                beat.CommandText = RunService.SqliteBeatWithin;
+                beat.Parameters.AddWithValue("$now", Time.ConvertToProvider(now));
+                beat.Parameters.AddWithValue("$stage", "Writing");
+                beat.Parameters.AddWithValue("$done", _tally.LastRow);
+                beat.Parameters.AddWithValue("$run", lease.RunId);
+                beat.Parameters.AddWithValue("$runner", lease.RunnerId);
+                if (beat.ExecuteNonQuery() != 1) throw new ImportClaimLostException(_context.Job.Id);
+            }
             using var progress = _connection.CreateCommand();
             progress.Transaction = _transaction;
             progress.CommandText = """
                 UPDATE "ImportJobs" SET "RowsProcessed" = "RowsProcessed" + $n, "RowsCreated" = "RowsCreated" + $c, "RowsUpdated" = "RowsUpdated" + $u,
                     "RowsSkipped" = "RowsSkipped" + $s, "RowsFailed" = "RowsFailed" + $f, "AccountsCreated" = "AccountsCreated" + $a,
-                    "ValuesLeftEmpty" = "ValuesLeftEmpty" + $e, "LastCommittedRow" = $last, "HeartbeatAt" = $now, "UpdatedAt" = $now
-                WHERE "Id" = $id AND "RunnerId" = $runner;
-                SELECT changes(), "CancelRequested" FROM "ImportJobs" WHERE "Id" = $id;
+                    "ValuesLeftEmpty" = "ValuesLeftEmpty" + $e, "LastCommittedRow" = $last, "UpdatedAt" = $now
+                WHERE "Id" = $id;
+                SELECT "CancelRequested" FROM "ImportJobs" WHERE "Id" = $id;
                 """;
             progress.Parameters.AddWithValue("$n", _tally.Rows);
             progress.Parameters.AddWithValue("$c", _tally.Created);
@@ -158,13 +172,11 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
             progress.Parameters.AddWithValue("$last", _tally.LastRow);
             progress.Parameters.AddWithValue("$now", Time.ConvertToProvider(now));
             progress.Parameters.AddWithValue("$id", _context.Job.Id);
-            progress.Parameters.AddWithValue("$runner", (object?)_context.Job.RunnerId ?? DBNull.Value);
             bool cancel;
             using (var reader = progress.ExecuteReader())
             {
-                // A runner thought dead must not write next to the one that took over: nothing of this transaction stays.
-                if (!reader.Read() || reader.GetInt64(0) != 1) throw new ImportClaimLostException(_context.Job.Id);
-                cancel = reader.GetBoolean(1);
+                if (!reader.Read()) throw new ImportClaimLostException(_context.Job.Id);
+                cancel = reader.GetBoolean(0);
             }
             _statements.Dispose();
             _transaction.Commit();

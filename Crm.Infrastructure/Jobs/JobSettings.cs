@@ -1,4 +1,3 @@
-using Crm.Core.Imports;
 using Quartz;
 
 namespace Crm.Infrastructure.Jobs;
@@ -7,10 +6,11 @@ namespace Crm.Infrastructure.Jobs;
 public sealed class JobSettings
 {
     public const string Section = "Jobs";
-    /// <summary>How long an import's heartbeat may be silent before it is resumed elsewhere.</summary>
-    public TimeSpan StaleAfter { get; set; } = ImportRunner.StaleAfter;
+    /// <summary>How long a run's heartbeat may be silent before it is thought dead and handed out again.</summary>
+    public TimeSpan StaleAfter { get; set; } = Crm.Core.Runs.RunLimits.DefaultStaleAfter;
+    /// <summary>How often the rescue job looks for runs whose heartbeat stopped or that no worker picked up.</summary>
     public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromSeconds(30);
-    /// <summary>How often expired export files are deleted and stalled exports queued again.</summary>
+    /// <summary>How often expired export files are deleted.</summary>
     public TimeSpan ExportHousekeepingInterval { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>How often expired uploads are looked for.</summary>
     public TimeSpan DraftHousekeepingInterval { get; set; } = TimeSpan.FromMinutes(15);
@@ -22,7 +22,7 @@ public sealed class JobSettings
     /// <summary>
     /// Threads for background work. CPU-heavy runs (imports, rollbacks, exports, scans) take at most
     /// <see cref="CpuHeavyRuns"/> of them at once; the rest stay free for short and waiting work (housekeeping, the
-    /// watchdog, and the syncs, token refreshes and webhooks to come), so two long runs never block everything else.
+    /// rescue job, and the syncs, token refreshes and webhooks to come), so two long runs never block everything else.
     /// </summary>
     public int Threads { get; set; } = 8;
 

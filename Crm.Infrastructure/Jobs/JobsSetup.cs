@@ -21,7 +21,6 @@ public static class JobsSetup
         settings.Validate();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new CpuHeavyRuns(settings.CpuHeavyRuns));
-        builder.Services.AddScoped<IImportScheduler, QuartzImportScheduler>();
         builder.Services.AddSingleton<Crm.Core.Runs.IRunQueue, QuartzRunQueue>();
         if (!settings.Enabled) return builder;
 
@@ -49,9 +48,6 @@ public static class JobsSetup
                 store.ProvisionSchema();
             });
             q.UseDefaultThreadPool(pool => pool.MaxConcurrency = settings.Threads);
-            q.ScheduleJob<ImportWatchdogJob>(t => t.WithIdentity("import-watchdog", "system")
-                .StartAt(DateTimeOffset.UtcNow.AddSeconds(5))
-                .WithSimpleSchedule(s => s.WithInterval(settings.WatchdogInterval).RepeatForever()));
             q.ScheduleJob<RunRescueJob>(t => t.WithIdentity("run-rescue", "system")
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(5))
                 .WithSimpleSchedule(s => s.WithInterval(settings.WatchdogInterval).RepeatForever()));

@@ -136,6 +136,37 @@ public sealed class RunService(CrmDatabase database, IRunQueue queue, DatabaseRe
         return await Runs(db).AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
     }
 
+    public async Task<Run?> FindActiveAsync(RunKind kind, long subjectId, CancellationToken ct = default)
+    {
+        await using var db = Open();
+        return await Runs(db).AsNoTracking()
+            .Where(r => r.Kind == kind && r.SubjectId == subjectId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+            .OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// The heartbeat of a runner that commits its progress in a transaction of its own (an import batch, a rollback
+    /// batch), written in that transaction: false when the lease is lost, and the caller must roll back.
+    /// </summary>
+    public static async Task<bool> BeatWithinAsync(CrmDbContext db, RunLease lease, RunProgress progress, DateTimeOffset now, CancellationToken ct)
+    {
+        var stage = Cut(progress.Stage, 64);
+        return await db.Runs.IgnoreQueryFilters().Where(r => r.Id == lease.RunId && r.RunnerId == lease.RunnerId && r.Status == RunStatus.Running)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.HeartbeatAt, now)
+                .SetProperty(r => r.Stage, stage)
+                .SetProperty(r => r.Done, progress.Done)
+                .SetProperty(r => r.Total, r => progress.Total ?? r.Total), ct) == 1;
+    }
+
+    /// <summary>
+    /// <see cref="BeatWithinAsync"/> as SQLite SQL, for writers on SQLite's own API ($run, $runner, $now as stored, $stage, $done).
+    /// </summary>
+    public const string SqliteBeatWithin = """
+        UPDATE "Runs" SET "HeartbeatAt" = $now, "Stage" = $stage, "Done" = $done
+        WHERE "Id" = $run AND "RunnerId" = $runner AND "Status" = 1
+        """;
+
     public async Task<Run?> LatestAsync(long workspaceId, RunKind kind, long subjectId, CancellationToken ct = default)
     {
         await using var db = Open();

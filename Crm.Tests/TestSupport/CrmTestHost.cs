@@ -62,8 +62,7 @@ public sealed class CrmTestHost : IAsyncDisposable
         builder.Services.AddScoped<ICurrentActor>(sp => sp.GetRequiredService<ExplicitActor>().Value is { } fixedActor
             ? new FixedActor(fixedActor)
             : sp.GetRequiredService<TestActor>());
-        builder.Services.AddSingleton<InlineImportScheduler>();
-        builder.Services.AddSingleton<Crm.Core.Imports.IImportScheduler>(sp => sp.GetRequiredService<InlineImportScheduler>());
+        builder.Services.AddSingleton<InlineImports>();
         builder.Services.AddSingleton<InlineRunQueue>();
         builder.Services.AddSingleton<Crm.Core.Runs.IRunQueue>(sp => sp.GetRequiredService<InlineRunQueue>());
         builder.Services.AddSingleton<InlineExports>();
@@ -112,7 +111,7 @@ public sealed class CrmTestHost : IAsyncDisposable
 
     public T Resolve<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    public InlineImportScheduler Jobs => _services.GetRequiredService<InlineImportScheduler>();
+    public InlineImports Jobs => _services.GetRequiredService<InlineImports>();
     public InlineRunQueue Runs => _services.GetRequiredService<InlineRunQueue>();
     public InlineExports Exports => _services.GetRequiredService<InlineExports>();
     public InlineScans Scans => _services.GetRequiredService<InlineScans>();

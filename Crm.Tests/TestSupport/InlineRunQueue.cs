@@ -23,7 +23,10 @@ public sealed class InlineRunQueue(IServiceProvider services) : IRunQueue
     }
 
     /// <summary>Runs every queued run of this kind, in order, including those queued while they run; returns their ids.</summary>
-    public async Task<IReadOnlyList<long>> RunAllAsync(RunKind kind, CancellationToken ct = default)
+    public Task<IReadOnlyList<long>> RunAllAsync(RunKind kind, CancellationToken ct = default) => RunAllAsync([kind], ct);
+
+    /// <summary>As <see cref="RunAllAsync(RunKind, CancellationToken)"/> for several kinds, in the order they were queued.</summary>
+    public async Task<IReadOnlyList<long>> RunAllAsync(IReadOnlyCollection<RunKind> kinds, CancellationToken ct = default, Action<IRunHandler>? configure = null)
     {
         var ran = new List<long>();
         while (true)
@@ -31,15 +34,31 @@ public sealed class InlineRunQueue(IServiceProvider services) : IRunQueue
             long runId;
             lock (_lock)
             {
-                var index = _queue.FindIndex(q => q.Kind == kind);
+                var index = _queue.FindIndex(q => kinds.Contains(q.Kind));
                 if (index < 0) return ran;
                 runId = _queue[index].RunId;
                 _queue.RemoveAt(index);
             }
-            await services.GetRequiredService<RunExecutor>().ExecuteAsync(runId, ct);
+            await services.GetRequiredService<RunExecutor>().ExecuteAsync(runId, ct, configure);
             ran.Add(runId);
         }
     }
+}
+
+/// <summary>The queued imports and rollbacks of a test host.</summary>
+public sealed class InlineImports(InlineRunQueue queue, IRunService runs)
+{
+    public int Pending => queue.Pending(RunKind.Import) + queue.Pending(RunKind.ImportRollback);
+
+    /// <summary>What the rescue job does for an import whose runner stopped: hands its run out again.</summary>
+    public Task ScheduleRunAsync(long importId, long workspaceId, CancellationToken ct = default) =>
+        runs.QueueAsync(new RunRequest(RunKind.Import, workspaceId, importId, null), ct);
+
+    public Task RunAllAsync(Action<Crm.Core.Imports.ImportRunner>? configure = null, CancellationToken ct = default) =>
+        queue.RunAllAsync([RunKind.Import, RunKind.ImportRollback], ct, handler =>
+        {
+            if (handler is Crm.Core.Imports.ImportRunner runner) configure?.Invoke(runner);
+        });
 }
 
 /// <summary>The queued exports of a test host.</summary>

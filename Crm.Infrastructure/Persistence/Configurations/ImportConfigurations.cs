@@ -12,9 +12,7 @@ internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<ImportJo
         b.ConfigureWorkspaceOwned();
         b.Property(x => x.FileName).HasMaxLength(FieldLimits.LongName).IsRequired();
         b.Property(x => x.FileKey).HasMaxLength(FieldLimits.LongName).IsRequired();
-        b.Property(x => x.RunnerId).HasMaxLength(64);
         b.Property(x => x.FailureReason).HasMaxLength(FieldLimits.HistoryValue);
-        b.Property(x => x.RollbackError).HasMaxLength(FieldLimits.HistoryValue);
         b.Property(x => x.Settings).HasConversion(JsonColumn.Converter<ImportFileSettings>(), JsonColumn.Comparer<ImportFileSettings>()).HasMaxLength(FieldLimits.Body);
         b.Property(x => x.Mapping).HasConversion(JsonColumn.Converter<ImportMapping>(), JsonColumn.Comparer<ImportMapping>()).HasMaxLength(FieldLimits.EmailBody);
         b.Property(x => x.Options).HasConversion(JsonColumn.Converter<ImportOptions>(), JsonColumn.Comparer<ImportOptions>()).HasMaxLength(FieldLimits.Body);

@@ -295,7 +295,7 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
         var paused = await Host.RunAsync<GetImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(view.Id));
         Assert.Equal((ImportStatus.Running, 10, 10), (paused.Status, paused.RowsProcessed, paused.RowsCreated));
 
-        // The watchdog schedules it again; the new run continues after row 10.
+        // The rescue job hands it out again; the new run continues after row 10.
         await Host.Jobs.ScheduleRunAsync(view.Id, Ws.Id);
         await Host.Jobs.RunAllAsync(runner => runner.RowsPerBatch = 5);
 
@@ -424,7 +424,7 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
         {
             if (n != 1) return;
             await using var db = Host.Database.Create(Actor.System(Ws.Id));
-            await db.ImportJobs.Where(j => j.Id == view.Id).ExecuteUpdateAsync(x => x.SetProperty(j => j.RunnerId, "another-runner"));
+            await db.Runs.Where(r => r.Kind == Crm.Core.Runs.RunKind.Import && r.SubjectId == view.Id).ExecuteUpdateAsync(x => x.SetProperty(r => r.RunnerId, "another-runner"));
         });
 
         var after = await Host.RunAsync<GetImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(view.Id));

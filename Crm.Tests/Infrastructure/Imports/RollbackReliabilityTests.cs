@@ -1,3 +1,4 @@
+using Crm.Core.Runs;
 using System.Text;
 using Crm.Core.Common;
 using Crm.Core.Imports;
@@ -108,12 +109,13 @@ public sealed class RollbackReliabilityTests : IAsyncLifetime
         await using (var db = _host.Database.Create(Actor.System(_ws.Id)))
             Assert.Equal(1_000, await db.Contacts.CountAsync(c => c.City == "Springfield"));
 
-        // Not at once: the watchdog tries it again once the stale period has passed.
-        var jobs = _host.Resolve<IImportJobStore>();
-        Assert.DoesNotContain(await jobs.FindStalledAsync(TimeSpan.FromMinutes(2), _host.Time.GetUtcNow(), TestContext.Current.CancellationToken), s => s.ImportId == import.Id);
+        // Not at once: the rescue job tries it again once the stale period has passed.
+        var runs = _host.Resolve<IRunService>();
+        Assert.DoesNotContain(await runs.FindStalledAsync(TestContext.Current.CancellationToken), s => s.SubjectId == import.Id);
         _host.Time.Advance(TimeSpan.FromMinutes(3));
-        var stalled = Assert.Single(await jobs.FindStalledAsync(TimeSpan.FromMinutes(2), _host.Time.GetUtcNow(), TestContext.Current.CancellationToken));
-        Assert.Equal((import.Id, true), (stalled.ImportId, stalled.RollingBack));
+        // (The duplicate scan the import queued is stalled too here: no worker runs in this test.)
+        var stalled = Assert.Single(await runs.FindStalledAsync(TestContext.Current.CancellationToken), s => s.Kind == RunKind.ImportRollback);
+        Assert.Equal((import.Id, RunKind.ImportRollback), (stalled.SubjectId, stalled.Kind));
 
         await RunRollbackAsync(import.Id, failAfterBatches: null);
         await AssertFullyRolledBackAsync(import.Id);
@@ -124,15 +126,15 @@ public sealed class RollbackReliabilityTests : IAsyncLifetime
     {
         var import = await ImportToRollBackAsync();
         await _host.RunAsync<StartRollbackHandler, ImportView>(_ws.Admin(), h => h.HandleAsync(import.Id, false));
-        var jobs = _host.Resolve<IImportJobStore>();
+        var runs = _host.Resolve<IRunService>();
         for (var attempt = 1; attempt <= RollbackRunner.MaxAttempts; attempt++)
         {
             await RunRollbackAsync(import.Id, failAfterBatches: 1);
             _host.Time.Advance(TimeSpan.FromMinutes(3));
         }
 
-        // Tried often enough: the watchdog leaves it, the page offers to resume it.
-        Assert.Empty(await jobs.FindStalledAsync(TimeSpan.FromMinutes(2), _host.Time.GetUtcNow(), TestContext.Current.CancellationToken));
+        // Tried often enough: the rescue job leaves it, the page offers to resume it.
+        Assert.DoesNotContain(await runs.FindStalledAsync(TestContext.Current.CancellationToken), s => s.Kind == RunKind.ImportRollback);
         var waiting = await _host.RunAsync<GetImportHandler, ImportView>(_ws.Admin(), h => h.HandleAsync(import.Id));
         Assert.Contains("Resume", waiting.RollbackError, StringComparison.Ordinal);
         // One batch an attempt: 500, 500 and 200 restored, the step to deleting, 2,000 deleted.
@@ -149,8 +151,9 @@ public sealed class RollbackReliabilityTests : IAsyncLifetime
     {
         var import = await ImportToRollBackAsync();
         await _host.RunAsync<StartRollbackHandler, ImportView>(_ws.Admin(), h => h.HandleAsync(import.Id, false));
-        var jobs = _host.Resolve<IImportJobStore>();
-        Assert.NotNull(await jobs.ClaimRollbackAsync(import.Id, "other-runner", TimeSpan.FromMinutes(2), _host.Time.GetUtcNow(), TestContext.Current.CancellationToken));
+        var runs = _host.Resolve<IRunService>();
+        var rollback = await runs.FindActiveAsync(RunKind.ImportRollback, import.Id, TestContext.Current.CancellationToken);
+        Assert.NotNull(await runs.ClaimAsync(rollback!.Id, "other-runner", TestContext.Current.CancellationToken));
 
         await RunRollbackAsync(import.Id, failAfterBatches: null);
 
@@ -166,7 +169,7 @@ public sealed class RollbackReliabilityTests : IAsyncLifetime
         var services = scope.ServiceProvider;
         var store = services.GetRequiredService<IImportRollbackStore>();
         var runner = new RollbackRunner(services.GetRequiredService<IImportJobStore>(),
-            failAfterBatches is { } n ? new FailingStore(store, n) : store,
+            failAfterBatches is { } n ? new FailingStore(store, n) : store, services.GetRequiredService<IRunService>(),
             services.GetRequiredService<DatabaseRetry>(), _host.Time, NullLogger<RollbackRunner>.Instance);
         await runner.RunAsync(importId, TestContext.Current.CancellationToken);
     }
@@ -178,10 +181,10 @@ public sealed class RollbackReliabilityTests : IAsyncLifetime
 
         public Task<RollbackPreview> PreviewAsync(ImportJob job, CancellationToken ct) => inner.PreviewAsync(job, ct);
 
-        public async Task<bool> RollBackBatchAsync(long importId, string runnerId, Actor actor, DateTimeOffset now, CancellationToken ct)
+        public async Task<bool> RollBackBatchAsync(long importId, RunLease lease, Actor actor, DateTimeOffset now, CancellationToken ct)
         {
             if (_done++ == batches) throw new InvalidOperationException("disk I/O error");
-            return await inner.RollBackBatchAsync(importId, runnerId, actor, now, ct);
+            return await inner.RollBackBatchAsync(importId, lease, actor, now, ct);
         }
     }
 }

@@ -857,9 +857,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("AccountsCreated")
                         .HasColumnType("int");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("int");
-
                     b.Property<int>("BlankRows")
                         .HasColumnType("int");
 
@@ -892,9 +889,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<long>("FileSize")
                         .HasColumnType("bigint");
 
-                    b.Property<DateTimeOffset?>("HeartbeatAt")
-                        .HasColumnType("datetimeoffset");
-
                     b.Property<int>("LastCommittedRow")
                         .HasColumnType("int");
 
@@ -911,18 +905,11 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(10000)
                         .HasColumnType("nvarchar(max)");
 
-                    b.Property<int>("RollbackAttempts")
-                        .HasColumnType("int");
-
                     b.Property<long>("RollbackCursor")
                         .HasColumnType("bigint");
 
                     b.Property<int>("RollbackDeleted")
                         .HasColumnType("int");
-
-                    b.Property<string>("RollbackError")
-                        .HasMaxLength(4000)
-                        .HasColumnType("nvarchar(4000)");
 
                     b.Property<int>("RollbackKeptChanged")
                         .HasColumnType("int");
@@ -956,10 +943,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<int>("RowsUpdated")
                         .HasColumnType("int");
-
-                    b.Property<string>("RunnerId")
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
 
                     b.Property<string>("Settings")
                         .IsRequired()

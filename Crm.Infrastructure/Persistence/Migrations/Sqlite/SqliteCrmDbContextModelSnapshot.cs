@@ -823,9 +823,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("AccountsCreated")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("BlankRows")
                         .HasColumnType("INTEGER");
 
@@ -858,9 +855,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("FileSize")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("HeartbeatAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("LastCommittedRow")
                         .HasColumnType("INTEGER");
 
@@ -877,18 +871,11 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(10000)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("RollbackAttempts")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("RollbackCursor")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("RollbackDeleted")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("RollbackError")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
 
                     b.Property<int>("RollbackKeptChanged")
                         .HasColumnType("INTEGER");
@@ -922,10 +909,6 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<int>("RowsUpdated")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("RunnerId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("Settings")
                         .IsRequired()
