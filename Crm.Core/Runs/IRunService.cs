@@ -68,26 +68,3 @@ public interface IRunService
     /// </summary>
     Task<IReadOnlyList<StalledRun>> FindStalledAsync(CancellationToken ct = default);
 }
-
-/// <summary>Hands a queued run to a worker (Quartz in the app): now, or at the run's <see cref="Run.NotBefore"/>.</summary>
-public interface IRunQueue
-{
-    Task EnqueueAsync(Run run, CancellationToken ct = default);
-}
-
-/// <summary>The work of one <see cref="RunKind"/>. It claims the run, beats while it works, and finishes or releases it.</summary>
-public interface IRunHandler
-{
-    Task ExecuteAsync(Run run, CancellationToken ct);
-}
-
-public static class RunLimits
-{
-    /// <summary>How long a runner may be silent before it is thought dead and its run is taken over.</summary>
-    public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromMinutes(2);
-
-    /// <summary>Errors in a row after which a run waits for a person (see <see cref="IRunService.RetryAsync"/>).</summary>
-    public const int MaxFailures = 5;
-
-    public const int MaxError = 2000;
-}
