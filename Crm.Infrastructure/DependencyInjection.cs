@@ -70,6 +70,9 @@ public static class DependencyInjection
         services.AddSingleton<IImportRollbackStore, ImportRollbackStore>();
         services.AddSingleton<IImportErrorFile, ImportErrorFile>();
         services.AddSingleton<Crm.Core.Exports.IExportFileWriter, Crm.Infrastructure.Exports.ExportFileWriter>();
+        services.AddSingleton(builder.Configuration.GetSection(Crm.Core.Integrations.Webhooks.HubSpotAppSettings.Section).Get<Crm.Core.Integrations.Webhooks.HubSpotAppSettings>()
+                              ?? new Crm.Core.Integrations.Webhooks.HubSpotAppSettings());
+        services.AddSingleton<Crm.Core.Integrations.Webhooks.IWebhookInbox, Crm.Infrastructure.Integrations.WebhookInbox>();
         // The one writer of runs; the stale period is the jobs' (Jobs:StaleAfter) where the app configures jobs.
         services.AddSingleton<Crm.Core.Runs.IRunService>(sp => new Crm.Infrastructure.Runs.RunService(sp.GetRequiredService<CrmDatabase>(),
             sp.GetRequiredService<Crm.Core.Runs.IRunQueue>(), sp.GetRequiredService<DatabaseRetry>(), sp.GetRequiredService<TimeProvider>(),

@@ -25,6 +25,7 @@ await using (var scope = app.Services.CreateAsyncScope())
 app.UseCrmPipeline();
 app.MapCrmHealth();
 app.MapCrmApi();
+app.MapWebhooks();
 app.MapCrmUi();
 app.Run();
 

@@ -70,6 +70,8 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<Crm.Core.Duplicates.MergeRecord> MergeRecords => Set<Crm.Core.Duplicates.MergeRecord>();
     public DbSet<Crm.Core.Integrations.ExternalLink> ExternalLinks => Set<Crm.Core.Integrations.ExternalLink>();
     public DbSet<Crm.Core.Runs.Run> Runs => Set<Crm.Core.Runs.Run>();
+    /// <summary>Provider deliveries before they are attributed to a workspace: read and written by the inbox alone.</summary>
+    public DbSet<Crm.Core.Integrations.Webhooks.WebhookEvent> WebhookEvents => Set<Crm.Core.Integrations.Webhooks.WebhookEvent>();
 
     Task<int> ICrmDb.SaveChangesAsync(CancellationToken ct) => SaveChangesAsync(ct);
 
