@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Crm.Benchmarks;
 
-public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false, string Format = "csv")
+public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false, string Format = "csv", int Events = 100_000)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -12,6 +12,7 @@ public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirector
             int.Parse(Value("--repeat") ?? "30", CultureInfo.InvariantCulture),
             Value("--dir"),
             args.Contains("--prepare-only"),
-            Value("--format") ?? "csv");
+            Value("--format") ?? "csv",
+            int.Parse(Value("--events") ?? "100000", CultureInfo.InvariantCulture));
     }
 }

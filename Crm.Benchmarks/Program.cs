@@ -12,6 +12,7 @@ return command switch
     "import" => await ImportBenchmark.RunAsync(options),
     "export" => await ExportBenchmark.RunAsync(options),
     "dedup" => await DedupBenchmark.RunAsync(options),
+    "webhooks" => await WebhooksBenchmark.RunAsync(options),
     _ => Usage(),
 };
 
@@ -23,6 +24,7 @@ static int Usage()
           import [--rows 1000000]                       a HubSpot-like export imported (update strategy) over N existing contacts
           export [--rows 1000000] [--format csv|json|xlsx]  N contacts with their accounts exported through the export job
           dedup [--rows 1000000]                        the duplicate scan over N contacts with 5% planted duplicates and look-alikes
+          webhooks [--events 100000]                    signed HubSpot deliveries (1-100 events, 5% duplicates, some forged) into the running app
         """);
     return 2;
 }
