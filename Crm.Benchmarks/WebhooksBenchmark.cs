@@ -164,7 +164,6 @@ public static class WebhooksBenchmark
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["Database__DataDirectory"] = data;
-        info.Environment["DataProtection__KeysDirectory"] = Path.Combine(data, "keys");
         info.Environment["Files__Root"] = Path.Combine(data, "files");
         info.Environment["DemoData__Enabled"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -10,6 +10,7 @@ using Crm.Infrastructure.Seeding;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Crm.Infrastructure;
 
@@ -73,6 +74,10 @@ public static class DependencyInjection
         services.AddSingleton(builder.Configuration.GetSection(Crm.Core.Integrations.Webhooks.HubSpotAppSettings.Section).Get<Crm.Core.Integrations.Webhooks.HubSpotAppSettings>()
                               ?? new Crm.Core.Integrations.Webhooks.HubSpotAppSettings());
         services.AddSingleton<Crm.Core.Integrations.Webhooks.IWebhookInbox, Crm.Infrastructure.Integrations.WebhookInbox>();
+        // One key ring for cookies, antiforgery and stored connection secrets, in the database: every app instance on it
+        // shares the keys (the web app adds their encryption at rest, see KeyRingProtection).
+        services.AddDataProtection().SetApplicationName("crm").PersistKeysToDbContext<CrmDbContext>();
+        services.AddScoped<Crm.Core.Integrations.Connections.IConnectionSecrets, Crm.Infrastructure.Integrations.ConnectionSecretStore>();
         // The one writer of runs; the stale period is the jobs' (Jobs:StaleAfter) where the app configures jobs.
         services.AddSingleton<Crm.Core.Runs.IRunService>(sp => new Crm.Infrastructure.Runs.RunService(sp.GetRequiredService<CrmDatabase>(),
             sp.GetRequiredService<Crm.Core.Runs.IRunQueue>(), sp.GetRequiredService<DatabaseRetry>(), sp.GetRequiredService<TimeProvider>(),

@@ -13,11 +13,9 @@ public static class UiSetup
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
-        // Sign-in cookies and antiforgery tokens survive restarts: keys live beside the data (configurable).
-        var keys = builder.Configuration["DataProtection:KeysDirectory"]
-                   ?? Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Database:DataDirectory"] ?? "data", "keys");
-        Infrastructure.SettingsProblem.EnsureWritableFolder("DataProtection:KeysDirectory", keys);
-        builder.Services.AddDataProtection().SetApplicationName("crm").PersistKeysToFileSystem(new DirectoryInfo(keys)).ProtectKeys(builder.Configuration);
+        // Sign-in cookies, antiforgery tokens and stored connection secrets survive restarts and are readable by every
+        // instance: the key ring is in the database (AddCrmInfrastructure), encrypted at rest when configured.
+        builder.Services.AddDataProtection().ProtectKeys(builder.Configuration);
         // Password guessing is slowed per client as well as per account (Identity locks an account after 5 failures):
         // one address may try to sign in this many times a minute, whichever accounts it tries.
         var attempts = builder.Configuration.GetValue("Authentication:SignInAttemptsPerMinute", 30);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs the CRM on the embedded defaults (SQLite in Crm.Web/data), with demo data and the sandbox
 # identity provider for single sign-on. Prints the URL once the app answers /health/ready. Ctrl+C stops both.
-#   PORT (5080), SANDBOX_PORT (5090): the ports.   DATA_DIR (Crm.Web/data): database, files, keys and the sandbox log.
+#   PORT (5080), SANDBOX_PORT (5090): the ports.   DATA_DIR (Crm.Web/data): database (with the key ring), files and the sandbox log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"

@@ -39,6 +39,9 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Duplicates.DuplicateCandidate> DuplicateCandidates { get; }
     DbSet<Duplicates.MergeRecord> MergeRecords { get; }
     DbSet<Integrations.ExternalLink> ExternalLinks { get; }
+    DbSet<Integrations.Connections.Integration> Integrations { get; }
+    /// <summary>Encrypted; read and written through <see cref="Integrations.Connections.IConnectionSecrets"/>.</summary>
+    DbSet<Integrations.Connections.IntegrationCredential> IntegrationCredentials { get; }
     /// <summary>Read only: runs are written by <see cref="Runs.IRunService"/> alone.</summary>
     DbSet<Runs.Run> Runs { get; }
     Task<int> SaveChangesAsync(CancellationToken ct = default);

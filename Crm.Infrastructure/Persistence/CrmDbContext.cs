@@ -23,7 +23,7 @@ namespace Crm.Infrastructure.Persistence;
 /// are hidden (named filter "SoftDelete"), and <see cref="Interceptors.RecordKeepingInterceptor"/> stamps inserts.
 /// Each provider has a small derived context that owns its migrations.
 /// </summary>
-public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>, ICrmDb
+public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>, ICrmDb, Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
     public const string WorkspaceFilter = "Workspace";
     public const string SoftDeleteFilter = "SoftDelete";
@@ -70,6 +70,10 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<Crm.Core.Duplicates.MergeRecord> MergeRecords => Set<Crm.Core.Duplicates.MergeRecord>();
     public DbSet<Crm.Core.Integrations.ExternalLink> ExternalLinks => Set<Crm.Core.Integrations.ExternalLink>();
     public DbSet<Crm.Core.Runs.Run> Runs => Set<Crm.Core.Runs.Run>();
+    public DbSet<Crm.Core.Integrations.Connections.Integration> Integrations => Set<Crm.Core.Integrations.Connections.Integration>();
+    public DbSet<Crm.Core.Integrations.Connections.IntegrationCredential> IntegrationCredentials => Set<Crm.Core.Integrations.Connections.IntegrationCredential>();
+    /// <summary>The Data Protection key ring, shared by every app instance on this database (encrypted when a certificate or key is configured).</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
     /// <summary>Provider deliveries before they are attributed to a workspace: read and written by the inbox alone.</summary>
     public DbSet<Crm.Core.Integrations.Webhooks.WebhookEvent> WebhookEvents => Set<Crm.Core.Integrations.Webhooks.WebhookEvent>();
 

@@ -54,7 +54,8 @@ public static class ApiSetup
             .MapImportsApi()
             .MapExportsApi()
             .MapDuplicatesApi()
-            .MapExternalLinksApi();
+            .MapExternalLinksApi()
+            .MapIntegrationsApi();
         return app;
     }
 }

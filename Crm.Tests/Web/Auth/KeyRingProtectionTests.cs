@@ -1,10 +1,12 @@
 using System.Net;
 using System.Security.Cryptography;
 using Crm.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Tests.Web.Auth;
 
-/// <summary>The key ring that signs sessions is encrypted at rest when a key encryption key is configured.</summary>
+/// <summary>The key ring that signs sessions (kept in the database) is encrypted at rest when a key encryption key is configured.</summary>
 public sealed class KeyRingProtectionTests
 {
     [Fact]
@@ -16,11 +18,12 @@ public sealed class KeyRingProtectionTests
         var session = await BrowserSession.SignInAsync(factory, CrmWebFactory.AdminEmail, CrmWebFactory.AdminPassword);
         Assert.Equal(HttpStatusCode.OK, (await session.Client.GetAsync("/api/v1/contacts")).StatusCode);
 
-        var files = Directory.GetFiles(Path.Combine(factory.DataDirectory, "keys"), "*.xml");
-        Assert.NotEmpty(files);
-        foreach (var file in files)
+        // The ring is in the database, where every instance finds it.
+        await using var db = factory.Services.GetRequiredService<Crm.Infrastructure.Persistence.CrmDatabase>().Create(Crm.Core.Common.Actor.Anonymous);
+        var keys = await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.NotEmpty(keys);
+        foreach (var xml in keys)
         {
-            var xml = await File.ReadAllTextAsync(file);
             Assert.Contains("<encryptedKey", xml);
             Assert.DoesNotContain("<masterKey", xml);
         }

@@ -1,0 +1,115 @@
+using Crm.Core.Common;
+
+namespace Crm.Core.Integrations.Connections;
+
+/// <summary>What a connection is for (the seed's integration types).</summary>
+public enum IntegrationType
+{
+    CrmSync = 0,
+    Email = 1,
+    Calendar = 2,
+}
+
+public enum IntegrationAuth
+{
+    OAuth = 0,
+    /// <summary>A key or private-app token the admin pastes (HubSpot private apps).</summary>
+    ApiKey = 1,
+    /// <summary>An app-specific password (Apple iCloud over CalDAV).</summary>
+    AppPassword = 2,
+}
+
+public enum ConnectionStatus
+{
+    Connected = 0,
+    Syncing = 1,
+    Error = 2,
+    /// <summary>The provider refused our tokens (revoked consent, expired refresh token): its jobs wait for a reconnect.</summary>
+    NeedsReconnect = 3,
+    Disconnected = 4,
+}
+
+public enum SyncDirection
+{
+    Bidirectional = 0,
+    InOnly = 1,
+    OutOnly = 2,
+}
+
+/// <summary>The providers we connect to, by the short name stored with each connection.</summary>
+public static class IntegrationProviders
+{
+    public const string HubSpot = "hubspot";
+    public const string Salesforce = "salesforce";
+    public const string Google = "google";
+    public const string Microsoft = "microsoft";
+    public const string CalDav = "caldav";
+    public const string Pipedrive = "pipedrive";
+
+    public static readonly IReadOnlyList<string> All = [HubSpot, Salesforce, Google, Microsoft, CalDav, Pipedrive];
+
+    /// <summary>What each provider can be connected for.</summary>
+    public static IReadOnlyList<IntegrationType> TypesOf(string provider) => provider switch
+    {
+        HubSpot or Salesforce or Pipedrive => [IntegrationType.CrmSync],
+        Google or Microsoft => [IntegrationType.Email, IntegrationType.Calendar],
+        CalDav => [IntegrationType.Calendar],
+        _ => [],
+    };
+
+    /// <summary>CRM syncs belong to the workspace (one per provider); mailboxes and calendars to one user each.</summary>
+    public static bool IsPersonal(IntegrationType type) => type is IntegrationType.Email or IntegrationType.Calendar;
+}
+
+/// <summary>
+/// A connection to another system (the seed's <c>Integration</c>): what it is, whose it is, how it syncs and how it is
+/// doing. Its secrets are not here: <see cref="IntegrationCredential"/> holds them encrypted, and no list or page reads them.
+/// </summary>
+public sealed class Integration : Entity, IWorkspaceOwned, ITimestamped
+{
+    public long WorkspaceId { get; set; }
+    public string Provider { get; set; } = "";
+    public IntegrationType Type { get; set; }
+    public string Name { get; set; } = "";
+    public bool IsActive { get; set; } = true;
+    public IntegrationAuth Auth { get; set; }
+    /// <summary>The user a mailbox or calendar belongs to; null for the workspace's CRM sync.</summary>
+    public long? OwnerUserId { get; set; }
+    public SyncDirection Direction { get; set; }
+    public int SyncIntervalMinutes { get; set; } = 15;
+    public DateTimeOffset? LastSyncAt { get; set; }
+    public ConnectionStatus Status { get; set; }
+    public string? ErrorMessage { get; set; }
+    public int ErrorCount { get; set; }
+    /// <summary>The account at the provider, as its "who am I" call names it (HubSpot portal and user, a mailbox address, a Salesforce org).</summary>
+    public string? AccountName { get; set; }
+    /// <summary>The provider's id of that account (HubSpot portal id, Salesforce org id): webhooks find the connection by it.</summary>
+    public string? AccountId { get; set; }
+    /// <summary>Where the account's API lives when it varies (Salesforce's instance URL).</summary>
+    public string? InstanceUrl { get; set; }
+    public string? Scopes { get; set; }
+    public long? ConnectedByUserId { get; set; }
+    public DateTimeOffset? ConnectedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A connection's secrets, encrypted with the app's Data Protection key ring before they are stored.</summary>
+public sealed class IntegrationCredential : Entity, IWorkspaceOwned, ITimestamped
+{
+    public long WorkspaceId { get; set; }
+    public long IntegrationId { get; set; }
+    /// <summary><see cref="ConnectionSecrets"/> as JSON, protected (never readable without the key ring).</summary>
+    public string Protected { get; set; } = "";
+    /// <summary>When the access token expires (not secret: the refresh job looks for the ones about to).</summary>
+    public DateTimeOffset? AccessTokenExpiresAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>What a connection authenticates with. Never logged, shown, returned or exported.</summary>
+public sealed record ConnectionSecrets(string? AccessToken = null, string? RefreshToken = null, string? ApiKey = null, string? Password = null)
+{
+    /// <summary>Kept out of logs and exception messages that print records.</summary>
+    public override string ToString() => "ConnectionSecrets { *** }";
+}

@@ -1,0 +1,37 @@
+using Crm.Core.Common;
+using Crm.Core.Integrations.Connections;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Crm.Infrastructure.Persistence.Configurations;
+
+internal sealed class IntegrationConfiguration : IEntityTypeConfiguration<Integration>
+{
+    public void Configure(EntityTypeBuilder<Integration> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.Property(x => x.Provider).HasMaxLength(32).IsRequired();
+        b.Property(x => x.Name).HasMaxLength(FieldLimits.Name).IsRequired();
+        b.Property(x => x.ErrorMessage).HasMaxLength(FieldLimits.HistoryValue);
+        b.Property(x => x.AccountName).HasMaxLength(FieldLimits.LongName);
+        b.Property(x => x.AccountId).HasMaxLength(128);
+        b.Property(x => x.InstanceUrl).HasMaxLength(FieldLimits.LongName);
+        b.Property(x => x.Scopes).HasMaxLength(2000);
+        b.HasOne<Crm.Core.Users.User>().WithMany().HasForeignKey(x => x.OwnerUserId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.WorkspaceId, x.Provider, x.Type });
+        // Webhooks find their connection by the provider's account id (a HubSpot portal).
+        b.HasIndex(x => new { x.Provider, x.AccountId });
+    }
+}
+
+internal sealed class IntegrationCredentialConfiguration : IEntityTypeConfiguration<IntegrationCredential>
+{
+    public void Configure(EntityTypeBuilder<IntegrationCredential> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.Property(x => x.Protected).HasMaxLength(FieldLimits.Body).IsRequired();
+        b.HasOne<Integration>().WithMany().HasForeignKey(x => x.IntegrationId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => x.IntegrationId).IsUnique();
+        b.HasIndex(x => x.AccessTokenExpiresAt);
+    }
+}
