@@ -78,6 +78,7 @@ public static class DependencyInjection
         // shares the keys (the web app adds their encryption at rest, see KeyRingProtection).
         services.AddDataProtection().SetApplicationName("crm").PersistKeysToDbContext<CrmDbContext>();
         services.AddScoped<Crm.Core.Integrations.Connections.IConnectionSecrets, Crm.Infrastructure.Integrations.ConnectionSecretStore>();
+        services.AddScoped<Crm.Core.Integrations.OAuth.IOAuthStates, Crm.Infrastructure.Integrations.OAuthStates>();
         // The one writer of runs; the stale period is the jobs' (Jobs:StaleAfter) where the app configures jobs.
         services.AddSingleton<Crm.Core.Runs.IRunService>(sp => new Crm.Infrastructure.Runs.RunService(sp.GetRequiredService<CrmDatabase>(),
             sp.GetRequiredService<Crm.Core.Runs.IRunQueue>(), sp.GetRequiredService<DatabaseRetry>(), sp.GetRequiredService<TimeProvider>(),

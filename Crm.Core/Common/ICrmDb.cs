@@ -42,6 +42,7 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Integrations.Connections.Integration> Integrations { get; }
     /// <summary>Encrypted; read and written through <see cref="Integrations.Connections.IConnectionSecrets"/>.</summary>
     DbSet<Integrations.Connections.IntegrationCredential> IntegrationCredentials { get; }
+    DbSet<Integrations.OAuth.OAuthState> OAuthStates { get; }
     /// <summary>Read only: runs are written by <see cref="Runs.IRunService"/> alone.</summary>
     DbSet<Runs.Run> Runs { get; }
     Task<int> SaveChangesAsync(CancellationToken ct = default);

@@ -71,6 +71,7 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<Crm.Core.Integrations.ExternalLink> ExternalLinks => Set<Crm.Core.Integrations.ExternalLink>();
     public DbSet<Crm.Core.Runs.Run> Runs => Set<Crm.Core.Runs.Run>();
     public DbSet<Crm.Core.Integrations.Connections.Integration> Integrations => Set<Crm.Core.Integrations.Connections.Integration>();
+    public DbSet<Crm.Core.Integrations.OAuth.OAuthState> OAuthStates => Set<Crm.Core.Integrations.OAuth.OAuthState>();
     public DbSet<Crm.Core.Integrations.Connections.IntegrationCredential> IntegrationCredentials => Set<Crm.Core.Integrations.Connections.IntegrationCredential>();
     /// <summary>The Data Protection key ring, shared by every app instance on this database (encrypted when a certificate or key is configured).</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();

@@ -35,3 +35,18 @@ internal sealed class IntegrationCredentialConfiguration : IEntityTypeConfigurat
         b.HasIndex(x => x.AccessTokenExpiresAt);
     }
 }
+
+internal sealed class OAuthStateConfiguration : IEntityTypeConfiguration<Crm.Core.Integrations.OAuth.OAuthState>
+{
+    public void Configure(EntityTypeBuilder<Crm.Core.Integrations.OAuth.OAuthState> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.Property(x => x.Provider).HasMaxLength(32).IsRequired();
+        b.Property(x => x.Nonce).HasMaxLength(64).IsRequired();
+        b.Property(x => x.ProtectedVerifier).HasMaxLength(2000).IsRequired();
+        b.Property(x => x.ReturnPath).HasMaxLength(500).IsRequired();
+        b.HasOne<Crm.Core.Users.User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => x.Nonce).IsUnique();
+        b.HasIndex(x => x.ExpiresAt);
+    }
+}
