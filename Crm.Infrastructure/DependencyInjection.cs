@@ -79,6 +79,12 @@ public static class DependencyInjection
         services.AddDataProtection().SetApplicationName("crm").PersistKeysToDbContext<CrmDbContext>();
         services.AddScoped<Crm.Core.Integrations.Connections.IConnectionSecrets, Crm.Infrastructure.Integrations.ConnectionSecretStore>();
         services.AddScoped<Crm.Core.Integrations.OAuth.IOAuthStates, Crm.Infrastructure.Integrations.OAuthStates>();
+        services.AddHttpClient<Crm.Core.Integrations.HubSpot.IHubSpotAuth, Crm.Infrastructure.Integrations.HubSpot.HubSpotAuthClient>((sp, http) =>
+        {
+            var settings = sp.GetRequiredService<Crm.Core.Integrations.Webhooks.HubSpotAppSettings>();
+            http.BaseAddress = new Uri(settings.ApiBaseUrl.TrimEnd('/') + "/");
+            http.Timeout = TimeSpan.FromSeconds(30);
+        });
         // The one writer of runs; the stale period is the jobs' (Jobs:StaleAfter) where the app configures jobs.
         services.AddSingleton<Crm.Core.Runs.IRunService>(sp => new Crm.Infrastructure.Runs.RunService(sp.GetRequiredService<CrmDatabase>(),
             sp.GetRequiredService<Crm.Core.Runs.IRunQueue>(), sp.GetRequiredService<DatabaseRetry>(), sp.GetRequiredService<TimeProvider>(),

@@ -32,6 +32,10 @@ PIDS+=($!)
   Authentication__Oidc__ClientSecret="sandbox-secret-change-me" \
   Authentication__Oidc__RequireHttpsMetadata="false" \
   Authentication__Oidc__DisplayName="Sandbox SSO" \
+  Integrations__HubSpot__ClientId="crm-hubspot-app" \
+  Integrations__HubSpot__ClientSecret="sandbox-hubspot-secret-change-me" \
+  Integrations__HubSpot__AuthorizeUrl="http://127.0.0.1:${SANDBOX_PORT}/oauth/authorize" \
+  Integrations__HubSpot__ApiBaseUrl="http://127.0.0.1:${SANDBOX_PORT}" \
   exec dotnet bin/Release/net10.0/Crm.Web.dll --urls "${URL}") &
 WEB_PID=$!
 PIDS+=($WEB_PID)
@@ -65,6 +69,7 @@ cat <<MSG
   Sign in:  admin@example.com / admin-password-1   (admin)
             rep@example.com   / rep-password-1     (rep)
   SSO:      "Sign in with Sandbox SSO" on the sign-in page (sandbox identity provider on port ${SANDBOX_PORT})
+  HubSpot:  ${URL}/integrations/hubspot/connect as an admin connects the sandbox's HubSpot portal
   Data:     ${DATA_DIR} (delete the folder to start over; the sandbox's log is sandbox.log there)
 
 MSG

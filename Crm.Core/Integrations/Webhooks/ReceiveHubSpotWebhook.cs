@@ -2,11 +2,19 @@ using System.Text.Json;
 
 namespace Crm.Core.Integrations.Webhooks;
 
-/// <summary>The HubSpot app's settings ("Integrations:HubSpot"): the client secret deliveries are signed with.</summary>
+/// <summary>
+/// The HubSpot app's settings ("Integrations:HubSpot"): its client id and secret (the secret also signs webhook
+/// deliveries), where HubSpot's install page and API are (the sandbox's in development), and the scopes it asks for.
+/// </summary>
 public sealed class HubSpotAppSettings
 {
     public const string Section = "Integrations:HubSpot";
+    public string? ClientId { get; set; }
     public string? ClientSecret { get; set; }
+    public string AuthorizeUrl { get; set; } = "https://app.hubspot.com/oauth/authorize";
+    public string ApiBaseUrl { get; set; } = "https://api.hubapi.com";
+    /// <summary>The seed's scopes for two-way sync of contacts, companies, deals and owners.</summary>
+    public string Scopes { get; set; } = "oauth crm.objects.contacts.read crm.objects.contacts.write crm.objects.companies.read crm.objects.companies.write crm.objects.deals.read crm.objects.deals.write crm.objects.owners.read crm.schemas.contacts.read crm.schemas.companies.read crm.schemas.deals.read";
     /// <summary>The public URL HubSpot calls (as registered in the app), when a proxy makes the app see another one.</summary>
     public string? WebhookUrl { get; set; }
 }
