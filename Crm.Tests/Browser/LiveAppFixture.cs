@@ -31,6 +31,11 @@ public sealed class LiveAppFixture : IAsyncLifetime
             ["Authentication__Oidc__ClientSecret"] = ClientSecret,
             ["Authentication__Oidc__RequireHttpsMetadata"] = "false",
             ["Authentication__Oidc__DisplayName"] = "Sandbox SSO",
+            // The sandbox's HubSpot app, as the run command wires it.
+            ["Integrations__HubSpot__ClientId"] = "crm-hubspot-app",
+            ["Integrations__HubSpot__ClientSecret"] = "sandbox-hubspot-secret-change-me",
+            ["Integrations__HubSpot__AuthorizeUrl"] = Sandbox.BaseUrl + "/oauth/authorize",
+            ["Integrations__HubSpot__ApiBaseUrl"] = Sandbox.BaseUrl,
         });
         await browserTask;
     }

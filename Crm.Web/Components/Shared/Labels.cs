@@ -67,6 +67,15 @@ public static class Labels
     };
 
     /// <summary>Times are stored in UTC and shown in UTC, labelled as such.</summary>
+    public static string Of(Crm.Core.Integrations.Connections.ConnectionStatus status) => status switch
+    {
+        Crm.Core.Integrations.Connections.ConnectionStatus.Connected => "Connected",
+        Crm.Core.Integrations.Connections.ConnectionStatus.Syncing => "Syncing",
+        Crm.Core.Integrations.Connections.ConnectionStatus.Error => "Error",
+        Crm.Core.Integrations.Connections.ConnectionStatus.NeedsReconnect => "Needs reconnect",
+        _ => "Disconnected",
+    };
+
     public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
     /// <summary>Counts with thousands separators, the same whatever the server's culture (the UI is English).</summary>
