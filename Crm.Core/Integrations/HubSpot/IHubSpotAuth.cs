@@ -23,4 +23,7 @@ public interface IHubSpotAuth
     Task<HubSpotTokens> ExchangeCodeAsync(string code, string redirectUri, string codeVerifier, CancellationToken ct);
 
     Task<HubSpotTokenInfo> TokenInfoAsync(string accessToken, CancellationToken ct);
+
+    /// <summary>Revokes the refresh token (and with it the app's access to the portal); one HubSpot no longer knows is fine.</summary>
+    Task RevokeRefreshTokenAsync(string refreshToken, CancellationToken ct);
 }

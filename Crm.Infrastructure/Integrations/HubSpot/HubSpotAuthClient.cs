@@ -27,6 +27,13 @@ public sealed class HubSpotAuthClient(HttpClient http, HubSpotAppSettings settin
         return new HubSpotTokenInfo(info.HubId, info.HubDomain ?? "", info.User ?? "", info.UserId, info.Scopes ?? []);
     }
 
+    public async Task RevokeRefreshTokenAsync(string refreshToken, CancellationToken ct)
+    {
+        using var response = await http.DeleteAsync("oauth/v1/refresh-tokens/" + Uri.EscapeDataString(refreshToken), ct);
+        if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.NotFound) return;
+        await ReadAsync<ErrorResponse>(response, ct);
+    }
+
     /// <summary>The body as <typeparamref name="T"/>, or HubSpot's error (status and message) as an exception — never the request's secrets.</summary>
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
     {

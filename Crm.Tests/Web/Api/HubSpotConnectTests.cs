@@ -98,6 +98,48 @@ public sealed partial class HubSpotConnectTests : IAsyncLifetime
         Assert.Contains("already used", await replay.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Disconnect_RevokesTheGrantAtHubSpot_DeletesTheTokens_AndReconnectBringsItBack()
+    {
+        var admin = await BrowserSession.SignInAsync(_factory, CrmWebFactory.AdminEmail, CrmWebFactory.AdminPassword);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.Client.GetAsync((await ConsentAsync(admin)).PathAndQuery, TestContext.Current.CancellationToken)).StatusCode);
+        long id;
+        string refresh;
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(_factory.FirstWorkspaceId);
+            await using var db = _factory.Services.GetRequiredService<CrmDatabase>().Create(Actor.System(_factory.FirstWorkspaceId));
+            id = (await db.Integrations.SingleAsync(TestContext.Current.CancellationToken)).Id;
+            refresh = (await scope.ServiceProvider.GetRequiredService<IConnectionSecrets>().ReadAsync(id, TestContext.Current.CancellationToken))!.RefreshToken!;
+        }
+        using var hubSpot = new HttpClient { BaseAddress = new Uri(_sandboxUrl) };
+        FormUrlEncodedContent RefreshRequest() => new(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["client_id"] = ClientId, ["client_secret"] = ClientSecret, ["refresh_token"] = refresh,
+        });
+        Assert.Equal(HttpStatusCode.OK, (await hubSpot.PostAsync("/oauth/v1/token", RefreshRequest(), TestContext.Current.CancellationToken)).StatusCode);
+
+        var api = await _factory.ClientWithKeyAsync(_factory.FirstWorkspaceId);
+        var response = await api.PostAsync($"/api/v1/integrations/{id}/disconnect", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("\"status\":\"disconnected\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"hasCredentials\":false", body, StringComparison.Ordinal);
+        Assert.Contains("\"warning\":null", body, StringComparison.Ordinal);
+        var refused = await hubSpot.PostAsync("/oauth/v1/token", RefreshRequest(), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("BAD_REFRESH_TOKEN", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        // Another workspace cannot disconnect it; reconnecting brings the same connection back.
+        var other = await _factory.ClientWithKeyAsync(await _factory.CreateWorkspaceAsync("Other"));
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/v1/integrations/{id}/disconnect", null, TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.Client.GetAsync((await ConsentAsync(admin)).PathAndQuery, TestContext.Current.CancellationToken)).StatusCode);
+        var list = await admin.Client.GetStringAsync("/api/v1/integrations", TestContext.Current.CancellationToken);
+        Assert.Contains($"\"id\":{id},", list, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"connected\"", list, StringComparison.Ordinal);
+    }
+
     private const string IntegrationConnectEndpointsPath = Crm.Web.Endpoints.IntegrationConnectEndpoints.HubSpotCallbackPath;
 
     [Fact]

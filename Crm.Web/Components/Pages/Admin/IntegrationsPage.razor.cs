@@ -28,6 +28,14 @@ public partial class IntegrationsPage
     /// <summary>The consent happens on the provider's site: a full page load, not an in-app navigation.</summary>
     private void Connect(Card card) => Navigation.NavigateTo($"{card.ConnectPath}?returnUrl=/admin/integrations", forceLoad: true);
 
+    /// <summary>Revoked at the provider where it can be, tokens deleted; the card then offers Connect again.</summary>
+    private async Task DisconnectAsync(IntegrationView connection)
+    {
+        var result = await Disconnector.HandleAsync(connection.Id);
+        Snackbar.Add(result.Warning ?? $"{connection.Name} is disconnected; its tokens are deleted.", result.Warning is null ? Severity.Success : Severity.Warning);
+        _connections = await Integrations.HandleAsync();
+    }
+
     private static Color ColorOf(ConnectionStatus status) => status switch
     {
         ConnectionStatus.Connected => Color.Success,

@@ -1,0 +1,46 @@
+using Crm.Core.Common;
+using Crm.Core.Integrations.HubSpot;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Core.Integrations.Connections;
+
+/// <param name="Warning">Set when the provider could not be told (its access then has to be removed on its side too).</param>
+public sealed record DisconnectResult(IntegrationView Connection, string? Warning);
+
+/// <summary>
+/// Disconnect: the grant is revoked at the provider where it has a revoke endpoint (HubSpot: the refresh token), the
+/// tokens are deleted here whatever the provider answered, and the connection stays listed as disconnected (its
+/// history and links kept; Reconnect brings it back). Admins disconnect any connection of the workspace; a user their own.
+/// </summary>
+public sealed class DisconnectIntegrationHandler(ICrmDbFactory dbFactory, IConnectionSecrets secrets, IHubSpotAuth hubSpot)
+{
+    public async Task<DisconnectResult> HandleAsync(long integrationId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var connection = await db.Integrations.SingleOrDefaultAsync(i => i.Id == integrationId, ct) ?? throw new NotFoundException("Connection", integrationId);
+        if (db.Actor.Role != Users.UserRole.Admin && (connection.OwnerUserId is null || connection.OwnerUserId != db.Actor.UserId))
+            throw new ForbiddenException("Only an admin, or the person whose mailbox or calendar it is, can disconnect it.");
+
+        string? warning = null;
+        var stored = await secrets.ReadAsync(integrationId, ct);
+        if (connection.Provider == IntegrationProviders.HubSpot && stored?.RefreshToken is { Length: > 0 } refresh)
+        {
+            try
+            {
+                await hubSpot.RevokeRefreshTokenAsync(refresh, ct);
+            }
+            catch (Exception e) when (e is HubSpotAuthException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                warning = "HubSpot could not be told; the tokens are deleted here, but remove the app under Connected apps in HubSpot's settings too.";
+            }
+        }
+        await secrets.DeleteAsync(integrationId, ct);
+        connection.Status = ConnectionStatus.Disconnected;
+        connection.IsActive = false;
+        connection.ErrorMessage = null;
+        connection.ErrorCount = 0;
+        await db.SaveChangesAsync(ct);
+        var view = (await new ListIntegrationsHandler(dbFactory).HandleAsync(ct)).Single(v => v.Id == integrationId);
+        return new DisconnectResult(view, warning);
+    }
+}
