@@ -1,15 +1,31 @@
+using Crm.Sandbox.Faults;
+using Crm.Sandbox.Google;
+using Crm.Sandbox.Graph;
 using Crm.Sandbox.HubSpot;
+using Crm.Sandbox.OAuth;
 using Crm.Sandbox.Oidc;
+using Crm.Sandbox.Salesforce;
 
 namespace Crm.Sandbox;
 
 /// <summary>
 /// Local stand-ins for the external services the CRM talks to, speaking their public wire formats so the CRM's
-/// real clients and middleware run against them in tests and demos. Today: an OpenID Connect provider at /oidc and
-/// HubSpot's OAuth 2.0 server (/oauth/…).
+/// real clients and middleware run against them in tests and demos: an OpenID Connect provider at /oidc, the OAuth
+/// servers of HubSpot, Google, Microsoft and Salesforce with their "who am I" calls, HubSpot's API limits, and fault
+/// injection any test or benchmark turns on over HTTP.
 /// </summary>
 public static class SandboxApp
 {
+    private const string Index = """
+        CRM sandbox
+        OpenID Connect: /oidc/.well-known/openid-configuration
+        HubSpot: /oauth/authorize, /oauth/v1/token, /oauth/v1/access-tokens/{token}, /account-info/v3/details
+        Google: /google/o/oauth2/v2/auth, /google/token, /google/revoke, /google/v1/userinfo
+        Microsoft: /microsoft/{tenant}/oauth2/v2.0/authorize and token, /microsoft/graph/v1.0/me
+        Salesforce: /services/oauth2/authorize, token, revoke, userinfo
+        Faults: POST and DELETE /_sandbox/faults; POST /_sandbox/{provider}/expire-access-tokens and revoke-refresh-tokens; GET /_sandbox/{provider}/stats
+        """;
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // Its settings (clients, people) sit beside the program: found from whatever folder it is started in.
@@ -17,14 +33,27 @@ public static class SandboxApp
         builder.Services.AddOptions<OidcSandboxOptions>().BindConfiguration(OidcSandboxOptions.Section);
         builder.Services.AddSingleton<OidcState>();
         builder.Services.AddOptions<HubSpotSandboxOptions>().BindConfiguration(HubSpotSandboxOptions.Section);
-        builder.Services.AddSingleton<HubSpotOAuth.State>();
+        builder.Services.AddOptions<GoogleSandboxOptions>().BindConfiguration(GoogleSandboxOptions.Section);
+        builder.Services.AddOptions<MicrosoftSandboxOptions>().BindConfiguration(MicrosoftSandboxOptions.Section);
+        builder.Services.AddOptions<SalesforceSandboxOptions>().BindConfiguration(SalesforceSandboxOptions.Section);
+        builder.Services.AddSingleton<SandboxTokens>();
+        builder.Services.AddSingleton<SandboxFaults>();
+        builder.Services.AddSingleton<HubSpotApiLimits>();
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.MapGet("/", () => Results.Text("CRM sandbox: OpenID Connect provider at /oidc/.well-known/openid-configuration; HubSpot OAuth at /oauth/authorize and /oauth/v1/token"));
+        var faults = app.Services.GetRequiredService<SandboxFaults>();
+        app.UseRouting();
+        app.Use((context, next) => faults.InvokeAsync(context, () => next(context)));
+        app.MapGet("/", () => Results.Text(Index));
         app.MapOidcProvider();
         app.MapHubSpotOAuth();
+        app.MapHubSpotApi();
+        app.MapGoogleSandbox();
+        app.MapMicrosoftSandbox();
+        app.MapSalesforceSandbox();
+        SandboxFaults.MapSandboxControl(app);
         return app;
     }
 }

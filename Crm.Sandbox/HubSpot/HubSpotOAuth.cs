@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Crm.Sandbox.Faults;
+using Crm.Sandbox.OAuth;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Sandbox.HubSpot;
@@ -16,28 +18,16 @@ namespace Crm.Sandbox.HubSpot;
 /// </summary>
 public static class HubSpotOAuth
 {
-    public sealed record Code(string ClientId, string RedirectUri, string? Challenge, string[] Scopes, DateTimeOffset ExpiresAt);
-    public sealed record Access(string[] Scopes, DateTimeOffset ExpiresAt);
-
-    /// <summary>What the stand-in has issued (in memory: a restart signs everyone out, as a fresh portal would).</summary>
-    public sealed class State
-    {
-        public ConcurrentDictionary<string, Code> Codes { get; } = new();
-        public ConcurrentDictionary<string, Access> AccessTokens { get; } = new();
-        public ConcurrentDictionary<string, string[]> RefreshTokens { get; } = new();
-    }
-
     public static void MapHubSpotOAuth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/oauth/authorize", Authorize);
         app.MapPost("/oauth/authorize/decision", DecideAsync).DisableAntiforgery();
-        app.MapPost("/oauth/v1/token", TokenAsync).DisableAntiforgery();
-        app.MapGet("/oauth/v1/access-tokens/{token}", TokenInfo);
-        app.MapDelete("/oauth/v1/refresh-tokens/{token}", (string token, State state) =>
-            state.RefreshTokens.TryRemove(token, out _) ? Results.NoContent() : Error(HttpStatusCode.NotFound, "BAD_REFRESH_TOKEN", "missing or unknown refresh token"));
+        app.MapPost("/oauth/v1/token", TokenAsync).DisableAntiforgery().WithMetadata(new SandboxSurface("hubspot", SandboxSurface.Token));
+        app.MapGet("/oauth/v1/access-tokens/{token}", TokenInfo).WithMetadata(new SandboxSurface("hubspot", SandboxSurface.Token));
+        app.MapDelete("/oauth/v1/refresh-tokens/{token}", (string token, SandboxTokens tokens) =>
+            tokens["hubspot"].KnowsRefreshToken(token) && tokens["hubspot"].Revoke(token) ? Results.NoContent() : Error(HttpStatusCode.NotFound, "BAD_REFRESH_TOKEN", "missing or unknown refresh token"))
+            .WithMetadata(new SandboxSurface("hubspot", SandboxSurface.Token));
     }
-
-    private static string NewToken(string prefix) => prefix + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
     private static IResult Authorize(HttpRequest request, IOptions<HubSpotSandboxOptions> options)
     {
@@ -66,7 +56,7 @@ public static class HubSpotOAuth
             """, "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> DecideAsync(HttpRequest request, IOptions<HubSpotSandboxOptions> options, State state, TimeProvider time)
+    private static async Task<IResult> DecideAsync(HttpRequest request, IOptions<HubSpotSandboxOptions> options, SandboxTokens tokens, TimeProvider time)
     {
         var form = await request.ReadFormAsync();
         var o = options.Value;
@@ -82,15 +72,14 @@ public static class HubSpotOAuth
         var challenge = form["code_challenge"].ToString();
         if (challenge.Length > 0 && form["code_challenge_method"] != "S256")
             return Page("Unsupported PKCE method", "Only code_challenge_method=S256 is accepted.", HttpStatusCode.BadRequest);
-        var code = NewToken("code");
         var scopes = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Concat(form["optional_scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)).Append("oauth").Distinct().ToArray();
-        state.Codes[code] = new Code(o.ClientId, redirectUri, challenge.Length > 0 ? challenge : null, scopes, time.GetUtcNow().AddSeconds(o.CodeSeconds));
+        var code = tokens["hubspot"].IssueCode(new Grant(o.ClientId, o.User, scopes), redirectUri, challenge.Length > 0 ? challenge : null, time.GetUtcNow().AddSeconds(o.CodeSeconds));
         query["code"] = code;
         return Results.Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(redirectUri, query));
     }
 
-    private static async Task<IResult> TokenAsync(HttpRequest request, IOptions<HubSpotSandboxOptions> options, State state, TimeProvider time)
+    private static async Task<IResult> TokenAsync(HttpRequest request, IOptions<HubSpotSandboxOptions> options, SandboxTokens tokens, TimeProvider time)
     {
         if (!request.HasFormContentType) return Error(HttpStatusCode.BadRequest, "BAD_REQUEST", "The body must be application/x-www-form-urlencoded.");
         var form = await request.ReadFormAsync();
@@ -98,53 +87,48 @@ public static class HubSpotOAuth
         if (form["client_id"] != o.ClientId) return Error(HttpStatusCode.BadRequest, "BAD_CLIENT_ID", "missing or unknown client id");
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(o.ClientSecret), Encoding.UTF8.GetBytes(form["client_secret"].ToString())))
             return Error(HttpStatusCode.BadRequest, "BAD_CLIENT_SECRET", "missing or invalid client secret");
-        string[] scopes;
+        var store = tokens["hubspot"];
+        Grant grant;
         string refresh;
         switch (form["grant_type"].ToString())
         {
             case "authorization_code":
-                if (!state.Codes.TryRemove(form["code"].ToString(), out var code) || code.ExpiresAt < time.GetUtcNow())
-                    return Error(HttpStatusCode.BadRequest, "BAD_AUTH_CODE", "missing or unknown auth code");
-                if (code.RedirectUri != form["redirect_uri"]) return Error(HttpStatusCode.BadRequest, "BAD_REDIRECT_URI", "redirect_uri does not match the authorization request");
-                if (code.Challenge is not null && !PkceMatches(code.Challenge, form["code_verifier"].ToString()))
-                    return Error(HttpStatusCode.BadRequest, "BAD_AUTH_CODE", "code_verifier does not match the code challenge");
-                scopes = code.Scopes;
-                refresh = NewToken("na1-refresh");
-                state.RefreshTokens[refresh] = scopes;
+                var (redeemed, problem) = store.RedeemCode(form["code"].ToString(), o.ClientId, form["redirect_uri"].ToString(), form["code_verifier"], time.GetUtcNow());
+                if (redeemed is null)
+                    return problem == IssuedTokens.CodeProblem.RedirectMismatch
+                        ? Error(HttpStatusCode.BadRequest, "BAD_REDIRECT_URI", "redirect_uri does not match the authorization request")
+                        : Error(HttpStatusCode.BadRequest, "BAD_AUTH_CODE", problem == IssuedTokens.CodeProblem.VerifierMismatch ? "code_verifier does not match the code challenge" : "missing or unknown auth code");
+                grant = redeemed;
+                refresh = store.IssueRefresh(grant, "na1-refresh-");
                 break;
             case "refresh_token":
                 refresh = form["refresh_token"].ToString();
-                if (!state.RefreshTokens.TryGetValue(refresh, out scopes!)) return Error(HttpStatusCode.BadRequest, "BAD_REFRESH_TOKEN", "missing or unknown refresh token");
+                if (store.UseRefresh(refresh, rotate: false) is not { } known) return Error(HttpStatusCode.BadRequest, "BAD_REFRESH_TOKEN", "missing or unknown refresh token");
+                grant = known;
                 break;
             default:
                 return Error(HttpStatusCode.BadRequest, "BAD_GRANT_TYPE", "grant_type must be authorization_code or refresh_token");
         }
-        var access = NewToken("na1-access");
-        state.AccessTokens[access] = new Access(scopes, time.GetUtcNow().AddSeconds(o.AccessTokenSeconds));
+        var access = store.IssueAccess(grant, TimeSpan.FromSeconds(o.AccessTokenSeconds), time.GetUtcNow(), "na1-access-");
         return Results.Json(new Dictionary<string, object>
         {
             ["token_type"] = "bearer", ["refresh_token"] = refresh, ["access_token"] = access, ["expires_in"] = o.AccessTokenSeconds,
-            ["hub_id"] = o.HubId, ["scopes"] = scopes,
+            ["hub_id"] = o.HubId, ["scopes"] = grant.Scopes,
         });
     }
 
-    private static IResult TokenInfo(string token, IOptions<HubSpotSandboxOptions> options, State state, TimeProvider time)
+    private static IResult TokenInfo(string token, IOptions<HubSpotSandboxOptions> options, SandboxTokens tokens, TimeProvider time)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
-        if (!state.AccessTokens.TryGetValue(token, out var access) || access.ExpiresAt <= now)
+        if (tokens["hubspot"].Validate(token, now) is not { } grant)
             return Error(HttpStatusCode.NotFound, "BAD_ACCESS_TOKEN", "missing, unknown or expired access token");
         return Results.Json(new Dictionary<string, object>
         {
-            ["token"] = token, ["user"] = o.User, ["hub_domain"] = o.HubDomain, ["scopes"] = access.Scopes, ["hub_id"] = o.HubId, ["app_id"] = o.AppId,
-            ["expires_in"] = (int)Math.Max(0, (access.ExpiresAt - now).TotalSeconds), ["user_id"] = o.UserId, ["token_type"] = "access",
+            ["token"] = token, ["user"] = grant.Account, ["hub_domain"] = o.HubDomain, ["scopes"] = grant.Scopes, ["hub_id"] = o.HubId, ["app_id"] = o.AppId,
+            ["expires_in"] = (int)Math.Max(0, (tokens["hubspot"].LifetimeLeft(token, now) ?? TimeSpan.Zero).TotalSeconds), ["user_id"] = o.UserId, ["token_type"] = "access",
         });
     }
-
-    private static bool PkceMatches(string challenge, string verifier) =>
-        verifier.Length is >= 43 and <= 128
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(challenge),
-            Encoding.ASCII.GetBytes(Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_')));
 
     private static bool RedirectAllowed(HubSpotSandboxOptions o, string redirectUri) =>
         o.RedirectUris.Contains(redirectUri)
