@@ -5,6 +5,7 @@ using Crm.Core.Imports;
 using Crm.Infrastructure.Files;
 using Crm.Infrastructure.Identity;
 using Crm.Infrastructure.Imports;
+using Crm.Infrastructure.Integrations;
 using Crm.Infrastructure.Persistence;
 using Crm.Infrastructure.Seeding;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,20 +72,7 @@ public static class DependencyInjection
         services.AddSingleton<IImportRollbackStore, ImportRollbackStore>();
         services.AddSingleton<IImportErrorFile, ImportErrorFile>();
         services.AddSingleton<Crm.Core.Exports.IExportFileWriter, Crm.Infrastructure.Exports.ExportFileWriter>();
-        services.AddSingleton(builder.Configuration.GetSection(Crm.Core.Integrations.Webhooks.HubSpotAppSettings.Section).Get<Crm.Core.Integrations.Webhooks.HubSpotAppSettings>()
-                              ?? new Crm.Core.Integrations.Webhooks.HubSpotAppSettings());
-        services.AddSingleton<Crm.Core.Integrations.Webhooks.IWebhookInbox, Crm.Infrastructure.Integrations.WebhookInbox>();
-        // One key ring for cookies, antiforgery and stored connection secrets, in the database: every app instance on it
-        // shares the keys (the web app adds their encryption at rest, see KeyRingProtection).
-        services.AddDataProtection().SetApplicationName("crm").PersistKeysToDbContext<CrmDbContext>();
-        services.AddScoped<Crm.Core.Integrations.Connections.IConnectionSecrets, Crm.Infrastructure.Integrations.ConnectionSecretStore>();
-        services.AddScoped<Crm.Core.Integrations.OAuth.IOAuthStates, Crm.Infrastructure.Integrations.OAuthStates>();
-        services.AddHttpClient<Crm.Core.Integrations.HubSpot.IHubSpotAuth, Crm.Infrastructure.Integrations.HubSpot.HubSpotAuthClient>((sp, http) =>
-        {
-            var settings = sp.GetRequiredService<Crm.Core.Integrations.Webhooks.HubSpotAppSettings>();
-            http.BaseAddress = new Uri(settings.ApiBaseUrl.TrimEnd('/') + "/");
-            http.Timeout = TimeSpan.FromSeconds(30);
-        });
+        services.AddCrmIntegrations(builder.Configuration);
         // The one writer of runs; the stale period is the jobs' (Jobs:StaleAfter) where the app configures jobs.
         services.AddSingleton<Crm.Core.Runs.IRunService>(sp => new Crm.Infrastructure.Runs.RunService(sp.GetRequiredService<CrmDatabase>(),
             sp.GetRequiredService<Crm.Core.Runs.IRunQueue>(), sp.GetRequiredService<DatabaseRetry>(), sp.GetRequiredService<TimeProvider>(),

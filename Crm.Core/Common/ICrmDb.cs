@@ -38,10 +38,14 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Exports.ExportFieldSet> ExportFieldSets { get; }
     DbSet<Duplicates.DuplicateCandidate> DuplicateCandidates { get; }
     DbSet<Duplicates.MergeRecord> MergeRecords { get; }
-    DbSet<Integrations.ExternalLink> ExternalLinks { get; }
+    DbSet<Integrations.SyncRecord> SyncRecords { get; }
     DbSet<Integrations.Connections.Integration> Integrations { get; }
     /// <summary>Encrypted; read and written through <see cref="Integrations.Connections.IConnectionSecrets"/>.</summary>
     DbSet<Integrations.Connections.IntegrationCredential> IntegrationCredentials { get; }
+    DbSet<Integrations.Connections.IntegrationUsage> IntegrationUsage { get; }
+    /// <summary>Written through <see cref="Integrations.Connections.IConnectionStatus"/> alone.</summary>
+    DbSet<Integrations.Sync.SyncState> SyncStates { get; }
+    DbSet<Integrations.Sync.SyncRun> SyncRuns { get; }
     DbSet<Integrations.OAuth.OAuthState> OAuthStates { get; }
     /// <summary>Read only: runs are written by <see cref="Runs.IRunService"/> alone.</summary>
     DbSet<Runs.Run> Runs { get; }

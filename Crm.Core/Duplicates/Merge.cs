@@ -246,8 +246,11 @@ public static class Merges
             la.MergedIntoId = null;
             la.DeletedAt = null;
         }
-        foreach (var link in await db.ExternalLinks.Where(x => record.MovedExternalLinkIds.Contains(x.Id) && x.RecordType == type && x.RecordId == winner.Id).ToListAsync(ct))
+        foreach (var link in await db.SyncRecords.Where(x => record.MovedExternalLinkIds.Contains(x.Id) && x.RecordType == type && x.RecordId == winner.Id).ToListAsync(ct))
+        {
             link.RecordId = loser.Id;
+            link.MergedFromRecordId = null;
+        }
         record.UndoneAt = now;
         record.UndoneByUserId = db.Actor.UserId;
         db.FieldChanges.Add(Audit(type, winner.Id, "MergeUndone", $"#{loser.Id}", null, now, db.Actor));

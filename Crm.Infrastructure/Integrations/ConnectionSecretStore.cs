@@ -1,29 +1,21 @@
-using System.Text.Json;
 using Crm.Core.Common;
 using Crm.Core.Integrations.Connections;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Infrastructure.Integrations;
 
-/// <summary>
-/// Connection secrets encrypted with the Data Protection key ring (kept in the database, so every instance can read
-/// what another wrote), stored one row per connection of the actor's workspace.
-/// </summary>
-public sealed class ConnectionSecretStore(ICrmDbFactory dbFactory, IDataProtectionProvider protection) : IConnectionSecrets
+/// <summary>Connection secrets of the actor's workspace, one encrypted row per connection (<see cref="ConnectionSecretCodec"/>).</summary>
+public sealed class ConnectionSecretStore(ICrmDbFactory dbFactory, ConnectionSecretCodec codec) : IConnectionSecrets
 {
-    /// <summary>The purpose string isolates these ciphertexts from cookies and anything else the key ring protects.</summary>
-    private readonly IDataProtector _protector = protection.CreateProtector("Crm.Integrations.ConnectionSecrets.v1");
-
     public async Task SaveAsync(long integrationId, ConnectionSecrets secrets, DateTimeOffset? accessTokenExpiresAt, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         if (!await db.Integrations.AnyAsync(i => i.Id == integrationId, ct)) throw new NotFoundException("Connection", integrationId);
-        var protectedText = _protector.Protect(JsonSerializer.Serialize(secrets));
         var row = await db.IntegrationCredentials.SingleOrDefaultAsync(c => c.IntegrationId == integrationId, ct);
         if (row is null) db.IntegrationCredentials.Add(row = new IntegrationCredential { IntegrationId = integrationId });
-        row.Protected = protectedText;
+        row.Protected = codec.Protect(secrets);
         row.AccessTokenExpiresAt = accessTokenExpiresAt;
+        row.RefreshClaimedUntil = null;
         await db.SaveChangesAsync(ct);
     }
 
@@ -31,7 +23,7 @@ public sealed class ConnectionSecretStore(ICrmDbFactory dbFactory, IDataProtecti
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var text = await db.IntegrationCredentials.AsNoTracking().Where(c => c.IntegrationId == integrationId).Select(c => c.Protected).SingleOrDefaultAsync(ct);
-        return text is null ? null : JsonSerializer.Deserialize<ConnectionSecrets>(_protector.Unprotect(text));
+        return text is null ? null : codec.Unprotect(text);
     }
 
     public async Task DeleteAsync(long integrationId, CancellationToken ct = default)

@@ -50,7 +50,9 @@ public sealed class OAuthStates(ICrmDbFactory dbFactory, IDataProtectionProvider
         if (parts.Length != 4 || parts[1] != actor.WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture)
             || parts[2] != actor.UserId?.ToString(System.Globalization.CultureInfo.InvariantCulture))
             throw new OAuthStateRefusedException("This connection was started by someone else (or in another workspace). Start it again yourself.");
-        if (parts[3] != provider) throw new OAuthStateRefusedException("This answer is for another provider. Start connecting again.");
+        // The state names a connection kind: the provider alone, or "google:email" and the like.
+        if (parts[3] != provider && !parts[3].StartsWith(provider + ":", StringComparison.Ordinal))
+            throw new OAuthStateRefusedException("This answer is for another provider. Start connecting again.");
         var nonce = parts[0];
         var now = time.GetUtcNow();
         // Used once: the first callback marks it; a replay finds it used.

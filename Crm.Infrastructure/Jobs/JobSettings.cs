@@ -12,6 +12,8 @@ public sealed class JobSettings
     public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How often expired export files are deleted.</summary>
     public TimeSpan ExportHousekeepingInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often tokens expiring within 5 minutes are looked for and refreshed.</summary>
+    public TimeSpan TokenRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>How often expired uploads are looked for.</summary>
     public TimeSpan DraftHousekeepingInterval { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>When every workspace is scanned for duplicates (Quartz cron, server time): 03:00 every night.</summary>
@@ -46,7 +48,7 @@ public sealed class JobSettings
     public void Validate()
     {
         foreach (var (key, value) in new[] { (nameof(StaleAfter), StaleAfter), (nameof(WatchdogInterval), WatchdogInterval),
-                     (nameof(ExportHousekeepingInterval), ExportHousekeepingInterval), (nameof(DraftHousekeepingInterval), DraftHousekeepingInterval) })
+                     (nameof(ExportHousekeepingInterval), ExportHousekeepingInterval), (nameof(DraftHousekeepingInterval), DraftHousekeepingInterval), (nameof(TokenRefreshInterval), TokenRefreshInterval) })
             if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(7))
                 throw new SettingsProblem($"{Section}:{key}", $"'{value}' is not a duration between 00:00:00.001 and 7.00:00:00 (hh:mm:ss).");
         if (StaleAfter < TimeSpan.FromSeconds(1))

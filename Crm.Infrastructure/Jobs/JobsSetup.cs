@@ -57,6 +57,12 @@ public static class JobsSetup
             q.ScheduleJob<ImportDraftHousekeepingJob>(t => t.WithIdentity("import-draft-housekeeping", "system")
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(20))
                 .WithSimpleSchedule(s => s.WithInterval(settings.DraftHousekeepingInterval).RepeatForever()));
+            q.ScheduleJob<TokenRefreshJob>(t => t.WithIdentity("token-refresh", "system")
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(15))
+                .WithSimpleSchedule(s => s.WithInterval(settings.TokenRefreshInterval).RepeatForever()));
+            q.ScheduleJob<SyncRescueJob>(t => t.WithIdentity("sync-rescue", "system")
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(25))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever()));
             q.ScheduleJob<NightlyDuplicateScanJob>(t => t.WithIdentity("duplicate-nightly", "system")
                 .WithCronSchedule(settings.DuplicateScanCron));
         });

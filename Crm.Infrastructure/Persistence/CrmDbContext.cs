@@ -68,11 +68,14 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<Crm.Core.Exports.ExportFieldSet> ExportFieldSets => Set<Crm.Core.Exports.ExportFieldSet>();
     public DbSet<Crm.Core.Duplicates.DuplicateCandidate> DuplicateCandidates => Set<Crm.Core.Duplicates.DuplicateCandidate>();
     public DbSet<Crm.Core.Duplicates.MergeRecord> MergeRecords => Set<Crm.Core.Duplicates.MergeRecord>();
-    public DbSet<Crm.Core.Integrations.ExternalLink> ExternalLinks => Set<Crm.Core.Integrations.ExternalLink>();
+    public DbSet<Crm.Core.Integrations.SyncRecord> SyncRecords => Set<Crm.Core.Integrations.SyncRecord>();
     public DbSet<Crm.Core.Runs.Run> Runs => Set<Crm.Core.Runs.Run>();
     public DbSet<Crm.Core.Integrations.Connections.Integration> Integrations => Set<Crm.Core.Integrations.Connections.Integration>();
     public DbSet<Crm.Core.Integrations.OAuth.OAuthState> OAuthStates => Set<Crm.Core.Integrations.OAuth.OAuthState>();
     public DbSet<Crm.Core.Integrations.Connections.IntegrationCredential> IntegrationCredentials => Set<Crm.Core.Integrations.Connections.IntegrationCredential>();
+    public DbSet<Crm.Core.Integrations.Connections.IntegrationUsage> IntegrationUsage => Set<Crm.Core.Integrations.Connections.IntegrationUsage>();
+    public DbSet<Crm.Core.Integrations.Sync.SyncState> SyncStates => Set<Crm.Core.Integrations.Sync.SyncState>();
+    public DbSet<Crm.Core.Integrations.Sync.SyncRun> SyncRuns => Set<Crm.Core.Integrations.Sync.SyncRun>();
     /// <summary>The Data Protection key ring, shared by every app instance on this database (encrypted when a certificate or key is configured).</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
     /// <summary>Provider deliveries before they are attributed to a workspace: read and written by the inbox alone.</summary>

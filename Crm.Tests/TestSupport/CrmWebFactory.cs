@@ -7,11 +7,13 @@ using Crm.Infrastructure.Seeding;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Crm.Tests.TestSupport;
 
 /// <summary>The whole web app (real middleware, auth, endpoints) on a fresh SQLite file, for API tests.</summary>
-public sealed class CrmWebFactory(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+/// <param name="logs">Receives every log line at every level (tests that look for what must never be logged).</param>
+public sealed class CrmWebFactory(IReadOnlyDictionary<string, string>? settings = null, LogCapture? logs = null) : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@first.example";
     public const string AdminPassword = "first-admin-password";
@@ -31,6 +33,8 @@ public sealed class CrmWebFactory(IReadOnlyDictionary<string, string>? settings 
         builder.UseSetting("DemoData:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
+        if (logs is not null)
+            builder.ConfigureServices(s => s.AddLogging(l => l.AddProvider(logs).AddFilter<LogCapture>(null, Microsoft.Extensions.Logging.LogLevel.Trace)));
     }
 
     /// <summary>A workspace with an admin; returns its id.</summary>
@@ -43,6 +47,21 @@ public sealed class CrmWebFactory(IReadOnlyDictionary<string, string>? settings 
     }
 
     public long FirstWorkspaceId => 1;
+
+    /// <summary>A person with a password sign-in in a workspace; returns their user id.</summary>
+    public async Task<long> CreateUserAsync(long workspaceId, string email, string password, UserRole role = UserRole.Rep)
+    {
+        var user = new Crm.Core.Users.User { Name = email.Split('@')[0], Email = email, Role = role };
+        await using (var db = Services.GetRequiredService<CrmDatabase>().Create(Actor.System(workspaceId)))
+        {
+            ((ICrmDb)db).Users.Add(user);
+            await db.SaveChangesAsync();
+        }
+        using var scope = Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId);
+        await scope.ServiceProvider.GetRequiredService<Crm.Core.Users.ILocalAccounts>().SetPasswordAsync(user, password);
+        return user.Id;
+    }
 
     /// <summary>Issues an API key straight into the database (what the admin page does) and returns it in clear.</summary>
     public async Task<string> CreateApiKeyAsync(long workspaceId, UserRole role = UserRole.Admin, bool revoked = false)

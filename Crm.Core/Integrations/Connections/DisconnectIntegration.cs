@@ -1,5 +1,6 @@
 using Crm.Core.Common;
-using Crm.Core.Integrations.HubSpot;
+using Crm.Core.Integrations.OAuth;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Core.Integrations.Connections;
@@ -8,11 +9,11 @@ namespace Crm.Core.Integrations.Connections;
 public sealed record DisconnectResult(IntegrationView Connection, string? Warning);
 
 /// <summary>
-/// Disconnect: the grant is revoked at the provider where it has a revoke endpoint (HubSpot: the refresh token), the
+/// Disconnect: the grant is revoked at the provider where it has a revoke endpoint (HubSpot, Google, Salesforce), its jobs stopped, the
 /// tokens are deleted here whatever the provider answered, and the connection stays listed as disconnected (its
 /// history and links kept; Reconnect brings it back). Admins disconnect any connection of the workspace; a user their own.
 /// </summary>
-public sealed class DisconnectIntegrationHandler(ICrmDbFactory dbFactory, IConnectionSecrets secrets, IHubSpotAuth hubSpot)
+public sealed class DisconnectIntegrationHandler(ICrmDbFactory dbFactory, IConnectionSecrets secrets, IServiceProvider services, IConnectionSchedule schedule)
 {
     public async Task<DisconnectResult> HandleAsync(long integrationId, CancellationToken ct = default)
     {
@@ -23,17 +24,21 @@ public sealed class DisconnectIntegrationHandler(ICrmDbFactory dbFactory, IConne
 
         string? warning = null;
         var stored = await secrets.ReadAsync(integrationId, ct);
-        if (connection.Provider == IntegrationProviders.HubSpot && stored?.RefreshToken is { Length: > 0 } refresh)
+        var oauth = services.GetKeyedService<IOAuthProvider>(connection.Provider);
+        var name = new ConnectionKind(connection.Provider, connection.Type).DefaultName;
+        if (oauth is not null && stored is not null && connection.Auth == IntegrationAuth.OAuth)
         {
             try
             {
-                await hubSpot.RevokeRefreshTokenAsync(refresh, ct);
+                if (!await oauth.RevokeAsync(stored, ct))
+                    warning = $"{name} has no way for apps to give back access; the tokens are deleted here — remove the app from the account's connected apps too.";
             }
-            catch (Exception e) when (e is HubSpotAuthException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (OAuthProviderException)
             {
-                warning = "HubSpot could not be told; the tokens are deleted here, but remove the app under Connected apps in HubSpot's settings too.";
+                warning = $"{name} could not be told; the tokens are deleted here, but remove the app from the account's connected apps too.";
             }
         }
+        await schedule.StopAsync(integrationId, ct);
         await secrets.DeleteAsync(integrationId, ct);
         connection.Status = ConnectionStatus.Disconnected;
         connection.IsActive = false;

@@ -90,6 +90,8 @@ public sealed class Integration : Entity, IWorkspaceOwned, ITimestamped
     public string? Scopes { get; set; }
     public long? ConnectedByUserId { get; set; }
     public DateTimeOffset? ConnectedAt { get; set; }
+    /// <summary>Set while a person has paused its sync (its trigger stopped; Resume clears it).</summary>
+    public DateTimeOffset? PausedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
@@ -103,6 +105,8 @@ public sealed class IntegrationCredential : Entity, IWorkspaceOwned, ITimestampe
     public string Protected { get; set; } = "";
     /// <summary>When the access token expires (not secret: the refresh job looks for the ones about to).</summary>
     public DateTimeOffset? AccessTokenExpiresAt { get; set; }
+    /// <summary>While set and in the future, one app instance is refreshing the tokens: the others wait and read its result.</summary>
+    public DateTimeOffset? RefreshClaimedUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
@@ -112,4 +116,18 @@ public sealed record ConnectionSecrets(string? AccessToken = null, string? Refre
 {
     /// <summary>Kept out of logs and exception messages that print records.</summary>
     public override string ToString() => "ConnectionSecrets { *** }";
+}
+
+/// <summary>A connection's calls to its provider on one (UTC) day: what the budget shows and the 7-day chart draws.</summary>
+public sealed class IntegrationUsage : Entity, IWorkspaceOwned
+{
+    public long WorkspaceId { get; set; }
+    public long IntegrationId { get; set; }
+    public DateOnly Day { get; set; }
+    /// <summary>Requests sent (retries included: the provider counts them too).</summary>
+    public int Calls { get; set; }
+    /// <summary>Answers of 429 (the provider's limit hit despite the budget).</summary>
+    public int Throttled { get; set; }
+    /// <summary>Answers of 5xx or no answer at all.</summary>
+    public int Failed { get; set; }
 }

@@ -7,7 +7,8 @@ namespace Crm.Core.Integrations.Connections;
 public sealed record IntegrationView(
     long Id, string Provider, IntegrationType Type, string Name, bool IsActive, IntegrationAuth Auth, long? OwnerUserId, string? OwnerName,
     SyncDirection Direction, int SyncIntervalMinutes, DateTimeOffset? LastSyncAt, ConnectionStatus Status, string? ErrorMessage, int ErrorCount,
-    string? AccountName, string? InstanceUrl, DateTimeOffset? ConnectedAt, bool HasCredentials, DateTimeOffset? AccessTokenExpiresAt);
+    string? AccountName, string? InstanceUrl, DateTimeOffset? ConnectedAt, bool HasCredentials, DateTimeOffset? AccessTokenExpiresAt,
+    long WorkspaceId, DateTimeOffset? PausedAt);
 
 /// <summary>
 /// The workspace's connections: every one for an admin (the workspace's syncs and each user's mailbox and calendar);
@@ -27,7 +28,7 @@ public sealed class ListIntegrationsHandler(ICrmDbFactory dbFactory)
                       select new IntegrationView(i.Id, i.Provider, i.Type, i.Name, i.IsActive, i.Auth, i.OwnerUserId,
                           db.Users.Where(u => u.Id == i.OwnerUserId).Select(u => u.Name).FirstOrDefault(),
                           i.Direction, i.SyncIntervalMinutes, i.LastSyncAt, i.Status, i.ErrorMessage, i.ErrorCount, i.AccountName, i.InstanceUrl, i.ConnectedAt,
-                          c != null, c != null ? c.AccessTokenExpiresAt : null))
+                          c != null, c != null ? c.AccessTokenExpiresAt : null, i.WorkspaceId, i.PausedAt))
             .ToListAsync(ct);
     }
 }

@@ -50,3 +50,39 @@ internal sealed class OAuthStateConfiguration : IEntityTypeConfiguration<Crm.Cor
         b.HasIndex(x => x.ExpiresAt);
     }
 }
+
+internal sealed class IntegrationUsageConfiguration : IEntityTypeConfiguration<IntegrationUsage>
+{
+    public void Configure(EntityTypeBuilder<IntegrationUsage> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.HasOne<Integration>().WithMany().HasForeignKey(x => x.IntegrationId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.IntegrationId, x.Day }).IsUnique();
+    }
+}
+
+internal sealed class SyncStateConfiguration : IEntityTypeConfiguration<Crm.Core.Integrations.Sync.SyncState>
+{
+    public void Configure(EntityTypeBuilder<Crm.Core.Integrations.Sync.SyncState> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.Property(x => x.ObjectType).HasMaxLength(32).IsRequired();
+        b.Property(x => x.Cursor).HasMaxLength(4000);
+        b.Property(x => x.LastError).HasMaxLength(FieldLimits.HistoryValue);
+        b.HasOne<Integration>().WithMany().HasForeignKey(x => x.IntegrationId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.IntegrationId, x.ObjectType }).IsUnique();
+    }
+}
+
+internal sealed class SyncRunConfiguration : IEntityTypeConfiguration<Crm.Core.Integrations.Sync.SyncRun>
+{
+    public void Configure(EntityTypeBuilder<Crm.Core.Integrations.Sync.SyncRun> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.Property(x => x.Trigger).HasMaxLength(32).IsRequired();
+        b.Property(x => x.Error).HasMaxLength(FieldLimits.HistoryValue);
+        b.HasOne<Integration>().WithMany().HasForeignKey(x => x.IntegrationId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.IntegrationId, x.StartedAt });
+        b.HasIndex(x => new { x.Outcome, x.StartedAt });
+    }
+}

@@ -261,7 +261,7 @@ public class MergeTests : WorkspaceTests
         // Written straight to the first tombstone (as an old sync job might): it leads through both merges.
         await using (var db = Host.Database.Create(Actor.System(Ws.Id)))
         {
-            db.ExternalLinks.Add(new ExternalLink { Provider = "hubspot", RecordType = RecordType.Contact, RecordId = first.Id, ExternalId = "51" });
+            db.SyncRecords.Add(new SyncRecord { Provider = "hubspot", RecordType = RecordType.Contact, RecordId = first.Id, ExternalId = "51" });
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 

@@ -1,0 +1,18 @@
+namespace Crm.Core.Integrations.Google;
+
+/// <summary>
+/// The Google Cloud OAuth client ("Integrations:Google"): its id and secret, Google's OAuth endpoints (the sandbox's in
+/// development) and the scopes a mailbox and a calendar ask for (the seed's Gmail scopes; calendar read and events).
+/// </summary>
+public sealed class GoogleAppSettings
+{
+    public const string Section = "Integrations:Google";
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+    public string AuthorizeUrl { get; set; } = "https://accounts.google.com/o/oauth2/v2/auth";
+    public string TokenUrl { get; set; } = "https://oauth2.googleapis.com/token";
+    public string RevokeUrl { get; set; } = "https://oauth2.googleapis.com/revoke";
+    public string UserInfoUrl { get; set; } = "https://openidconnect.googleapis.com/v1/userinfo";
+    public string MailScopes { get; set; } = "openid email https://www.googleapis.com/auth/gmail.readonly https://www.googleapis.com/auth/gmail.send https://www.googleapis.com/auth/gmail.modify";
+    public string CalendarScopes { get; set; } = "openid email https://www.googleapis.com/auth/calendar.readonly https://www.googleapis.com/auth/calendar.events";
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using Crm.Core.Integrations.Calls;
+using Crm.Core.Integrations.Tokens;
+
+namespace Crm.Infrastructure.Integrations.Calls;
+
+/// <summary>
+/// Each connection's rate budget, one per process and shared by every job and request calling through that connection:
+/// token buckets (System.Threading.RateLimiting) sized so that no window of the provider's length ever holds more than
+/// the documented limit (times a safety share), a concurrency limit where the provider counts requests at once, and a
+/// daily cap. Callers wait in order for their turn instead of being refused.
+/// </summary>
+public sealed class ConnectionBudgets(ProviderBudgets settings, IntegrationUsageMeter usage, TimeProvider time) : IDisposable
+{
+    private const int QueueLimit = 100_000;
+    private readonly ConcurrentDictionary<(long Id, string? Tier), Limits> _limits = new();
+
+    /// <summary>The limiters of one connection; each may be absent.</summary>
+    private sealed class Limits(ProviderBudget budget) : IDisposable
+    {
+        public ProviderBudget Budget { get; } = budget;
+        public RateLimiter? Window { get; } = budget.Requests is { } requests ? Spaced(requests, budget.WindowSeconds, budget.Safety) : null;
+        public RateLimiter? Search { get; } = budget.SearchPerSecond is { } search ? Spaced(search, 1, budget.Safety) : null;
+        public RateLimiter? Concurrency { get; } = budget.Concurrent is { } concurrent
+            ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = concurrent, QueueLimit = QueueLimit, QueueProcessingOrder = QueueProcessingOrder.OldestFirst })
+            : null;
+        public RateLimiter? Units { get; } = budget.UnitsPerSecond is { } units ? Pooled(units, budget.Safety) : null;
+        /// <summary>The most units one request can take at once (a costlier request takes the whole tenth).</summary>
+        public int UnitsBurst { get; } = budget.UnitsPerSecond is { } u ? TenthOf(u, budget.Safety) : 1;
+
+        private static int TenthOf(int unitsPerSecond, double safety) => Math.Max(1, (int)Math.Floor(unitsPerSecond * safety / 11));
+
+        /// <summary>
+        /// <paramref name="limit"/> per <paramref name="windowSeconds"/> as one token at a time, evenly spaced: a bucket
+        /// of one token refilled every window/(limit × safety). Any window then holds at most limit × safety + 2 grants —
+        /// under the limit, however the provider aligns its window — and the budget is used evenly, not in bursts.
+        /// </summary>
+        private static TokenBucketRateLimiter Spaced(int limit, double windowSeconds, double safety) => new(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 1, TokensPerPeriod = 1, AutoReplenishment = true, QueueLimit = QueueLimit, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(windowSeconds / Math.Max(1, Math.Floor(limit * safety) - 2)),
+        });
+
+        /// <summary>Units per second in tenths: a bucket of a tenth, refilled every 100 ms, so any second holds at most the limit.</summary>
+        private static TokenBucketRateLimiter Pooled(int unitsPerSecond, double safety)
+        {
+            var tenth = TenthOf(unitsPerSecond, safety);
+            return new(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = tenth, TokensPerPeriod = tenth, ReplenishmentPeriod = TimeSpan.FromMilliseconds(100), AutoReplenishment = true,
+                QueueLimit = QueueLimit, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            });
+        }
+
+        public void Dispose()
+        {
+            Window?.Dispose();
+            Search?.Dispose();
+            Concurrency?.Dispose();
+            Units?.Dispose();
+        }
+    }
+
+    /// <summary>What a granted call holds until its answer is in (the concurrency permit).</summary>
+    public sealed class Grant(List<RateLimitLease> leases) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var lease in leases) lease.Dispose();
+        }
+    }
+
+    /// <summary>Waits for the connection's turn; refuses only when today's allocation is used up.</summary>
+    /// <exception cref="BudgetExhaustedException">The daily cap is reached.</exception>
+    public async ValueTask<Grant> AcquireAsync(ConnectionRef connection, string? tier, bool search, int units, CancellationToken ct)
+    {
+        var limits = _limits.GetOrAdd((connection.IntegrationId, tier), key => new Limits(settings.For(connection.Provider, key.Tier)));
+        if (limits.Budget.Daily is { } daily && await usage.CallsTodayAsync(connection, ct) >= daily)
+        {
+            var tomorrow = time.GetUtcNow().UtcDateTime.Date.AddDays(1);
+            throw new BudgetExhaustedException(connection.Provider, daily, new DateTimeOffset(tomorrow, TimeSpan.Zero));
+        }
+        var leases = new List<RateLimitLease>(4);
+        try
+        {
+            // Concurrency last: a permit held while waiting for a rate token would idle a slot.
+            if (limits.Window is { } window) leases.Add(await AcquireOneAsync(window, 1, ct));
+            if (search && limits.Search is { } searches) leases.Add(await AcquireOneAsync(searches, 1, ct));
+            if (limits.Units is { } pool) leases.Add(await AcquireOneAsync(pool, Math.Clamp(units, 1, limits.UnitsBurst), ct));
+            if (limits.Concurrency is { } concurrency) leases.Add(await AcquireOneAsync(concurrency, 1, ct));
+            return new Grant(leases);
+        }
+        catch
+        {
+            foreach (var lease in leases) lease.Dispose();
+            throw;
+        }
+    }
+
+    private static async ValueTask<RateLimitLease> AcquireOneAsync(RateLimiter limiter, int permits, CancellationToken ct)
+    {
+        var lease = await limiter.AcquireAsync(permits, ct);
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            throw new InvalidOperationException("Too many calls are waiting for this connection's budget.");
+        }
+        return lease;
+    }
+
+    /// <summary>Forgets a connection's limiters (disconnect; a changed tier).</summary>
+    public void Forget(long integrationId)
+    {
+        foreach (var key in _limits.Keys.Where(k => k.Id == integrationId))
+            if (_limits.TryRemove(key, out var limits)) limits.Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var limits in _limits.Values) limits.Dispose();
+        _limits.Clear();
+    }
+}

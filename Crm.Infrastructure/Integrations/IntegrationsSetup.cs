@@ -1,0 +1,99 @@
+using Crm.Core.Integrations.Calls;
+using Crm.Core.Integrations.Connections;
+using Crm.Core.Integrations.Google;
+using Crm.Core.Integrations.Graph;
+using Crm.Core.Integrations.OAuth;
+using Crm.Core.Integrations.Salesforce;
+using Crm.Core.Integrations.Sync;
+using Crm.Core.Integrations.Tokens;
+using Crm.Core.Integrations.Webhooks;
+using Crm.Infrastructure.Integrations.Calls;
+using Crm.Infrastructure.Integrations.Google;
+using Crm.Infrastructure.Integrations.HubSpot;
+using Crm.Infrastructure.Integrations.Graph;
+using Crm.Infrastructure.Integrations.Salesforce;
+using Crm.Infrastructure.Integrations.Tokens;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crm.Infrastructure.Integrations;
+
+public static class IntegrationsSetup
+{
+    /// <summary>
+    /// Providers' apps and OAuth endpoints, the token service, the per-connection budgets and the provider pipeline
+    /// (resilience, budget, token), the webhook inbox, the connection status service and the key ring that encrypts secrets.
+    /// </summary>
+    public static IServiceCollection AddCrmIntegrations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection(HubSpotAppSettings.Section).Get<HubSpotAppSettings>() ?? new HubSpotAppSettings());
+        services.AddSingleton(configuration.GetSection(GoogleAppSettings.Section).Get<GoogleAppSettings>() ?? new GoogleAppSettings());
+        services.AddSingleton(configuration.GetSection(MicrosoftAppSettings.Section).Get<MicrosoftAppSettings>() ?? new MicrosoftAppSettings());
+        services.AddSingleton(configuration.GetSection(SalesforceAppSettings.Section).Get<SalesforceAppSettings>() ?? new SalesforceAppSettings());
+        var budgets = new ProviderBudgets();
+        configuration.GetSection(ProviderBudgets.Section).Bind(budgets.Providers);
+        services.AddSingleton(budgets);
+        var retries = new ProviderRetryOptions();
+        configuration.GetSection("Integrations:Retries").Bind(retries);
+
+        services.AddSingleton<IWebhookInbox, WebhookInbox>();
+        // One key ring for cookies, antiforgery and stored connection secrets, in the database: every app instance on it
+        // shares the keys (the web app adds their encryption at rest, see KeyRingProtection).
+        services.AddDataProtection().SetApplicationName("crm").PersistKeysToDbContext<Persistence.CrmDbContext>();
+        services.AddSingleton<ConnectionSecretCodec>();
+        services.AddScoped<IConnectionSecrets, ConnectionSecretStore>();
+        services.AddScoped<IOAuthStates, OAuthStates>();
+        services.AddSingleton<IConnectionSchedule, Jobs.QuartzConnectionSchedule>();
+        services.AddSingleton<IConnectionStatus, ConnectionStatusService>();
+        services.AddSingleton<IAccessTokens, ConnectionTokens>();
+        services.AddSingleton<IntegrationUsageMeter>();
+        services.AddSingleton<ICallCounter>(sp => new CallCounter(sp.GetRequiredService<IntegrationUsageMeter>()));
+        services.AddSingleton<ConnectionBudgets>();
+        services.AddTransient<RateBudgetHandler>();
+        services.AddTransient<ConnectionAuthHandler>();
+
+        // OAuth endpoints: no retries (a refresh sent twice could present a rotated-out refresh token), one timeout.
+        AddOAuth<HubSpotOAuthClient>(services, (sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<HubSpotAppSettings>().ApiBaseUrl.TrimEnd('/') + "/"));
+        AddOAuth<GoogleOAuthClient>(services);
+        AddOAuth<MicrosoftOAuthClient>(services);
+        AddOAuth<SalesforceOAuthClient>(services);
+        services.AddKeyedTransient<IOAuthProvider>(IntegrationProviders.HubSpot, (sp, _) => sp.GetRequiredService<HubSpotOAuthClient>());
+        services.AddKeyedTransient<IOAuthProvider>(IntegrationProviders.Google, (sp, _) => sp.GetRequiredService<GoogleOAuthClient>());
+        services.AddKeyedTransient<IOAuthProvider>(IntegrationProviders.Microsoft, (sp, _) => sp.GetRequiredService<MicrosoftOAuthClient>());
+        services.AddKeyedTransient<IOAuthProvider>(IntegrationProviders.Salesforce, (sp, _) => sp.GetRequiredService<SalesforceOAuthClient>());
+
+        // Provider APIs: through the connection's budget and token, with retries.
+        services.AddHttpClient<HubSpotApi>((sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<HubSpotAppSettings>().ApiBaseUrl.TrimEnd('/') + "/"))
+            .AddProviderPipeline(Copy(retries));
+        services.AddHttpClient<GoogleProbe>().AddProviderPipeline(Copy(retries));
+        services.AddHttpClient<MicrosoftProbe>().AddProviderPipeline(Copy(retries));
+        services.AddHttpClient<SalesforceProbe>().AddProviderPipeline(Copy(retries));
+        services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.HubSpot, (sp, _) => sp.GetRequiredService<HubSpotApi>());
+        services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.Google, (sp, _) => sp.GetRequiredService<GoogleProbe>());
+        services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.Microsoft, (sp, _) => sp.GetRequiredService<MicrosoftProbe>());
+        services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.Salesforce, (sp, _) => sp.GetRequiredService<SalesforceProbe>());
+        return services;
+    }
+
+    private static Action<ProviderRetryOptions> Copy(ProviderRetryOptions from) => to =>
+    {
+        (to.MaxRetries, to.FirstDelay, to.MaxDelay, to.PerAttempt, to.Total) = (from.MaxRetries, from.FirstDelay, from.MaxDelay, from.PerAttempt, from.Total);
+    };
+
+    /// <summary>
+    /// HttpClient's own request logging is removed: HubSpot's token metadata call carries the access token in its path,
+    /// and a logged address would put it in the log.
+    /// </summary>
+    private static void AddOAuth<T>(IServiceCollection services, Action<IServiceProvider, HttpClient>? configure = null) where T : class =>
+        services.AddHttpClient<T>((sp, http) =>
+        {
+            http.Timeout = TimeSpan.FromSeconds(30);
+            configure?.Invoke(sp, http);
+        }).RemoveAllLoggers();
+
+    private sealed class CallCounter(IntegrationUsageMeter meter) : ICallCounter
+    {
+        public ValueTask<int> CallsTodayAsync(ConnectionRef connection, CancellationToken ct) => meter.CallsTodayAsync(connection, ct);
+    }
+}
