@@ -27,7 +27,7 @@ public sealed class BenchmarkHost : IAsyncDisposable
     public CrmDatabase Database => _services.GetRequiredService<CrmDatabase>();
     public string DatabaseFile => Path.Combine(Directory, "crm.db");
 
-    public static async Task<BenchmarkHost> StartAsync(string? directory, bool keep = false)
+    public static async Task<BenchmarkHost> StartAsync(string? directory, bool keep = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "crm-bench-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(directory);
@@ -37,6 +37,7 @@ public sealed class BenchmarkHost : IAsyncDisposable
             EnvironmentName = "Benchmark", ContentRootPath = AppContext.BaseDirectory, Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataDirectory"] = directory, ["Jobs:Enabled"] = "false" });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.Services.AddCrmCore();
         builder.AddCrmInfrastructure();

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Crm.Benchmarks;
 
-public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false, string Format = "csv", int Events = 100_000)
+public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false, string Format = "csv", int Events = 100_000, int Seconds = 60)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -13,6 +13,7 @@ public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirector
             Value("--dir"),
             args.Contains("--prepare-only"),
             Value("--format") ?? "csv",
-            int.Parse(Value("--events") ?? "100000", CultureInfo.InvariantCulture));
+            int.Parse(Value("--events") ?? "100000", CultureInfo.InvariantCulture),
+            int.Parse(Value("--seconds") ?? "60", CultureInfo.InvariantCulture));
     }
 }

@@ -13,6 +13,7 @@ return command switch
     "export" => await ExportBenchmark.RunAsync(options),
     "dedup" => await DedupBenchmark.RunAsync(options),
     "webhooks" => await WebhooksBenchmark.RunAsync(options),
+    "budget" => await BudgetBenchmark.RunAsync(options),
     _ => Usage(),
 };
 
@@ -25,6 +26,7 @@ static int Usage()
           export [--rows 1000000] [--format csv|json|xlsx]  N contacts with their accounts exported through the export job
           dedup [--rows 1000000]                        the duplicate scan over N contacts with 5% planted duplicates and look-alikes
           webhooks [--events 100000]                    signed HubSpot deliveries (1-100 events, 5% duplicates, some forged) into the running app
+          budget [--seconds 60]                         8 workers calling the sandbox's HubSpot API through one connection's 100 / 10 s budget
         """);
     return 2;
 }

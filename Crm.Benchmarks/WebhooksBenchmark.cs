@@ -192,21 +192,21 @@ public static class WebhooksBenchmark
         throw new TimeoutException("Crm.Web did not answer /health/ready within 90 s.");
     }
 
-    private static async Task RunAsync(string file, string[] args, string directory)
+    internal static async Task RunAsync(string file, string[] args, string directory)
     {
         using var process = Process.Start(new ProcessStartInfo(file, args) { WorkingDirectory = directory }) ?? throw new InvalidOperationException(file);
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}).");
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Crm.sln"))) directory = directory.Parent;
         return directory?.FullName ?? throw new InvalidOperationException("Run the benchmark from the repository (Crm.sln not found above it).");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
