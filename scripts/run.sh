@@ -36,6 +36,19 @@ PIDS+=($!)
   Integrations__HubSpot__ClientSecret="sandbox-hubspot-secret-change-me" \
   Integrations__HubSpot__AuthorizeUrl="http://127.0.0.1:${SANDBOX_PORT}/oauth/authorize" \
   Integrations__HubSpot__ApiBaseUrl="http://127.0.0.1:${SANDBOX_PORT}" \
+  Integrations__Google__ClientId="crm-sandbox.apps.googleusercontent.com" \
+  Integrations__Google__ClientSecret="sandbox-google-secret-change-me" \
+  Integrations__Google__AuthorizeUrl="http://127.0.0.1:${SANDBOX_PORT}/google/o/oauth2/v2/auth" \
+  Integrations__Google__TokenUrl="http://127.0.0.1:${SANDBOX_PORT}/google/token" \
+  Integrations__Google__RevokeUrl="http://127.0.0.1:${SANDBOX_PORT}/google/revoke" \
+  Integrations__Google__UserInfoUrl="http://127.0.0.1:${SANDBOX_PORT}/google/v1/userinfo" \
+  Integrations__Microsoft__ClientId="6731de76-14a6-49ae-97bc-6eba6914391e" \
+  Integrations__Microsoft__ClientSecret="sandbox-microsoft-secret-change-me" \
+  Integrations__Microsoft__LoginBaseUrl="http://127.0.0.1:${SANDBOX_PORT}/microsoft" \
+  Integrations__Microsoft__GraphBaseUrl="http://127.0.0.1:${SANDBOX_PORT}/microsoft/graph/v1.0" \
+  Integrations__Salesforce__ClientId="3MVG9sandbox.crm.connected.app" \
+  Integrations__Salesforce__ClientSecret="sandbox-salesforce-secret-change-me" \
+  Integrations__Salesforce__LoginUrl="http://127.0.0.1:${SANDBOX_PORT}" \
   exec dotnet bin/Release/net10.0/Crm.Web.dll --urls "${URL}") &
 WEB_PID=$!
 PIDS+=($WEB_PID)
@@ -69,7 +82,7 @@ cat <<MSG
   Sign in:  admin@example.com / admin-password-1   (admin)
             rep@example.com   / rep-password-1     (rep)
   SSO:      "Sign in with Sandbox SSO" on the sign-in page (sandbox identity provider on port ${SANDBOX_PORT})
-  HubSpot:  ${URL}/integrations/hubspot/connect as an admin connects the sandbox's HubSpot portal
+  Connect:  Integrations (admin: HubSpot, Salesforce) and My connections (everyone: Gmail, Outlook, calendars) connect to the sandbox's providers
   Data:     ${DATA_DIR} (delete the folder to start over; the sandbox's log is sandbox.log there)
 
 MSG

@@ -36,6 +36,19 @@ public sealed class LiveAppFixture : IAsyncLifetime
             ["Integrations__HubSpot__ClientSecret"] = "sandbox-hubspot-secret-change-me",
             ["Integrations__HubSpot__AuthorizeUrl"] = Sandbox.BaseUrl + "/oauth/authorize",
             ["Integrations__HubSpot__ApiBaseUrl"] = Sandbox.BaseUrl,
+            ["Integrations__Google__ClientId"] = "crm-sandbox.apps.googleusercontent.com",
+            ["Integrations__Google__ClientSecret"] = "sandbox-google-secret-change-me",
+            ["Integrations__Google__AuthorizeUrl"] = Sandbox.BaseUrl + "/google/o/oauth2/v2/auth",
+            ["Integrations__Google__TokenUrl"] = Sandbox.BaseUrl + "/google/token",
+            ["Integrations__Google__RevokeUrl"] = Sandbox.BaseUrl + "/google/revoke",
+            ["Integrations__Google__UserInfoUrl"] = Sandbox.BaseUrl + "/google/v1/userinfo",
+            ["Integrations__Microsoft__ClientId"] = "6731de76-14a6-49ae-97bc-6eba6914391e",
+            ["Integrations__Microsoft__ClientSecret"] = "sandbox-microsoft-secret-change-me",
+            ["Integrations__Microsoft__LoginBaseUrl"] = Sandbox.BaseUrl + "/microsoft",
+            ["Integrations__Microsoft__GraphBaseUrl"] = Sandbox.BaseUrl + "/microsoft/graph/v1.0",
+            ["Integrations__Salesforce__ClientId"] = "3MVG9sandbox.crm.connected.app",
+            ["Integrations__Salesforce__ClientSecret"] = "sandbox-salesforce-secret-change-me",
+            ["Integrations__Salesforce__LoginUrl"] = Sandbox.BaseUrl,
         });
         await browserTask;
     }

@@ -1,7 +1,12 @@
 using Crm.Core.Integrations.Connections;
+using Crm.Core.Integrations.Sync;
 
 namespace Crm.Web.Endpoints;
 
+/// <summary>
+/// Connections and their health. Admins reach every connection of the workspace; anyone else only their own mailbox
+/// and calendar (others answer 403, another workspace's 404). No route ever returns a token or secret.
+/// </summary>
 public static class IntegrationsApi
 {
     public static RouteGroupBuilder MapIntegrationsApi(this RouteGroupBuilder api)
@@ -10,9 +15,28 @@ public static class IntegrationsApi
         integrations.MapGet("/", async (ListIntegrationsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
             .WithName("ListIntegrations")
             .WithSummary("Connections and their health: every one for admins, your own mailbox and calendar otherwise; secrets are never returned");
+        integrations.MapGet("/{id:long}/health", async (long id, GetConnectionHealthHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("GetIntegrationHealth")
+            .WithSummary("Records in sync, failing and excluded; recent runs; failures grouped by reason with their records; calls per day for a week");
+        integrations.MapPatch("/{id:long}", async (long id, ConnectionSettingsInput input, UpdateConnectionSettingsHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(id, input, ct)))
+            .WithName("UpdateIntegration")
+            .WithSummary("Change a connection's name, direction or interval (5–1,440 minutes); a new interval reschedules it at once");
+        integrations.MapPost("/{id:long}/sync", async (long id, SyncConnectionNowHandler handler, CancellationToken ct) => TypedResults.Accepted($"/api/v1/integrations/{id}/health", await handler.HandleAsync(id, ct)))
+            .WithName("SyncIntegrationNow")
+            .WithSummary("Start the connection's sync now (after a run already going); refused when it is paused, disconnected or needs a reconnect");
+        integrations.MapPost("/{id:long}/pause", async (long id, PauseConnectionHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, true, ct)))
+            .WithName("PauseIntegration").WithSummary("Stop the connection's scheduled runs until it is resumed");
+        integrations.MapPost("/{id:long}/resume", async (long id, PauseConnectionHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, false, ct)))
+            .WithName("ResumeIntegration").WithSummary("Resume the connection's scheduled runs where they left off");
+        integrations.MapPost("/{id:long}/records/{recordId:long}/{action}", async (long id, long recordId, string action, ActOnSyncRecordHandler handler, CancellationToken ct) =>
+                Enum.TryParse<SyncRecordAction>(action, ignoreCase: true, out var parsed) && !int.TryParse(action, out _)
+                    ? Results.Ok(await handler.HandleAsync(id, recordId, parsed, ct))
+                    : Results.Problem(statusCode: 404, title: "Unknown action", detail: "Use retry, exclude or include."))
+            .WithName("ActOnSyncedRecord").WithSummary("Retry, exclude or include one synced record");
         integrations.MapPost("/{id:long}/disconnect", async (long id, DisconnectIntegrationHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("DisconnectIntegration")
-            .WithSummary("Revoke the grant at the provider where it can be, delete the tokens, and mark the connection disconnected (admins, or the owner of a mailbox or calendar)");
+            .WithSummary("Revoke the grant at the provider where it can be, delete the tokens, stop its jobs and mark the connection disconnected (admins, or the owner of a mailbox or calendar)");
         return api;
     }
 }

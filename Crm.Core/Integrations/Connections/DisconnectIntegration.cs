@@ -18,9 +18,7 @@ public sealed class DisconnectIntegrationHandler(ICrmDbFactory dbFactory, IConne
     public async Task<DisconnectResult> HandleAsync(long integrationId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var connection = await db.Integrations.SingleOrDefaultAsync(i => i.Id == integrationId, ct) ?? throw new NotFoundException("Connection", integrationId);
-        if (db.Actor.Role != Users.UserRole.Admin && (connection.OwnerUserId is null || connection.OwnerUserId != db.Actor.UserId))
-            throw new ForbiddenException("Only an admin, or the person whose mailbox or calendar it is, can disconnect it.");
+        var connection = await ConnectionAccess.LoadAsync(db, integrationId, ct);
 
         string? warning = null;
         var stored = await secrets.ReadAsync(integrationId, ct);
