@@ -38,6 +38,7 @@ public static class IntegrationsSetup
         configuration.GetSection("Integrations:Retries").Bind(retries);
 
         services.AddSingleton<IWebhookInbox, WebhookInbox>();
+        services.AddSingleton<IWebhookChannels, WebhookChannels>();
         // One key ring for cookies, antiforgery and stored connection secrets, in the database: every app instance on it
         // shares the keys (the web app adds their encryption at rest, see KeyRingProtection).
         services.AddDataProtection().SetApplicationName("crm").PersistKeysToDbContext<Persistence.CrmDbContext>();

@@ -109,8 +109,8 @@ public sealed class WebhookInbox(CrmDatabase database, DatabaseRetry retry) : IW
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO "WebhookEvents" ("Provider", "EventId", "Account", "Type", "Payload", "ReceivedAt", "Status", "Attempts")
-            VALUES ($provider, $eventId, $account, $type, $payload, $receivedAt, $status, 0)
+            INSERT INTO "WebhookEvents" ("Provider", "EventId", "Account", "Type", "Payload", "ReceivedAt", "Status", "Attempts", "WorkspaceId")
+            VALUES ($provider, $eventId, $account, $type, $payload, $receivedAt, $status, 0, $workspaceId)
             ON CONFLICT ("Provider", "EventId") DO NOTHING
             """;
         var provider = insert.Parameters.Add("$provider", Microsoft.Data.Sqlite.SqliteType.Text);
@@ -120,6 +120,7 @@ public sealed class WebhookInbox(CrmDatabase database, DatabaseRetry retry) : IW
         var payload = insert.Parameters.Add("$payload", Microsoft.Data.Sqlite.SqliteType.Text);
         var receivedAt = insert.Parameters.Add("$receivedAt", Microsoft.Data.Sqlite.SqliteType.Integer);
         var status = insert.Parameters.Add("$status", Microsoft.Data.Sqlite.SqliteType.Integer);
+        var workspaceId = insert.Parameters.Add("$workspaceId", Microsoft.Data.Sqlite.SqliteType.Integer);
         insert.Prepare();
         var counts = new int[batch.Count];
         for (var i = 0; i < batch.Count; i++)
@@ -132,6 +133,7 @@ public sealed class WebhookInbox(CrmDatabase database, DatabaseRetry retry) : IW
                 payload.Value = e.Payload;
                 receivedAt.Value = Time.ConvertToProvider(e.ReceivedAt);
                 status.Value = (int)e.Status;
+                workspaceId.Value = (object?)e.WorkspaceId ?? DBNull.Value;
                 counts[i] += await insert.ExecuteNonQueryAsync(ct);
             }
         await transaction.CommitAsync(ct);
@@ -163,6 +165,7 @@ public sealed class WebhookInbox(CrmDatabase database, DatabaseRetry retry) : IW
     private static WebhookEvent Copy(WebhookEvent e) => new()
     {
         Provider = e.Provider, EventId = e.EventId, Account = e.Account, Type = e.Type, Payload = e.Payload, ReceivedAt = e.ReceivedAt, Status = e.Status,
+        WorkspaceId = e.WorkspaceId,
     };
 
     public void Dispose() => _writer.Dispose();

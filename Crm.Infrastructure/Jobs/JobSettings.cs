@@ -14,6 +14,8 @@ public sealed class JobSettings
     public TimeSpan ExportHousekeepingInterval { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>How often tokens expiring within 5 minutes are looked for and refreshed.</summary>
     public TimeSpan TokenRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often the webhook inbox is worked off.</summary>
+    public TimeSpan WebhookInboxInterval { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>How often expired uploads are looked for.</summary>
     public TimeSpan DraftHousekeepingInterval { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>When every workspace is scanned for duplicates (Quartz cron, server time): 03:00 every night.</summary>
@@ -48,7 +50,7 @@ public sealed class JobSettings
     public void Validate()
     {
         foreach (var (key, value) in new[] { (nameof(StaleAfter), StaleAfter), (nameof(WatchdogInterval), WatchdogInterval),
-                     (nameof(ExportHousekeepingInterval), ExportHousekeepingInterval), (nameof(DraftHousekeepingInterval), DraftHousekeepingInterval), (nameof(TokenRefreshInterval), TokenRefreshInterval) })
+                     (nameof(ExportHousekeepingInterval), ExportHousekeepingInterval), (nameof(DraftHousekeepingInterval), DraftHousekeepingInterval), (nameof(TokenRefreshInterval), TokenRefreshInterval), (nameof(WebhookInboxInterval), WebhookInboxInterval) })
             if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(7))
                 throw new SettingsProblem($"{Section}:{key}", $"'{value}' is not a duration between 00:00:00.001 and 7.00:00:00 (hh:mm:ss).");
         if (StaleAfter < TimeSpan.FromSeconds(1))

@@ -60,6 +60,9 @@ public static class JobsSetup
             q.ScheduleJob<TokenRefreshJob>(t => t.WithIdentity("token-refresh", "system")
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(15))
                 .WithSimpleSchedule(s => s.WithInterval(settings.TokenRefreshInterval).RepeatForever()));
+            q.ScheduleJob<WebhookInboxJob>(t => t.WithIdentity("webhook-inbox", "system")
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(10))
+                .WithSimpleSchedule(s => s.WithInterval(settings.WebhookInboxInterval).RepeatForever()));
             q.ScheduleJob<SyncRescueJob>(t => t.WithIdentity("sync-rescue", "system")
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(25))
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever()));

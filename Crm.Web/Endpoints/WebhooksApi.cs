@@ -30,14 +30,28 @@ public static class WebhooksApi
         }).WithName("HubSpotWebhook").WithSummary("HubSpot webhook deliveries (signature v3 required)");
 
         // Microsoft Graph checks a notification URL before it creates a subscription: the token comes back as plain text
-        // within 10 seconds. (Notifications themselves are taken once mailbox subscriptions exist.)
-        webhooks.MapPost("/microsoft", (HttpRequest request) =>
+        // within 10 seconds. Notifications carry the subscription's clientState, checked against the one we gave it.
+        webhooks.MapPost("/microsoft", async (HttpRequest request, ReceivePushNotificationsHandler handler, CancellationToken ct) =>
         {
             var token = request.Query["validationToken"].FirstOrDefault();
-            if (string.IsNullOrEmpty(token)) return Problem(StatusCodes.Status400BadRequest, "Microsoft Graph notifications are not taken here yet.");
-            if (token.Length > 1024) return Problem(StatusCodes.Status400BadRequest, "The validation token is too long.");
-            return Results.Text(token, "text/plain", Encoding.UTF8, StatusCodes.Status200OK);
-        }).WithName("MicrosoftWebhook").WithSummary("Microsoft Graph subscription validation");
+            if (token is not null)
+            {
+                if (token.Length is 0 or > 1024) return Problem(StatusCodes.Status400BadRequest, "The validation token is empty or too long.");
+                return Results.Text(token, "text/plain", Encoding.UTF8, StatusCodes.Status200OK);
+            }
+            var body = await ReadBodyAsync(request, ct);
+            if (body is null) return Problem(StatusCodes.Status413PayloadTooLarge, $"A delivery is at most {WebhookLimits.MaxBodyBytes / 1024} KB.");
+            return Answer(await handler.GraphAsync(body, ct), StatusCodes.Status202Accepted);
+        }).WithName("MicrosoftWebhook").WithSummary("Microsoft Graph change and lifecycle notifications (clientState checked) and the subscription validation handshake");
+
+        // Google Calendar watch channels: the notification is its X-Goog-* headers; the token is the one we gave the channel.
+        webhooks.MapPost("/google", async (HttpRequest request, ReceivePushNotificationsHandler handler, CancellationToken ct) =>
+        {
+            if (request.ContentLength > WebhookLimits.MaxBodyBytes) return Problem(StatusCodes.Status413PayloadTooLarge, "A channel notification has no body to speak of.");
+            string? Header(string name) => request.Headers[name].FirstOrDefault();
+            return Answer(await handler.GoogleAsync(new GoogleChannelHeaders(Header("X-Goog-Channel-ID"), Header("X-Goog-Channel-Token"), Header("X-Goog-Resource-ID"),
+                Header("X-Goog-Resource-State"), Header("X-Goog-Message-Number"), Header("X-Goog-Resource-URI")), ct), StatusCodes.Status200OK);
+        }).WithName("GoogleWebhook").WithSummary("Google watch channel notifications (channel token and resource id checked)");
         return app;
     }
 
@@ -55,6 +69,13 @@ public static class WebhooksApi
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    private static IResult Answer(WebhookReceipt receipt, int accepted) => receipt.Outcome switch
+    {
+        WebhookOutcome.Accepted => Results.Json(new { stored = receipt.Stored, duplicates = receipt.Duplicates, refused = receipt.Problem }, statusCode: accepted),
+        WebhookOutcome.Unauthorized => Problem(StatusCodes.Status401Unauthorized, receipt.Problem!),
+        _ => Problem(StatusCodes.Status400BadRequest, receipt.Problem!),
+    };
 
     private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
 }
