@@ -11,6 +11,8 @@ public sealed class SalesforceSandboxOptions : SandboxProviderOptions
 {
     public const string Section = "Sandbox:Salesforce";
     public string OrganizationId { get; set; } = "00D5g00000SANDBOX";
+    /// <summary>The org's daily API allocation (Enterprise Edition's base, before licences add to it).</summary>
+    public int DailyApiRequests { get; set; } = 100_000;
 
     public SalesforceSandboxOptions()
     {
@@ -56,5 +58,24 @@ public static class SalesforceSandbox
                 urls = new { custom_domain = InstanceUrl(request), rest = InstanceUrl(request) + "/services/data/v{version}/" },
             });
         }).WithMetadata(new SandboxSurface("salesforce", SandboxSurface.Api));
+
+        // GET /services/data/vXX.X/limits: the org's allocations (only what the CRM reads, in Salesforce's shape).
+        app.MapGet("/services/data/{version}/limits", (string version, HttpRequest request, SandboxTokens tokens, TimeProvider time, IOptions<SalesforceSandboxOptions> options) =>
+        {
+            if (tokens["salesforce"].Validate(StandardOAuthServer.BearerOf(request), time.GetUtcNow()) is null)
+                return Results.Json(new[] { new { message = "Session expired or invalid", errorCode = "INVALID_SESSION_ID" } }, statusCode: (int)HttpStatusCode.Unauthorized);
+            if (!System.Text.RegularExpressions.Regex.IsMatch(version, @"^v\d{2}\.0$"))
+                return Results.Json(new[] { new { message = "The requested resource does not exist", errorCode = "NOT_FOUND" } }, statusCode: (int)HttpStatusCode.NotFound);
+            var used = Interlocked.Increment(ref _apiRequests);
+            var max = options.Value.DailyApiRequests;
+            return Results.Json(new
+            {
+                DailyApiRequests = new { Max = max, Remaining = Math.Max(0, max - used) },
+                ConcurrentAsyncGetReportInstances = new { Max = 200, Remaining = 200 },
+                DailyBulkApiBatches = new { Max = 15_000, Remaining = 15_000 },
+            });
+        }).WithMetadata(new SandboxSurface("salesforce", SandboxSurface.Api));
     }
+
+    private static int _apiRequests;
 }

@@ -28,12 +28,12 @@ public sealed class ListIntegrationsHandler(ICrmDbFactory dbFactory, Calls.Provi
                       select new IntegrationView(i.Id, i.Provider, i.Type, i.Name, i.IsActive, i.Auth, i.OwnerUserId,
                           db.Users.Where(u => u.Id == i.OwnerUserId).Select(u => u.Name).FirstOrDefault(),
                           i.Direction, i.SyncIntervalMinutes, i.LastSyncAt, i.Status, i.ErrorMessage, i.ErrorCount, i.AccountName, i.InstanceUrl, i.ConnectedAt,
-                          c != null, c != null ? c.AccessTokenExpiresAt : null, i.WorkspaceId, i.PausedAt))
+                          c != null, c != null ? c.AccessTokenExpiresAt : null, i.WorkspaceId, i.PausedAt, 0, i.DailyCallLimit))
             .ToListAsync(ct);
         var today = DateOnly.FromDateTime((time ?? TimeProvider.System).GetUtcNow().UtcDateTime);
         var ids = views.Select(v => v.Id).ToList();
         var calls = await db.IntegrationUsage.AsNoTracking().Where(u => u.Day == today && ids.Contains(u.IntegrationId))
             .ToDictionaryAsync(u => u.IntegrationId, u => u.Calls, ct);
-        return views.Select(v => v with { CallsToday = calls.GetValueOrDefault(v.Id), DailyCallLimit = budgets?.For(v.Provider, null).Daily }).ToList();
+        return views.Select(v => v with { CallsToday = calls.GetValueOrDefault(v.Id), DailyCallLimit = v.DailyCallLimit ?? budgets?.For(v.Provider, null).Daily }).ToList();
     }
 }

@@ -76,7 +76,7 @@ public sealed class ConnectionBudgets(ProviderBudgets settings, IntegrationUsage
     public async ValueTask<Grant> AcquireAsync(ConnectionRef connection, string? tier, bool search, int units, CancellationToken ct)
     {
         var limits = _limits.GetOrAdd((connection.IntegrationId, tier), key => new Limits(settings.For(connection.Provider, key.Tier)));
-        if (limits.Budget.Daily is { } daily && await usage.CallsTodayAsync(connection, ct) >= daily)
+        if ((await usage.PublishedDailyLimitAsync(connection, ct) ?? limits.Budget.Daily) is { } daily && await usage.CallsTodayAsync(connection, ct) >= daily)
         {
             var tomorrow = time.GetUtcNow().UtcDateTime.Date.AddDays(1);
             throw new BudgetExhaustedException(connection.Provider, daily, new DateTimeOffset(tomorrow, TimeSpan.Zero));

@@ -77,6 +77,19 @@ public sealed class IntegrationUsageMeter(CrmDatabase database, TimeProvider tim
         return Volatile.Read(ref counter.Total);
     }
 
+    private readonly ConcurrentDictionary<long, (int? Limit, DateTimeOffset ReadAt)> _limits = new();
+
+    /// <summary>The provider's own daily allocation for the connection when it published one (read again every 10 minutes).</summary>
+    public async ValueTask<int?> PublishedDailyLimitAsync(ConnectionRef connection, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_limits.TryGetValue(connection.IntegrationId, out var known) && now - known.ReadAt < TimeSpan.FromMinutes(10)) return known.Limit;
+        await using var db = database.Create(Actor.System(connection.WorkspaceId, ChangeSource.Sync));
+        var limit = await db.Integrations.Where(i => i.Id == connection.IntegrationId).Select(i => i.DailyCallLimit).SingleOrDefaultAsync(ct);
+        _limits[connection.IntegrationId] = (limit, now);
+        return limit;
+    }
+
     /// <summary>Writes the counts not yet stored.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {

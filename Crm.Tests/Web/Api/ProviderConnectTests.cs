@@ -79,6 +79,17 @@ public sealed class ProviderConnectTests : IAsyncLifetime
         var connection = Assert.Single(await ConnectionsAsync(_factory.FirstWorkspaceId));
         Assert.Equal((IntegrationType.CrmSync, (long?)null, "00D5g00000SANDBOX", _sandbox.Url), (connection.Type, connection.OwnerUserId, connection.AccountId, connection.InstanceUrl));
         Assert.Contains("org 00D5g00000SANDBOX", connection.AccountName, StringComparison.Ordinal);
+
+        // Its first run reads the org's daily allocation from /limits: that is its daily budget from then on.
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(_factory.FirstWorkspaceId, ChangeSource.Sync);
+            var outcome = await scope.ServiceProvider.GetRequiredService<Crm.Core.Integrations.Sync.SyncConnectionHandler>().HandleAsync(
+                new Crm.Core.Integrations.Tokens.ConnectionRef(_factory.FirstWorkspaceId, connection.Id, "salesforce"), IntegrationType.CrmSync, connection.AccountId, "manual", TestContext.Current.CancellationToken);
+            Assert.Equal(Crm.Core.Integrations.Sync.SyncRunOutcome.Succeeded, outcome);
+        }
+        var listed = await admin.Client.GetStringAsync("/api/v1/integrations", TestContext.Current.CancellationToken);
+        Assert.Contains("\"dailyCallLimit\":100000", listed, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1060,6 +1060,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("DailyCallLimit")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Direction")
                         .HasColumnType("INTEGER");
 
