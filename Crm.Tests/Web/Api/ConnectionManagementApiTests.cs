@@ -134,4 +134,25 @@ public class ConnectionManagementApiTests : ApiTestBase
         Assert.Null((await db.Integrations.SingleAsync(i => i.Id == sync, Ct)).PausedAt);
         Assert.NotNull((await db.Integrations.SingleAsync(i => i.Id == mailbox, Ct)).PausedAt);
     }
+
+    [Fact]
+    public async Task TheSyncHealthPage_ShowsNothingOfAnotherWorkspacesConnection_OrOfTheWorkspaceSyncToARep()
+    {
+        var id = await AddConnectionAsync(Factory.FirstWorkspaceId, IntegrationProviders.HubSpot, IntegrationType.CrmSync);
+        var other = await Factory.CreateWorkspaceAsync("Other");
+        await Factory.CreateUserAsync(other, "admin.other@other.example", "other-admin-password", Crm.Core.Users.UserRole.Admin);
+        var stranger = await BrowserSession.SignInAsync(Factory, "admin.other@other.example", "other-admin-password");
+        var page = await stranger.Client.GetStringAsync($"/integrations/{id}/health", Ct);
+        Assert.Contains("There is no such connection in this workspace.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("account of hubspot", page, StringComparison.Ordinal);
+
+        await Factory.CreateUserAsync(Factory.FirstWorkspaceId, "rep.page@first.example", "rep-page-password");
+        var rep = await BrowserSession.SignInAsync(Factory, "rep.page@first.example", "rep-page-password");
+        var repPage = await rep.Client.GetStringAsync($"/integrations/{id}/health", Ct);
+        Assert.Contains("Only an admin", repPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("account of hubspot", repPage, StringComparison.Ordinal);
+
+        var admin = await BrowserSession.SignInAsync(Factory, CrmWebFactory.AdminEmail, CrmWebFactory.AdminPassword);
+        Assert.Contains("account of hubspot", await admin.Client.GetStringAsync($"/integrations/{id}/health", Ct), StringComparison.Ordinal);
+    }
 }
