@@ -92,6 +92,8 @@ public sealed class Integration : Entity, IWorkspaceOwned, ITimestamped
     public DateTimeOffset? ConnectedAt { get; set; }
     /// <summary>The provider's own daily allocation for this account when it publishes one (Salesforce's /limits), over the configured budget.</summary>
     public int? DailyCallLimit { get; set; }
+    /// <summary>The account's plan as the provider prices its limits ("professional", "enterprise"); null for the default budget.</summary>
+    public string? BudgetTier { get; set; }
     /// <summary>Set while a person has paused its sync (its trigger stopped; Resume clears it).</summary>
     public DateTimeOffset? PausedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

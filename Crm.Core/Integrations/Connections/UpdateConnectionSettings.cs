@@ -13,10 +13,14 @@ public sealed class ConnectionSettingsInput
 
     [MaxLength(FieldLimits.Name)]
     public string? Name { get; set; }
+
+    /// <summary>The plan whose limits the budget follows ("default", or a tier configured for the provider, like HubSpot's "professional").</summary>
+    [MaxLength(32)]
+    public string? Tier { get; set; }
 }
 
-/// <summary>A connection's name, direction and interval; a new interval reschedules its trigger at once.</summary>
-public sealed class UpdateConnectionSettingsHandler(ICrmDbFactory dbFactory, IConnectionSchedule schedule)
+/// <summary>A connection's name, direction, interval and budget tier; a new interval reschedules its trigger at once.</summary>
+public sealed class UpdateConnectionSettingsHandler(ICrmDbFactory dbFactory, IConnectionSchedule schedule, Calls.ProviderBudgets budgets)
 {
     public async Task<IntegrationView> HandleAsync(long integrationId, ConnectionSettingsInput input, CancellationToken ct = default)
     {
@@ -29,6 +33,13 @@ public sealed class UpdateConnectionSettingsHandler(ICrmDbFactory dbFactory, ICo
             if (input.SyncIntervalMinutes is { } minutes) connection.SyncIntervalMinutes = minutes;
             if (input.Direction is { } d) connection.Direction = d;
             if (!string.IsNullOrWhiteSpace(input.Name)) connection.Name = input.Name.Trim();
+            if (input.Tier is { } tier)
+            {
+                var tiers = budgets.Providers.TryGetValue(connection.Provider, out var known) ? known.Keys.ToList() : ["default"];
+                if (!tiers.Contains(tier, StringComparer.OrdinalIgnoreCase))
+                    throw new ValidationFailedException(new Dictionary<string, string[]> { ["Tier"] = [$"Choose one of: {string.Join(", ", tiers)}."] });
+                connection.BudgetTier = tier.Equals("default", StringComparison.OrdinalIgnoreCase) ? null : tier.ToLowerInvariant();
+            }
             await db.SaveChangesAsync(ct);
         }
         var view = await ConnectionAccess.ViewAsync(dbFactory, integrationId, ct);

@@ -75,8 +75,10 @@ public sealed class ConnectionBudgets(ProviderBudgets settings, IntegrationUsage
     /// <exception cref="BudgetExhaustedException">The daily cap is reached.</exception>
     public async ValueTask<Grant> AcquireAsync(ConnectionRef connection, string? tier, bool search, int units, CancellationToken ct)
     {
+        var (published, connectionTier) = await usage.ConnectionLimitsAsync(connection, ct);
+        tier ??= connectionTier;
         var limits = _limits.GetOrAdd((connection.IntegrationId, tier), key => new Limits(settings.For(connection.Provider, key.Tier)));
-        if ((await usage.PublishedDailyLimitAsync(connection, ct) ?? limits.Budget.Daily) is { } daily && await usage.CallsTodayAsync(connection, ct) >= daily)
+        if ((published ?? limits.Budget.Daily) is { } daily && await usage.CallsTodayAsync(connection, ct) >= daily)
         {
             var tomorrow = time.GetUtcNow().UtcDateTime.Date.AddDays(1);
             throw new BudgetExhaustedException(connection.Provider, daily, new DateTimeOffset(tomorrow, TimeSpan.Zero));

@@ -77,17 +77,20 @@ public sealed class IntegrationUsageMeter(CrmDatabase database, TimeProvider tim
         return Volatile.Read(ref counter.Total);
     }
 
-    private readonly ConcurrentDictionary<long, (int? Limit, DateTimeOffset ReadAt)> _limits = new();
+    private readonly ConcurrentDictionary<long, (int? DailyLimit, string? Tier, DateTimeOffset ReadAt)> _limits = new();
 
-    /// <summary>The provider's own daily allocation for the connection when it published one (read again every 10 minutes).</summary>
-    public async ValueTask<int?> PublishedDailyLimitAsync(ConnectionRef connection, CancellationToken ct)
+    /// <summary>
+    /// The connection's budget tier and the provider's own daily allocation when it published one (Salesforce's
+    /// /limits), read again every minute.
+    /// </summary>
+    public async ValueTask<(int? DailyLimit, string? Tier)> ConnectionLimitsAsync(ConnectionRef connection, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (_limits.TryGetValue(connection.IntegrationId, out var known) && now - known.ReadAt < TimeSpan.FromMinutes(10)) return known.Limit;
+        if (_limits.TryGetValue(connection.IntegrationId, out var known) && now - known.ReadAt < TimeSpan.FromMinutes(1)) return (known.DailyLimit, known.Tier);
         await using var db = database.Create(Actor.System(connection.WorkspaceId, ChangeSource.Sync));
-        var limit = await db.Integrations.Where(i => i.Id == connection.IntegrationId).Select(i => i.DailyCallLimit).SingleOrDefaultAsync(ct);
-        _limits[connection.IntegrationId] = (limit, now);
-        return limit;
+        var row = await db.Integrations.Where(i => i.Id == connection.IntegrationId).Select(i => new { i.DailyCallLimit, i.BudgetTier }).SingleOrDefaultAsync(ct);
+        _limits[connection.IntegrationId] = (row?.DailyCallLimit, row?.BudgetTier, now);
+        return (row?.DailyCallLimit, row?.BudgetTier);
     }
 
     /// <summary>Writes the counts not yet stored.</summary>

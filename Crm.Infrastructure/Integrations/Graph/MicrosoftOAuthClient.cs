@@ -27,17 +27,10 @@ public sealed class MicrosoftOAuthClient(HttpClient http, MicrosoftAppSettings s
         });
 
     public Task<OAuthTokens> ExchangeCodeAsync(string code, string redirectUri, string codeVerifier, CancellationToken ct) =>
-        OAuthResponses.PostTokenAsync(http, Provider, settings.TokenUrl, new()
-        {
-            ["grant_type"] = "authorization_code", ["client_id"] = settings.ClientId ?? "", ["client_secret"] = settings.ClientSecret ?? "",
-            ["redirect_uri"] = redirectUri, ["code"] = code, ["code_verifier"] = codeVerifier,
-        }, ct);
+        OAuthResponses.RedeemCodeAsync(http, Provider, settings.TokenUrl, settings.ClientId, settings.ClientSecret, code, redirectUri, codeVerifier, ct);
 
     public Task<OAuthTokens> RefreshAsync(string refreshToken, CancellationToken ct) =>
-        OAuthResponses.PostTokenAsync(http, Provider, settings.TokenUrl, new()
-        {
-            ["grant_type"] = "refresh_token", ["client_id"] = settings.ClientId ?? "", ["client_secret"] = settings.ClientSecret ?? "", ["refresh_token"] = refreshToken,
-        }, ct);
+        OAuthResponses.RefreshAsync(http, Provider, settings.TokenUrl, settings.ClientId, settings.ClientSecret, refreshToken, ct);
 
     public async Task<ConnectedAccount> WhoAmIAsync(OAuthTokens tokens, CancellationToken ct)
     {

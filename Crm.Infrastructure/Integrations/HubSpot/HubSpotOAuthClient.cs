@@ -26,17 +26,10 @@ public sealed class HubSpotOAuthClient(HttpClient http, HubSpotAppSettings setti
         });
 
     public Task<OAuthTokens> ExchangeCodeAsync(string code, string redirectUri, string codeVerifier, CancellationToken ct) =>
-        OAuthResponses.PostTokenAsync(http, Provider, "oauth/v1/token", new()
-        {
-            ["grant_type"] = "authorization_code", ["client_id"] = settings.ClientId ?? "", ["client_secret"] = settings.ClientSecret ?? "",
-            ["redirect_uri"] = redirectUri, ["code"] = code, ["code_verifier"] = codeVerifier,
-        }, ct);
+        OAuthResponses.RedeemCodeAsync(http, Provider, "oauth/v1/token", settings.ClientId, settings.ClientSecret, code, redirectUri, codeVerifier, ct);
 
     public Task<OAuthTokens> RefreshAsync(string refreshToken, CancellationToken ct) =>
-        OAuthResponses.PostTokenAsync(http, Provider, "oauth/v1/token", new()
-        {
-            ["grant_type"] = "refresh_token", ["client_id"] = settings.ClientId ?? "", ["client_secret"] = settings.ClientSecret ?? "", ["refresh_token"] = refreshToken,
-        }, ct);
+        OAuthResponses.RefreshAsync(http, Provider, "oauth/v1/token", settings.ClientId, settings.ClientSecret, refreshToken, ct);
 
     /// <summary>The token's metadata: the portal (hub) and the user who installed the app.</summary>
     public async Task<ConnectedAccount> WhoAmIAsync(OAuthTokens tokens, CancellationToken ct)

@@ -24,6 +24,22 @@ public static class OAuthResponses
         [property: JsonPropertyName("error")] string? Code, [property: JsonPropertyName("error_description")] string? Description,
         [property: JsonPropertyName("status")] string? Status, [property: JsonPropertyName("message")] string? Message);
 
+    /// <summary>The authorization code grant with its PKCE verifier (RFC 6749 §4.1.3, RFC 7636 §4.5), client secret in the form.</summary>
+    public static Task<OAuthTokens> RedeemCodeAsync(HttpClient http, string provider, string url, string? clientId, string? clientSecret,
+        string code, string redirectUri, string codeVerifier, CancellationToken ct) =>
+        PostTokenAsync(http, provider, url, new()
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = clientId ?? "", ["client_secret"] = clientSecret ?? "",
+            ["redirect_uri"] = redirectUri, ["code"] = code, ["code_verifier"] = codeVerifier,
+        }, ct);
+
+    /// <summary>The refresh token grant (RFC 6749 §6).</summary>
+    public static Task<OAuthTokens> RefreshAsync(HttpClient http, string provider, string url, string? clientId, string? clientSecret, string refreshToken, CancellationToken ct) =>
+        PostTokenAsync(http, provider, url, new()
+        {
+            ["grant_type"] = "refresh_token", ["client_id"] = clientId ?? "", ["client_secret"] = clientSecret ?? "", ["refresh_token"] = refreshToken,
+        }, ct);
+
     /// <summary>Posts a form to a token endpoint; a network failure is a transient <see cref="OAuthProviderException"/> too.</summary>
     public static async Task<OAuthTokens> PostTokenAsync(HttpClient http, string provider, string url, Dictionary<string, string> form, CancellationToken ct)
     {

@@ -17,6 +17,7 @@ internal sealed class IntegrationConfiguration : IEntityTypeConfiguration<Integr
         b.Property(x => x.AccountId).HasMaxLength(128);
         b.Property(x => x.InstanceUrl).HasMaxLength(FieldLimits.LongName);
         b.Property(x => x.Scopes).HasMaxLength(2000);
+        b.Property(x => x.BudgetTier).HasMaxLength(32);
         b.HasOne<Crm.Core.Users.User>().WithMany().HasForeignKey(x => x.OwnerUserId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.WorkspaceId, x.Provider, x.Type });
         // Webhooks find their connection by the provider's account id (a HubSpot portal).

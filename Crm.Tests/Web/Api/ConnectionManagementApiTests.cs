@@ -90,6 +90,12 @@ public class ConnectionManagementApiTests : ApiTestBase
         Assert.Contains("5 to 1,440 minutes", await tooOften.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var changed = await JsonAsync(await Admin.PatchAsJsonAsync($"/api/v1/integrations/{id}", new { syncIntervalMinutes = 30, direction = "inOnly" }, Ct));
         Assert.Equal((30, "inOnly"), (changed.GetProperty("syncIntervalMinutes").GetInt32(), changed.GetProperty("direction").GetString()));
+        var badTier = await Admin.PatchAsJsonAsync($"/api/v1/integrations/{id}", new { tier = "platinum" }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badTier.StatusCode);
+        Assert.Contains("professional", await badTier.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await Admin.PatchAsJsonAsync($"/api/v1/integrations/{id}", new { tier = "Professional" }, Ct)).StatusCode);
+        var professional = (await JsonAsync(await Admin.GetAsync("/api/v1/integrations", Ct))).EnumerateArray().Single(c => c.GetProperty("id").GetInt64() == id);
+        Assert.Equal(("professional", 625_000), (professional.GetProperty("budgetTier").GetString(), professional.GetProperty("dailyCallLimit").GetInt32()));
 
         var broken = await AddConnectionAsync(Factory.FirstWorkspaceId, IntegrationProviders.Salesforce, IntegrationType.CrmSync, status: ConnectionStatus.NeedsReconnect);
         var needsReconnect = await Admin.PostAsync($"/api/v1/integrations/{broken}/sync", null, Ct);

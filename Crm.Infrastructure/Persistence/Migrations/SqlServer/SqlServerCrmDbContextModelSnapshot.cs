@@ -1091,6 +1091,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("Auth")
                         .HasColumnType("int");
 
+                    b.Property<string>("BudgetTier")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<DateTimeOffset?>("ConnectedAt")
                         .HasColumnType("datetimeoffset");
 

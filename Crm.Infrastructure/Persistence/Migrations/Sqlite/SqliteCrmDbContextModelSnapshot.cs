@@ -1051,6 +1051,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("Auth")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("BudgetTier")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ConnectedAt")
                         .HasColumnType("INTEGER");
 
