@@ -19,7 +19,9 @@ public static class SandboxApp
     private const string Index = """
         CRM sandbox
         OpenID Connect: /oidc/.well-known/openid-configuration
-        HubSpot: /oauth/authorize, /oauth/v1/token, /oauth/v1/access-tokens/{token}, /account-info/v3/details
+        HubSpot: /oauth/authorize, /oauth/v1/token, /oauth/v1/access-tokens/{token}, /account-info/v3/details,
+          /crm/v3/objects/{contacts|companies|deals} (list, get, create, update, archive, batch, search), /crm/v3/properties/{type},
+          /crm/v3/owners, /crm/v3/pipelines/deals; POST /_sandbox/hubspot/seed
         Google: /google/o/oauth2/v2/auth, /google/token, /google/revoke, /google/v1/userinfo
         Microsoft: /microsoft/{tenant}/oauth2/v2.0/authorize and token, /microsoft/graph/v1.0/me
         Salesforce: /services/oauth2/authorize, token, revoke, userinfo
@@ -39,6 +41,7 @@ public static class SandboxApp
         builder.Services.AddSingleton<SandboxTokens>();
         builder.Services.AddSingleton<SandboxFaults>();
         builder.Services.AddSingleton<HubSpotApiLimits>();
+        builder.Services.AddSingleton<HubSpotCrmStore>();
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
 
@@ -50,6 +53,7 @@ public static class SandboxApp
         app.MapOidcProvider();
         app.MapHubSpotOAuth();
         app.MapHubSpotApi();
+        app.MapHubSpotCrm();
         app.MapGoogleSandbox();
         app.MapMicrosoftSandbox();
         app.MapSalesforceSandbox();

@@ -25,6 +25,26 @@ public sealed class HubSpotApiLimits
 
     public sealed record Settings(int Requests, int WindowMilliseconds, int Daily);
 
+    private readonly Queue<long> _searches = new();
+    private long _searchThrottled;
+
+    /// <summary>HubSpot's CRM search has its own limit: 5 requests per second per account, on top of the window.</summary>
+    public bool AdmitSearch()
+    {
+        lock (_lock)
+        {
+            var tick = Stopwatch.GetTimestamp();
+            while (_searches.Count > 0 && tick - _searches.Peek() >= Stopwatch.Frequency) _searches.Dequeue();
+            if (_searches.Count >= 5)
+            {
+                _searchThrottled++;
+                return false;
+            }
+            _searches.Enqueue(tick);
+            return true;
+        }
+    }
+
     public void Configure(Settings settings)
     {
         lock (_lock)
@@ -37,7 +57,7 @@ public sealed class HubSpotApiLimits
 
     public object Stats()
     {
-        lock (_lock) return new { requests = _requests, windowMilliseconds = _windowTicks * 1000 / Stopwatch.Frequency, daily = _daily, accepted = _accepted, throttled = _throttled, usedToday = _usedToday };
+        lock (_lock) return new { requests = _requests, windowMilliseconds = _windowTicks * 1000 / Stopwatch.Frequency, daily = _daily, accepted = _accepted, throttled = _throttled, usedToday = _usedToday, searchThrottled = _searchThrottled };
     }
 
     /// <summary>Counts an arrival: null when it is within the limits, else the policy it broke. Headers either way.</summary>

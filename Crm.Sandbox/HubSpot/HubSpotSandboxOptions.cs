@@ -16,4 +16,21 @@ public sealed class HubSpotSandboxOptions
     public string User { get; set; } = "owner@sandbox.example";
     public int AccessTokenSeconds { get; set; } = 1800;
     public int CodeSeconds { get; set; } = 600;
+    /// <summary>The portal's users who can own records (GET /crm/v3/owners).</summary>
+    public List<HubSpotOwner> Owners { get; set; } =
+    [
+        new() { Id = "41629779", Email = "owner@sandbox.example", FirstName = "Olivia", LastName = "Owner", UserId = 9001 },
+        new() { Id = "41629780", Email = "rep@example.com", FirstName = "Riley", LastName = "Rep", UserId = 9002 },
+        new() { Id = "41629781", Email = "admin@example.com", FirstName = "Avery", LastName = "Admin", UserId = 9003 },
+        new() { Id = "41629782", Email = "departed@sandbox.example", FirstName = "Dana", LastName = "Departed", UserId = 9004 },
+    ];
+}
+
+public sealed class HubSpotOwner
+{
+    public string Id { get; set; } = "";
+    public string Email { get; set; } = "";
+    public string FirstName { get; set; } = "";
+    public string LastName { get; set; } = "";
+    public long UserId { get; set; }
 }

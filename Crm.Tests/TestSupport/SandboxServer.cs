@@ -101,5 +101,22 @@ public sealed partial class SandboxServer : IAsyncDisposable
         return decision.Headers.Location!;
     }
 
+    /// <summary>A HubSpot access token for the sandbox's portal, got as an app gets one (consent, code, token endpoint).</summary>
+    public async Task<string> HubSpotAccessTokenAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string redirect = "http://127.0.0.1:5080/integrations/hubspot/callback";
+        var back = await ConsentAsync(new Uri($"{Url}/oauth/authorize?client_id={HubSpotClientId}&redirect_uri={Uri.EscapeDataString(redirect)}&scope=crm.objects.contacts.read"));
+        var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(back.Query)["code"].ToString();
+        using var http = new HttpClient();
+        var response = await http.PostAsync($"{Url}/oauth/v1/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = HubSpotClientId, ["client_secret"] = HubSpotSecret, ["redirect_uri"] = redirect, ["code"] = code,
+        }), ct);
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Crm.Sandbox.HubSpot;
+
+/// <summary>A property of a HubSpot object type, as GET /crm/v3/properties/{objectType} describes it.</summary>
+public sealed record HubSpotProperty(string Name, string Label, string Type, string FieldType, string GroupName, bool HubSpotDefined,
+    IReadOnlyList<(string Value, string Label)>? Options = null, bool ReadOnly = false, bool HasUniqueValue = false);
+
+/// <summary>One CRM record: string property values as HubSpot's API carries them, times, archived state.</summary>
+public sealed class HubSpotRecord
+{
+    public required string Id { get; init; }
+    public Dictionary<string, string?> Properties { get; } = new(StringComparer.Ordinal);
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public bool Archived { get; set; }
+    public DateTimeOffset? ArchivedAt { get; set; }
+}
+
+/// <summary>A property value HubSpot refuses: its error code and message, per property.</summary>
+public sealed record PropertyProblem(string Name, string Error, string Message);
+
+/// <summary>
+/// The portal's CRM in memory: contacts, companies and deals with HubSpot's default properties (and custom ones made
+/// through the API), ids from one counter per type, unique contact emails, enumeration values checked, the
+/// modification date kept as HubSpot keeps it (contacts: <c>lastmodifieddate</c>; others: <c>hs_lastmodifieddate</c>).
+/// </summary>
+public sealed partial class HubSpotCrmStore(TimeProvider time)
+{
+    public static readonly string[] ObjectTypes = ["contacts", "companies", "deals"];
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, SortedDictionary<long, HubSpotRecord>> _records = ObjectTypes.ToDictionary(t => t, _ => new SortedDictionary<long, HubSpotRecord>());
+    private readonly Dictionary<string, long> _nextId = new() { ["contacts"] = 101, ["companies"] = 5001, ["deals"] = 9001 };
+    private readonly Dictionary<string, List<HubSpotProperty>> _properties = ObjectTypes.ToDictionary(t => t, DefaultProperties);
+
+    public static string ModifiedProperty(string objectType) => objectType == "contacts" ? "lastmodifieddate" : "hs_lastmodifieddate";
+
+    public static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public IReadOnlyList<HubSpotProperty> Properties(string objectType)
+    {
+        lock (_lock) return _properties[objectType].ToList();
+    }
+
+    public HubSpotProperty? AddProperty(string objectType, HubSpotProperty property)
+    {
+        lock (_lock)
+        {
+            if (_properties[objectType].Any(p => p.Name == property.Name)) return null;
+            _properties[objectType].Add(property);
+            return property;
+        }
+    }
+
+    public HubSpotRecord? Get(string objectType, string id, bool archived = false)
+    {
+        lock (_lock)
+            return long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var key) && _records[objectType].TryGetValue(key, out var r) && r.Archived == archived ? r : null;
+    }
+
+    /// <summary>A record by a unique property (contacts' email), as <c>idProperty</c> asks.</summary>
+    public HubSpotRecord? GetBy(string objectType, string property, string value)
+    {
+        lock (_lock)
+            return _records[objectType].Values.FirstOrDefault(r => !r.Archived && string.Equals(r.Properties.GetValueOrDefault(property), value, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Records after an id, in id order (list paging).</summary>
+    public List<HubSpotRecord> Page(string objectType, long after, int limit, bool archived)
+    {
+        lock (_lock) return _records[objectType].Where(kv => kv.Key > after && kv.Value.Archived == archived).Take(limit).Select(kv => kv.Value).ToList();
+    }
+
+    public List<HubSpotRecord> All(string objectType)
+    {
+        lock (_lock) return _records[objectType].Values.Where(r => !r.Archived).ToList();
+    }
+
+    /// <summary>Checks values against the type's properties: unknown, read-only, bad email, number, date or option.</summary>
+    public List<PropertyProblem> Validate(string objectType, IReadOnlyDictionary<string, string?> values)
+    {
+        var problems = new List<PropertyProblem>();
+        List<HubSpotProperty> definitions;
+        lock (_lock) definitions = _properties[objectType];
+        foreach (var (name, value) in values)
+        {
+            var property = definitions.FirstOrDefault(p => p.Name == name);
+            if (property is null) { problems.Add(new(name, "PROPERTY_DOESNT_EXIST", $"Property \"{name}\" does not exist")); continue; }
+            if (property.ReadOnly) { problems.Add(new(name, "READ_ONLY_VALUE", $"{name} is a read only property; its value cannot be set.")); continue; }
+            if (string.IsNullOrEmpty(value)) continue;
+            if (name == "email" && !EmailShape().IsMatch(value)) problems.Add(new(name, "INVALID_EMAIL", $"Email address {value} is invalid"));
+            else if (property.Type == "number" && !decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                problems.Add(new(name, "INVALID_DECIMAL", $"{value} was not a valid number."));
+            else if (property.Type is "date" or "datetime" && !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)
+                     && !long.TryParse(value, out _))
+                problems.Add(new(name, "INVALID_DATE", $"{value} is not a valid date."));
+            else if (property.Type == "enumeration" && property.Options is { } options && property.FieldType != "checkbox" && !options.Any(o => o.Value == value))
+                problems.Add(new(name, "INVALID_OPTION", $"{value} was not one of the allowed options: [{string.Join(", ", options.Select(o => o.Value))}]"));
+        }
+        return problems;
+    }
+
+    /// <summary>Creates a record; null with the existing record's id when a contact's email is taken.</summary>
+    public (HubSpotRecord? Created, string? ExistingId) Create(string objectType, IReadOnlyDictionary<string, string?> values)
+    {
+        lock (_lock)
+        {
+            if (objectType == "contacts" && values.GetValueOrDefault("email") is { Length: > 0 } email && GetBy("contacts", "email", email) is { } existing)
+                return (null, existing.Id);
+            var now = time.GetUtcNow();
+            var id = _nextId[objectType]++;
+            var record = new HubSpotRecord { Id = id.ToString(CultureInfo.InvariantCulture), CreatedAt = now, UpdatedAt = now };
+            foreach (var (name, value) in values) if (!string.IsNullOrEmpty(value)) record.Properties[name] = value;
+            record.Properties["hs_object_id"] = record.Id;
+            record.Properties["createdate"] = Timestamp(now);
+            record.Properties[ModifiedProperty(objectType)] = Timestamp(now);
+            if (objectType == "contacts") record.Properties.TryAdd("lifecyclestage", "lead");
+            if (objectType == "deals") record.Properties.TryAdd("pipeline", "default");
+            _records[objectType][id] = record;
+            return (record, null);
+        }
+    }
+
+    /// <summary>Sets values (empty clears); a contact's email taken by another is refused with its id.</summary>
+    public (HubSpotRecord? Updated, string? ConflictId) Update(string objectType, HubSpotRecord record, IReadOnlyDictionary<string, string?> values)
+    {
+        lock (_lock)
+        {
+            if (objectType == "contacts" && values.GetValueOrDefault("email") is { Length: > 0 } email && GetBy("contacts", "email", email) is { } other && other.Id != record.Id)
+                return (null, other.Id);
+            foreach (var (name, value) in values)
+                if (string.IsNullOrEmpty(value)) record.Properties.Remove(name);
+                else record.Properties[name] = value;
+            var now = time.GetUtcNow();
+            record.UpdatedAt = now;
+            record.Properties[ModifiedProperty(objectType)] = Timestamp(now);
+            return (record, null);
+        }
+    }
+
+    public bool Archive(string objectType, string id)
+    {
+        lock (_lock)
+        {
+            if (Get(objectType, id) is not { } record) return false;
+            record.Archived = true;
+            record.ArchivedAt = time.GetUtcNow();
+            return true;
+        }
+    }
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex EmailShape();
+
+    private static List<HubSpotProperty> DefaultProperties(string objectType)
+    {
+        (string, string)[] Options(params string[] values) => values.Select(v => (v, Titled(v))).ToArray();
+        var common = new List<HubSpotProperty>
+        {
+            new("hs_object_id", "Record ID", "number", "number", "objectinformation", true, ReadOnly: true),
+            new("createdate", "Create Date", "datetime", "date", "objectinformation", true, ReadOnly: true),
+            new(ModifiedProperty(objectType), "Last Modified Date", "datetime", "date", "objectinformation", true, ReadOnly: true),
+            new("hubspot_owner_id", "Owner", "enumeration", "select", "objectinformation", true),
+        };
+        common.AddRange(objectType switch
+        {
+            "contacts" =>
+            [
+                new("email", "Email", "string", "text", "contactinformation", true, HasUniqueValue: true),
+                new("firstname", "First Name", "string", "text", "contactinformation", true),
+                new("lastname", "Last Name", "string", "text", "contactinformation", true),
+                new("phone", "Phone Number", "string", "phonenumber", "contactinformation", true),
+                new("mobilephone", "Mobile Phone Number", "string", "phonenumber", "contactinformation", true),
+                new("company", "Company Name", "string", "text", "contactinformation", true),
+                new("jobtitle", "Job Title", "string", "text", "contactinformation", true),
+                new("website", "Website URL", "string", "text", "contactinformation", true),
+                new("address", "Street Address", "string", "text", "contactinformation", true),
+                new("city", "City", "string", "text", "contactinformation", true),
+                new("state", "State/Region", "string", "text", "contactinformation", true),
+                new("zip", "Postal Code", "string", "text", "contactinformation", true),
+                new("country", "Country/Region", "string", "text", "contactinformation", true),
+                new("lifecyclestage", "Lifecycle Stage", "enumeration", "radio", "contactinformation", true,
+                    Options("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist", "other")),
+                new("hs_lead_status", "Lead Status", "enumeration", "radio", "sales_properties", true,
+                    Options("NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING")),
+                new("hs_merged_object_ids", "Merged Contact IDs", "enumeration", "checkbox", "contactinformation", true, ReadOnly: true),
+            ],
+            "companies" =>
+            [
+                new("name", "Company name", "string", "text", "companyinformation", true),
+                new("domain", "Company Domain Name", "string", "text", "companyinformation", true, HasUniqueValue: false),
+                new("phone", "Phone Number", "string", "phonenumber", "companyinformation", true),
+                new("city", "City", "string", "text", "companyinformation", true),
+                new("country", "Country/Region", "string", "text", "companyinformation", true),
+                new("industry", "Industry", "enumeration", "select", "companyinformation", true,
+                    Options("COMPUTER_SOFTWARE", "INFORMATION_TECHNOLOGY_AND_SERVICES", "FINANCIAL_SERVICES", "MARKETING_AND_ADVERTISING", "HOSPITAL_HEALTH_CARE", "RETAIL", "CONSTRUCTION", "EDUCATION_MANAGEMENT")),
+                new("numberofemployees", "Number of Employees", "number", "number", "companyinformation", true),
+                new("annualrevenue", "Annual Revenue", "number", "number", "companyinformation", true),
+            ],
+            _ =>
+            [
+                new("dealname", "Deal Name", "string", "text", "dealinformation", true),
+                new("amount", "Amount", "number", "number", "dealinformation", true),
+                new("dealstage", "Deal Stage", "enumeration", "radio", "dealinformation", true, HubSpotPipelines.Default.Stages.Select(s => (s.Id, s.Label)).ToArray()),
+                new("pipeline", "Pipeline", "enumeration", "select", "dealinformation", true, [("default", "Sales Pipeline")]),
+                new("closedate", "Close Date", "datetime", "date", "dealinformation", true),
+                new("deal_currency_code", "Currency", "enumeration", "select", "dealinformation", true, Options("EUR", "USD", "GBP")),
+            ],
+        });
+        return common;
+    }
+
+    private static string Titled(string value) => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(value.Replace('_', ' ').ToLowerInvariant());
+}
+
+/// <summary>The portal's deal pipeline (GET /crm/v3/pipelines/deals), HubSpot's default stages and probabilities.</summary>
+public static class HubSpotPipelines
+{
+    public sealed record Stage(string Id, string Label, int DisplayOrder, double Probability, bool IsClosed);
+    public sealed record Pipeline(string Id, string Label, IReadOnlyList<Stage> Stages);
+
+    public static readonly Pipeline Default = new("default", "Sales Pipeline",
+    [
+        new("appointmentscheduled", "Appointment Scheduled", 0, 0.2, false),
+        new("qualifiedtobuy", "Qualified To Buy", 1, 0.4, false),
+        new("presentationscheduled", "Presentation Scheduled", 2, 0.6, false),
+        new("decisionmakerboughtin", "Decision Maker Bought-In", 3, 0.8, false),
+        new("contractsent", "Contract Sent", 4, 0.9, false),
+        new("closedwon", "Closed Won", 5, 1.0, true),
+        new("closedlost", "Closed Lost", 6, 0.0, true),
+    ]);
+}
