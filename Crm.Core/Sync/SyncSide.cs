@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Crm.Core.Sync;
+
+/// <summary>
+/// One side's record as the engine sees it: our field keys and text values (a connector's mapper normalises the
+/// provider's), when the record changed, and when each field changed where the side knows it (HubSpot's property
+/// history); a deleted or archived record has <see cref="DeletedAt"/>.
+/// </summary>
+public sealed record SyncSide(IReadOnlyDictionary<string, string?> Fields, DateTimeOffset ModifiedAt, IReadOnlyDictionary<string, DateTimeOffset>? FieldModifiedAt = null,
+    DateTimeOffset? DeletedAt = null)
+{
+    public bool Deleted => DeletedAt is not null;
+
+    public DateTimeOffset ChangedAt(string field) => FieldModifiedAt is not null && FieldModifiedAt.TryGetValue(field, out var at) ? at : ModifiedAt;
+
+    public string? Value(string field) => Fields.TryGetValue(field, out var value) ? Normal(value) : null;
+
+    /// <summary>Empty and missing are the same value: neither side can tell them apart.</summary>
+    public static string? Normal(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>
+    /// SHA-256 of the given fields' values, in key order: what the link row keeps per side, so a record whose synced
+    /// fields did not change is known without comparing them one by one.
+    /// </summary>
+    public string Hash(IEnumerable<string> fields)
+    {
+        var text = new StringBuilder();
+        foreach (var field in fields.Order(StringComparer.Ordinal))
+            text.Append(field).Append('\u001f').Append(Value(field) ?? "\u0000").Append('\u001e');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}
+
+/// <summary>What the link row remembers of the last sync: each side's hash and the values both sides then agreed on.</summary>
+public sealed record SyncBase(string? LocalHash, string? RemoteHash, IReadOnlyDictionary<string, string?> Values, DateTimeOffset SyncedAt);
+
+/// <summary>A field of a mapping and the way it travels.</summary>
+public sealed record MappedField(string Field, FieldDirection Direction)
+{
+    public bool GoesOut => Direction is FieldDirection.Both or FieldDirection.Out;
+    public bool ComesIn => Direction is FieldDirection.Both or FieldDirection.In;
+}
