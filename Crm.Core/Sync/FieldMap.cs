@@ -1,0 +1,83 @@
+namespace Crm.Core.Sync;
+
+/// <summary>
+/// One mapped field: their property, our field key, the way it travels, and for picklists the value pairs
+/// (theirs, ours) in order of preference — several of theirs may mean one of ours (HubSpot's "evangelist" and
+/// "customer" are both our customer); going out, the first pair with our value gives theirs.
+/// </summary>
+public sealed record FieldMapEntry(string Theirs, string Ours, FieldDirection Direction, IReadOnlyList<(string Theirs, string Ours)>? Values = null);
+
+/// <summary>
+/// A mapping between another system's properties and our fields, both ways. Values a picklist map does not know are
+/// left out and named (the record's other fields still travel), never guessed.
+/// </summary>
+public sealed class FieldMap(IReadOnlyList<FieldMapEntry> entries)
+{
+    public IReadOnlyList<FieldMapEntry> Entries { get; } = entries;
+
+    /// <summary>What the engine compares: our keys and their directions.</summary>
+    public IReadOnlyList<MappedField> Fields => Entries.Select(e => new MappedField(e.Ours, e.Direction)).ToList();
+
+    /// <summary>The properties to ask the other system for.</summary>
+    public IReadOnlyList<string> TheirProperties => Entries.Where(e => e.Direction != FieldDirection.None).Select(e => e.Theirs).Distinct().ToList();
+
+    /// <summary>Their properties as our fields; <paramref name="problems"/> gets each value that has no counterpart here.</summary>
+    public Dictionary<string, string?> ToOurs(IReadOnlyDictionary<string, string?> theirs, ICollection<string> problems)
+    {
+        var ours = new Dictionary<string, string?>();
+        foreach (var entry in Entries.Where(e => e.Direction != FieldDirection.None))
+        {
+            if (!theirs.TryGetValue(entry.Theirs, out var value)) continue;
+            value = SyncSide.Normal(value);
+            if (value is null || entry.Values is null) { ours[entry.Ours] = value; continue; }
+            var pair = entry.Values.FirstOrDefault(p => string.Equals(p.Theirs, value, StringComparison.OrdinalIgnoreCase));
+            if (pair.Ours is null) problems.Add($"{entry.Theirs} \"{value}\" has no {entry.Ours} value here; add it to the mapping.");
+            else ours[entry.Ours] = pair.Ours;
+        }
+        return ours;
+    }
+
+    /// <summary>Our fields as their properties; <paramref name="problems"/> gets each of our values they have no counterpart for.</summary>
+    public Dictionary<string, string?> ToTheirs(IReadOnlyDictionary<string, string?> ours, ICollection<string> problems)
+    {
+        var theirs = new Dictionary<string, string?>();
+        foreach (var entry in Entries.Where(e => e.Direction != FieldDirection.None))
+        {
+            if (!ours.TryGetValue(entry.Ours, out var value)) continue;
+            value = SyncSide.Normal(value);
+            if (value is null || entry.Values is null) { theirs[entry.Theirs] = value; continue; }
+            var pair = entry.Values.FirstOrDefault(p => string.Equals(p.Ours, value, StringComparison.OrdinalIgnoreCase));
+            if (pair.Theirs is null) problems.Add($"{entry.Ours} \"{value}\" has no {entry.Theirs} value there; add it to the mapping.");
+            else theirs[entry.Theirs] = pair.Theirs;
+        }
+        return theirs;
+    }
+
+    /// <summary>
+    /// What is wrong with the mapping before it is saved: fields unknown on either side, a field of ours filled from two
+    /// of theirs (or one of theirs from two of ours), picklist values that are not the field's.
+    /// </summary>
+    public IReadOnlyList<string> Validate(IReadOnlySet<string> ourFields, IReadOnlySet<string> theirProperties,
+        IReadOnlyDictionary<string, IReadOnlySet<string>>? theirOptions = null, IReadOnlyDictionary<string, IReadOnlySet<string>>? ourOptions = null)
+    {
+        var problems = new List<string>();
+        var active = Entries.Where(e => e.Direction != FieldDirection.None).ToList();
+        foreach (var e in active)
+        {
+            if (!ourFields.Contains(e.Ours)) problems.Add($"\"{e.Ours}\" is not a field here.");
+            if (!theirProperties.Contains(e.Theirs)) problems.Add($"\"{e.Theirs}\" is not a property there.");
+            if (e.Values is null) continue;
+            if (theirOptions?.GetValueOrDefault(e.Theirs) is { } allowedThere)
+                foreach (var value in e.Values.Select(v => v.Theirs).Where(v => !allowedThere.Contains(v)).Distinct())
+                    problems.Add($"\"{value}\" is not one of {e.Theirs}'s options there.");
+            if (ourOptions?.GetValueOrDefault(e.Ours) is { } allowedHere)
+                foreach (var value in e.Values.Select(v => v.Ours).Where(v => !allowedHere.Contains(v)).Distinct())
+                    problems.Add($"\"{value}\" is not one of {e.Ours}'s values here.");
+        }
+        foreach (var twice in active.Where(e => e.Direction is FieldDirection.Both or FieldDirection.In).GroupBy(e => e.Ours).Where(g => g.Count() > 1))
+            problems.Add($"\"{twice.Key}\" would be filled from {string.Join(" and ", twice.Select(e => e.Theirs))}; keep one coming in.");
+        foreach (var twice in active.Where(e => e.Direction is FieldDirection.Both or FieldDirection.Out).GroupBy(e => e.Theirs).Where(g => g.Count() > 1))
+            problems.Add($"\"{twice.Key}\" would be filled from {string.Join(" and ", twice.Select(e => e.Ours))}; keep one going out.");
+        return problems;
+    }
+}
