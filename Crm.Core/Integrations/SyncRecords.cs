@@ -48,6 +48,8 @@ public sealed class SyncRecord : Entity, IWorkspaceOwned, ITimestamped
     /// <summary>SHA-256 of our synced fields at the last sync, and of theirs: a field changed on a side when its hash moved.</summary>
     public string? LocalHash { get; set; }
     public string? RemoteHash { get; set; }
+    /// <summary>The mapped fields' values both sides agreed on at the last sync (JSON, our field keys): what each field is compared with.</summary>
+    public string? SyncedValues { get; set; }
     public SyncRecordStatus Status { get; set; }
     public SyncConflictStatus ConflictStatus { get; set; }
     public string? LastError { get; set; }

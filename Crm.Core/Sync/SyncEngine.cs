@@ -29,12 +29,11 @@ public static class SyncEngine
         foreach (var field in synced)
         {
             var f = field.Field;
-            var was = SyncSide.Normal(@base.Values.GetValueOrDefault(f));
             var ours = local.Value(f);
             var theirs = remote.Value(f);
             if (ours == theirs) continue;
-            var oursMoved = localChanged && ours != was;
-            var theirsMoved = remoteChanged && theirs != was;
+            var oursMoved = localChanged && ours != SyncSide.Normal(@base.LocalValues.GetValueOrDefault(f));
+            var theirsMoved = remoteChanged && theirs != SyncSide.Normal(@base.RemoteValues.GetValueOrDefault(f));
             if (oursMoved && !theirsMoved)
             {
                 if (field.GoesOut) toRemote[f] = ours;

@@ -44,7 +44,7 @@ public sealed record SyncRules(ConflictStrategy Default, IReadOnlyDictionary<str
         ["stage"] = ConflictStrategy.TheirsWins,
         ["leadScore"] = ConflictStrategy.OursWins,
         ["scoreTier"] = ConflictStrategy.OursWins,
-        ["ownerId"] = ConflictStrategy.KeepCurrent,
+        ["owner"] = ConflictStrategy.KeepCurrent,
     });
 
     /// <summary>The strategy that decides <paramref name="field"/>: its own under field priority, else the default.</summary>

@@ -33,8 +33,16 @@ public sealed record SyncSide(IReadOnlyDictionary<string, string?> Fields, DateT
     }
 }
 
-/// <summary>What the link row remembers of the last sync: each side's hash and the values both sides then agreed on.</summary>
-public sealed record SyncBase(string? LocalHash, string? RemoteHash, IReadOnlyDictionary<string, string?> Values, DateTimeOffset SyncedAt);
+/// <summary>
+/// What the link row remembers of the last sync: each side's hash and values (in our field keys) as they were left. The
+/// sides may rightly differ (a one-way field, an owner each side keeps): each is compared with its own.
+/// </summary>
+public sealed record SyncBase(string? LocalHash, string? RemoteHash, IReadOnlyDictionary<string, string?> LocalValues,
+    IReadOnlyDictionary<string, string?> RemoteValues, DateTimeOffset SyncedAt)
+{
+    /// <summary>A pair matched for the first time: nothing agreed yet, so every field that differs is a conflict for the rules.</summary>
+    public static SyncBase New(DateTimeOffset at) => new(null, null, new Dictionary<string, string?>(), new Dictionary<string, string?>(), at);
+}
 
 /// <summary>A field of a mapping and the way it travels.</summary>
 public sealed record MappedField(string Field, FieldDirection Direction)

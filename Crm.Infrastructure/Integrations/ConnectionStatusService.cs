@@ -108,6 +108,12 @@ public sealed class ConnectionStatusService(CrmDatabase database, IConnectionSch
         await db.SaveChangesAsync(ct);
     }
 
+    public async Task<string?> CursorAsync(ConnectionRef connection, string objectType, CancellationToken ct = default)
+    {
+        await using var db = database.Create(Actor.System(connection.WorkspaceId, ChangeSource.Sync));
+        return await db.SyncStates.AsNoTracking().Where(s => s.IntegrationId == connection.IntegrationId && s.ObjectType == objectType).Select(s => s.Cursor).SingleOrDefaultAsync(ct);
+    }
+
     public async Task<int> RescueStuckRunsAsync(DateTimeOffset startedBefore, CancellationToken ct = default)
     {
         List<(long WorkspaceId, long IntegrationId, long RunId)> stuck;

@@ -71,6 +71,11 @@ public static class IntegrationsSetup
         services.AddHttpClient<MicrosoftProbe>().AddProviderPipeline(Copy(retries));
         services.AddHttpClient<SalesforceProbe>().AddProviderPipeline(Copy(retries));
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.HubSpot, (sp, _) => sp.GetRequiredService<HubSpotApi>());
+        // HubSpot's objects behind the sync's port, and the syncers that use them.
+        services.AddHttpClient<HubSpotContacts>((sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<HubSpotAppSettings>().ApiBaseUrl.TrimEnd('/') + "/"))
+            .AddProviderPipeline(Copy(retries));
+        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:contacts", (sp, _) => sp.GetRequiredService<HubSpotContacts>());
+        services.AddScoped<IConnectionSyncer>(sp => ActivatorUtilities.CreateInstance<Crm.Core.Sync.ContactSyncer>(sp, IntegrationProviders.HubSpot));
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.Google, (sp, _) => sp.GetRequiredService<GoogleProbe>());
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.Microsoft, (sp, _) => sp.GetRequiredService<MicrosoftProbe>());
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.Salesforce, (sp, _) => sp.GetRequiredService<SalesforceProbe>());

@@ -31,6 +31,9 @@ public interface IConnectionStatus
     /// <summary>Saves one object type's position after a page of work (cursor, counts), so a stopped run resumes there.</summary>
     Task SaveProgressAsync(ConnectionRef connection, string objectType, string? cursor, int read, int written, CancellationToken ct = default);
 
+    /// <summary>The position one object type's sync saved last (null before its first run).</summary>
+    Task<string?> CursorAsync(ConnectionRef connection, string objectType, CancellationToken ct = default);
+
     /// <summary>Runs "syncing" since before <paramref name="startedBefore"/> (their process died) are closed as abandoned.</summary>
     Task<int> RescueStuckRunsAsync(DateTimeOffset startedBefore, CancellationToken ct = default);
 }

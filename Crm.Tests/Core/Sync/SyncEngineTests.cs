@@ -9,17 +9,17 @@ public class SyncEngineTests
     private static readonly MappedField[] Mapping =
     [
         new("email", FieldDirection.Both), new("firstName", FieldDirection.Both), new("lifecycle", FieldDirection.Both),
-        new("ownerId", FieldDirection.Both), new("source", FieldDirection.In), new("leadScore", FieldDirection.Out), new("notes", FieldDirection.None),
+        new("owner", FieldDirection.Both), new("source", FieldDirection.In), new("leadScore", FieldDirection.Out), new("notes", FieldDirection.None),
     ];
 
     private static readonly Dictionary<string, string?> Agreed = new()
     {
-        ["email"] = "ada@example.com", ["firstName"] = "Ada", ["lifecycle"] = "lead", ["ownerId"] = "7", ["source"] = "web", ["leadScore"] = "40",
+        ["email"] = "ada@example.com", ["firstName"] = "Ada", ["lifecycle"] = "lead", ["owner"] = "7", ["source"] = "web", ["leadScore"] = "40",
     };
 
     private static IEnumerable<string> Keys => Mapping.Where(m => m.Direction != FieldDirection.None).Select(m => m.Field);
 
-    private static SyncBase Base => new(Side(Agreed).Hash(Keys), Side(Agreed).Hash(Keys), Agreed, Synced);
+    private static SyncBase Base => new(Side(Agreed).Hash(Keys), Side(Agreed).Hash(Keys), Agreed, Agreed, Synced);
 
     private static SyncSide Side(Dictionary<string, string?> fields, DateTimeOffset? at = null, DateTimeOffset? deletedAt = null,
         Dictionary<string, DateTimeOffset>? fieldTimes = null) => new(fields, at ?? Synced, fieldTimes, deletedAt);
@@ -90,13 +90,13 @@ public class SyncEngineTests
     public void FieldPriority_FollowsTheSeedsTable_FieldByField_AndOwnersKeepTheirCurrentValue()
     {
         var decision = Decide(
-            Side(With(("email", "ada@ours.example"), ("lifecycle", "customer"), ("firstName", "Ada L."), ("ownerId", "8")), Synced.AddMinutes(1)),
-            Side(With(("email", "ada@theirs.example"), ("lifecycle", "opportunity"), ("firstName", "Augusta"), ("ownerId", "9")), Synced.AddMinutes(2)));
+            Side(With(("email", "ada@ours.example"), ("lifecycle", "customer"), ("firstName", "Ada L."), ("owner", "8")), Synced.AddMinutes(1)),
+            Side(With(("email", "ada@theirs.example"), ("lifecycle", "opportunity"), ("firstName", "Augusta"), ("owner", "9")), Synced.AddMinutes(2)));
         var winners = decision.Conflicts.ToDictionary(c => c.Field, c => (c.Rule, c.Winner));
         Assert.Equal((ConflictStrategy.OursWins, "ours"), winners["email"]);
         Assert.Equal((ConflictStrategy.TheirsWins, "theirs"), winners["lifecycle"]);
         Assert.Equal((ConflictStrategy.LastWriteWins, "theirs"), winners["firstName"]);
-        Assert.Equal((ConflictStrategy.KeepCurrent, "kept"), winners["ownerId"]);
+        Assert.Equal((ConflictStrategy.KeepCurrent, "kept"), winners["owner"]);
         Assert.Equal(new Dictionary<string, string?> { ["email"] = "ada@ours.example" }, decision.ToRemote);
         Assert.Equal(new Dictionary<string, string?> { ["lifecycle"] = "opportunity", ["firstName"] = "Augusta" }, decision.ToLocal);
     }
@@ -152,10 +152,32 @@ public class SyncEngineTests
         var localAfter = Side(With(("leadScore", "85"), ("firstName", "Augusta")), Synced.AddMinutes(3));
         var remoteAfter = Side(With(("leadScore", "85"), ("firstName", "Augusta")), Synced.AddMinutes(3));
         var agreed = new Dictionary<string, string?>(localAfter.Fields);
-        var next = new SyncBase(localAfter.Hash(Keys), remoteAfter.Hash(Keys), agreed, Synced.AddMinutes(3));
+        var next = new SyncBase(localAfter.Hash(Keys), remoteAfter.Hash(Keys), agreed, agreed, Synced.AddMinutes(3));
         var again = SyncEngine.Decide(next, localAfter, remoteAfter, Mapping, SyncRules.Seed);
         Assert.Equal(SyncAction.None, again.Action);
         Assert.Empty(again.ToRemote);
+    }
+
+    [Fact]
+    public void SidesLeftDifferent_AreComparedEachWithItsOwn_SoAKeptOwnerDoesNotFlowBackLater()
+    {
+        // Last run each side kept its own owner: ours 8, theirs 9 (in our terms). Nothing changed since.
+        var local = With(("owner", "8"));
+        var remote = With(("owner", "9"));
+        var kept = new SyncBase(Side(local).Hash(Keys), Side(remote).Hash(Keys), local, remote, Synced);
+        var decision = SyncEngine.Decide(kept, Side(local, Synced.AddMinutes(1)), Side(With(("owner", "9"), ("firstName", "Augusta")), Synced.AddMinutes(2)), Mapping, SyncRules.Seed);
+        Assert.Equal(new Dictionary<string, string?> { ["firstName"] = "Augusta" }, decision.ToLocal);
+        Assert.Empty(decision.ToRemote);
+        Assert.Empty(decision.Conflicts);
+    }
+
+    [Fact]
+    public void APairMatchedForTheFirstTime_SettlesEveryDifferingFieldByTheRules()
+    {
+        var decision = SyncEngine.Decide(SyncBase.New(Synced), Side(With(("lifecycle", "customer"), ("email", "ada@ours.example"))),
+            Side(With(("lifecycle", "lead"), ("email", "ada@theirs.example"))), Mapping, SyncRules.Seed);
+        Assert.Equal("lead", decision.ToLocal["lifecycle"]);
+        Assert.Equal("ada@ours.example", decision.ToRemote["email"]);
     }
 
     [Fact]

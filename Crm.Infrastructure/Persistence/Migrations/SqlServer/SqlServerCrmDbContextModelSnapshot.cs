@@ -1495,6 +1495,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("Status")
                         .HasColumnType("int");
 
+                    b.Property<string>("SyncedValues")
+                        .HasMaxLength(10000)
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");
 

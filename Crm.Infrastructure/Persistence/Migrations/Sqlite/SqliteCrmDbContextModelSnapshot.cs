@@ -1443,6 +1443,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SyncedValues")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 

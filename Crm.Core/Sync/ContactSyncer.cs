@@ -1,0 +1,415 @@
+using System.Globalization;
+using System.Text.Json;
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Crm.Core.Integrations;
+using Crm.Core.Integrations.Connections;
+using Crm.Core.Integrations.Sync;
+using Crm.Core.Integrations.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crm.Core.Sync;
+
+/// <summary>The other system's record owners, to match with our users.</summary>
+public interface IRemoteOwners
+{
+    Task<IReadOnlyList<(string Id, string? Email)>> OwnersAsync(ConnectionRef connection, CancellationToken ct);
+}
+
+/// <summary>
+/// Two-way sync of contacts with one provider through its <see cref="IRemoteObjects"/> port: their changes since the
+/// last run (less an overlap), then ours; each linked pair decided by <see cref="SyncEngine"/>; unlinked ones matched by
+/// email first (a create whose answer was lost is found again, not made twice), else created on the other side. Records
+/// whose hash did not move are skipped without a call (our own writes coming back). A record either side refuses is
+/// marked failing with the reason and retried on the next run; the run goes on. The position is saved at the end.
+/// </summary>
+public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, IServiceProvider services, IConnectionStatus status, TimeProvider time) : IConnectionSyncer
+{
+    public const string Objects = "contacts";
+    public const int Batch = 100;
+    /// <summary>Changes are read from a little before the last run: the other system's clock and indexing lag behind.</summary>
+    public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(2);
+
+    public string Provider => provider;
+    public IntegrationType Type => IntegrationType.CrmSync;
+    public string ObjectType => Objects;
+
+    private sealed record Cursor(DateTimeOffset? Remote, DateTimeOffset? Local);
+
+    private sealed class Run(ConnectionRef connection, IRemoteObjects remote, IReadOnlyList<MappedField> mapping, SyncRules rules, OwnerRules? owners)
+    {
+        public ConnectionRef Connection { get; } = connection;
+        public IRemoteObjects Remote { get; } = remote;
+        public IReadOnlyList<MappedField> Mapping { get; } = mapping;
+        public IReadOnlyList<string> Keys { get; } = mapping.Select(m => m.Field).ToList();
+        public SyncRules Rules { get; } = rules;
+        public OwnerRules? Owners { get; } = owners;
+        public HashSet<long> Handled { get; } = [];
+        public SyncTotals Totals { get; set; } = new();
+    }
+
+    public async Task<SyncTotals> SyncAsync(ConnectionRef connection, CancellationToken ct)
+    {
+        var remote = services.GetRequiredKeyedService<IRemoteObjects>($"{provider}:{Objects}");
+        var started = time.GetUtcNow();
+        var cursor = await status.CursorAsync(connection, Objects, ct) is { } text ? JsonSerializer.Deserialize<Cursor>(text) ?? new Cursor(null, null) : new Cursor(null, null);
+        SyncDirection direction;
+        await using (var db = await dbFactory.CreateAsync(ct))
+            direction = await db.Integrations.Where(i => i.Id == connection.IntegrationId).Select(i => i.Direction).SingleAsync(ct);
+        var owners = remote is IRemoteOwners known ? await OwnerRulesAsync(connection, known, ct) : null;
+        var mapping = remote.Map.Fields.Where(f => ContactSyncFields.Supported.Contains(f.Field) && (f.Field != "owner" || owners is not null))
+            .Select(f => f with { Direction = Restrict(f.Direction, direction) }).Where(f => f.Direction != FieldDirection.None).ToList();
+        var run = new Run(connection, remote, mapping, SyncRules.Seed, owners);
+
+        string? page = null;
+        var since = cursor.Remote is { } r ? r - Overlap : DateTimeOffset.UnixEpoch;
+        do
+        {
+            var changed = await remote.ChangedSinceAsync(connection, since, page, ct);
+            for (var i = 0; i < changed.Records.Count; i += Batch)
+                await ReconcileAsync(run, changed.Records.Skip(i).Take(Batch).ToList(), ct);
+            page = changed.Next;
+        } while (page is not null);
+
+        var localSince = cursor.Local is { } l ? l - Overlap : DateTimeOffset.MinValue;
+        long after = 0;
+        while (true)
+        {
+            List<long> ids;
+            await using (var db = await dbFactory.CreateAsync(ct))
+                ids = await db.Contacts.IgnoreQueryFilters([Deleted]).Where(c => c.Id > after && c.MergedIntoId == null && (c.UpdatedAt > localSince || c.DeletedAt > localSince))
+                    .OrderBy(c => c.Id).Select(c => c.Id).Take(Batch).ToListAsync(ct);
+            if (ids.Count == 0) break;
+            after = ids[^1];
+            var todo = ids.Where(id => !run.Handled.Contains(id)).ToList();
+            if (todo.Count > 0) await PushAsync(run, todo, ct);
+        }
+        await status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(new Cursor(started, started)), run.Totals.ReadIn, run.Totals.WrittenIn, ct);
+        return run.Totals;
+    }
+
+    private const string Deleted = "SoftDelete";
+
+    private static FieldDirection Restrict(FieldDirection field, SyncDirection connection) => (field, connection) switch
+    {
+        (_, SyncDirection.Bidirectional) => field,
+        (FieldDirection.Both or FieldDirection.In, SyncDirection.InOnly) => FieldDirection.In,
+        (FieldDirection.Both or FieldDirection.Out, SyncDirection.OutOnly) => FieldDirection.Out,
+        _ => FieldDirection.None,
+    };
+
+    private async Task<OwnerRules> OwnerRulesAsync(ConnectionRef connection, IRemoteOwners remote, CancellationToken ct)
+    {
+        var theirs = await remote.OwnersAsync(connection, ct);
+        await using var db = await dbFactory.CreateAsync(ct);
+        var users = await db.Users.Where(u => u.IsActive).Select(u => new { u.Id, u.Email, u.Role }).ToListAsync(ct);
+        var fallback = users.Where(u => u.Role == Users.UserRole.Admin).Select(u => u.Id).DefaultIfEmpty(users.Select(u => u.Id).FirstOrDefault()).First();
+        return new OwnerRules(OwnerRules.MatchByEmail(theirs, users.Select(u => (u.Id, u.Email))), fallback);
+    }
+
+    /// <summary>Their record in our field keys: the map, then their owner as our user.</summary>
+    private static SyncSide TheirSide(Run run, RemoteRecord record, ICollection<string> problems)
+    {
+        var fields = run.Remote.Map.ToOurs(record.Properties, problems);
+        if (run.Owners is not null && fields.TryGetValue("owner", out var owner))
+            fields["owner"] = owner is null ? null : run.Owners.Incoming(owner).UserId.ToString(CultureInfo.InvariantCulture);
+        return new SyncSide(fields.Where(f => run.Keys.Contains(f.Key)).ToDictionary(), record.ModifiedAt, null, record.ArchivedAt);
+    }
+
+    private static Dictionary<string, string?> TheirProperties(Run run, IReadOnlyDictionary<string, string?> ours, ICollection<string> problems)
+    {
+        var values = new Dictionary<string, string?>(ours);
+        if (run.Owners is not null && values.TryGetValue("owner", out var owner))
+            values["owner"] = owner is null ? null : run.Owners.Outgoing(long.Parse(owner, CultureInfo.InvariantCulture)).ExternalOwnerId;
+        return run.Remote.Map.ToTheirs(values, problems);
+    }
+
+    private static SyncBase BaseOf(SyncRecord link) =>
+        link.SyncedValues is { } json && JsonSerializer.Deserialize<StoredBase>(json) is { } stored
+            ? new SyncBase(link.LocalHash, link.RemoteHash, stored.Local, stored.Remote, link.LastSyncedAt ?? DateTimeOffset.MinValue)
+            : SyncBase.New(link.LastSyncedAt ?? DateTimeOffset.MinValue);
+
+    private sealed record StoredBase(Dictionary<string, string?> Local, Dictionary<string, string?> Remote);
+
+    private void Remember(Run run, SyncRecord link, IReadOnlyDictionary<string, string?> local, IReadOnlyDictionary<string, string?> remote)
+    {
+        var localSide = new SyncSide(local, default);
+        var remoteSide = new SyncSide(remote, default);
+        link.LocalHash = localSide.Hash(run.Keys);
+        link.RemoteHash = remoteSide.Hash(run.Keys);
+        link.SyncedValues = JsonSerializer.Serialize(new StoredBase(
+            run.Keys.ToDictionary(k => k, localSide.Value), run.Keys.ToDictionary(k => k, remoteSide.Value)));
+        link.LastSyncedAt = time.GetUtcNow();
+        link.LocalVersion = null;
+    }
+
+    private sealed record Pending(SyncRecord? Link, Contact Contact, RemoteWrite Write, Dictionary<string, string?> RemoteAfter);
+
+    /// <summary>Their changed records: matched, decided, written here; what goes back out is written there in one batch.</summary>
+    private async Task ReconcileAsync(Run run, List<RemoteRecord> records, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var ids = records.Select(r => r.Id).ToList();
+        var links = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == RecordType.Contact && ids.Contains(l.ExternalId))
+            .ToDictionaryAsync(l => l.ExternalId, ct);
+        var writes = new List<Pending>();
+        var archives = new List<(SyncRecord Link, Contact Contact)>();
+        var created = new List<(Contact Contact, RemoteRecord Record, SyncSide Theirs)>();
+        run.Totals = run.Totals with { ReadIn = run.Totals.ReadIn + records.Count };
+        foreach (var record in records)
+        {
+            var problems = new List<string>();
+            var theirs = TheirSide(run, record, problems);
+            if (links.TryGetValue(record.Id, out var link))
+            {
+                if (link.Status == SyncRecordStatus.Excluded) continue;
+                if (record.ArchivedAt is null && theirs.Hash(run.Keys) == link.RemoteHash) continue;
+                var contact = await db.Contacts.IgnoreQueryFilters([Deleted]).Include(c => c.Account).SingleOrDefaultAsync(c => c.Id == link.RecordId, ct);
+                if (contact is null) continue;
+                run.Handled.Add(contact.Id);
+                await DecideAsync(db, run, link, contact, theirs, record, problems, writes, archives, ct);
+                continue;
+            }
+            if (record.ArchivedAt is not null) continue;
+            var email = theirs.Value("email");
+            var match = email is null ? null : await db.Contacts.Include(c => c.Account)
+                .Where(c => c.Email == email && !db.SyncRecords.Any(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == RecordType.Contact && l.RecordId == c.Id))
+                .FirstOrDefaultAsync(ct);
+            if (match is not null)
+            {
+                var fresh = NewLink(run, match.Id, record.Id);
+                db.SyncRecords.Add(fresh);
+                run.Handled.Add(match.Id);
+                await DecideAsync(db, run, fresh, match, theirs, record, problems, writes, archives, ct);
+                continue;
+            }
+            var contact2 = new Contact();
+            try
+            {
+                await ContactSyncFields.WriteAsync(db, contact2, run.Mapping.Where(m => m.ComesIn).Where(m => theirs.Fields.ContainsKey(m.Field))
+                    .ToDictionary(m => m.Field, m => theirs.Value(m.Field)), ct);
+                db.Contacts.Add(contact2);
+                created.Add((contact2, record, theirs));
+            }
+            catch (ValidationFailedException)
+            {
+                // Nothing of ours to hang the failure on: counted on the run; their record is read again when it changes.
+                run.Totals = run.Totals with { Errors = run.Totals.Errors + 1 };
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var (contact, record, theirs) in created)
+        {
+            var link = NewLink(run, contact.Id, record.Id);
+            Remember(run, link, ContactSyncFields.Read(contact), theirs.Fields);
+            link.RemoteVersion = HubSpotVersion(record);
+            db.SyncRecords.Add(link);
+            run.Handled.Add(contact.Id);
+            run.Totals = run.Totals with { WrittenIn = run.Totals.WrittenIn + 1 };
+        }
+        await db.SaveChangesAsync(ct);
+        await WriteOutAsync(db, run, writes, archives, ct);
+    }
+
+    /// <summary>Our changed records: those whose hash moved are compared with theirs (one batch read) or created there.</summary>
+    private async Task PushAsync(Run run, List<long> ids, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var contacts = await db.Contacts.IgnoreQueryFilters([Deleted]).Include(c => c.Account).Where(c => ids.Contains(c.Id)).ToListAsync(ct);
+        var links = (await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == RecordType.Contact && ids.Contains(l.RecordId)).ToListAsync(ct))
+            .GroupBy(l => l.RecordId).ToDictionary(g => g.Key, g => g.OrderBy(l => l.MergedFromRecordId is null ? 0 : 1).First());
+        var compare = new List<(Contact Contact, SyncRecord Link)>();
+        var create = new List<Contact>();
+        foreach (var contact in contacts)
+        {
+            run.Handled.Add(contact.Id);
+            var ours = new SyncSide(ContactSyncFields.Read(contact), contact.UpdatedAt, null, contact.DeletedAt);
+            if (links.TryGetValue(contact.Id, out var link) && !link.ExternalId.StartsWith(PendingPrefix, StringComparison.Ordinal))
+            {
+                if (link.Status == SyncRecordStatus.Excluded || !ours.Deleted && ours.Hash(run.Keys) == link.LocalHash) continue;
+                compare.Add((contact, link));
+            }
+            else if (contact.DeletedAt is null && run.Mapping.Any(m => m.GoesOut)) create.Add(contact);
+        }
+        var writes = new List<Pending>();
+        var archives = new List<(SyncRecord Link, Contact Contact)>();
+        if (compare.Count > 0)
+        {
+            var theirs = (await run.Remote.ReadAsync(run.Connection, compare.Select(c => c.Link.ExternalId).ToList(), ct)).ToDictionary(r => r.Id);
+            run.Totals = run.Totals with { ReadOut = run.Totals.ReadOut + compare.Count };
+            foreach (var (contact, link) in compare)
+            {
+                if (!theirs.TryGetValue(link.ExternalId, out var record)) continue;
+                var problems = new List<string>();
+                await DecideAsync(db, run, link, contact, TheirSide(run, record, problems), record, problems, writes, archives, ct);
+            }
+        }
+        if (create.Count > 0)
+        {
+            run.Totals = run.Totals with { ReadOut = run.Totals.ReadOut + create.Count };
+            // A create whose answer was lost last time exists there already: found by email, linked, not made twice.
+            var emails = create.Select(c => c.Email).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var existing = emails.Count == 0 ? [] : (await run.Remote.FindAsync(run.Connection, "email", emails, ct))
+                .GroupBy(r => r.Properties.GetValueOrDefault("email")?.ToLowerInvariant() ?? "").ToDictionary(g => g.Key, g => g.First());
+            foreach (var contact in create)
+            {
+                var pending = links.GetValueOrDefault(contact.Id);
+                if (contact.Email is { } email && existing.TryGetValue(email.ToLowerInvariant(), out var record)
+                    && !await db.SyncRecords.AnyAsync(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == RecordType.Contact && l.ExternalId == record.Id, ct))
+                {
+                    if (pending is not null) db.SyncRecords.Remove(pending);
+                    var link = NewLink(run, contact.Id, record.Id);
+                    db.SyncRecords.Add(link);
+                    var problems = new List<string>();
+                    await DecideAsync(db, run, link, contact, TheirSide(run, record, problems), record, problems, writes, archives, ct);
+                    continue;
+                }
+                var problemsOut = new List<string>();
+                var ours = ContactSyncFields.Read(contact).Where(f => run.Mapping.Any(m => m.Field == f.Key && m.GoesOut)).ToDictionary();
+                writes.Add(new Pending(pending, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), null, TheirProperties(run, ours, problemsOut)), ours));
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        await WriteOutAsync(db, run, writes, archives, ct);
+    }
+
+    private async Task DecideAsync(ICrmDb db, Run run, SyncRecord link, Contact contact, SyncSide theirs, RemoteRecord record, List<string> problems,
+        List<Pending> writes, List<(SyncRecord, Contact)> archives, CancellationToken ct)
+    {
+        var ours = new SyncSide(ContactSyncFields.Read(contact), contact.UpdatedAt, null, contact.DeletedAt);
+        var decision = SyncEngine.Decide(BaseOf(link), ours, theirs, run.Mapping, run.Rules);
+        link.RemoteVersion = HubSpotVersion(record);
+        link.LastAttemptAt = time.GetUtcNow();
+        try
+        {
+            switch (decision.Action)
+            {
+                case SyncAction.DeleteLocal:
+                    contact.DeletedAt = time.GetUtcNow();
+                    run.Totals = run.Totals with { WrittenIn = run.Totals.WrittenIn + 1 };
+                    break;
+                case SyncAction.RestoreLocal:
+                    contact.DeletedAt = null;
+                    await ContactSyncFields.WriteAsync(db, contact, decision.ToLocal, ct);
+                    run.Totals = run.Totals with { WrittenIn = run.Totals.WrittenIn + 1 };
+                    break;
+                case SyncAction.Update when decision.ToLocal.Count > 0:
+                    await ContactSyncFields.WriteAsync(db, contact, decision.ToLocal, ct);
+                    run.Totals = run.Totals with { WrittenIn = run.Totals.WrittenIn + 1 };
+                    break;
+                case SyncAction.ArchiveRemote:
+                    archives.Add((link, contact));
+                    return;
+                case SyncAction.Unlink:
+                    db.SyncRecords.Remove(link);
+                    return;
+                case SyncAction.Queue:
+                    link.ConflictStatus = SyncConflictStatus.Pending;
+                    link.LastError = "Waiting for a person: " + (decision.Conflicts.Count > 0 ? string.Join(", ", decision.Conflicts.Select(c => c.Field)) : decision.Reason);
+                    run.Totals = run.Totals with { Conflicts = run.Totals.Conflicts + 1 };
+                    break;
+            }
+        }
+        catch (ValidationFailedException e)
+        {
+            Fail(link, Reason(e));
+            run.Totals = run.Totals with { Errors = run.Totals.Errors + 1 };
+            return;
+        }
+        run.Totals = run.Totals with { Conflicts = run.Totals.Conflicts + decision.Conflicts.Count(c => c.Winner is not null) };
+        if (decision.ToRemote.Count > 0 || decision.Action == SyncAction.RestoreRemote)
+        {
+            // The link learns the new state once the write has gone through (WriteOutAsync); until then our side counts as changed.
+            var remoteAfter = new Dictionary<string, string?>(theirs.Fields);
+            foreach (var (field, value) in decision.ToRemote) remoteAfter[field] = value;
+            var id = decision.Action == SyncAction.RestoreRemote ? null : link.ExternalId;
+            writes.Add(new Pending(link, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), id, TheirProperties(run, decision.ToRemote, problems)), remoteAfter));
+            return;
+        }
+        if (decision.Action != SyncAction.Queue)
+        {
+            link.Status = problems.Count > 0 ? SyncRecordStatus.Failing : SyncRecordStatus.InSync;
+            link.LastError = problems.Count > 0 ? string.Join(" ", problems) : null;
+            link.ErrorCount = problems.Count > 0 ? link.ErrorCount + 1 : 0;
+        }
+        Remember(run, link, ContactSyncFields.Read(contact), theirs.Fields);
+    }
+
+    /// <summary>Writes and archives there, then records each result on its link (a refusal keeps our side "changed", so it is tried again).</summary>
+    private async Task WriteOutAsync(ICrmDb db, Run run, List<Pending> writes, List<(SyncRecord Link, Contact Contact)> archives, CancellationToken ct)
+    {
+        if (writes.Count > 0)
+        {
+            var results = (await run.Remote.WriteAsync(run.Connection, writes.Select(w => w.Write).ToList(), ct)).ToDictionary(r => r.Key);
+            foreach (var pending in writes)
+            {
+                var result = results.GetValueOrDefault(pending.Write.Key);
+                var link = pending.Link;
+                if (result is null || result.Outcome == WriteOutcome.Refused)
+                {
+                    var reason = result?.Reason ?? "The provider gave no answer for this record.";
+                    if (link is null)
+                    {
+                        link = NewLink(run, pending.Contact.Id, PendingPrefix + pending.Contact.Id.ToString(CultureInfo.InvariantCulture));
+                        db.SyncRecords.Add(link);
+                    }
+                    // The link keeps the last agreed state, so our side still counts as changed and the next run tries again.
+                    Fail(link, reason);
+                    run.Totals = run.Totals with { Errors = run.Totals.Errors + 1 };
+                    continue;
+                }
+                if (link is null)
+                {
+                    link = NewLink(run, pending.Contact.Id, result.Id!);
+                    db.SyncRecords.Add(link);
+                }
+                // A first create (or a re-create after an archive) gives the record its id there.
+                if (result.Id is { } id) link.ExternalId = id;
+                link.Status = SyncRecordStatus.InSync;
+                link.LastError = null;
+                link.ErrorCount = 0;
+                if (result.Record is { } written) link.RemoteVersion = HubSpotVersion(written);
+                Remember(run, link, ContactSyncFields.Read(pending.Contact), pending.RemoteAfter);
+                run.Totals = run.Totals with { WrittenOut = run.Totals.WrittenOut + 1 };
+            }
+        }
+        if (archives.Count > 0)
+        {
+            var results = (await run.Remote.ArchiveAsync(run.Connection, archives.Select(a => (a.Contact.Id.ToString(CultureInfo.InvariantCulture), a.Link.ExternalId)).ToList(), ct))
+                .ToDictionary(r => r.Key);
+            foreach (var (link, contact) in archives)
+            {
+                if (results.GetValueOrDefault(contact.Id.ToString(CultureInfo.InvariantCulture)) is { Outcome: WriteOutcome.Refused } refused) Fail(link, refused.Reason ?? "Refused.");
+                else
+                {
+                    db.SyncRecords.Remove(link);
+                    run.Totals = run.Totals with { WrittenOut = run.Totals.WrittenOut + 1 };
+                }
+            }
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The external id of a create that has not gone through yet (unique per record, never another system's id).</summary>
+    private const string PendingPrefix = "pending:";
+
+    private SyncRecord NewLink(Run run, long contactId, string externalId) => new()
+    {
+        Provider = provider, IntegrationId = run.Connection.IntegrationId, RecordType = RecordType.Contact, RecordId = contactId, ExternalId = externalId,
+        Status = SyncRecordStatus.InSync, LastAttemptAt = time.GetUtcNow(),
+    };
+
+    private SyncRecord Fail(SyncRecord link, string reason)
+    {
+        link.Status = SyncRecordStatus.Failing;
+        link.LastError = reason.Length > FieldLimits.HistoryValue ? reason[..FieldLimits.HistoryValue] : reason;
+        link.ErrorCount++;
+        link.LastAttemptAt = time.GetUtcNow();
+        return link;
+    }
+
+    private static string Reason(ValidationFailedException e) => string.Join(" ", e.Errors.SelectMany(p => p.Value));
+
+    private static string? HubSpotVersion(RemoteRecord record) => record.ModifiedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+}

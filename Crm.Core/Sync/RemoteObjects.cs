@@ -1,0 +1,48 @@
+using Crm.Core.Integrations.Tokens;
+
+namespace Crm.Core.Sync;
+
+/// <summary>One record of the other system, its properties in the other system's names.</summary>
+public sealed record RemoteRecord(string Id, IReadOnlyDictionary<string, string?> Properties, DateTimeOffset ModifiedAt, DateTimeOffset? ArchivedAt = null);
+
+/// <summary>A page of records changed since a time, and where the next page starts (null: no more).</summary>
+public sealed record RemotePage(IReadOnlyList<RemoteRecord> Records, string? Next);
+
+/// <summary>One record to write: <see cref="Key"/> is ours (the idempotency key), <see cref="Id"/> theirs or null to create.</summary>
+public sealed record RemoteWrite(string Key, string? Id, IReadOnlyDictionary<string, string?> Properties);
+
+public enum WriteOutcome
+{
+    Created,
+    Updated,
+    Archived,
+    /// <summary>The other system refused this record (its reason is kept on the link); the others went through.</summary>
+    Refused,
+}
+
+public sealed record WriteResult(string Key, WriteOutcome Outcome, string? Id, string? Reason, RemoteRecord? Record = null);
+
+/// <summary>
+/// A connector's port for one object type of one provider: read what changed since a time (paged), read by ids, find
+/// by a unique property (an email), write a batch (creates and updates, a result per record), archive. Everything in
+/// the other system's property names; the <see cref="Map"/> translates.
+/// </summary>
+public interface IRemoteObjects
+{
+    string Provider { get; }
+    string ObjectType { get; }
+    FieldMap Map { get; }
+
+    /// <param name="page">Where the previous page said to go on; null for the first.</param>
+    Task<RemotePage> ChangedSinceAsync(ConnectionRef connection, DateTimeOffset since, string? page, CancellationToken ct);
+
+    /// <summary>The records with these ids; one the other system no longer has comes back archived.</summary>
+    Task<IReadOnlyList<RemoteRecord>> ReadAsync(ConnectionRef connection, IReadOnlyList<string> ids, CancellationToken ct);
+
+    /// <summary>Records whose <paramref name="property"/> is one of <paramref name="values"/> (matching by email).</summary>
+    Task<IReadOnlyList<RemoteRecord>> FindAsync(ConnectionRef connection, string property, IReadOnlyList<string> values, CancellationToken ct);
+
+    Task<IReadOnlyList<WriteResult>> WriteAsync(ConnectionRef connection, IReadOnlyList<RemoteWrite> writes, CancellationToken ct);
+
+    Task<IReadOnlyList<WriteResult>> ArchiveAsync(ConnectionRef connection, IReadOnlyList<(string Key, string Id)> records, CancellationToken ct);
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crm.Core.Integrations.Calls;
+using Crm.Core.Integrations.HubSpot;
+using Crm.Core.Integrations.Tokens;
+using Crm.Core.Sync;
+using Crm.Infrastructure.Integrations.Calls;
+
+namespace Crm.Infrastructure.Integrations.HubSpot;
+
+/// <summary>
+/// HubSpot contacts behind the sync's port, over CRM v3 through the provider pipeline: changes by search on
+/// <c>lastmodifieddate</c> (100 a page, re-sliced from the last time seen before the 10,000-result cap), reads and
+/// email lookups by batch read, creates and updates by batch (a 207's failed inputs become per-record refusals with
+/// HubSpot's message), archives by batch, owners by <c>/crm/v3/owners</c>.
+/// </summary>
+public sealed class HubSpotContacts(HttpClient http) : IRemoteObjects, IRemoteOwners
+{
+    private const string Modified = "lastmodifieddate";
+
+    public string Provider => "hubspot";
+    public string ObjectType => "contacts";
+    public FieldMap Map => HubSpotMappings.Contacts;
+
+    private string[] Properties => [.. Map.TheirProperties, Modified, "hs_object_id"];
+
+    public async Task<RemotePage> ChangedSinceAsync(ConnectionRef connection, DateTimeOffset since, string? page, CancellationToken ct)
+    {
+        var (after, sinceMs) = page is null ? (0, since.ToUnixTimeMilliseconds()) : Parse(page);
+        var body = new
+        {
+            filterGroups = new[] { new { filters = new[] { new { propertyName = Modified, @operator = "GTE", value = sinceMs.ToString(CultureInfo.InvariantCulture) } } } },
+            sorts = new[] { new { propertyName = Modified, direction = "ASCENDING" } },
+            properties = Properties, limit = 100, after = after.ToString(CultureInfo.InvariantCulture),
+        };
+        using var json = await PostAsync(connection, "crm/v3/objects/contacts/search", body, ct, search: true);
+        var records = json.RootElement.GetProperty("results").EnumerateArray().Select(Record).ToList();
+        string? next = null;
+        if (json.RootElement.TryGetProperty("paging", out var paging) && int.TryParse(paging.GetProperty("next").GetProperty("after").GetString(), out var n))
+            // HubSpot's search stops at 10,000 results: start a new query from the last time seen (the overlap repeats a few; hashes skip them).
+            next = n + 100 > 10_000 && records.Count > 0 ? $"0|{records[^1].ModifiedAt.ToUnixTimeMilliseconds()}" : $"{n}|{sinceMs}";
+        return new RemotePage(records, next);
+    }
+
+    public async Task<IReadOnlyList<RemoteRecord>> ReadAsync(ConnectionRef connection, IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        var found = new List<RemoteRecord>();
+        foreach (var chunk in ids.Chunk(100))
+        {
+            using var json = await PostAsync(connection, "crm/v3/objects/contacts/batch/read", new { properties = Properties, inputs = chunk.Select(id => new { id }) }, ct);
+            var records = json.RootElement.GetProperty("results").EnumerateArray().Select(Record).ToList();
+            found.AddRange(records);
+            // What HubSpot could not find was archived (or merged away): it comes back as gone.
+            var now = DateTimeOffset.UtcNow;
+            found.AddRange(chunk.Except(records.Select(r => r.Id)).Select(id => new RemoteRecord(id, new Dictionary<string, string?>(), now, now)));
+        }
+        return found;
+    }
+
+    public async Task<IReadOnlyList<RemoteRecord>> FindAsync(ConnectionRef connection, string property, IReadOnlyList<string> values, CancellationToken ct)
+    {
+        var found = new List<RemoteRecord>();
+        foreach (var chunk in values.Chunk(100))
+        {
+            using var json = await PostAsync(connection, "crm/v3/objects/contacts/batch/read", new { properties = Properties, idProperty = property, inputs = chunk.Select(id => new { id }) }, ct);
+            found.AddRange(json.RootElement.GetProperty("results").EnumerateArray().Select(Record));
+        }
+        return found;
+    }
+
+    public async Task<IReadOnlyList<WriteResult>> WriteAsync(ConnectionRef connection, IReadOnlyList<RemoteWrite> writes, CancellationToken ct)
+    {
+        var results = new List<WriteResult>();
+        foreach (var chunk in writes.Where(w => w.Id is null).Chunk(100))
+            results.AddRange(await CreateAsync(connection, chunk, ct));
+        foreach (var chunk in writes.Where(w => w.Id is not null).Chunk(100))
+            results.AddRange(await UpdateAsync(connection, chunk, ct));
+        return results;
+    }
+
+    private async Task<List<WriteResult>> CreateAsync(ConnectionRef connection, RemoteWrite[] chunk, CancellationToken ct)
+    {
+        using var json = await PostAsync(connection, "crm/v3/objects/contacts/batch/create",
+            new { inputs = chunk.Select(w => new { properties = w.Properties, objectWriteTraceId = w.Key }) }, ct, batch: true);
+        var results = new List<WriteResult>();
+        var refused = Errors(json.RootElement, byTrace: true);
+        var created = json.RootElement.TryGetProperty("results", out var r) ? r.EnumerateArray().Select(Record).ToList() : [];
+        foreach (var write in chunk)
+        {
+            if (refused.TryGetValue(write.Key, out var reason)) { results.Add(new WriteResult(write.Key, WriteOutcome.Refused, null, reason)); continue; }
+            // Results come in no promised order: a contact is its email; one without an email takes the next unclaimed result.
+            var email = write.Properties.GetValueOrDefault("email");
+            var record = created.FirstOrDefault(c => email is not null && string.Equals(c.Properties.GetValueOrDefault("email"), email, StringComparison.OrdinalIgnoreCase))
+                         ?? created.FirstOrDefault(c => c.Properties.GetValueOrDefault("email") is null);
+            if (record is null) { results.Add(new WriteResult(write.Key, WriteOutcome.Refused, null, json.RootElement.TryGetProperty("message", out var m) ? m.GetString() : "HubSpot did not create it.")); continue; }
+            created.Remove(record);
+            results.Add(new WriteResult(write.Key, WriteOutcome.Created, record.Id, null, record));
+        }
+        return results;
+    }
+
+    private async Task<List<WriteResult>> UpdateAsync(ConnectionRef connection, RemoteWrite[] chunk, CancellationToken ct)
+    {
+        using var json = await PostAsync(connection, "crm/v3/objects/contacts/batch/update", new { inputs = chunk.Select(w => new { id = w.Id, properties = w.Properties }) }, ct, batch: true);
+        var refused = Errors(json.RootElement, byTrace: false);
+        var updated = json.RootElement.TryGetProperty("results", out var r) ? r.EnumerateArray().Select(Record).ToDictionary(x => x.Id) : [];
+        var whole = json.RootElement.TryGetProperty("category", out _) ? json.RootElement.GetProperty("message").GetString() : null;
+        return chunk.Select(w => updated.TryGetValue(w.Id!, out var record)
+            ? new WriteResult(w.Key, WriteOutcome.Updated, w.Id, null, record)
+            : new WriteResult(w.Key, WriteOutcome.Refused, w.Id, refused.GetValueOrDefault(w.Id!) ?? whole ?? "HubSpot did not update it.")).ToList();
+    }
+
+    public async Task<IReadOnlyList<WriteResult>> ArchiveAsync(ConnectionRef connection, IReadOnlyList<(string Key, string Id)> records, CancellationToken ct)
+    {
+        var results = new List<WriteResult>();
+        foreach (var chunk in records.Chunk(100))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "crm/v3/objects/contacts/batch/archive")
+            {
+                Content = JsonContent.Create(new { inputs = chunk.Select(c => new { id = c.Id }) }),
+            }.For(connection, idempotent: true);
+            using var response = await ProviderResponses.SendAsync(http, request, "HubSpot", ct);
+            var refused = new Dictionary<string, string>();
+            if ((int)response.StatusCode == 207)
+            {
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+                refused = Errors(json.RootElement, byTrace: false);
+            }
+            else if (!response.IsSuccessStatusCode) await ProviderResponses.ReadAsync<JsonElement>(response, "HubSpot", ct);
+            // Already gone counts as archived.
+            results.AddRange(chunk.Select(c => refused.TryGetValue(c.Id, out var reason) && !reason.Contains("not find", StringComparison.OrdinalIgnoreCase)
+                ? new WriteResult(c.Key, WriteOutcome.Refused, c.Id, reason)
+                : new WriteResult(c.Key, WriteOutcome.Archived, c.Id, null)));
+        }
+        return results;
+    }
+
+    public async Task<IReadOnlyList<(string Id, string? Email)>> OwnersAsync(ConnectionRef connection, CancellationToken ct)
+    {
+        var owners = new List<(string, string?)>();
+        string? after = null;
+        do
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "crm/v3/owners?limit=100" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after))).For(connection);
+            using var response = await ProviderResponses.SendAsync(http, request, "HubSpot", ct);
+            var json = await ProviderResponses.ReadAsync<JsonElement>(response, "HubSpot", ct);
+            owners.AddRange(json.GetProperty("results").EnumerateArray().Select(o => (o.GetProperty("id").GetString()!, o.TryGetProperty("email", out var e) ? e.GetString() : null)));
+            after = json.TryGetProperty("paging", out var paging) ? paging.GetProperty("next").GetProperty("after").GetString() : null;
+        } while (after is not null);
+        return owners;
+    }
+
+    /// <summary>Posts JSON; a batch's 207 (and its all-refused 400) is an answer to read, anything else not 2xx is a provider error.</summary>
+    private async Task<JsonDocument> PostAsync(ConnectionRef connection, string path, object body, CancellationToken ct, bool search = false, bool batch = false)
+    {
+        // Reads and searches are safe to repeat; a batch create is not (an update or archive is).
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }
+            .For(connection, search: search, idempotent: !path.EndsWith("/create", StringComparison.Ordinal));
+        using var response = await ProviderResponses.SendAsync(http, request, "HubSpot", ct);
+        if (response.IsSuccessStatusCode || batch && (int)response.StatusCode == 400)
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        await ProviderResponses.ReadAsync<JsonElement>(response, "HubSpot", ct);
+        throw new ProviderApiException("HubSpot", (int)response.StatusCode, null, "HubSpot answered without a body.");
+    }
+
+    /// <summary>A batch's per-input errors: by the input's trace id (creates) or by the ids in their context.</summary>
+    private static Dictionary<string, string> Errors(JsonElement root, bool byTrace)
+    {
+        var errors = new Dictionary<string, string>();
+        if (!root.TryGetProperty("errors", out var list)) return errors;
+        foreach (var error in list.EnumerateArray())
+        {
+            var message = error.TryGetProperty("message", out var m) ? m.GetString() ?? "Refused." : "Refused.";
+            if (byTrace && error.TryGetProperty("objectWriteTraceId", out var trace) && trace.GetString() is { } key) errors[key] = message;
+            if (error.TryGetProperty("context", out var context) && context.TryGetProperty("ids", out var ids))
+                foreach (var id in ids.EnumerateArray()) if (id.GetString() is { } value) errors[value] = message;
+        }
+        return errors;
+    }
+
+    private static RemoteRecord Record(JsonElement e)
+    {
+        var properties = e.GetProperty("properties").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.ToString());
+        var modified = properties.GetValueOrDefault(Modified) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at : e.TryGetProperty("updatedAt", out var u) && u.TryGetDateTimeOffset(out var updated) ? updated : DateTimeOffset.UtcNow;
+        var archived = e.TryGetProperty("archived", out var a) && a.GetBoolean() ? modified : (DateTimeOffset?)null;
+        return new RemoteRecord(e.GetProperty("id").GetString()!, properties, modified, archived);
+    }
+
+    private static (int After, long SinceMs) Parse(string page)
+    {
+        var parts = page.Split('|');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+}

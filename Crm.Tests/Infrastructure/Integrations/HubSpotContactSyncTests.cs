@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Crm.Core.Integrations;
+using Crm.Core.Integrations.Connections;
+using Crm.Core.Integrations.Sync;
+using Crm.Core.Integrations.Tokens;
+using Crm.Infrastructure.Persistence;
+using Crm.Sandbox.HubSpot;
+using Crm.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crm.Tests.Infrastructure.Integrations;
+
+/// <summary>
+/// Contacts kept in step with the sandbox's HubSpot over real HTTP, through the whole sync run: the first run matches by
+/// email and creates on both sides, later runs carry each side's changes, our own writes never come back as changes,
+/// a record HubSpot refuses fails alone, and a delete here archives there.
+/// </summary>
+public sealed class HubSpotContactSyncTests : IAsyncLifetime
+{
+    private SandboxServer _sandbox = default!;
+    private CrmWebFactory _factory = default!;
+    private ConnectionRef _connection;
+    private HttpClient _hubspot = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync();
+        _sandbox.HubSpotLimits.Configure(new HubSpotApiLimits.Settings(100_000, 10_000, 10_000_000));
+        _factory = new CrmWebFactory(new Dictionary<string, string>(_sandbox.CrmSettings()) { ["Jobs:Enabled"] = "false" });
+        var admin = await BrowserSession.SignInAsync(_factory, CrmWebFactory.AdminEmail, CrmWebFactory.AdminPassword);
+        Assert.Equal(HttpStatusCode.Redirect, (await _sandbox.ConnectAsync(admin, "hubspot")).StatusCode);
+        await using var db = Database.Create(Actor.System(_factory.FirstWorkspaceId));
+        _connection = new ConnectionRef(_factory.FirstWorkspaceId, await db.Integrations.Select(i => i.Id).SingleAsync(), "hubspot");
+        _hubspot = new HttpClient { BaseAddress = new Uri(_sandbox.Url) };
+        _hubspot.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _sandbox.HubSpotAccessTokenAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _hubspot.Dispose();
+        await _factory.DisposeAsync();
+        await _sandbox.DisposeAsync();
+    }
+
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+    private CrmDatabase Database => _factory.Services.GetRequiredService<CrmDatabase>();
+
+    private async Task<SyncRun> SyncAsync()
+    {
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(_connection.WorkspaceId, ChangeSource.Sync);
+            await scope.ServiceProvider.GetRequiredService<SyncConnectionHandler>().HandleAsync(_connection, IntegrationType.CrmSync, "62515", "manual", Ct);
+        }
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        return await db.SyncRuns.OrderByDescending(r => r.Id).FirstAsync(Ct);
+    }
+
+    private async Task<long> AddContactAsync(string email, string first, string? scoreTier = null)
+    {
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId, ChangeSource.User));
+        var contact = new Contact { Email = email, FirstName = first, ScoreTier = scoreTier };
+        db.Contacts.Add(contact);
+        await db.SaveChangesAsync(Ct);
+        return contact.Id;
+    }
+
+    private async Task<string> AddHubSpotContactAsync(object properties)
+    {
+        var response = await _hubspot.PostAsJsonAsync("/crm/v3/objects/contacts", new { properties }, Ct);
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
+    }
+
+    private async Task<JsonElement> HubSpotContactAsync(string id) =>
+        JsonDocument.Parse(await _hubspot.GetStringAsync($"/crm/v3/objects/contacts/{id}?properties=email,firstname,jobtitle,lifecyclestage,hs_lead_status", Ct)).RootElement.Clone();
+
+    private async Task<List<Contact>> OurContactsAsync()
+    {
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        return await db.Contacts.AsNoTracking().OrderBy(c => c.Id).ToListAsync(Ct);
+    }
+
+    [Fact]
+    public async Task TheFirstRun_MatchesByEmail_AndCreatesOnBothSides_LaterRunsCarryChangesBothWays_WithoutEchoes()
+    {
+        var shared = await AddContactAsync("ada@example.com", "Ada");
+        var oursOnly = await AddContactAsync("grace@example.com", "Grace");
+        var sharedThere = await AddHubSpotContactAsync(new { email = "ada@example.com", firstname = "Augusta Ada", lifecyclestage = "salesqualifiedlead" });
+        await AddHubSpotContactAsync(new { email = "alan@example.com", firstname = "Alan", lifecyclestage = "customer" });
+
+        var first = await SyncAsync();
+        Assert.Equal(SyncRunOutcome.Succeeded, first.Outcome);
+        var ours = await OurContactsAsync();
+        Assert.Equal(["ada@example.com", "grace@example.com", "alan@example.com"], ours.Select(c => c.Email));
+        Assert.Equal(Lifecycle.Customer, ours.Single(c => c.Email == "alan@example.com").Lifecycle);
+        // The matched pair: lifecycle is HubSpot's (theirs wins), the name goes to the last writer (theirs, written after ours).
+        var ada = ours.Single(c => c.Id == shared);
+        Assert.Equal((Lifecycle.Sql, "Augusta Ada"), (ada.Lifecycle, ada.FirstName));
+        var all = JsonDocument.Parse(await _hubspot.GetStringAsync("/crm/v3/objects/contacts?limit=100&properties=email", Ct)).RootElement;
+        Assert.Equal(3, all.GetProperty("results").GetArrayLength());
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        {
+            var links = await db.SyncRecords.Where(l => l.IntegrationId == _connection.IntegrationId).ToListAsync(Ct);
+            Assert.Equal(3, links.Count);
+            Assert.All(links, l => Assert.Equal(SyncRecordStatus.InSync, l.Status));
+            Assert.Equal(sharedThere, links.Single(l => l.RecordId == shared).ExternalId);
+        }
+
+        // Nothing changed: nothing written either way (our writes and theirs are not read back as changes).
+        var quiet = await SyncAsync();
+        Assert.Equal((0, 0), (quiet.WrittenIn, quiet.WrittenOut));
+
+        // A change on each side travels to the other.
+        await _hubspot.PatchAsJsonAsync($"/crm/v3/objects/contacts/{sharedThere}", new { properties = new { jobtitle = "Analyst" } }, Ct);
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId, ChangeSource.User)))
+        {
+            var grace = await db.Contacts.SingleAsync(c => c.Id == oursOnly, Ct);
+            grace.FirstName = "Grace B.";
+            await db.SaveChangesAsync(Ct);
+        }
+        var both = await SyncAsync();
+        Assert.Equal((1, 1), (both.WrittenIn, both.WrittenOut));
+        Assert.Equal("Analyst", (await OurContactsAsync()).Single(c => c.Id == shared).JobTitle);
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        {
+            var graceThere = await db.SyncRecords.Where(l => l.RecordId == oursOnly).Select(l => l.ExternalId).SingleAsync(Ct);
+            Assert.Equal("Grace B.", (await HubSpotContactAsync(graceThere)).GetProperty("properties").GetProperty("firstname").GetString());
+            // History says the sync wrote it.
+            Assert.Contains(await db.FieldChanges.Where(f => f.RecordId == shared && f.Field == "JobTitle").Select(f => f.Source).ToListAsync(Ct), s => s == ChangeSource.Sync);
+        }
+        var after = await SyncAsync();
+        Assert.Equal((0, 0), (after.WrittenIn, after.WrittenOut));
+    }
+
+    [Fact]
+    public async Task ARecordHubSpotRefuses_FailsAlone_WithHubSpotsReason_AndADeleteHereArchivesThere()
+    {
+        var good = await AddContactAsync("good@example.com", "Good");
+        var refused = await AddContactAsync("tier@example.com", "Tiered", scoreTier: "Gold");
+        var run = await SyncAsync();
+        Assert.Equal(SyncRunOutcome.PartlyFailed, run.Outcome);
+        Assert.Equal((1, 1), (run.WrittenOut, run.Errors));
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        {
+            var failing = await db.SyncRecords.SingleAsync(l => l.RecordId == refused, Ct);
+            Assert.Equal(SyncRecordStatus.Failing, failing.Status);
+            Assert.Contains("INVALID_OPTION", failing.LastError, StringComparison.Ordinal);
+            var goodThere = await db.SyncRecords.Where(l => l.RecordId == good).Select(l => l.ExternalId).SingleAsync(Ct);
+
+            // Fixed here, it goes through on the next run.
+            var tiered = await db.Contacts.SingleAsync(c => c.Id == refused, Ct);
+            tiered.ScoreTier = "OPEN";
+            await db.SaveChangesAsync(Ct);
+
+            var contact = await db.Contacts.SingleAsync(c => c.Id == good, Ct);
+            contact.DeletedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(Ct);
+            var next = await SyncAsync();
+            Assert.Equal(SyncRunOutcome.Succeeded, next.Outcome);
+            Assert.Equal(HttpStatusCode.NotFound, (await _hubspot.GetAsync($"/crm/v3/objects/contacts/{goodThere}", Ct)).StatusCode);
+        }
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        {
+            var fixedLink = await db.SyncRecords.SingleAsync(l => l.RecordId == refused, Ct);
+            Assert.Equal(SyncRecordStatus.InSync, fixedLink.Status);
+            Assert.Equal("OPEN", (await HubSpotContactAsync(fixedLink.ExternalId)).GetProperty("properties").GetProperty("hs_lead_status").GetString());
+            Assert.False(await db.SyncRecords.AnyAsync(l => l.RecordId == good, Ct));
+        }
+    }
+}
