@@ -56,7 +56,12 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
         var cursor = await status.CursorAsync(connection, Objects, ct) is { } text ? JsonSerializer.Deserialize<Cursor>(text) ?? new Cursor(null, null) : new Cursor(null, null);
         SyncDirection direction;
         await using (var db = await dbFactory.CreateAsync(ct))
-            direction = await db.Integrations.Where(i => i.Id == connection.IntegrationId).Select(i => i.Direction).SingleAsync(ct);
+        {
+            var settings = await db.Integrations.Where(i => i.Id == connection.IntegrationId).Select(i => new { i.Direction, i.InitialSyncConfirmedAt }).SingleAsync(ct);
+            // Nothing is written before an admin has seen the first sync's preview and confirmed it.
+            if (settings.InitialSyncConfirmedAt is null) return new SyncTotals();
+            direction = settings.Direction;
+        }
         var owners = remote is IRemoteOwners known ? await OwnerRulesAsync(connection, known, ct) : null;
         var mapping = remote.Map.Fields.Where(f => ContactSyncFields.Supported.Contains(f.Field) && (f.Field != "owner" || owners is not null))
             .Select(f => f with { Direction = Restrict(f.Direction, direction) }).Where(f => f.Direction != FieldDirection.None).ToList();

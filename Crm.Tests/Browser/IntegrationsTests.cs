@@ -27,6 +27,16 @@ public class IntegrationsTests(LiveAppFixture app)
         await Expect(page.Locator("#connect-hubspot")).ToHaveTextAsync("Reconnect");
         Assert.DoesNotContain("na1-access", await page.ContentAsync(), StringComparison.Ordinal);
 
+        // Nothing is written before the first sync is reviewed: the preview counts both sides.
+        await Expect(page.Locator("#first-sync-hubspot")).ToContainTextAsync("Nothing is written");
+        await page.ClickAsync("#review-first-sync-hubspot");
+        await Expect(page.Locator("#page-title")).ToHaveTextAsync("Review the first sync");
+        await Expect(page.Locator("#preview-theirs")).ToHaveTextAsync("0", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#preview-create-there")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9,]+$"));
+        await Expect(page.Locator("#start-first-sync")).ToBeVisibleAsync();
+        await page.GotoAsync(app.Web.BaseUrl + "/admin/integrations");
+        await page.WaitForInteractiveAsync();
+
         // Disconnect: revoked at HubSpot, tokens deleted, the card says so and offers to connect again.
         await page.ClickAsync("#disconnect-hubspot");
         await Expect(page.Locator("#status-hubspot")).ToHaveTextAsync("Disconnected");

@@ -34,6 +34,11 @@ public static class IntegrationsApi
                     ? Results.Ok(await handler.HandleAsync(id, recordId, parsed, ct))
                     : Results.Problem(statusCode: 404, title: "Unknown action", detail: "Use retry, exclude or include."))
             .WithName("ActOnSyncedRecord").WithSummary("Retry, exclude or include one synced record");
+        integrations.MapGet("/{id:long}/initial-sync", async (long id, Crm.Core.Sync.PreviewInitialSyncHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("PreviewInitialSync")
+            .WithSummary("What the first sync will do, before anything is written: records on each side, matched by link and by email, created on each side, fields each conflict rule will settle (admins)");
+        integrations.MapPost("/{id:long}/initial-sync", async (long id, Crm.Core.Sync.ConfirmInitialSyncHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("ConfirmInitialSync").WithSummary("Confirm the first sync: from now on the connection's runs write, starting now (admins)");
         integrations.MapPost("/{id:long}/disconnect", async (long id, DisconnectIntegrationHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("DisconnectIntegration")
             .WithSummary("Revoke the grant at the provider where it can be, delete the tokens, stop its jobs and mark the connection disconnected (admins, or the owner of a mailbox or calendar)");

@@ -39,6 +39,15 @@ public sealed class HubSpotContactSyncTests : IAsyncLifetime
         _connection = new ConnectionRef(_factory.FirstWorkspaceId, await db.Integrations.Select(i => i.Id).SingleAsync(), "hubspot");
         _hubspot = new HttpClient { BaseAddress = new Uri(_sandbox.Url) };
         _hubspot.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _sandbox.HubSpotAccessTokenAsync());
+        _admin = admin;
+    }
+
+    private BrowserSession _admin = default!;
+
+    private async Task ConfirmAsync()
+    {
+        var confirmed = await _admin.Client.SendAsync(_admin.SameOrigin(HttpMethod.Post, $"/api/v1/integrations/{_connection.IntegrationId}/initial-sync"), Ct);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
     }
 
     public async ValueTask DisposeAsync()
@@ -95,6 +104,17 @@ public sealed class HubSpotContactSyncTests : IAsyncLifetime
         var sharedThere = await AddHubSpotContactAsync(new { email = "ada@example.com", firstname = "Augusta Ada", lifecyclestage = "salesqualifiedlead" });
         await AddHubSpotContactAsync(new { email = "alan@example.com", firstname = "Alan", lifecyclestage = "customer" });
 
+        // Before an admin confirms, a run writes nothing; the preview says what the first sync will do.
+        var unconfirmed = await SyncAsync();
+        Assert.Equal((SyncRunOutcome.Succeeded, 0, 0), (unconfirmed.Outcome, unconfirmed.WrittenIn, unconfirmed.WrittenOut));
+        var preview = JsonDocument.Parse(await _admin.Client.GetStringAsync($"/api/v1/integrations/{_connection.IntegrationId}/initial-sync", Ct)).RootElement;
+        Assert.Equal((2, 2, 1, 1, 1, 1), (preview.GetProperty("theirs").GetInt32(), preview.GetProperty("ours").GetInt32(), preview.GetProperty("matchedByEmail").GetInt32(),
+            preview.GetProperty("createHere").GetInt32(), preview.GetProperty("createThere").GetInt32(), preview.GetProperty("matchesThatDiffer").GetInt32()));
+        Assert.Equal(1, preview.GetProperty("fieldsSettledBy").GetProperty("theirs wins").GetInt32());
+        Assert.Equal(1, preview.GetProperty("fieldsSettledBy").GetProperty("last write wins").GetInt32());
+        Assert.Equal(2, (await OurContactsAsync()).Count);
+        await ConfirmAsync();
+
         var first = await SyncAsync();
         Assert.Equal(SyncRunOutcome.Succeeded, first.Outcome);
         var ours = await OurContactsAsync();
@@ -142,6 +162,7 @@ public sealed class HubSpotContactSyncTests : IAsyncLifetime
     [Fact]
     public async Task ARecordHubSpotRefuses_FailsAlone_WithHubSpotsReason_AndADeleteHereArchivesThere()
     {
+        await ConfirmAsync();
         var good = await AddContactAsync("good@example.com", "Good");
         var refused = await AddContactAsync("tier@example.com", "Tiered", scoreTier: "Gold");
         var run = await SyncAsync();

@@ -111,6 +111,8 @@ public class ConnectionManagementApiTests : ApiTestBase
         var stranger = await Factory.ClientWithKeyAsync(await Factory.CreateWorkspaceAsync("Other"));
         foreach (var response in new[]
                  {
+                     await stranger.GetAsync($"/api/v1/integrations/{id}/initial-sync", Ct),
+                     await stranger.PostAsync($"/api/v1/integrations/{id}/initial-sync", null, Ct),
                      await stranger.GetAsync($"/api/v1/integrations/{id}/health", Ct),
                      await stranger.PatchAsJsonAsync($"/api/v1/integrations/{id}", new { syncIntervalMinutes = 30 }, Ct),
                      await stranger.PostAsync($"/api/v1/integrations/{id}/sync", null, Ct),

@@ -1117,6 +1117,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<DateTimeOffset?>("InitialSyncConfirmedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("InstanceUrl")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");

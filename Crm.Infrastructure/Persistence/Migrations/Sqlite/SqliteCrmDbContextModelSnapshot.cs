@@ -1077,6 +1077,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("InitialSyncConfirmedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("InstanceUrl")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
