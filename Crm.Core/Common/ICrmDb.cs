@@ -46,6 +46,7 @@ public interface ICrmDb : IAsyncDisposable
     /// <summary>Written through <see cref="Integrations.Connections.IConnectionStatus"/> alone.</summary>
     DbSet<Integrations.Sync.SyncState> SyncStates { get; }
     DbSet<Integrations.Sync.SyncRun> SyncRuns { get; }
+    DbSet<Sync.SyncConflict> SyncConflicts { get; }
     DbSet<Integrations.OAuth.OAuthState> OAuthStates { get; }
     /// <summary>Read only: runs are written by <see cref="Runs.IRunService"/> alone.</summary>
     DbSet<Runs.Run> Runs { get; }

@@ -55,17 +55,19 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
         var started = time.GetUtcNow();
         var cursor = await status.CursorAsync(connection, Objects, ct) is { } text ? JsonSerializer.Deserialize<Cursor>(text) ?? new Cursor(null, null) : new Cursor(null, null);
         SyncDirection direction;
+        SyncRules rules;
         await using (var db = await dbFactory.CreateAsync(ct))
         {
-            var settings = await db.Integrations.Where(i => i.Id == connection.IntegrationId).Select(i => new { i.Direction, i.InitialSyncConfirmedAt }).SingleAsync(ct);
+            var settings = await db.Integrations.Where(i => i.Id == connection.IntegrationId).Select(i => new { i.Direction, i.InitialSyncConfirmedAt, i.ConflictRules }).SingleAsync(ct);
             // Nothing is written before an admin has seen the first sync's preview and confirmed it.
             if (settings.InitialSyncConfirmedAt is null) return new SyncTotals();
             direction = settings.Direction;
+            rules = SyncRules.FromJson(settings.ConflictRules);
         }
         var owners = remote is IRemoteOwners known ? await OwnerRulesAsync(connection, known, ct) : null;
         var mapping = remote.Map.Fields.Where(f => ContactSyncFields.Supported.Contains(f.Field) && (f.Field != "owner" || owners is not null))
             .Select(f => f with { Direction = Restrict(f.Direction, direction) }).Where(f => f.Direction != FieldDirection.None).ToList();
-        var run = new Run(connection, remote, mapping, SyncRules.Seed, owners);
+        var run = new Run(connection, remote, mapping, rules, owners);
 
         string? page = null;
         var since = cursor.Remote is { } r ? r - Overlap : DateTimeOffset.UnixEpoch;
@@ -315,6 +317,7 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
                     run.Totals = run.Totals with { Conflicts = run.Totals.Conflicts + 1 };
                     break;
             }
+            await QueueAsync(db, run, link, contact, decision.Conflicts.Where(c => c.Winner is null), ct);
         }
         catch (ValidationFailedException e)
         {
@@ -339,6 +342,29 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
             link.ErrorCount = problems.Count > 0 ? link.ErrorCount + 1 : 0;
         }
         Remember(run, link, ContactSyncFields.Read(contact), theirs.Fields);
+    }
+
+    /// <summary>Fields a person decides go to the conflict queue, one open entry per record and field, kept up to date while it waits.</summary>
+    private async Task QueueAsync(ICrmDb db, Run run, SyncRecord link, Contact contact, IEnumerable<FieldConflict> conflicts, CancellationToken ct)
+    {
+        foreach (var conflict in conflicts)
+        {
+            var open = link.Id == 0 ? null : await db.SyncConflicts.SingleOrDefaultAsync(c => c.SyncRecordId == link.Id && c.Field == conflict.Field && c.State == SyncConflictState.Open, ct);
+            if (open is null)
+            {
+                if (link.Id == 0) { db.SyncRecords.Add(link); await db.SaveChangesAsync(ct); }
+                db.SyncConflicts.Add(open = new SyncConflict
+                {
+                    IntegrationId = run.Connection.IntegrationId, SyncRecordId = link.Id, RecordType = RecordType.Contact, RecordId = contact.Id, ExternalId = link.ExternalId,
+                    Field = conflict.Field, State = SyncConflictState.Open, CreatedAt = time.GetUtcNow(),
+                });
+            }
+            (open.OursValue, open.TheirsValue, open.OursChangedAt, open.TheirsChangedAt) = (conflict.Ours, conflict.Theirs, conflict.OursAt, conflict.TheirsAt);
+            open.OursChangedBy = await (from change in db.FieldChanges
+                                        where change.RecordType == RecordType.Contact && change.RecordId == contact.Id && change.Source != ChangeSource.Sync
+                                        orderby change.Id descending
+                                        select db.Users.Where(u => u.Id == change.ActorUserId).Select(u => u.Name).FirstOrDefault()).FirstOrDefaultAsync(ct);
+        }
     }
 
     /// <summary>Writes and archives there, then records each result on its link (a refusal keeps our side "changed", so it is tried again).</summary>

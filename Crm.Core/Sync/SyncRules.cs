@@ -47,6 +47,22 @@ public sealed record SyncRules(ConflictStrategy Default, IReadOnlyDictionary<str
         ["owner"] = ConflictStrategy.KeepCurrent,
     });
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new()
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase) },
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+    };
+
+    private sealed record Stored(ConflictStrategy Default, Dictionary<string, ConflictStrategy> Fields);
+
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(new Stored(Default, new Dictionary<string, ConflictStrategy>(PerField)), Json);
+
+    /// <summary>A connection's stored rules; the seed's when it has none.</summary>
+    public static SyncRules FromJson(string? json) =>
+        json is null || System.Text.Json.JsonSerializer.Deserialize<Stored>(json, Json) is not { } stored
+            ? Seed
+            : new SyncRules(stored.Default, new Dictionary<string, ConflictStrategy>(stored.Fields, StringComparer.OrdinalIgnoreCase));
+
     /// <summary>The strategy that decides <paramref name="field"/>: its own under field priority, else the default.</summary>
     public ConflictStrategy For(string field) => Default == ConflictStrategy.FieldPriority
         ? PerField.TryGetValue(field, out var own) && own != ConflictStrategy.FieldPriority ? own : ConflictStrategy.LastWriteWins

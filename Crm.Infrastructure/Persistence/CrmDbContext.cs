@@ -76,6 +76,7 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<Crm.Core.Integrations.Connections.IntegrationUsage> IntegrationUsage => Set<Crm.Core.Integrations.Connections.IntegrationUsage>();
     public DbSet<Crm.Core.Integrations.Sync.SyncState> SyncStates => Set<Crm.Core.Integrations.Sync.SyncState>();
     public DbSet<Crm.Core.Integrations.Sync.SyncRun> SyncRuns => Set<Crm.Core.Integrations.Sync.SyncRun>();
+    public DbSet<Crm.Core.Sync.SyncConflict> SyncConflicts => Set<Crm.Core.Sync.SyncConflict>();
     public DbSet<Crm.Core.Integrations.Webhooks.WebhookChannel> WebhookChannels => Set<Crm.Core.Integrations.Webhooks.WebhookChannel>();
     /// <summary>The Data Protection key ring, shared by every app instance on this database (encrypted when a certificate or key is configured).</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();

@@ -39,6 +39,12 @@ public static class IntegrationsApi
             .WithSummary("What the first sync will do, before anything is written: records on each side, matched by link and by email, created on each side, fields each conflict rule will settle (admins)");
         integrations.MapPost("/{id:long}/initial-sync", async (long id, Crm.Core.Sync.ConfirmInitialSyncHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("ConfirmInitialSync").WithSummary("Confirm the first sync: from now on the connection's runs write, starting now (admins)");
+        integrations.MapGet("/{id:long}/conflicts", async (long id, bool? resolved, Crm.Core.Sync.ListSyncConflictsHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(id, resolved ?? false, ct)))
+            .WithName("ListSyncConflicts").WithSummary("The conflict queue: fields both sides changed under a manual rule, with both values and times (admins)");
+        integrations.MapPost("/{id:long}/conflicts/{conflictId:long}/resolve", async (long id, long conflictId, Crm.Core.Sync.ResolveConflictInput input,
+                Crm.Core.Sync.ResolveSyncConflictHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, conflictId, input, ct)))
+            .WithName("ResolveSyncConflict").WithSummary("Keep ours, take theirs, or type a value; it is written here and pushed to the other system (admins)");
         integrations.MapPost("/{id:long}/disconnect", async (long id, DisconnectIntegrationHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("DisconnectIntegration")
             .WithSummary("Revoke the grant at the provider where it can be, delete the tokens, stop its jobs and mark the connection disconnected (admins, or the owner of a mailbox or calendar)");

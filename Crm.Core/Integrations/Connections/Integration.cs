@@ -94,6 +94,8 @@ public sealed class Integration : Entity, IWorkspaceOwned, ITimestamped
     public int? DailyCallLimit { get; set; }
     /// <summary>The account's plan as the provider prices its limits ("professional", "enterprise"); null for the default budget.</summary>
     public string? BudgetTier { get; set; }
+    /// <summary>The connection's conflict rules as JSON (<see cref="Crm.Core.Sync.SyncRules"/>); null: the seed's defaults.</summary>
+    public string? ConflictRules { get; set; }
     /// <summary>When an admin confirmed the first sync after its preview; until then runs only check the connection and write nothing.</summary>
     public DateTimeOffset? InitialSyncConfirmedAt { get; set; }
     /// <summary>Set while a person has paused its sync (its trigger stopped; Resume clears it).</summary>

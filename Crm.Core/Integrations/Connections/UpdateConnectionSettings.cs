@@ -14,12 +14,21 @@ public sealed class ConnectionSettingsInput
     [MaxLength(FieldLimits.Name)]
     public string? Name { get; set; }
 
+    /// <summary>The conflict rules: a default strategy and one per field (our field keys); fields not named follow the default.</summary>
+    public ConflictRulesInput? ConflictRules { get; set; }
+
     /// <summary>The plan whose limits the budget follows ("default", or a tier configured for the provider, like HubSpot's "professional").</summary>
     [MaxLength(32)]
     public string? Tier { get; set; }
 }
 
-/// <summary>A connection's name, direction, interval and budget tier; a new interval reschedules its trigger at once.</summary>
+public sealed class ConflictRulesInput
+{
+    public Crm.Core.Sync.ConflictStrategy? Default { get; set; }
+    public Dictionary<string, Crm.Core.Sync.ConflictStrategy>? Fields { get; set; }
+}
+
+/// <summary>A connection's name, direction, interval, budget tier and conflict rules; a new interval reschedules its trigger at once.</summary>
 public sealed class UpdateConnectionSettingsHandler(ICrmDbFactory dbFactory, IConnectionSchedule schedule, Calls.ProviderBudgets budgets)
 {
     public async Task<IntegrationView> HandleAsync(long integrationId, ConnectionSettingsInput input, CancellationToken ct = default)
@@ -33,6 +42,14 @@ public sealed class UpdateConnectionSettingsHandler(ICrmDbFactory dbFactory, ICo
             if (input.SyncIntervalMinutes is { } minutes) connection.SyncIntervalMinutes = minutes;
             if (input.Direction is { } d) connection.Direction = d;
             if (!string.IsNullOrWhiteSpace(input.Name)) connection.Name = input.Name.Trim();
+            if (input.ConflictRules is { } rules)
+            {
+                var fields = rules.Fields ?? new Dictionary<string, Crm.Core.Sync.ConflictStrategy>();
+                if (fields.Count > 100 || fields.Keys.Any(k => k.Length is 0 or > 64) || fields.Values.Append(rules.Default ?? default).Any(v => !Enum.IsDefined(v)))
+                    throw new ValidationFailedException(new Dictionary<string, string[]> { ["ConflictRules"] = ["Name at most 100 fields, each with ours wins, theirs wins, last write wins, manual or keep current."] });
+                var current = Crm.Core.Sync.SyncRules.FromJson(connection.ConflictRules);
+                connection.ConflictRules = new Crm.Core.Sync.SyncRules(rules.Default ?? current.Default, new Dictionary<string, Crm.Core.Sync.ConflictStrategy>(fields, StringComparer.OrdinalIgnoreCase)).ToJson();
+            }
             if (input.Tier is { } tier)
             {
                 var tiers = budgets.Providers.TryGetValue(connection.Provider, out var known) ? known.Keys.ToList() : ["default"];

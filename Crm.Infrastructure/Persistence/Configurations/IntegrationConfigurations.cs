@@ -87,3 +87,21 @@ internal sealed class SyncRunConfiguration : IEntityTypeConfiguration<Crm.Core.I
         b.HasIndex(x => new { x.Outcome, x.StartedAt });
     }
 }
+
+internal sealed class SyncConflictConfiguration : IEntityTypeConfiguration<Crm.Core.Sync.SyncConflict>
+{
+    public void Configure(EntityTypeBuilder<Crm.Core.Sync.SyncConflict> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.Property(x => x.ExternalId).HasMaxLength(FieldLimits.ExternalId).IsRequired();
+        b.Property(x => x.Field).HasMaxLength(64).IsRequired();
+        b.Property(x => x.OursValue).HasMaxLength(FieldLimits.HistoryValue);
+        b.Property(x => x.TheirsValue).HasMaxLength(FieldLimits.HistoryValue);
+        b.Property(x => x.ResolvedValue).HasMaxLength(FieldLimits.HistoryValue);
+        b.Property(x => x.OursChangedBy).HasMaxLength(FieldLimits.Name);
+        b.HasOne<Integration>().WithMany().HasForeignKey(x => x.IntegrationId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.IntegrationId, x.State });
+        // One open conflict per linked record and field.
+        b.HasIndex(x => new { x.SyncRecordId, x.Field }).IsUnique().HasFilter("\"State\" = 0");
+    }
+}

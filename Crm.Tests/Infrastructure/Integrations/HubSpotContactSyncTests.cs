@@ -195,4 +195,45 @@ public sealed class HubSpotContactSyncTests : IAsyncLifetime
             Assert.False(await db.SyncRecords.AnyAsync(l => l.RecordId == good, Ct));
         }
     }
+
+    [Fact]
+    public async Task AManualRule_QueuesTheConflict_WithBothValues_AndResolvingPushesTheChosenValueToBothSides()
+    {
+        var rules = await _admin.Client.SendAsync(_admin.SameOrigin(HttpMethod.Patch, $"/api/v1/integrations/{_connection.IntegrationId}",
+            JsonContent.Create(new { conflictRules = new { @default = "fieldPriority", fields = new { firstName = "manual", lifecycle = "theirsWins" } } })), Ct);
+        Assert.Equal(HttpStatusCode.OK, rules.StatusCode);
+        await ConfirmAsync();
+        var id = await AddContactAsync("ada@example.com", "Ada");
+        await SyncAsync();
+        string there;
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId, ChangeSource.User)))
+        {
+            there = await db.SyncRecords.Where(l => l.RecordId == id).Select(l => l.ExternalId).SingleAsync(Ct);
+            var ada = await db.Contacts.SingleAsync(c => c.Id == id, Ct);
+            ada.FirstName = "Ada (ours)";
+            await db.SaveChangesAsync(Ct);
+        }
+        await _hubspot.PatchAsJsonAsync($"/crm/v3/objects/contacts/{there}", new { properties = new { firstname = "Ada (theirs)" } }, Ct);
+
+        var queued = await SyncAsync();
+        Assert.Equal((0, 0), (queued.WrittenIn, queued.WrittenOut));
+        var conflicts = JsonDocument.Parse(await _admin.Client.GetStringAsync($"/api/v1/integrations/{_connection.IntegrationId}/conflicts", Ct)).RootElement;
+        var conflict = Assert.Single(conflicts.EnumerateArray());
+        Assert.Equal(("firstName", "Ada (ours)", "Ada (theirs)", "open"), (conflict.GetProperty("field").GetString(), conflict.GetProperty("oursValue").GetString(),
+            conflict.GetProperty("theirsValue").GetString(), conflict.GetProperty("state").GetString()));
+        // Waiting: another run neither writes nor queues it twice.
+        await SyncAsync();
+        Assert.Single(JsonDocument.Parse(await _admin.Client.GetStringAsync($"/api/v1/integrations/{_connection.IntegrationId}/conflicts", Ct)).RootElement.EnumerateArray());
+
+        var resolved = await _admin.Client.SendAsync(_admin.SameOrigin(HttpMethod.Post, $"/api/v1/integrations/{_connection.IntegrationId}/conflicts/{conflict.GetProperty("id").GetInt64()}/resolve",
+            JsonContent.Create(new { take = "value", value = "Ada Lovelace" })), Ct);
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        var pushed = await SyncAsync();
+        Assert.Equal(1, pushed.WrittenOut);
+        Assert.Equal("Ada Lovelace", (await OurContactsAsync()).Single(c => c.Id == id).FirstName);
+        Assert.Equal("Ada Lovelace", (await HubSpotContactAsync(there)).GetProperty("properties").GetProperty("firstname").GetString());
+        Assert.Equal("[]", await _admin.Client.GetStringAsync($"/api/v1/integrations/{_connection.IntegrationId}/conflicts", Ct));
+        var quiet = await SyncAsync();
+        Assert.Equal((0, 0), (quiet.WrittenIn, quiet.WrittenOut));
+    }
 }

@@ -1055,6 +1055,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ConflictRules")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ConnectedAt")
                         .HasColumnType("INTEGER");
 
@@ -1654,6 +1657,87 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("WorkspaceId", "Kind", "SubjectId");
 
                     b.ToTable("Runs");
+                });
+
+            modelBuilder.Entity("Crm.Core.Sync.SyncConflict", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IntegrationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OursChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OursChangedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OursValue")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RecordType")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Resolution")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolvedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResolvedValue")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SyncRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TheirsChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TheirsValue")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.HasIndex("IntegrationId", "State");
+
+                    b.HasIndex("SyncRecordId", "Field")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 0");
+
+                    b.ToTable("SyncConflicts");
                 });
 
             modelBuilder.Entity("Crm.Core.Timeline.Activity", b =>
@@ -2546,6 +2630,21 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("Crm.Core.Runs.Run", b =>
                 {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Sync.SyncConflict", b =>
+                {
+                    b.HasOne("Crm.Core.Integrations.Connections.Integration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")
