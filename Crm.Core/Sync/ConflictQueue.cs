@@ -69,10 +69,15 @@ public sealed class ResolveSyncConflictHandler(ICrmDbFactory dbFactory, IConnect
                 ConflictResolution.TookTheirs => conflict.TheirsValue,
                 _ => SyncSide.Normal(input.Value?.Trim()),
             };
-            var contact = await db.Contacts.Include(c => c.Account).SingleOrDefaultAsync(c => c.Id == conflict.RecordId, ct)
-                          ?? throw new ConflictException("The record was deleted; there is nothing left to decide.");
+            var write = new Dictionary<string, string?> { [conflict.Field] = value };
+            var written = conflict.RecordType switch
+            {
+                RecordType.Contact => await WriteAsync(db, new SyncedContacts(), conflict.RecordId, write, ct),
+                RecordType.Account => await WriteAsync(db, new SyncedAccounts(), conflict.RecordId, write, ct),
+                _ => false,
+            };
+            if (!written) throw new ConflictException("The record was deleted; there is nothing left to decide.");
             var link = await db.SyncRecords.SingleOrDefaultAsync(l => l.Id == conflict.SyncRecordId, ct);
-            await ContactSyncFields.WriteAsync(db, contact, new Dictionary<string, string?> { [conflict.Field] = value }, ct);
             if (link?.SyncedValues is { } json && JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string?>>>(json) is { } stored)
             {
                 // Their side is "as it is now" and ours "as it was": the next run sees only our side moved, and takes the value out.
@@ -91,5 +96,14 @@ public sealed class ResolveSyncConflictHandler(ICrmDbFactory dbFactory, IConnect
                 await schedule.RunNowAsync(db.Actor.WorkspaceId, integrationId, ct);
         }
         return (await new ListSyncConflictsHandler(dbFactory).HandleAsync(integrationId, includeResolved: true, ct)).Single(c => c.Id == conflictId);
+    }
+
+    private static async Task<bool> WriteAsync<T>(ICrmDb db, ISyncedRecords<T> records, long id, IReadOnlyDictionary<string, string?> values, CancellationToken ct)
+        where T : Entity, ITrackedRecord
+    {
+        var record = await records.Query(db).SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (record is null) return false;
+        await records.WriteAsync(db, record, values, ct);
+        return true;
     }
 }

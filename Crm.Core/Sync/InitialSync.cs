@@ -34,7 +34,7 @@ public sealed class PreviewInitialSyncHandler(ICrmDbFactory dbFactory, IServiceP
             connection = new ConnectionRef(db.Actor.WorkspaceId, row.Id, row.Provider);
             confirmed = row.InitialSyncConfirmedAt;
         }
-        var remote = services.GetKeyedService<IRemoteObjects>($"{connection.Provider}:{ContactSyncer.Objects}")
+        var remote = services.GetKeyedService<IRemoteObjects>($"{connection.Provider}:{"contacts"}")
                      ?? throw new ConflictException("This provider's records cannot be synced yet.");
         var mapping = remote.Map.Fields.Where(f => ContactSyncFields.Supported.Contains(f.Field) && f.Field != "owner" && f.Direction != FieldDirection.None).ToList();
 
@@ -80,7 +80,7 @@ public sealed class PreviewInitialSyncHandler(ICrmDbFactory dbFactory, IServiceP
             }
         }
         var createThere = ours.Count(c => !claimed.Contains(c.Id));
-        return new InitialSyncPreview(ContactSyncer.Objects, theirs.Count, ours.Count, byLink, byMail, createHere, createThere, differ, settled, waiting, problems, confirmed);
+        return new InitialSyncPreview("contacts", theirs.Count, ours.Count, byLink, byMail, createHere, createThere, differ, settled, waiting, problems, confirmed);
     }
 }
 

@@ -71,14 +71,19 @@ public static class IntegrationsSetup
         services.AddHttpClient<MicrosoftProbe>().AddProviderPipeline(Copy(retries));
         services.AddHttpClient<SalesforceProbe>().AddProviderPipeline(Copy(retries));
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.HubSpot, (sp, _) => sp.GetRequiredService<HubSpotApi>());
-        // HubSpot's objects behind the sync's port, and the syncers that use them.
-        services.AddHttpClient<HubSpotContacts>((sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<HubSpotAppSettings>().ApiBaseUrl.TrimEnd('/') + "/"))
-            .AddProviderPipeline(Copy(retries));
-        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:contacts", (sp, _) => sp.GetRequiredService<HubSpotContacts>());
-        services.AddScoped<IConnectionSyncer>(sp => ActivatorUtilities.CreateInstance<Crm.Core.Sync.ContactSyncer>(sp, IntegrationProviders.HubSpot));
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.Google, (sp, _) => sp.GetRequiredService<GoogleProbe>());
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.Microsoft, (sp, _) => sp.GetRequiredService<MicrosoftProbe>());
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.Salesforce, (sp, _) => sp.GetRequiredService<SalesforceProbe>());
+        // HubSpot's objects behind the sync's port, and the syncers that use them.
+        services.AddHttpClient(HubSpotObjects.ClientName, (sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<HubSpotAppSettings>().ApiBaseUrl.TrimEnd('/') + "/"))
+            .AddProviderPipeline(Copy(retries));
+        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:contacts", (sp, _) => HubSpotObjects.Contacts(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName)));
+        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:companies", (sp, _) => HubSpotObjects.Companies(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName)));
+        // Companies first: a contact's company then finds its account already linked.
+        services.AddScoped<IConnectionSyncer>(sp => new Crm.Core.Sync.RecordSyncer<Crm.Core.Accounts.Account>(IntegrationProviders.HubSpot, "companies",
+            new Crm.Core.Sync.SyncedAccounts(), sp.GetRequiredService<Crm.Core.Common.ICrmDbFactory>(), sp, sp.GetRequiredService<IConnectionStatus>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped<IConnectionSyncer>(sp => new Crm.Core.Sync.RecordSyncer<Crm.Core.Contacts.Contact>(IntegrationProviders.HubSpot, "contacts",
+            new Crm.Core.Sync.SyncedContacts(), sp.GetRequiredService<Crm.Core.Common.ICrmDbFactory>(), sp, sp.GetRequiredService<IConnectionStatus>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

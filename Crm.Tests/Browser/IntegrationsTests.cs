@@ -75,6 +75,8 @@ public class IntegrationsTests(LiveAppFixture app)
             await page.ReloadAsync();
             await page.WaitForInteractiveAsync();
         }
+        if (await page.Locator("#reconnect-needed-gmail").CountAsync() == 0)
+            Assert.Fail("The run did not find the revoked grant. App output:\n" + string.Join("\n", app.Web.Output.Split('\n').TakeLast(60)));
         await Expect(page.Locator("#reconnect-needed-gmail")).ToContainTextAsync("Reconnect");
         await Expect(page.Locator("#status-gmail")).ToHaveTextAsync("Needs reconnect");
         await Expect(page.Locator("[id^=reconnect-banner-link-]")).ToHaveCountAsync(1);

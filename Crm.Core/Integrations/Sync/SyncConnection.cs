@@ -3,6 +3,7 @@ using Crm.Core.Integrations.Connections;
 using Crm.Core.Integrations.OAuth;
 using Crm.Core.Integrations.Tokens;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Crm.Core.Integrations.Sync;
 
@@ -28,7 +29,8 @@ public interface ICallCounter
 /// provider and type runs in turn. A refused grant ends it as <c>needs_reconnect</c>; a provider that is down, as an
 /// error retried on the next run; nothing is lost either way, as each syncer saves its cursor as it goes.
 /// </summary>
-public sealed class SyncConnectionHandler(IConnectionStatus status, IServiceProvider services, ICallCounter calls, IEnumerable<IConnectionSyncer> syncers)
+public sealed class SyncConnectionHandler(IConnectionStatus status, IServiceProvider services, ICallCounter calls, IEnumerable<IConnectionSyncer> syncers,
+    ILogger<SyncConnectionHandler>? log = null)
 {
     public async Task<SyncRunOutcome?> HandleAsync(ConnectionRef connection, IntegrationType type, string? accountId, string trigger, CancellationToken ct)
     {
@@ -57,6 +59,12 @@ public sealed class SyncConnectionHandler(IConnectionStatus status, IServiceProv
         catch (Exception e) when (e is ProviderApiException or OAuthProviderException or BudgetExhaustedException && !ct.IsCancellationRequested)
         {
             (outcome, error) = (SyncRunOutcome.Failed, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else went wrong, the run is closed (never left "syncing") and the next one tries again.
+            (outcome, error) = (SyncRunOutcome.Failed, $"The run stopped on an unexpected error ({e.GetType().Name}); it is tried again on the next run.");
+            log?.LogError(e, "Sync run {RunId} of connection {IntegrationId} failed", runId, connection.IntegrationId);
         }
         catch (OperationCanceledException)
         {

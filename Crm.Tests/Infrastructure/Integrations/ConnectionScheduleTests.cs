@@ -19,10 +19,12 @@ public sealed class ConnectionScheduleTests : IAsyncLifetime
     private SandboxServer _sandbox = default!;
     private CrmWebFactory _factory = default!;
 
+    private readonly LogCapture _log = new();
+
     public async ValueTask InitializeAsync()
     {
         _sandbox = await SandboxServer.StartAsync();
-        _factory = new CrmWebFactory(_sandbox.CrmSettings());
+        _factory = new CrmWebFactory(_sandbox.CrmSettings(), _log);
     }
 
     public async ValueTask DisposeAsync()
@@ -64,6 +66,37 @@ public sealed class ConnectionScheduleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await _sandbox.ConnectAsync(admin, "hubspot")).StatusCode);
         Assert.NotNull(await Schedule.NextRunAsync(id, Ct));
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/integrations/{id}/disconnect", null, Ct)).StatusCode);
+        Assert.Null(await Schedule.NextRunAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task SyncNow_RunsInTheScheduler_AndARevokedGrantTurnsTheConnectionToNeedsReconnect()
+    {
+        await _factory.CreateUserAsync(_factory.FirstWorkspaceId, "sched.rep@first.example", "sched-rep-password");
+        var rep = await BrowserSession.SignInAsync(_factory, "sched.rep@first.example", "sched-rep-password");
+        Assert.Equal(HttpStatusCode.Redirect, (await _sandbox.ConnectAsync(rep, "google", "email")).StatusCode);
+        long id;
+        await using (var db = _factory.Services.GetRequiredService<CrmDatabase>().Create(Actor.System(_factory.FirstWorkspaceId)))
+            id = await db.Integrations.Select(i => i.Id).SingleAsync(Ct);
+
+        async Task<List<Crm.Core.Integrations.Sync.SyncRun>> RunsAsync()
+        {
+            await using var db = _factory.Services.GetRequiredService<CrmDatabase>().Create(Actor.System(_factory.FirstWorkspaceId));
+            return await db.SyncRuns.AsNoTracking().OrderBy(r => r.Id).ToListAsync(Ct);
+        }
+
+        var sync = await rep.Client.SendAsync(rep.SameOrigin(HttpMethod.Post, $"/api/v1/integrations/{id}/sync"), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, sync.StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await RunsAsync()).All(r => r.Outcome == Crm.Core.Integrations.Sync.SyncRunOutcome.Running) && DateTime.UtcNow < deadline) await Task.Delay(200, Ct);
+        Assert.Contains(await RunsAsync(), r => r.Outcome == Crm.Core.Integrations.Sync.SyncRunOutcome.Succeeded);
+
+        _sandbox.Tokens["google"].RevokeRefreshTokens();
+        Assert.Equal(HttpStatusCode.Accepted, (await rep.Client.SendAsync(rep.SameOrigin(HttpMethod.Post, $"/api/v1/integrations/{id}/sync"), Ct)).StatusCode);
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await RunsAsync()).Any(r => r.Outcome == Crm.Core.Integrations.Sync.SyncRunOutcome.NeedsReconnect) && DateTime.UtcNow < deadline) await Task.Delay(200, Ct);
+        Assert.True((await RunsAsync()).Any(r => r.Outcome == Crm.Core.Integrations.Sync.SyncRunOutcome.NeedsReconnect), "runs: "
+            + string.Join(", ", (await RunsAsync()).Select(r => $"{r.Trigger} {r.Outcome} {r.Error}")) + "\n" + string.Join("\n", _log.Text.Split('\n').Where(l => l.Contains("Sync", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Warning", StringComparison.Ordinal)).TakeLast(30)));
         Assert.Null(await Schedule.NextRunAsync(id, Ct));
     }
 }

@@ -17,11 +17,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Crm.Tests.Infrastructure.Integrations;
 
 /// <summary>
-/// Contacts kept in step with the sandbox's HubSpot over real HTTP, through the whole sync run: the first run matches by
+/// Contacts and companies kept in step with the sandbox's HubSpot over real HTTP, through the whole sync run: the first run matches by
 /// email and creates on both sides, later runs carry each side's changes, our own writes never come back as changes,
 /// a record HubSpot refuses fails alone, and a delete here archives there.
 /// </summary>
-public sealed class HubSpotContactSyncTests : IAsyncLifetime
+public sealed class HubSpotSyncTests : IAsyncLifetime
 {
     private SandboxServer _sandbox = default!;
     private CrmWebFactory _factory = default!;
@@ -235,5 +235,42 @@ public sealed class HubSpotContactSyncTests : IAsyncLifetime
         Assert.Equal("[]", await _admin.Client.GetStringAsync($"/api/v1/integrations/{_connection.IntegrationId}/conflicts", Ct));
         var quiet = await SyncAsync();
         Assert.Equal((0, 0), (quiet.WrittenIn, quiet.WrittenOut));
+    }
+
+    [Fact]
+    public async Task Companies_MatchByDomain_AreCreatedOnBothSides_AndTheirChangesComeIn()
+    {
+        await ConfirmAsync();
+        long matched, oursOnly;
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId, ChangeSource.User)))
+        {
+            var acme = new Crm.Core.Accounts.Account { Name = "Acme", Domain = "acme.example" };
+            var globex = new Crm.Core.Accounts.Account { Name = "Globex", Domain = "globex.example", Industry = "COMPUTER_SOFTWARE" };
+            db.Accounts.AddRange(acme, globex);
+            await db.SaveChangesAsync(Ct);
+            (matched, oursOnly) = (acme.Id, globex.Id);
+        }
+        var acmeThere = await _hubspot.PostAsJsonAsync("/crm/v3/objects/companies", new { properties = new { name = "ACME Corp", domain = "acme.example", city = "Berlin" } }, Ct);
+        var acmeId = JsonDocument.Parse(await acmeThere.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
+        await _hubspot.PostAsJsonAsync("/crm/v3/objects/companies", new { properties = new { name = "Initech", domain = "initech.example" } }, Ct);
+
+        var run = await SyncAsync();
+        Assert.Equal(SyncRunOutcome.Succeeded, run.Outcome);
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        {
+            var accounts = await db.Accounts.OrderBy(a => a.Id).ToListAsync(Ct);
+            Assert.Equal(["acme.example", "globex.example", "initech.example"], accounts.Select(a => a.Domain));
+            Assert.Equal("Berlin", accounts.Single(a => a.Id == matched).City);
+            Assert.Equal(acmeId, await db.SyncRecords.Where(l => l.RecordType == RecordType.Account && l.RecordId == matched).Select(l => l.ExternalId).SingleAsync(Ct));
+            var globexThere = await db.SyncRecords.Where(l => l.RecordType == RecordType.Account && l.RecordId == oursOnly).Select(l => l.ExternalId).SingleAsync(Ct);
+            var company = JsonDocument.Parse(await _hubspot.GetStringAsync($"/crm/v3/objects/companies/{globexThere}?properties=name,industry", Ct)).RootElement;
+            Assert.Equal(("Globex", "COMPUTER_SOFTWARE"), (company.GetProperty("properties").GetProperty("name").GetString(), company.GetProperty("properties").GetProperty("industry").GetString()));
+        }
+
+        await _hubspot.PatchAsJsonAsync($"/crm/v3/objects/companies/{acmeId}", new { properties = new { industry = "RETAIL" } }, Ct);
+        var next = await SyncAsync();
+        Assert.Equal(1, next.WrittenIn);
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+            Assert.Equal("RETAIL", (await db.Accounts.SingleAsync(a => a.Id == matched, Ct)).Industry);
     }
 }

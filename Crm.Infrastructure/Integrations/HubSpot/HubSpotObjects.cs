@@ -10,18 +10,23 @@ using Crm.Infrastructure.Integrations.Calls;
 namespace Crm.Infrastructure.Integrations.HubSpot;
 
 /// <summary>
-/// HubSpot contacts behind the sync's port, over CRM v3 through the provider pipeline: changes by search on
-/// <c>lastmodifieddate</c> (100 a page, re-sliced from the last time seen before the 10,000-result cap), reads and
+/// One HubSpot object type (contacts, companies) behind the sync's port, over CRM v3 through the provider pipeline:
+/// changes by search on its modification date (<c>lastmodifieddate</c>, <c>hs_lastmodifieddate</c>; 100 a page, re-sliced from the last time seen before the 10,000-result cap), reads and
 /// email lookups by batch read, creates and updates by batch (a 207's failed inputs become per-record refusals with
 /// HubSpot's message), archives by batch, owners by <c>/crm/v3/owners</c>.
 /// </summary>
-public sealed class HubSpotContacts(HttpClient http) : IRemoteObjects, IRemoteOwners
+public sealed class HubSpotObjects(HttpClient http, string objectType, string modified, FieldMap map, string? matchProperty) : IRemoteObjects, IRemoteOwners
 {
-    private const string Modified = "lastmodifieddate";
+    public const string ClientName = "hubspot-objects";
+
+    public static HubSpotObjects Contacts(HttpClient http) => new(http, "contacts", "lastmodifieddate", HubSpotMappings.Contacts, "email");
+    public static HubSpotObjects Companies(HttpClient http) => new(http, "companies", "hs_lastmodifieddate", HubSpotMappings.Companies, "domain");
+
+    private string Modified => modified;
 
     public string Provider => "hubspot";
-    public string ObjectType => "contacts";
-    public FieldMap Map => HubSpotMappings.Contacts;
+    public string ObjectType => objectType;
+    public FieldMap Map => map;
 
     private string[] Properties => [.. Map.TheirProperties, Modified, "hs_object_id"];
 
@@ -34,7 +39,7 @@ public sealed class HubSpotContacts(HttpClient http) : IRemoteObjects, IRemoteOw
             sorts = new[] { new { propertyName = Modified, direction = "ASCENDING" } },
             properties = Properties, limit = 100, after = after.ToString(CultureInfo.InvariantCulture),
         };
-        using var json = await PostAsync(connection, "crm/v3/objects/contacts/search", body, ct, search: true);
+        using var json = await PostAsync(connection, $"crm/v3/objects/{objectType}/search", body, ct, search: true);
         var records = json.RootElement.GetProperty("results").EnumerateArray().Select(Record).ToList();
         string? next = null;
         if (json.RootElement.TryGetProperty("paging", out var paging) && int.TryParse(paging.GetProperty("next").GetProperty("after").GetString(), out var n))
@@ -48,7 +53,7 @@ public sealed class HubSpotContacts(HttpClient http) : IRemoteObjects, IRemoteOw
         var found = new List<RemoteRecord>();
         foreach (var chunk in ids.Chunk(100))
         {
-            using var json = await PostAsync(connection, "crm/v3/objects/contacts/batch/read", new { properties = Properties, inputs = chunk.Select(id => new { id }) }, ct);
+            using var json = await PostAsync(connection, $"crm/v3/objects/{objectType}/batch/read", new { properties = Properties, inputs = chunk.Select(id => new { id }) }, ct);
             var records = json.RootElement.GetProperty("results").EnumerateArray().Select(Record).ToList();
             found.AddRange(records);
             // What HubSpot could not find was archived (or merged away): it comes back as gone.
@@ -63,7 +68,7 @@ public sealed class HubSpotContacts(HttpClient http) : IRemoteObjects, IRemoteOw
         var found = new List<RemoteRecord>();
         foreach (var chunk in values.Chunk(100))
         {
-            using var json = await PostAsync(connection, "crm/v3/objects/contacts/batch/read", new { properties = Properties, idProperty = property, inputs = chunk.Select(id => new { id }) }, ct);
+            using var json = await PostAsync(connection, $"crm/v3/objects/{objectType}/batch/read", new { properties = Properties, idProperty = property, inputs = chunk.Select(id => new { id }) }, ct);
             found.AddRange(json.RootElement.GetProperty("results").EnumerateArray().Select(Record));
         }
         return found;
@@ -81,7 +86,7 @@ public sealed class HubSpotContacts(HttpClient http) : IRemoteObjects, IRemoteOw
 
     private async Task<List<WriteResult>> CreateAsync(ConnectionRef connection, RemoteWrite[] chunk, CancellationToken ct)
     {
-        using var json = await PostAsync(connection, "crm/v3/objects/contacts/batch/create",
+        using var json = await PostAsync(connection, $"crm/v3/objects/{objectType}/batch/create",
             new { inputs = chunk.Select(w => new { properties = w.Properties, objectWriteTraceId = w.Key }) }, ct, batch: true);
         var results = new List<WriteResult>();
         var refused = Errors(json.RootElement, byTrace: true);
@@ -89,10 +94,11 @@ public sealed class HubSpotContacts(HttpClient http) : IRemoteObjects, IRemoteOw
         foreach (var write in chunk)
         {
             if (refused.TryGetValue(write.Key, out var reason)) { results.Add(new WriteResult(write.Key, WriteOutcome.Refused, null, reason)); continue; }
-            // Results come in no promised order: a contact is its email; one without an email takes the next unclaimed result.
-            var email = write.Properties.GetValueOrDefault("email");
-            var record = created.FirstOrDefault(c => email is not null && string.Equals(c.Properties.GetValueOrDefault("email"), email, StringComparison.OrdinalIgnoreCase))
-                         ?? created.FirstOrDefault(c => c.Properties.GetValueOrDefault("email") is null);
+            // Results come in no promised order: a contact is its email (a company its domain); one without takes the next unclaimed result.
+            var key = matchProperty is null ? null : write.Properties.GetValueOrDefault(matchProperty);
+            var record = created.FirstOrDefault(c => key is not null && string.Equals(c.Properties.GetValueOrDefault(matchProperty!), key, StringComparison.OrdinalIgnoreCase))
+                         ?? created.FirstOrDefault(c => matchProperty is null || c.Properties.GetValueOrDefault(matchProperty) is null)
+                         ?? (key is null ? null : created.FirstOrDefault());
             if (record is null) { results.Add(new WriteResult(write.Key, WriteOutcome.Refused, null, json.RootElement.TryGetProperty("message", out var m) ? m.GetString() : "HubSpot did not create it.")); continue; }
             created.Remove(record);
             results.Add(new WriteResult(write.Key, WriteOutcome.Created, record.Id, null, record));
@@ -102,7 +108,7 @@ public sealed class HubSpotContacts(HttpClient http) : IRemoteObjects, IRemoteOw
 
     private async Task<List<WriteResult>> UpdateAsync(ConnectionRef connection, RemoteWrite[] chunk, CancellationToken ct)
     {
-        using var json = await PostAsync(connection, "crm/v3/objects/contacts/batch/update", new { inputs = chunk.Select(w => new { id = w.Id, properties = w.Properties }) }, ct, batch: true);
+        using var json = await PostAsync(connection, $"crm/v3/objects/{objectType}/batch/update", new { inputs = chunk.Select(w => new { id = w.Id, properties = w.Properties }) }, ct, batch: true);
         var refused = Errors(json.RootElement, byTrace: false);
         var updated = json.RootElement.TryGetProperty("results", out var r) ? r.EnumerateArray().Select(Record).ToDictionary(x => x.Id) : [];
         var whole = json.RootElement.TryGetProperty("category", out _) ? json.RootElement.GetProperty("message").GetString() : null;
@@ -116,7 +122,7 @@ public sealed class HubSpotContacts(HttpClient http) : IRemoteObjects, IRemoteOw
         var results = new List<WriteResult>();
         foreach (var chunk in records.Chunk(100))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "crm/v3/objects/contacts/batch/archive")
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"crm/v3/objects/{objectType}/batch/archive")
             {
                 Content = JsonContent.Create(new { inputs = chunk.Select(c => new { id = c.Id }) }),
             }.For(connection, idempotent: true);
@@ -179,7 +185,7 @@ public sealed class HubSpotContacts(HttpClient http) : IRemoteObjects, IRemoteOw
         return errors;
     }
 
-    private static RemoteRecord Record(JsonElement e)
+    private RemoteRecord Record(JsonElement e)
     {
         var properties = e.GetProperty("properties").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.ToString());
         var modified = properties.GetValueOrDefault(Modified) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)

@@ -18,22 +18,22 @@ public interface IRemoteOwners
 }
 
 /// <summary>
-/// Two-way sync of contacts with one provider through its <see cref="IRemoteObjects"/> port: their changes since the
+/// Two-way sync of one record type (contacts, companies) with one provider through its <see cref="IRemoteObjects"/> port: their changes since the
 /// last run (less an overlap), then ours; each linked pair decided by <see cref="SyncEngine"/>; unlinked ones matched by
-/// email first (a create whose answer was lost is found again, not made twice), else created on the other side. Records
+/// their match field (a contact's email, a company's domain) first (a create whose answer was lost is found again, not made twice), else created on the other side. Records
 /// whose hash did not move are skipped without a call (our own writes coming back). A record either side refuses is
 /// marked failing with the reason and retried on the next run; the run goes on. The position is saved at the end.
 /// </summary>
-public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, IServiceProvider services, IConnectionStatus status, TimeProvider time) : IConnectionSyncer
+public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedRecords<T> records, ICrmDbFactory dbFactory, IServiceProvider services, IConnectionStatus status, TimeProvider time)
+    : IConnectionSyncer where T : Entity, ITrackedRecord
 {
-    public const string Objects = "contacts";
     public const int Batch = 100;
     /// <summary>Changes are read from a little before the last run: the other system's clock and indexing lag behind.</summary>
     public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(2);
 
     public string Provider => provider;
     public IntegrationType Type => IntegrationType.CrmSync;
-    public string ObjectType => Objects;
+    public string ObjectType => objectType;
 
     private sealed record Cursor(DateTimeOffset? Remote, DateTimeOffset? Local);
 
@@ -51,9 +51,9 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
 
     public async Task<SyncTotals> SyncAsync(ConnectionRef connection, CancellationToken ct)
     {
-        var remote = services.GetRequiredKeyedService<IRemoteObjects>($"{provider}:{Objects}");
+        var remote = services.GetRequiredKeyedService<IRemoteObjects>($"{provider}:{objectType}");
         var started = time.GetUtcNow();
-        var cursor = await status.CursorAsync(connection, Objects, ct) is { } text ? JsonSerializer.Deserialize<Cursor>(text) ?? new Cursor(null, null) : new Cursor(null, null);
+        var cursor = await status.CursorAsync(connection, objectType, ct) is { } text ? JsonSerializer.Deserialize<Cursor>(text) ?? new Cursor(null, null) : new Cursor(null, null);
         SyncDirection direction;
         SyncRules rules;
         await using (var db = await dbFactory.CreateAsync(ct))
@@ -65,7 +65,7 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
             rules = SyncRules.FromJson(settings.ConflictRules);
         }
         var owners = remote is IRemoteOwners known ? await OwnerRulesAsync(connection, known, ct) : null;
-        var mapping = remote.Map.Fields.Where(f => ContactSyncFields.Supported.Contains(f.Field) && (f.Field != "owner" || owners is not null))
+        var mapping = remote.Map.Fields.Where(f => records.Supported.Contains(f.Field) && (f.Field != "owner" || owners is not null))
             .Select(f => f with { Direction = Restrict(f.Direction, direction) }).Where(f => f.Direction != FieldDirection.None).ToList();
         var run = new Run(connection, remote, mapping, rules, owners);
 
@@ -85,14 +85,14 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
         {
             List<long> ids;
             await using (var db = await dbFactory.CreateAsync(ct))
-                ids = await db.Contacts.IgnoreQueryFilters([Deleted]).Where(c => c.Id > after && c.MergedIntoId == null && (c.UpdatedAt > localSince || c.DeletedAt > localSince))
+                ids = await records.Query(db).IgnoreQueryFilters([Deleted]).Where(c => c.Id > after && (c.UpdatedAt > localSince || c.DeletedAt > localSince))
                     .OrderBy(c => c.Id).Select(c => c.Id).Take(Batch).ToListAsync(ct);
             if (ids.Count == 0) break;
             after = ids[^1];
             var todo = ids.Where(id => !run.Handled.Contains(id)).ToList();
             if (todo.Count > 0) await PushAsync(run, todo, ct);
         }
-        await status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(new Cursor(started, started)), run.Totals.ReadIn, run.Totals.WrittenIn, ct);
+        await status.SaveProgressAsync(connection, objectType, JsonSerializer.Serialize(new Cursor(started, started)), run.Totals.ReadIn, run.Totals.WrittenIn, ct);
         return run.Totals;
     }
 
@@ -151,20 +151,20 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
         link.LocalVersion = null;
     }
 
-    private sealed record Pending(SyncRecord? Link, Contact Contact, RemoteWrite Write, Dictionary<string, string?> RemoteAfter);
+    private sealed record Pending(SyncRecord? Link, T Contact, RemoteWrite Write, Dictionary<string, string?> RemoteAfter);
 
     /// <summary>Their changed records: matched, decided, written here; what goes back out is written there in one batch.</summary>
-    private async Task ReconcileAsync(Run run, List<RemoteRecord> records, CancellationToken ct)
+    private async Task ReconcileAsync(Run run, List<RemoteRecord> batch, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var ids = records.Select(r => r.Id).ToList();
-        var links = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == RecordType.Contact && ids.Contains(l.ExternalId))
+        var ids = batch.Select(r => r.Id).ToList();
+        var links = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && ids.Contains(l.ExternalId))
             .ToDictionaryAsync(l => l.ExternalId, ct);
         var writes = new List<Pending>();
-        var archives = new List<(SyncRecord Link, Contact Contact)>();
-        var created = new List<(Contact Contact, RemoteRecord Record, SyncSide Theirs)>();
-        run.Totals = run.Totals with { ReadIn = run.Totals.ReadIn + records.Count };
-        foreach (var record in records)
+        var archives = new List<(SyncRecord Link, T Contact)>();
+        var created = new List<(T Contact, RemoteRecord Record, SyncSide Theirs)>();
+        run.Totals = run.Totals with { ReadIn = run.Totals.ReadIn + batch.Count };
+        foreach (var record in batch)
         {
             var problems = new List<string>();
             var theirs = TheirSide(run, record, problems);
@@ -172,17 +172,16 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
             {
                 if (link.Status == SyncRecordStatus.Excluded) continue;
                 if (record.ArchivedAt is null && theirs.Hash(run.Keys) == link.RemoteHash) continue;
-                var contact = await db.Contacts.IgnoreQueryFilters([Deleted]).Include(c => c.Account).SingleOrDefaultAsync(c => c.Id == link.RecordId, ct);
+                var contact = await records.Query(db).IgnoreQueryFilters([Deleted]).SingleOrDefaultAsync(c => c.Id == link.RecordId, ct);
                 if (contact is null) continue;
                 run.Handled.Add(contact.Id);
                 await DecideAsync(db, run, link, contact, theirs, record, problems, writes, archives, ct);
                 continue;
             }
             if (record.ArchivedAt is not null) continue;
-            var email = theirs.Value("email");
-            var match = email is null ? null : await db.Contacts.Include(c => c.Account)
-                .Where(c => c.Email == email && !db.SyncRecords.Any(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == RecordType.Contact && l.RecordId == c.Id))
-                .FirstOrDefaultAsync(ct);
+            var key = records.MatchField is { } matchField ? theirs.Value(matchField) : null;
+            var linkedIds = db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType).Select(l => l.RecordId);
+            var match = key is null ? null : await records.MatchAsync(db, key, linkedIds, ct);
             if (match is not null)
             {
                 var fresh = NewLink(run, match.Id, record.Id);
@@ -191,12 +190,12 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
                 await DecideAsync(db, run, fresh, match, theirs, record, problems, writes, archives, ct);
                 continue;
             }
-            var contact2 = new Contact();
+            var contact2 = records.New();
             try
             {
-                await ContactSyncFields.WriteAsync(db, contact2, run.Mapping.Where(m => m.ComesIn).Where(m => theirs.Fields.ContainsKey(m.Field))
+                await records.WriteAsync(db, contact2, run.Mapping.Where(m => m.ComesIn).Where(m => theirs.Fields.ContainsKey(m.Field))
                     .ToDictionary(m => m.Field, m => theirs.Value(m.Field)), ct);
-                db.Contacts.Add(contact2);
+                records.Add(db, contact2);
                 created.Add((contact2, record, theirs));
             }
             catch (ValidationFailedException)
@@ -209,7 +208,7 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
         foreach (var (contact, record, theirs) in created)
         {
             var link = NewLink(run, contact.Id, record.Id);
-            Remember(run, link, ContactSyncFields.Read(contact), theirs.Fields);
+            Remember(run, link, records.Read(contact), theirs.Fields);
             link.RemoteVersion = HubSpotVersion(record);
             db.SyncRecords.Add(link);
             run.Handled.Add(contact.Id);
@@ -223,15 +222,15 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
     private async Task PushAsync(Run run, List<long> ids, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var contacts = await db.Contacts.IgnoreQueryFilters([Deleted]).Include(c => c.Account).Where(c => ids.Contains(c.Id)).ToListAsync(ct);
-        var links = (await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == RecordType.Contact && ids.Contains(l.RecordId)).ToListAsync(ct))
+        var contacts = await records.Query(db).IgnoreQueryFilters([Deleted]).Where(c => ids.Contains(c.Id)).ToListAsync(ct);
+        var links = (await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && ids.Contains(l.RecordId)).ToListAsync(ct))
             .GroupBy(l => l.RecordId).ToDictionary(g => g.Key, g => g.OrderBy(l => l.MergedFromRecordId is null ? 0 : 1).First());
-        var compare = new List<(Contact Contact, SyncRecord Link)>();
-        var create = new List<Contact>();
+        var compare = new List<(T Contact, SyncRecord Link)>();
+        var create = new List<T>();
         foreach (var contact in contacts)
         {
             run.Handled.Add(contact.Id);
-            var ours = new SyncSide(ContactSyncFields.Read(contact), contact.UpdatedAt, null, contact.DeletedAt);
+            var ours = new SyncSide(records.Read(contact), contact.UpdatedAt, null, contact.DeletedAt);
             if (links.TryGetValue(contact.Id, out var link) && !link.ExternalId.StartsWith(PendingPrefix, StringComparison.Ordinal))
             {
                 if (link.Status == SyncRecordStatus.Excluded || !ours.Deleted && ours.Hash(run.Keys) == link.LocalHash) continue;
@@ -240,7 +239,7 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
             else if (contact.DeletedAt is null && run.Mapping.Any(m => m.GoesOut)) create.Add(contact);
         }
         var writes = new List<Pending>();
-        var archives = new List<(SyncRecord Link, Contact Contact)>();
+        var archives = new List<(SyncRecord Link, T Contact)>();
         if (compare.Count > 0)
         {
             var theirs = (await run.Remote.ReadAsync(run.Connection, compare.Select(c => c.Link.ExternalId).ToList(), ct)).ToDictionary(r => r.Id);
@@ -255,15 +254,17 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
         if (create.Count > 0)
         {
             run.Totals = run.Totals with { ReadOut = run.Totals.ReadOut + create.Count };
-            // A create whose answer was lost last time exists there already: found by email, linked, not made twice.
-            var emails = create.Select(c => c.Email).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            var existing = emails.Count == 0 ? [] : (await run.Remote.FindAsync(run.Connection, "email", emails, ct))
-                .GroupBy(r => r.Properties.GetValueOrDefault("email")?.ToLowerInvariant() ?? "").ToDictionary(g => g.Key, g => g.First());
+            // A create whose answer was lost last time exists there already: found by its match field, linked, not made twice.
+            var theirKey = records.MatchField is { } mf ? run.Remote.Map.Entries.FirstOrDefault(e => e.Ours == mf)?.Theirs : null;
+            var keys = theirKey is null ? [] : create.Select(c => SyncSide.Normal(records.Read(c).GetValueOrDefault(records.MatchField!))).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var existing = keys.Count == 0 ? [] : (await run.Remote.FindAsync(run.Connection, theirKey!, keys, ct))
+                .GroupBy(r => r.Properties.GetValueOrDefault(theirKey!)?.ToLowerInvariant() ?? "").ToDictionary(g => g.Key, g => g.First());
             foreach (var contact in create)
             {
                 var pending = links.GetValueOrDefault(contact.Id);
-                if (contact.Email is { } email && existing.TryGetValue(email.ToLowerInvariant(), out var record)
-                    && !await db.SyncRecords.AnyAsync(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == RecordType.Contact && l.ExternalId == record.Id, ct))
+                if (records.MatchField is { } field && SyncSide.Normal(records.Read(contact).GetValueOrDefault(field)) is { } matchKey
+                    && existing.TryGetValue(matchKey.ToLowerInvariant(), out var record)
+                    && !await db.SyncRecords.AnyAsync(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && l.ExternalId == record.Id, ct))
                 {
                     if (pending is not null) db.SyncRecords.Remove(pending);
                     var link = NewLink(run, contact.Id, record.Id);
@@ -273,7 +274,7 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
                     continue;
                 }
                 var problemsOut = new List<string>();
-                var ours = ContactSyncFields.Read(contact).Where(f => run.Mapping.Any(m => m.Field == f.Key && m.GoesOut)).ToDictionary();
+                var ours = records.Read(contact).Where(f => run.Mapping.Any(m => m.Field == f.Key && m.GoesOut)).ToDictionary();
                 writes.Add(new Pending(pending, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), null, TheirProperties(run, ours, problemsOut)), ours));
             }
         }
@@ -281,10 +282,10 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
         await WriteOutAsync(db, run, writes, archives, ct);
     }
 
-    private async Task DecideAsync(ICrmDb db, Run run, SyncRecord link, Contact contact, SyncSide theirs, RemoteRecord record, List<string> problems,
-        List<Pending> writes, List<(SyncRecord, Contact)> archives, CancellationToken ct)
+    private async Task DecideAsync(ICrmDb db, Run run, SyncRecord link, T contact, SyncSide theirs, RemoteRecord record, List<string> problems,
+        List<Pending> writes, List<(SyncRecord, T)> archives, CancellationToken ct)
     {
-        var ours = new SyncSide(ContactSyncFields.Read(contact), contact.UpdatedAt, null, contact.DeletedAt);
+        var ours = new SyncSide(records.Read(contact), contact.UpdatedAt, null, contact.DeletedAt);
         var decision = SyncEngine.Decide(BaseOf(link), ours, theirs, run.Mapping, run.Rules);
         link.RemoteVersion = HubSpotVersion(record);
         link.LastAttemptAt = time.GetUtcNow();
@@ -298,11 +299,11 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
                     break;
                 case SyncAction.RestoreLocal:
                     contact.DeletedAt = null;
-                    await ContactSyncFields.WriteAsync(db, contact, decision.ToLocal, ct);
+                    await records.WriteAsync(db, contact, decision.ToLocal, ct);
                     run.Totals = run.Totals with { WrittenIn = run.Totals.WrittenIn + 1 };
                     break;
                 case SyncAction.Update when decision.ToLocal.Count > 0:
-                    await ContactSyncFields.WriteAsync(db, contact, decision.ToLocal, ct);
+                    await records.WriteAsync(db, contact, decision.ToLocal, ct);
                     run.Totals = run.Totals with { WrittenIn = run.Totals.WrittenIn + 1 };
                     break;
                 case SyncAction.ArchiveRemote:
@@ -341,11 +342,11 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
             link.LastError = problems.Count > 0 ? string.Join(" ", problems) : null;
             link.ErrorCount = problems.Count > 0 ? link.ErrorCount + 1 : 0;
         }
-        Remember(run, link, ContactSyncFields.Read(contact), theirs.Fields);
+        Remember(run, link, records.Read(contact), theirs.Fields);
     }
 
     /// <summary>Fields a person decides go to the conflict queue, one open entry per record and field, kept up to date while it waits.</summary>
-    private async Task QueueAsync(ICrmDb db, Run run, SyncRecord link, Contact contact, IEnumerable<FieldConflict> conflicts, CancellationToken ct)
+    private async Task QueueAsync(ICrmDb db, Run run, SyncRecord link, T contact, IEnumerable<FieldConflict> conflicts, CancellationToken ct)
     {
         foreach (var conflict in conflicts)
         {
@@ -355,20 +356,20 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
                 if (link.Id == 0) { db.SyncRecords.Add(link); await db.SaveChangesAsync(ct); }
                 db.SyncConflicts.Add(open = new SyncConflict
                 {
-                    IntegrationId = run.Connection.IntegrationId, SyncRecordId = link.Id, RecordType = RecordType.Contact, RecordId = contact.Id, ExternalId = link.ExternalId,
+                    IntegrationId = run.Connection.IntegrationId, SyncRecordId = link.Id, RecordType = records.RecordType, RecordId = contact.Id, ExternalId = link.ExternalId,
                     Field = conflict.Field, State = SyncConflictState.Open, CreatedAt = time.GetUtcNow(),
                 });
             }
             (open.OursValue, open.TheirsValue, open.OursChangedAt, open.TheirsChangedAt) = (conflict.Ours, conflict.Theirs, conflict.OursAt, conflict.TheirsAt);
             open.OursChangedBy = await (from change in db.FieldChanges
-                                        where change.RecordType == RecordType.Contact && change.RecordId == contact.Id && change.Source != ChangeSource.Sync
+                                        where change.RecordType == records.RecordType && change.RecordId == contact.Id && change.Source != ChangeSource.Sync
                                         orderby change.Id descending
                                         select db.Users.Where(u => u.Id == change.ActorUserId).Select(u => u.Name).FirstOrDefault()).FirstOrDefaultAsync(ct);
         }
     }
 
     /// <summary>Writes and archives there, then records each result on its link (a refusal keeps our side "changed", so it is tried again).</summary>
-    private async Task WriteOutAsync(ICrmDb db, Run run, List<Pending> writes, List<(SyncRecord Link, Contact Contact)> archives, CancellationToken ct)
+    private async Task WriteOutAsync(ICrmDb db, Run run, List<Pending> writes, List<(SyncRecord Link, T Contact)> archives, CancellationToken ct)
     {
         if (writes.Count > 0)
         {
@@ -401,7 +402,7 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
                 link.LastError = null;
                 link.ErrorCount = 0;
                 if (result.Record is { } written) link.RemoteVersion = HubSpotVersion(written);
-                Remember(run, link, ContactSyncFields.Read(pending.Contact), pending.RemoteAfter);
+                Remember(run, link, records.Read(pending.Contact), pending.RemoteAfter);
                 run.Totals = run.Totals with { WrittenOut = run.Totals.WrittenOut + 1 };
             }
         }
@@ -427,7 +428,7 @@ public sealed class ContactSyncer(string provider, ICrmDbFactory dbFactory, ISer
 
     private SyncRecord NewLink(Run run, long contactId, string externalId) => new()
     {
-        Provider = provider, IntegrationId = run.Connection.IntegrationId, RecordType = RecordType.Contact, RecordId = contactId, ExternalId = externalId,
+        Provider = provider, IntegrationId = run.Connection.IntegrationId, RecordType = records.RecordType, RecordId = contactId, ExternalId = externalId,
         Status = SyncRecordStatus.InSync, LastAttemptAt = time.GetUtcNow(),
     };
 

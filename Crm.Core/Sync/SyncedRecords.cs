@@ -1,0 +1,91 @@
+using Crm.Core.Accounts;
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Core.Sync;
+
+/// <summary>
+/// One of our record types as the sync sees it: where it lives, its fields as text (our field keys), how a change is
+/// written (through the type's own validation), and the field records are matched by on a first meeting.
+/// </summary>
+public interface ISyncedRecords<T> where T : Entity, ITrackedRecord
+{
+    RecordType RecordType { get; }
+    IReadOnlySet<string> Supported { get; }
+    /// <summary>Our field a never-linked record is matched by (a contact's email, a company's domain); null: never matched.</summary>
+    string? MatchField { get; }
+    IQueryable<T> Query(ICrmDb db);
+    Dictionary<string, string?> Read(T record);
+    T New();
+    void Add(ICrmDb db, T record);
+    Task WriteAsync(ICrmDb db, T record, IReadOnlyDictionary<string, string?> values, CancellationToken ct);
+    /// <summary>An unlinked record of ours whose match field is <paramref name="value"/>.</summary>
+    Task<T?> MatchAsync(ICrmDb db, string value, IQueryable<long> linked, CancellationToken ct);
+}
+
+public sealed class SyncedContacts : ISyncedRecords<Contact>
+{
+    public RecordType RecordType => RecordType.Contact;
+    public IReadOnlySet<string> Supported => ContactSyncFields.Supported;
+    public string? MatchField => "email";
+    public IQueryable<Contact> Query(ICrmDb db) => db.Contacts.Include(c => c.Account);
+    public Dictionary<string, string?> Read(Contact record) => ContactSyncFields.Read(record);
+    public Contact New() => new();
+    public void Add(ICrmDb db, Contact record) => db.Contacts.Add(record);
+    public Task WriteAsync(ICrmDb db, Contact record, IReadOnlyDictionary<string, string?> values, CancellationToken ct) => ContactSyncFields.WriteAsync(db, record, values, ct);
+
+    public Task<Contact?> MatchAsync(ICrmDb db, string value, IQueryable<long> linked, CancellationToken ct) =>
+        db.Contacts.Include(c => c.Account).Where(c => c.Email == value.ToLowerInvariant() && !linked.Contains(c.Id)).FirstOrDefaultAsync(ct);
+}
+
+/// <summary>Companies are our accounts: name, domain, phone, city, country, industry, owner; matched by domain.</summary>
+public sealed class SyncedAccounts : ISyncedRecords<Account>
+{
+    public RecordType RecordType => RecordType.Account;
+    public IReadOnlySet<string> Supported { get; } = new HashSet<string>(StringComparer.Ordinal) { "name", "domain", "phone", "city", "country", "industry", "owner" };
+    public string? MatchField => "domain";
+    public IQueryable<Account> Query(ICrmDb db) => db.Accounts;
+
+    public Dictionary<string, string?> Read(Account a) => new()
+    {
+        ["name"] = a.Name, ["domain"] = a.Domain, ["phone"] = a.Phone, ["city"] = a.City, ["country"] = a.Country, ["industry"] = a.Industry,
+        ["owner"] = a.OwnerId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    public Account New() => new();
+    public void Add(ICrmDb db, Account record) => db.Accounts.Add(record);
+
+    public async Task WriteAsync(ICrmDb db, Account account, IReadOnlyDictionary<string, string?> values, CancellationToken ct)
+    {
+        var input = new AccountInput { Name = account.Name.Length > 0 ? account.Name : null };
+        var written = new List<string>();
+        foreach (var (field, raw) in values)
+        {
+            var value = SyncSide.Normal(raw);
+            switch (field)
+            {
+                case "name": input.Name = value; written.Add(nameof(input.Name)); break;
+                case "domain": input.Domain = value; written.Add(nameof(input.Domain)); break;
+                case "phone": input.Phone = value; written.Add(nameof(input.Phone)); break;
+                case "city": input.City = value; written.Add(nameof(input.City)); break;
+                case "country": input.Country = value; written.Add(nameof(input.Country)); break;
+                case "industry": input.Industry = value; written.Add(nameof(input.Industry)); break;
+                case "owner":
+                    input.OwnerId = value is null ? null : long.TryParse(value, out var owner) ? owner
+                        : throw new ValidationFailedException(new Dictionary<string, string[]> { ["OwnerId"] = [$"\"{value}\" is not a user here."] });
+                    written.Add(nameof(input.OwnerId));
+                    break;
+            }
+        }
+        // A company created from the other side without a name cannot exist here.
+        if (account.Id == 0 && !written.Contains(nameof(input.Name))) written.Add(nameof(input.Name));
+        await AccountWriter.ApplyAsync(db, account, input, WrittenFields.Only(written), ct);
+    }
+
+    public Task<Account?> MatchAsync(ICrmDb db, string value, IQueryable<long> linked, CancellationToken ct)
+    {
+        var domain = value.Trim().ToLowerInvariant();
+        return db.Accounts.Where(a => a.Domain != null && a.Domain.ToLower() == domain && !linked.Contains(a.Id)).FirstOrDefaultAsync(ct);
+    }
+}
