@@ -41,7 +41,9 @@ public static class SandboxApp
         builder.Services.AddSingleton<SandboxTokens>();
         builder.Services.AddSingleton<SandboxFaults>();
         builder.Services.AddSingleton<HubSpotApiLimits>();
-        builder.Services.AddSingleton<HubSpotCrmStore>();
+        builder.Services.AddSingleton<HubSpotWebhooks>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HubSpotWebhooks>());
+        builder.Services.AddSingleton(sp => new HubSpotCrmStore(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<HubSpotWebhooks>()));
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
 
@@ -54,6 +56,7 @@ public static class SandboxApp
         app.MapHubSpotOAuth();
         app.MapHubSpotApi();
         app.MapHubSpotCrm();
+        app.MapHubSpotUser();
         app.MapGoogleSandbox();
         app.MapMicrosoftSandbox();
         app.MapSalesforceSandbox();

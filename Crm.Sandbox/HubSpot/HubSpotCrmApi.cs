@@ -112,6 +112,42 @@ public static class HubSpotCrmApi
 
     public sealed record Seed(int Contacts, int Companies, int Deals);
 
+    /// <summary>
+    /// The sandbox's own: changes "as a HubSpot user" (what a person does in HubSpot's UI; webhooks say CRM_UI), and the
+    /// app's webhook target.
+    /// </summary>
+    public static void MapHubSpotUser(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/_sandbox/hubspot/as-user/{objectType}", async (string objectType, HttpContext c, HubSpotCrmStore store) =>
+        {
+            if (!HubSpotCrmStore.ObjectTypes.Contains(objectType)) return Error(400, "VALIDATION_ERROR", $"Unable to infer object type from: {objectType}");
+            var values = PropertiesOf((await BodyAsync(c))?["properties"]);
+            if (values is null) return Error(400, "VALIDATION_ERROR", "The body must hold \"properties\".");
+            if (Invalid(store, objectType, values) is { } invalid) return invalid;
+            var (created, existing) = HubSpotCrmStore.AsUser(() => store.Create(objectType, values));
+            return created is null ? Error(409, "CONFLICT", $"Contact already exists. Existing ID: {existing}") : Results.Json(ObjectJson(created, null, values.Keys), statusCode: 201);
+        }).DisableAntiforgery();
+        app.MapPatch("/_sandbox/hubspot/as-user/{objectType}/{id}", async (string objectType, string id, HttpContext c, HubSpotCrmStore store) =>
+        {
+            if (!HubSpotCrmStore.ObjectTypes.Contains(objectType) || store.Get(objectType, id) is not { } record) return NotFound(objectType, id);
+            var values = PropertiesOf((await BodyAsync(c))?["properties"]);
+            if (values is null) return Error(400, "VALIDATION_ERROR", "The body must hold \"properties\".");
+            if (Invalid(store, objectType, values) is { } invalid) return invalid;
+            var (updated, conflict) = HubSpotCrmStore.AsUser(() => store.Update(objectType, record, values));
+            return updated is null ? Error(409, "CONFLICT", $"Existing ID: {conflict}") : Results.Json(ObjectJson(updated, null, values.Keys));
+        }).DisableAntiforgery();
+        app.MapDelete("/_sandbox/hubspot/as-user/{objectType}/{id}", (string objectType, string id, HubSpotCrmStore store) =>
+            HubSpotCrmStore.ObjectTypes.Contains(objectType) && HubSpotCrmStore.AsUser(() => store.Archive(objectType, id)) ? Results.NoContent() : NotFound(objectType, id));
+        app.MapPost("/_sandbox/hubspot/webhooks", (HubSpotWebhooks.Settings settings, HubSpotWebhooks webhooks) =>
+        {
+            if (settings.TargetUrl is not null && !Uri.TryCreate(settings.TargetUrl, UriKind.Absolute, out _) || settings.RetryScale is <= 0 or > 1)
+                return Results.BadRequest(new { error = "targetUrl must be an absolute URL (or null to stop); retryScale in (0, 1]" });
+            webhooks.Configure(settings);
+            return Results.Ok(webhooks.Stats());
+        }).DisableAntiforgery();
+        app.MapGet("/_sandbox/hubspot/webhooks", (HubSpotWebhooks webhooks) => Results.Ok(webhooks.Stats()));
+    }
+
     private static IResult Run(HttpContext c, string objectType, Func<HubSpotCrmStore, IResult> answer) =>
         HubSpotApiSandbox.Guarded(c, _ => HubSpotCrmStore.ObjectTypes.Contains(objectType)
             ? answer(c.RequestServices.GetRequiredService<HubSpotCrmStore>())

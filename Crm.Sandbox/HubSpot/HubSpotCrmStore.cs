@@ -26,8 +26,21 @@ public sealed record PropertyProblem(string Name, string Error, string Message);
 /// through the API), ids from one counter per type, unique contact emails, enumeration values checked, the
 /// modification date kept as HubSpot keeps it (contacts: <c>lastmodifieddate</c>; others: <c>hs_lastmodifieddate</c>).
 /// </summary>
-public sealed partial class HubSpotCrmStore(TimeProvider time)
+public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? webhooks = null)
 {
+    /// <summary>Who the changes now being made are by, in HubSpot's words (webhooks say it): the API's callers, or a person.</summary>
+    private static readonly AsyncLocal<string?> ChangeSource = new();
+
+    /// <summary>Runs <paramref name="change"/> as a person in HubSpot's own UI would (webhooks say CRM_UI).</summary>
+    public static T AsUser<T>(Func<T> change)
+    {
+        ChangeSource.Value = "CRM_UI";
+        try { return change(); } finally { ChangeSource.Value = null; }
+    }
+
+    private void Notify(string objectType, string id, string kind, IReadOnlyDictionary<string, string?>? changed = null) =>
+        webhooks?.Record(objectType, id, kind, changed, ChangeSource.Value ?? "INTEGRATION");
+
     public static readonly string[] ObjectTypes = ["contacts", "companies", "deals"];
 
     private readonly Lock _lock = new();
@@ -119,6 +132,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time)
             if (objectType == "contacts") record.Properties.TryAdd("lifecyclestage", "lead");
             if (objectType == "deals") record.Properties.TryAdd("pipeline", "default");
             _records[objectType][id] = record;
+            Notify(objectType, record.Id, "creation");
             return (record, null);
         }
     }
@@ -136,6 +150,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time)
             var now = time.GetUtcNow();
             record.UpdatedAt = now;
             record.Properties[ModifiedProperty(objectType)] = Timestamp(now);
+            Notify(objectType, record.Id, "propertyChange", values);
             return (record, null);
         }
     }
@@ -147,6 +162,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time)
             if (Get(objectType, id) is not { } record) return false;
             record.Archived = true;
             record.ArchivedAt = time.GetUtcNow();
+            Notify(objectType, record.Id, "deletion");
             return true;
         }
     }
