@@ -12,6 +12,31 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
 
+            migrationBuilder.AddColumn<string>(
+                name: "BudgetTier",
+                table: "Integrations",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ConflictRules",
+                table: "Integrations",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "DailyCallLimit",
+                table: "Integrations",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "InitialSyncConfirmedAt",
+                table: "Integrations",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.AddColumn<long>(
                 name: "PausedAt",
                 table: "Integrations",
@@ -55,6 +80,48 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "SyncConflicts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    WorkspaceId = table.Column<long>(type: "INTEGER", nullable: false),
+                    IntegrationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SyncRecordId = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordType = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecordId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Field = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OursValue = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    TheirsValue = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    OursChangedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    TheirsChangedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    OursChangedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    Resolution = table.Column<int>(type: "INTEGER", nullable: true),
+                    ResolvedValue = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    ResolvedByUserId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ResolvedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SyncConflicts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SyncConflicts_Integrations_IntegrationId",
+                        column: x => x.IntegrationId,
+                        principalTable: "Integrations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SyncConflicts_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SyncRecords",
                 columns: table => new
                 {
@@ -71,6 +138,7 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     RemoteVersion = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
                     LocalHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     RemoteHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    SyncedValues = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: true),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     ConflictStatus = table.Column<int>(type: "INTEGER", nullable: false),
                     LastError = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
@@ -170,6 +238,38 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "WebhookChannels",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    WorkspaceId = table.Column<long>(type: "INTEGER", nullable: false),
+                    IntegrationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ChannelId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ResourceId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookChannels", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookChannels_Integrations_IntegrationId",
+                        column: x => x.IntegrationId,
+                        principalTable: "Integrations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_WebhookChannels_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             // The links keep their ids (merge records name them); a record linked twice to one system keeps its first
             // link as its own, the others marked as moved onto it, so one record still has one id per system.
             migrationBuilder.Sql("""
@@ -192,6 +292,23 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_IntegrationUsage_WorkspaceId",
                 table: "IntegrationUsage",
+                column: "WorkspaceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SyncConflicts_IntegrationId_State",
+                table: "SyncConflicts",
+                columns: new[] { "IntegrationId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SyncConflicts_SyncRecordId_Field",
+                table: "SyncConflicts",
+                columns: new[] { "SyncRecordId", "Field" },
+                unique: true,
+                filter: "\"State\" = 0");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SyncConflicts_WorkspaceId",
+                table: "SyncConflicts",
                 column: "WorkspaceId");
 
             migrationBuilder.CreateIndex(
@@ -242,6 +359,22 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 name: "IX_SyncStates_WorkspaceId",
                 table: "SyncStates",
                 column: "WorkspaceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookChannels_IntegrationId",
+                table: "WebhookChannels",
+                column: "IntegrationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookChannels_Provider_ChannelId",
+                table: "WebhookChannels",
+                columns: new[] { "Provider", "ChannelId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookChannels_WorkspaceId",
+                table: "WebhookChannels",
+                column: "WorkspaceId");
         }
 
         /// <inheritdoc />
@@ -251,6 +384,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 name: "IntegrationUsage");
 
             migrationBuilder.DropTable(
+                name: "SyncConflicts");
+
+            migrationBuilder.DropTable(
                 name: "SyncRecords");
 
             migrationBuilder.DropTable(
@@ -258,6 +394,25 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "SyncStates");
+
+            migrationBuilder.DropTable(
+                name: "WebhookChannels");
+
+            migrationBuilder.DropColumn(
+                name: "BudgetTier",
+                table: "Integrations");
+
+            migrationBuilder.DropColumn(
+                name: "ConflictRules",
+                table: "Integrations");
+
+            migrationBuilder.DropColumn(
+                name: "DailyCallLimit",
+                table: "Integrations");
+
+            migrationBuilder.DropColumn(
+                name: "InitialSyncConfirmedAt",
+                table: "Integrations");
 
             migrationBuilder.DropColumn(
                 name: "PausedAt",

@@ -12,6 +12,31 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
         protected override void Up(MigrationBuilder migrationBuilder)
         {
 
+            migrationBuilder.AddColumn<string>(
+                name: "BudgetTier",
+                table: "Integrations",
+                type: "nvarchar(32)",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ConflictRules",
+                table: "Integrations",
+                type: "nvarchar(max)",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "DailyCallLimit",
+                table: "Integrations",
+                type: "int",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "InitialSyncConfirmedAt",
+                table: "Integrations",
+                type: "datetimeoffset",
+                nullable: true);
+
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "PausedAt",
                 table: "Integrations",
@@ -55,6 +80,48 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "SyncConflicts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    WorkspaceId = table.Column<long>(type: "bigint", nullable: false),
+                    IntegrationId = table.Column<long>(type: "bigint", nullable: false),
+                    SyncRecordId = table.Column<long>(type: "bigint", nullable: false),
+                    RecordType = table.Column<int>(type: "int", nullable: false),
+                    RecordId = table.Column<long>(type: "bigint", nullable: false),
+                    ExternalId = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
+                    Field = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    OursValue = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
+                    TheirsValue = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
+                    OursChangedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    TheirsChangedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    OursChangedBy = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    State = table.Column<int>(type: "int", nullable: false),
+                    Resolution = table.Column<int>(type: "int", nullable: true),
+                    ResolvedValue = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
+                    ResolvedByUserId = table.Column<long>(type: "bigint", nullable: true),
+                    ResolvedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SyncConflicts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SyncConflicts_Integrations_IntegrationId",
+                        column: x => x.IntegrationId,
+                        principalTable: "Integrations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SyncConflicts_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SyncRecords",
                 columns: table => new
                 {
@@ -71,6 +138,7 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     RemoteVersion = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: true),
                     LocalHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     RemoteHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    SyncedValues = table.Column<string>(type: "nvarchar(max)", maxLength: 10000, nullable: true),
                     Status = table.Column<int>(type: "int", nullable: false),
                     ConflictStatus = table.Column<int>(type: "int", nullable: false),
                     LastError = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
@@ -170,6 +238,38 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "WebhookChannels",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    WorkspaceId = table.Column<long>(type: "bigint", nullable: false),
+                    IntegrationId = table.Column<long>(type: "bigint", nullable: false),
+                    Provider = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ChannelId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    ResourceId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    SecretHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookChannels", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookChannels_Integrations_IntegrationId",
+                        column: x => x.IntegrationId,
+                        principalTable: "Integrations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_WebhookChannels_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             // The links keep their ids (merge records name them); a record linked twice to one system keeps its first
             // link as its own, the others marked as moved onto it, so one record still has one id per system.
             migrationBuilder.Sql("""
@@ -194,6 +294,23 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
             migrationBuilder.CreateIndex(
                 name: "IX_IntegrationUsage_WorkspaceId",
                 table: "IntegrationUsage",
+                column: "WorkspaceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SyncConflicts_IntegrationId_State",
+                table: "SyncConflicts",
+                columns: new[] { "IntegrationId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SyncConflicts_SyncRecordId_Field",
+                table: "SyncConflicts",
+                columns: new[] { "SyncRecordId", "Field" },
+                unique: true,
+                filter: "\"State\" = 0");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SyncConflicts_WorkspaceId",
+                table: "SyncConflicts",
                 column: "WorkspaceId");
 
             migrationBuilder.CreateIndex(
@@ -244,6 +361,22 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                 name: "IX_SyncStates_WorkspaceId",
                 table: "SyncStates",
                 column: "WorkspaceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookChannels_IntegrationId",
+                table: "WebhookChannels",
+                column: "IntegrationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookChannels_Provider_ChannelId",
+                table: "WebhookChannels",
+                columns: new[] { "Provider", "ChannelId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookChannels_WorkspaceId",
+                table: "WebhookChannels",
+                column: "WorkspaceId");
         }
 
         /// <inheritdoc />
@@ -253,6 +386,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                 name: "IntegrationUsage");
 
             migrationBuilder.DropTable(
+                name: "SyncConflicts");
+
+            migrationBuilder.DropTable(
                 name: "SyncRecords");
 
             migrationBuilder.DropTable(
@@ -260,6 +396,25 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "SyncStates");
+
+            migrationBuilder.DropTable(
+                name: "WebhookChannels");
+
+            migrationBuilder.DropColumn(
+                name: "BudgetTier",
+                table: "Integrations");
+
+            migrationBuilder.DropColumn(
+                name: "ConflictRules",
+                table: "Integrations");
+
+            migrationBuilder.DropColumn(
+                name: "DailyCallLimit",
+                table: "Integrations");
+
+            migrationBuilder.DropColumn(
+                name: "InitialSyncConfirmedAt",
+                table: "Integrations");
 
             migrationBuilder.DropColumn(
                 name: "PausedAt",
