@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Crm.Core.Sync;
 
 /// <summary>
@@ -5,7 +7,26 @@ namespace Crm.Core.Sync;
 /// (theirs, ours) in order of preference — several of theirs may mean one of ours (HubSpot's "evangelist" and
 /// "customer" are both our customer); going out, the first pair with our value gives theirs.
 /// </summary>
-public sealed record FieldMapEntry(string Theirs, string Ours, FieldDirection Direction, IReadOnlyList<(string Theirs, string Ours)>? Values = null);
+public sealed record FieldMapEntry(string Theirs, string Ours, FieldDirection Direction, IReadOnlyList<ValuePair>? Values = null, FieldKind Kind = FieldKind.Text);
+
+/// <summary>One picklist value there and its counterpart here.</summary>
+public sealed record ValuePair(string Theirs, string Ours)
+{
+    public static implicit operator ValuePair((string Theirs, string Ours) pair) => new(pair.Theirs, pair.Ours);
+}
+
+/// <summary>
+/// How a value is written on each side, so the same value reads the same both ways (no echo of "1500" as "1500.00"):
+/// numbers in invariant form without trailing zeros, dates as yyyy-MM-dd (a date-time there is read as its UTC date),
+/// fractions there (0.2) as whole percentages here (20).
+/// </summary>
+public enum FieldKind
+{
+    Text = 0,
+    Number = 1,
+    Date = 2,
+    Fraction = 3,
+}
 
 /// <summary>
 /// A mapping between another system's properties and our fields, both ways. Values a picklist map does not know are
@@ -29,9 +50,14 @@ public sealed class FieldMap(IReadOnlyList<FieldMapEntry> entries)
         {
             if (!theirs.TryGetValue(entry.Theirs, out var value)) continue;
             value = SyncSide.Normal(value);
+            if (value is not null && entry.Kind != FieldKind.Text)
+            {
+                value = In(entry.Kind, value);
+                if (value is null) { problems.Add($"{entry.Theirs} \"{theirs[entry.Theirs]}\" is not a {Describe(entry.Kind)}."); continue; }
+            }
             if (value is null || entry.Values is null) { ours[entry.Ours] = value; continue; }
             var pair = entry.Values.FirstOrDefault(p => string.Equals(p.Theirs, value, StringComparison.OrdinalIgnoreCase));
-            if (pair.Ours is null) problems.Add($"{entry.Theirs} \"{value}\" has no {entry.Ours} value here; add it to the mapping.");
+            if (pair is null) problems.Add($"{entry.Theirs} \"{value}\" has no {entry.Ours} value here; add it to the mapping.");
             else ours[entry.Ours] = pair.Ours;
         }
         return ours;
@@ -45,13 +71,42 @@ public sealed class FieldMap(IReadOnlyList<FieldMapEntry> entries)
         {
             if (!ours.TryGetValue(entry.Ours, out var value)) continue;
             value = SyncSide.Normal(value);
+            if (value is not null && entry.Kind == FieldKind.Fraction)
+                value = decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var percent) ? Number(percent / 100m) : null;
             if (value is null || entry.Values is null) { theirs[entry.Theirs] = value; continue; }
             var pair = entry.Values.FirstOrDefault(p => string.Equals(p.Ours, value, StringComparison.OrdinalIgnoreCase));
-            if (pair.Theirs is null) problems.Add($"{entry.Ours} \"{value}\" has no {entry.Theirs} value there; add it to the mapping.");
+            if (pair is null) problems.Add($"{entry.Ours} \"{value}\" has no {entry.Theirs} value there; add it to the mapping.");
             else theirs[entry.Theirs] = pair.Theirs;
         }
         return theirs;
     }
+
+    /// <summary>Their value in our form; null when it is not one (the field is left out and named).</summary>
+    public static string? In(FieldKind kind, string value) => kind switch
+    {
+        FieldKind.Number => decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? Number(number) : null,
+        FieldKind.Fraction => decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var fraction)
+            ? Math.Round(fraction * 100m, MidpointRounding.AwayFromZero).ToString("0", CultureInfo.InvariantCulture) : null,
+        // HubSpot's dates are midnight UTC date-times, or milliseconds since 1970.
+        FieldKind.Date => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) && value.Length > 8
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+            : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+                ? at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        _ => value,
+    };
+
+    public static string Number(decimal value) => value.ToString("0.############", CultureInfo.InvariantCulture);
+
+    private static string Describe(FieldKind kind) => kind switch
+    {
+        FieldKind.Number or FieldKind.Fraction => "number",
+        FieldKind.Date => "date",
+        _ => "text",
+    };
+
+    /// <summary>This map with one entry's value pairs replaced (a deal stage's, matched to our pipeline when the run starts).</summary>
+    public FieldMap WithValues(string ours, IReadOnlyList<ValuePair> values) =>
+        new(Entries.Select(e => e.Ours == ours ? e with { Values = values } : e).ToList());
 
     /// <summary>
     /// What is wrong with the mapping before it is saved: fields unknown on either side, a field of ours filled from two

@@ -37,10 +37,12 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
 
     private sealed record Cursor(DateTimeOffset? Remote, DateTimeOffset? Local);
 
-    private sealed class Run(ConnectionRef connection, IRemoteObjects remote, IReadOnlyList<MappedField> mapping, SyncRules rules, OwnerRules? owners)
+    private sealed class Run(ConnectionRef connection, IRemoteObjects remote, FieldMap map, IReadOnlyList<MappedField> mapping, SyncRules rules, OwnerRules? owners)
     {
         public ConnectionRef Connection { get; } = connection;
         public IRemoteObjects Remote { get; } = remote;
+        /// <summary>The connector's map with this run's value pairs (deal stages) resolved.</summary>
+        public FieldMap Map { get; } = map;
         public IReadOnlyList<MappedField> Mapping { get; } = mapping;
         public IReadOnlyList<string> Keys { get; } = mapping.Select(m => m.Field).ToList();
         public SyncRules Rules { get; } = rules;
@@ -49,37 +51,83 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         public SyncTotals Totals { get; set; } = new();
     }
 
-    public async Task<SyncTotals> SyncAsync(ConnectionRef connection, CancellationToken ct)
+    public async Task<SyncTotals> SyncAsync(ConnectionRef connection, bool full, CancellationToken ct)
     {
         var remote = services.GetRequiredKeyedService<IRemoteObjects>($"{provider}:{objectType}");
         var started = time.GetUtcNow();
         var cursor = await status.CursorAsync(connection, objectType, ct) is { } text ? JsonSerializer.Deserialize<Cursor>(text) ?? new Cursor(null, null) : new Cursor(null, null);
         SyncDirection direction;
         SyncRules rules;
+        HeldChange? held;
+        bool approved;
+        int percent;
+        FieldMap? saved;
         await using (var db = await dbFactory.CreateAsync(ct))
         {
-            var settings = await db.Integrations.Where(i => i.Id == connection.IntegrationId).Select(i => new { i.Direction, i.InitialSyncConfirmedAt, i.ConflictRules }).SingleAsync(ct);
+            var settings = await db.Integrations.Where(i => i.Id == connection.IntegrationId)
+                .Select(i => new { i.Direction, i.InitialSyncConfirmedAt, i.ConflictRules, i.HeldChange, i.MassChangeApprovedAt, i.MassChangePercent, i.Mappings }).SingleAsync(ct);
             // Nothing is written before an admin has seen the first sync's preview and confirmed it.
             if (settings.InitialSyncConfirmedAt is null) return new SyncTotals();
             direction = settings.Direction;
             rules = SyncRules.FromJson(settings.ConflictRules);
+            held = HeldChange.FromJson(settings.HeldChange);
+            approved = held is not null && held.ObjectType == objectType && settings.MassChangeApprovedAt >= held.At;
+            percent = settings.MassChangePercent;
+            saved = ConnectionMappings.FromJson(settings.Mappings).For(objectType);
         }
         var owners = remote is IRemoteOwners known ? await OwnerRulesAsync(connection, known, ct) : null;
-        var mapping = remote.Map.Fields.Where(f => records.Supported.Contains(f.Field) && (f.Field != "owner" || owners is not null))
+        var map = saved ?? remote.Map;
+        if (remote is IRemotePicklists lists && await lists.PicklistsAsync(connection, ct) is { Count: > 0 } picklists)
+        {
+            await using var db = await dbFactory.CreateAsync(ct);
+            map = await records.ResolveAsync(db, map, picklists, ct);
+        }
+        var mapping = map.Fields.Where(f => records.Supported.Contains(f.Field) && (f.Field != "owner" || owners is not null))
             .Select(f => f with { Direction = Restrict(f.Direction, direction) }).Where(f => f.Direction != FieldDirection.None).ToList();
-        var run = new Run(connection, remote, mapping, rules, owners);
+        var run = new Run(connection, remote, map, mapping, rules, owners);
 
+        var since = !full && cursor.Remote is { } r ? r - Overlap : DateTimeOffset.UnixEpoch;
+        var localSince = !full && cursor.Local is { } l ? l - Overlap : DateTimeOffset.MinValue;
+        // The first sync was previewed and confirmed; later runs are guarded unless an admin let this one through.
+        var guard = cursor.Remote is not null && !approved ? new MassChangeGuard(objectType, await SyncedCountAsync(connection, ct), percent, started) : null;
+
+        // Their changes: streamed batch by batch; a guarded or full run reads them all first (the same calls) to count or compare.
+        var buffered = guard is not null || full ? new List<RemoteRecord>() : null;
         string? page = null;
-        var since = cursor.Remote is { } r ? r - Overlap : DateTimeOffset.UnixEpoch;
         do
         {
             var changed = await remote.ChangedSinceAsync(connection, since, page, ct);
-            for (var i = 0; i < changed.Records.Count; i += Batch)
-                await ReconcileAsync(run, changed.Records.Skip(i).Take(Batch).ToList(), ct);
+            if (buffered is not null)
+            {
+                buffered.AddRange(changed.Records);
+                if (buffered.Count > BufferLimit) throw new ConflictException($"More than {BufferLimit:N0} {objectType} changed there since the last run; ask for help with a change this large.");
+            }
+            else
+                for (var i = 0; i < changed.Records.Count; i += Batch)
+                    await ReconcileAsync(run, changed.Records.Skip(i).Take(Batch).ToList(), ct);
             page = changed.Next;
         } while (page is not null);
 
-        var localSince = cursor.Local is { } l ? l - Overlap : DateTimeOffset.MinValue;
+        if (buffered is not null)
+        {
+            buffered = buffered.GroupBy(x => x.Id).Select(g => g.Last()).ToList();
+            // A full run compares every linked record: those they no longer list are read by id (gone ones come back archived).
+            if (full) buffered.AddRange(await MissingThereAsync(run, buffered.Select(x => x.Id).ToHashSet(StringComparer.Ordinal), ct));
+            if (guard is not null)
+            {
+                await CountTheirsAsync(run, guard, buffered, ct);
+                await CountOursAsync(run, guard, localSince, ct);
+                if (guard.Exceeded)
+                {
+                    var hold = guard.Held();
+                    await SaveHeldAsync(connection, hold, ct);
+                    throw new MassChangeHeldException(hold);
+                }
+            }
+            for (var i = 0; i < buffered.Count; i += Batch)
+                await ReconcileAsync(run, buffered.Skip(i).Take(Batch).ToList(), ct);
+        }
+
         long after = 0;
         while (true)
         {
@@ -92,8 +140,123 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             var todo = ids.Where(id => !run.Handled.Contains(id)).ToList();
             if (todo.Count > 0) await PushAsync(run, todo, ct);
         }
-        await status.SaveProgressAsync(connection, objectType, JsonSerializer.Serialize(new Cursor(started, started)), run.Totals.ReadIn, run.Totals.WrittenIn, ct);
+        // Records a person asked to retry (their link forgot its hashes) are compared afresh even if neither side changed them.
+        long retried = 0;
+        while (true)
+        {
+            List<(long Id, long RecordId)> links;
+            await using (var db = await dbFactory.CreateAsync(ct))
+                links = (await db.SyncRecords.Where(l => l.IntegrationId == connection.IntegrationId && l.RecordType == records.RecordType && l.Id > retried
+                        && l.LocalHash == null && l.Status == SyncRecordStatus.InSync).OrderBy(l => l.Id).Select(l => new { l.Id, l.RecordId }).Take(Batch).ToListAsync(ct))
+                    .Select(l => (l.Id, l.RecordId)).ToList();
+            if (links.Count == 0) break;
+            retried = links[^1].Id;
+            var todo = links.Select(l => l.RecordId).Where(id => run.Handled.Add(id)).ToList();
+            if (todo.Count > 0) await PushAsync(run, todo, ct);
+        }
+        // A full run's position is the incremental one's: it does not move the cursor past changes made while it ran.
+        var next = full && cursor.Remote is not null ? cursor : new Cursor(started, started);
+        await status.SaveProgressAsync(connection, objectType, JsonSerializer.Serialize(next), run.Totals.ReadIn, run.Totals.WrittenIn, ct);
+        if (held?.ObjectType == objectType) await ClearHeldAsync(connection, ct);
         return run.Totals;
+    }
+
+    /// <summary>The most records of one type a guarded or full run holds in memory at once (about 1 KB each).</summary>
+    public const int BufferLimit = 500_000;
+
+    private async Task<int> SyncedCountAsync(ConnectionRef connection, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.SyncRecords.CountAsync(l => l.IntegrationId == connection.IntegrationId && l.RecordType == records.RecordType && l.Status != SyncRecordStatus.Excluded, ct);
+    }
+
+    /// <summary>Linked records their full list left out, read by id: archived or merged away there, they come back archived.</summary>
+    private async Task<IReadOnlyList<RemoteRecord>> MissingThereAsync(Run run, HashSet<string> listed, CancellationToken ct)
+    {
+        var missing = new List<string>();
+        long after = 0;
+        while (true)
+        {
+            List<(long Id, string ExternalId)> links;
+            await using (var db = await dbFactory.CreateAsync(ct))
+                links = (await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && l.Id > after && l.Status != SyncRecordStatus.Excluded)
+                    .OrderBy(l => l.Id).Select(l => new { l.Id, l.ExternalId }).Take(1000).ToListAsync(ct)).Select(l => (l.Id, l.ExternalId)).ToList();
+            if (links.Count == 0) break;
+            after = links[^1].Id;
+            missing.AddRange(links.Select(l => l.ExternalId).Where(id => !listed.Contains(id) && !id.StartsWith(PendingPrefix, StringComparison.Ordinal)));
+        }
+        return missing.Count == 0 ? [] : await run.Remote.ReadAsync(run.Connection, missing, ct);
+    }
+
+    /// <summary>Their changes to linked records that would delete or overwrite ours.</summary>
+    private async Task CountTheirsAsync(Run run, MassChangeGuard guard, IReadOnlyList<RemoteRecord> theirs, CancellationToken ct)
+    {
+        foreach (var chunk in theirs.Chunk(500))
+        {
+            await using var db = await dbFactory.CreateAsync(ct);
+            var ids = chunk.Select(x => x.Id).ToList();
+            var links = await db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && ids.Contains(l.ExternalId))
+                .ToDictionaryAsync(l => l.ExternalId, ct);
+            foreach (var record in chunk)
+            {
+                if (!links.TryGetValue(record.Id, out var link) || link.Status == SyncRecordStatus.Excluded) continue;
+                var side = TheirSide(run, record, new List<string>());
+                if (record.ArchivedAt is not null) guard.Add(link.RecordId, record.Id, Name(side.Fields, record.Id), "archived there: would be deleted here");
+                else if (side.Hash(run.Keys) != link.RemoteHash) guard.Add(link.RecordId, record.Id, Name(side.Fields, record.Id), "changed there: would overwrite ours");
+            }
+        }
+    }
+
+    /// <summary>Our changes to linked records that would archive or overwrite theirs.</summary>
+    private async Task CountOursAsync(Run run, MassChangeGuard guard, DateTimeOffset localSince, CancellationToken ct)
+    {
+        long after = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateAsync(ct);
+            var linked = db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && l.Status != SyncRecordStatus.Excluded);
+            var batch = await records.Query(db).AsNoTracking().IgnoreQueryFilters([Deleted])
+                .Where(c => c.Id > after && (c.UpdatedAt > localSince || c.DeletedAt > localSince) && linked.Any(l => l.RecordId == c.Id))
+                .OrderBy(c => c.Id).Take(500).ToListAsync(ct);
+            if (batch.Count == 0) break;
+            after = batch[^1].Id;
+            var ids = batch.Select(c => c.Id).ToList();
+            var links = (await linked.AsNoTracking().Where(l => ids.Contains(l.RecordId)).ToListAsync(ct)).GroupBy(l => l.RecordId).ToDictionary(g => g.Key, g => g.First());
+            foreach (var record in batch)
+            {
+                var link = links[record.Id];
+                var fields = records.Read(record);
+                if (record.DeletedAt is not null) guard.Add(record.Id, link.ExternalId, Name(fields, link.ExternalId), "deleted here: would be archived there");
+                else if (new SyncSide(fields, record.UpdatedAt).Hash(run.Keys) != link.LocalHash) guard.Add(record.Id, link.ExternalId, Name(fields, link.ExternalId), "changed here: would overwrite theirs");
+            }
+        }
+    }
+
+    /// <summary>How a record is named in a held change's list: a name, a person and their email, else an email or a domain.</summary>
+    private static string Name(IReadOnlyDictionary<string, string?> fields, string fallback)
+    {
+        if (fields.GetValueOrDefault("name") is { } name) return name;
+        var person = string.Join(' ', new[] { fields.GetValueOrDefault("firstName"), fields.GetValueOrDefault("lastName") }.OfType<string>());
+        var email = fields.GetValueOrDefault("email");
+        if (person.Length > 0) return email is null ? person : $"{person} <{email}>";
+        return email ?? fields.GetValueOrDefault("domain") ?? fallback;
+    }
+
+    private async Task SaveHeldAsync(ConnectionRef connection, HeldChange held, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var row = await db.Integrations.SingleAsync(i => i.Id == connection.IntegrationId, ct);
+        row.HeldChange = held.ToJson();
+        row.MassChangeApprovedAt = null;
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task ClearHeldAsync(ConnectionRef connection, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var row = await db.Integrations.SingleAsync(i => i.Id == connection.IntegrationId, ct);
+        (row.HeldChange, row.MassChangeApprovedAt) = (null, null);
+        await db.SaveChangesAsync(ct);
     }
 
     private const string Deleted = "SoftDelete";
@@ -110,15 +273,15 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
     {
         var theirs = await remote.OwnersAsync(connection, ct);
         await using var db = await dbFactory.CreateAsync(ct);
+        var settings = await db.Integrations.Where(i => i.Id == connection.IntegrationId).Select(i => new { i.OwnerMap, i.FallbackOwnerUserId }).SingleAsync(ct);
         var users = await db.Users.Where(u => u.IsActive).Select(u => new { u.Id, u.Email, u.Role }).ToListAsync(ct);
-        var fallback = users.Where(u => u.Role == Users.UserRole.Admin).Select(u => u.Id).DefaultIfEmpty(users.Select(u => u.Id).FirstOrDefault()).First();
-        return new OwnerRules(OwnerRules.MatchByEmail(theirs, users.Select(u => (u.Id, u.Email))), fallback);
+        return OwnerMapping.Rules(theirs, users.Select(u => (u.Id, u.Email, u.Role == Users.UserRole.Admin)).ToList(), OwnerMapping.Parse(settings.OwnerMap), settings.FallbackOwnerUserId);
     }
 
     /// <summary>Their record in our field keys: the map, then their owner as our user.</summary>
     private static SyncSide TheirSide(Run run, RemoteRecord record, ICollection<string> problems)
     {
-        var fields = run.Remote.Map.ToOurs(record.Properties, problems);
+        var fields = run.Map.ToOurs(record.Properties, problems);
         if (run.Owners is not null && fields.TryGetValue("owner", out var owner))
             fields["owner"] = owner is null ? null : run.Owners.Incoming(owner).UserId.ToString(CultureInfo.InvariantCulture);
         return new SyncSide(fields.Where(f => run.Keys.Contains(f.Key)).ToDictionary(), record.ModifiedAt, null, record.ArchivedAt);
@@ -129,7 +292,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         var values = new Dictionary<string, string?>(ours);
         if (run.Owners is not null && values.TryGetValue("owner", out var owner))
             values["owner"] = owner is null ? null : run.Owners.Outgoing(long.Parse(owner, CultureInfo.InvariantCulture)).ExternalOwnerId;
-        return run.Remote.Map.ToTheirs(values, problems);
+        return run.Map.ToTheirs(values, problems);
     }
 
     private static SyncBase BaseOf(SyncRecord link) =>
@@ -151,7 +314,8 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         link.LocalVersion = null;
     }
 
-    private sealed record Pending(SyncRecord? Link, T Contact, RemoteWrite Write, Dictionary<string, string?> RemoteAfter);
+    /// <param name="Problems">Our values with no counterpart there: the rest is written, the record is shown failing with them.</param>
+    private sealed record Pending(SyncRecord? Link, T Contact, RemoteWrite Write, Dictionary<string, string?> RemoteAfter, IReadOnlyList<string>? Problems = null);
 
     /// <summary>Their changed records: matched, decided, written here; what goes back out is written there in one batch.</summary>
     private async Task ReconcileAsync(Run run, List<RemoteRecord> batch, CancellationToken ct)
@@ -162,7 +326,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             .ToDictionaryAsync(l => l.ExternalId, ct);
         var writes = new List<Pending>();
         var archives = new List<(SyncRecord Link, T Contact)>();
-        var created = new List<(T Contact, RemoteRecord Record, SyncSide Theirs)>();
+        var created = new List<(T Contact, RemoteRecord Record, SyncSide Theirs, List<string> Problems)>();
         run.Totals = run.Totals with { ReadIn = run.Totals.ReadIn + batch.Count };
         foreach (var record in batch)
         {
@@ -196,7 +360,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
                 await records.WriteAsync(db, contact2, run.Mapping.Where(m => m.ComesIn).Where(m => theirs.Fields.ContainsKey(m.Field))
                     .ToDictionary(m => m.Field, m => theirs.Value(m.Field)), ct);
                 records.Add(db, contact2);
-                created.Add((contact2, record, theirs));
+                created.Add((contact2, record, theirs, problems));
             }
             catch (ValidationFailedException)
             {
@@ -205,10 +369,12 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             }
         }
         await db.SaveChangesAsync(ct);
-        foreach (var (contact, record, theirs) in created)
+        foreach (var (contact, record, theirs, problems) in created)
         {
             var link = NewLink(run, contact.Id, record.Id);
             Remember(run, link, records.Read(contact), theirs.Fields);
+            // Created without the values that have no counterpart here (an unmapped stage): shown as failing until mapped.
+            if (problems.Count > 0) Fail(link, string.Join(" ", problems));
             link.RemoteVersion = HubSpotVersion(record);
             db.SyncRecords.Add(link);
             run.Handled.Add(contact.Id);
@@ -255,7 +421,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         {
             run.Totals = run.Totals with { ReadOut = run.Totals.ReadOut + create.Count };
             // A create whose answer was lost last time exists there already: found by its match field, linked, not made twice.
-            var theirKey = records.MatchField is { } mf ? run.Remote.Map.Entries.FirstOrDefault(e => e.Ours == mf)?.Theirs : null;
+            var theirKey = records.MatchField is { } mf ? run.Map.Entries.FirstOrDefault(e => e.Ours == mf)?.Theirs : null;
             var keys = theirKey is null ? [] : create.Select(c => SyncSide.Normal(records.Read(c).GetValueOrDefault(records.MatchField!))).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var existing = keys.Count == 0 ? [] : (await run.Remote.FindAsync(run.Connection, theirKey!, keys, ct))
                 .GroupBy(r => r.Properties.GetValueOrDefault(theirKey!)?.ToLowerInvariant() ?? "").ToDictionary(g => g.Key, g => g.First());
@@ -275,7 +441,16 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
                 }
                 var problemsOut = new List<string>();
                 var ours = records.Read(contact).Where(f => run.Mapping.Any(m => m.Field == f.Key && m.GoesOut)).ToDictionary();
-                writes.Add(new Pending(pending, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), null, TheirProperties(run, ours, problemsOut)), ours));
+                var properties = TheirProperties(run, ours, problemsOut);
+                if (problemsOut.Count > 0)
+                {
+                    // Not created there half-made (a deal without its stage): failing with the reason until the mapping or the record changes.
+                    if (pending is null) db.SyncRecords.Add(pending = NewLink(run, contact.Id, PendingPrefix + contact.Id.ToString(CultureInfo.InvariantCulture)));
+                    Fail(pending, string.Join(" ", problemsOut));
+                    run.Totals = run.Totals with { Errors = run.Totals.Errors + 1 };
+                    continue;
+                }
+                writes.Add(new Pending(pending, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), null, properties), ours));
             }
         }
         await db.SaveChangesAsync(ct);
@@ -333,7 +508,9 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             var remoteAfter = new Dictionary<string, string?>(theirs.Fields);
             foreach (var (field, value) in decision.ToRemote) remoteAfter[field] = value;
             var id = decision.Action == SyncAction.RestoreRemote ? null : link.ExternalId;
-            writes.Add(new Pending(link, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), id, TheirProperties(run, decision.ToRemote, problems)), remoteAfter));
+            var outgoing = new List<string>();
+            writes.Add(new Pending(link, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), id, TheirProperties(run, decision.ToRemote, outgoing)), remoteAfter,
+                [.. problems, .. outgoing]));
             return;
         }
         if (decision.Action != SyncAction.Queue)
@@ -401,8 +578,15 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
                 link.Status = SyncRecordStatus.InSync;
                 link.LastError = null;
                 link.ErrorCount = 0;
-                if (result.Record is { } written) link.RemoteVersion = HubSpotVersion(written);
-                Remember(run, link, records.Read(pending.Contact), pending.RemoteAfter);
+                var remoteAfter = pending.RemoteAfter;
+                if (result.Record is { } written)
+                {
+                    link.RemoteVersion = HubSpotVersion(written);
+                    // What they answered holds what they calculated from our write (a deal's probability from its stage): remembered as theirs.
+                    foreach (var (field, value) in TheirSide(run, written, new List<string>()).Fields) remoteAfter[field] = value;
+                }
+                Remember(run, link, records.Read(pending.Contact), remoteAfter);
+                if (pending.Problems is { Count: > 0 } left) Fail(link, string.Join(" ", left));
                 run.Totals = run.Totals with { WrittenOut = run.Totals.WrittenOut + 1 };
             }
         }

@@ -46,3 +46,15 @@ public interface IRemoteObjects
 
     Task<IReadOnlyList<WriteResult>> ArchiveAsync(ConnectionRef connection, IReadOnlyList<(string Key, string Id)> records, CancellationToken ct);
 }
+
+/// <summary>
+/// A picklist value there: its id and label, the group it belongs to (a deal stage's pipeline), its place in the list,
+/// and whether it closes a deal as won or lost.
+/// </summary>
+public sealed record RemoteOption(string Value, string Label, string? Group = null, int Order = 0, bool Won = false, bool Lost = false, int? Percent = null);
+
+/// <summary>A connector whose picklists change per account (HubSpot's deal pipelines and stages): read when a run starts, by their property name.</summary>
+public interface IRemotePicklists
+{
+    Task<IReadOnlyDictionary<string, IReadOnlyList<RemoteOption>>> PicklistsAsync(ConnectionRef connection, CancellationToken ct);
+}

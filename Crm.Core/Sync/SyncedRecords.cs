@@ -22,6 +22,9 @@ public interface ISyncedRecords<T> where T : Entity, ITrackedRecord
     Task WriteAsync(ICrmDb db, T record, IReadOnlyDictionary<string, string?> values, CancellationToken ct);
     /// <summary>An unlinked record of ours whose match field is <paramref name="value"/>.</summary>
     Task<T?> MatchAsync(ICrmDb db, string value, IQueryable<long> linked, CancellationToken ct);
+
+    /// <summary>The map with value pairs that depend on both sides' data (a deal's stages), given their picklists.</summary>
+    Task<FieldMap> ResolveAsync(ICrmDb db, FieldMap map, IReadOnlyDictionary<string, IReadOnlyList<RemoteOption>> picklists, CancellationToken ct) => Task.FromResult(map);
 }
 
 public sealed class SyncedContacts : ISyncedRecords<Contact>

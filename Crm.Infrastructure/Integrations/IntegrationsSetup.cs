@@ -79,11 +79,14 @@ public static class IntegrationsSetup
             .AddProviderPipeline(Copy(retries));
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:contacts", (sp, _) => HubSpotObjects.Contacts(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName)));
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:companies", (sp, _) => HubSpotObjects.Companies(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName)));
-        // Companies first: a contact's company then finds its account already linked.
+        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:deals", (sp, _) => HubSpotObjects.Deals(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName)));
+        // Companies first: a contact's company then finds its account already linked; deals last.
         services.AddScoped<IConnectionSyncer>(sp => new Crm.Core.Sync.RecordSyncer<Crm.Core.Accounts.Account>(IntegrationProviders.HubSpot, "companies",
             new Crm.Core.Sync.SyncedAccounts(), sp.GetRequiredService<Crm.Core.Common.ICrmDbFactory>(), sp, sp.GetRequiredService<IConnectionStatus>(), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<IConnectionSyncer>(sp => new Crm.Core.Sync.RecordSyncer<Crm.Core.Contacts.Contact>(IntegrationProviders.HubSpot, "contacts",
             new Crm.Core.Sync.SyncedContacts(), sp.GetRequiredService<Crm.Core.Common.ICrmDbFactory>(), sp, sp.GetRequiredService<IConnectionStatus>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped<IConnectionSyncer>(sp => new Crm.Core.Sync.RecordSyncer<Crm.Core.Deals.Deal>(IntegrationProviders.HubSpot, "deals",
+            new Crm.Core.Sync.SyncedDeals(), sp.GetRequiredService<Crm.Core.Common.ICrmDbFactory>(), sp, sp.GetRequiredService<IConnectionStatus>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

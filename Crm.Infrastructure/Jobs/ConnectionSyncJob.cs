@@ -26,7 +26,9 @@ public sealed class ConnectionSyncJob(IServiceScopeFactory scopes, CrmDatabase d
             if (connection is null) return;
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.Sync, $"connection:{integrationId}");
-            var trigger = context.Trigger.Key.Name.EndsWith("-every", StringComparison.Ordinal) ? "schedule" : "manual";
+            var name = context.Trigger.Key.Name;
+            var trigger = name.EndsWith("-every", StringComparison.Ordinal) ? "schedule"
+                : name.EndsWith("-nightly", StringComparison.Ordinal) ? SyncConnectionHandler.Reconcile : "manual";
             await scope.ServiceProvider.GetRequiredService<SyncConnectionHandler>()
                 .HandleAsync(new ConnectionRef(workspaceId, integrationId, connection.Provider), connection.Type, connection.AccountId, trigger, ct);
         }

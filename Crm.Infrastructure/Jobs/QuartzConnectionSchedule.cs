@@ -15,6 +15,7 @@ public sealed class QuartzConnectionSchedule(IServiceProvider services) : IConne
 
     private static JobKey JobOf(long integrationId) => new($"connection-{integrationId}", Group);
     private static TriggerKey TriggerOf(long integrationId) => new($"connection-{integrationId}-every", Group);
+    private static TriggerKey NightlyOf(long integrationId) => new($"connection-{integrationId}-nightly", Group);
 
     private async Task<IScheduler?> SchedulerAsync(CancellationToken ct) =>
         services.GetService<ISchedulerFactory>() is { } factory ? await factory.GetScheduler(ct) : null;
@@ -24,7 +25,7 @@ public sealed class QuartzConnectionSchedule(IServiceProvider services) : IConne
         if (await SchedulerAsync(ct) is not { } scheduler) return;
         if (connection is not { IsActive: true, PausedAt: null, Status: ConnectionStatus.Connected or ConnectionStatus.Syncing or ConnectionStatus.Error })
         {
-            await scheduler.UnscheduleJob(TriggerOf(connection.Id), ct);
+            await scheduler.UnscheduleJobs([TriggerOf(connection.Id), NightlyOf(connection.Id)], ct);
             return;
         }
         var job = JobBuilder.Create<ConnectionSyncJob>().WithIdentity(JobOf(connection.Id)).StoreDurably().RequestRecovery()
@@ -36,12 +37,24 @@ public sealed class QuartzConnectionSchedule(IServiceProvider services) : IConne
             .WithSimpleSchedule(s => s.WithInterval(every).RepeatForever()).Build();
         if (await scheduler.Exists(trigger.Key, ct)) await scheduler.RescheduleJob(trigger.Key, trigger, ct);
         else await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, ct);
+        // A CRM sync is also compared with the other side in full each night (the seed's Q2), spread over 02:00–02:59 UTC.
+        if (connection.Type == IntegrationType.CrmSync && !await scheduler.Exists(NightlyOf(connection.Id), ct))
+            await scheduler.ScheduleJob(TriggerBuilder.Create().WithIdentity(NightlyOf(connection.Id)).ForJob(job)
+                .WithCronSchedule($"0 {connection.Id % 60} 2 * * ?", c => c.InTimeZone(TimeZoneInfo.Utc)).Build(),
+                ScheduleJobOptions.Replacing, ct);
+    }
+
+    /// <summary>When the connection's next full comparison is due; null when it has none.</summary>
+    public async Task<DateTimeOffset?> NextReconcileAsync(long integrationId, CancellationToken ct = default)
+    {
+        if (await SchedulerAsync(ct) is not { } scheduler) return null;
+        return (await scheduler.GetTrigger(NightlyOf(integrationId), ct))?.NextFireTimeUtc;
     }
 
     public async Task StopAsync(long integrationId, CancellationToken ct = default)
     {
         if (await SchedulerAsync(ct) is not { } scheduler) return;
-        await scheduler.UnscheduleJob(TriggerOf(integrationId), ct);
+        await scheduler.UnscheduleJobs([TriggerOf(integrationId), NightlyOf(integrationId)], ct);
     }
 
     public async Task RunNowAsync(long workspaceId, long integrationId, CancellationToken ct = default)

@@ -125,12 +125,13 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
             var now = time.GetUtcNow();
             var id = _nextId[objectType]++;
             var record = new HubSpotRecord { Id = id.ToString(CultureInfo.InvariantCulture), CreatedAt = now, UpdatedAt = now };
-            foreach (var (name, value) in values) if (!string.IsNullOrEmpty(value)) record.Properties[name] = value;
+            foreach (var (name, value) in values) if (!string.IsNullOrEmpty(value)) record.Properties[name] = Stored(objectType, name, value);
             record.Properties["hs_object_id"] = record.Id;
             record.Properties["createdate"] = Timestamp(now);
             record.Properties[ModifiedProperty(objectType)] = Timestamp(now);
             if (objectType == "contacts") record.Properties.TryAdd("lifecyclestage", "lead");
             if (objectType == "deals") record.Properties.TryAdd("pipeline", "default");
+            Calculate(objectType, record);
             _records[objectType][id] = record;
             Notify(objectType, record.Id, "creation");
             return (record, null);
@@ -146,10 +147,11 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
                 return (null, other.Id);
             foreach (var (name, value) in values)
                 if (string.IsNullOrEmpty(value)) record.Properties.Remove(name);
-                else record.Properties[name] = value;
+                else record.Properties[name] = Stored(objectType, name, value);
             var now = time.GetUtcNow();
             record.UpdatedAt = now;
             record.Properties[ModifiedProperty(objectType)] = Timestamp(now);
+            Calculate(objectType, record);
             Notify(objectType, record.Id, "propertyChange", values);
             return (record, null);
         }
@@ -165,6 +167,24 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
             Notify(objectType, record.Id, "deletion");
             return true;
         }
+    }
+
+    /// <summary>A date-time is kept as HubSpot answers it (ISO 8601 UTC with milliseconds), whether given as a date, a date-time or epoch milliseconds.</summary>
+    private string Stored(string objectType, string name, string value)
+    {
+        if (_properties[objectType].FirstOrDefault(p => p.Name == name) is not { Type: "datetime" or "date" } property) return value;
+        var at = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : (DateTimeOffset?)null;
+        return at is null ? value : property.Type == "date" ? at.Value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : Timestamp(at.Value);
+    }
+
+    /// <summary>HubSpot's calculated properties: a deal's probability is its stage's.</summary>
+    private static void Calculate(string objectType, HubSpotRecord record)
+    {
+        if (objectType != "deals") return;
+        var stage = HubSpotPipelines.Default.Stages.FirstOrDefault(s => s.Id == record.Properties.GetValueOrDefault("dealstage"));
+        if (stage is null) record.Properties.Remove("hs_deal_stage_probability");
+        else record.Properties["hs_deal_stage_probability"] = stage.Probability.ToString("0.0", CultureInfo.InvariantCulture);
     }
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -222,6 +242,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
                 new("dealstage", "Deal Stage", "enumeration", "radio", "dealinformation", true, HubSpotPipelines.Default.Stages.Select(s => (s.Id, s.Label)).ToArray()),
                 new("pipeline", "Pipeline", "enumeration", "select", "dealinformation", true, [("default", "Sales Pipeline")]),
                 new("closedate", "Close Date", "datetime", "date", "dealinformation", true),
+                new("hs_deal_stage_probability", "Deal probability", "number", "number", "dealinformation", true, ReadOnly: true),
                 new("deal_currency_code", "Currency", "enumeration", "select", "dealinformation", true, Options("EUR", "USD", "GBP")),
             ],
         });

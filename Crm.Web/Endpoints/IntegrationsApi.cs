@@ -45,6 +45,27 @@ public static class IntegrationsApi
         integrations.MapPost("/{id:long}/conflicts/{conflictId:long}/resolve", async (long id, long conflictId, Crm.Core.Sync.ResolveConflictInput input,
                 Crm.Core.Sync.ResolveSyncConflictHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, conflictId, input, ct)))
             .WithName("ResolveSyncConflict").WithSummary("Keep ours, take theirs, or type a value; it is written here and pushed to the other system (admins)");
+        integrations.MapGet("/{id:long}/owners", async (long id, Crm.Core.Sync.GetOwnerMappingHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("GetOwnerMapping").WithSummary("Their record owners beside our users: matched by email, set by an admin, or unmapped (their records go to the fallback admin) (admins)");
+        integrations.MapPut("/{id:long}/owners", async (long id, Crm.Core.Sync.OwnerMappingInput input, Crm.Core.Sync.SaveOwnerMappingHandler handler, CancellationToken ct) =>
+            {
+                await handler.HandleAsync(id, input, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("SaveOwnerMapping").WithSummary("Correct the owner table and choose the fallback admin; used from the next run on (admins)");
+        integrations.MapGet("/{id:long}/deal-stages", async (long id, Crm.Core.Sync.GetDealStageMappingHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("GetDealStageMapping").WithSummary("Their deal stages beside ours as the next run pairs them; unmatched ones arrive without a stage (admins)");
+        integrations.MapPut("/{id:long}/deal-stages", async (long id, Crm.Core.Sync.DealStageMappingInput input, Crm.Core.Sync.SaveDealStageMappingHandler handler, CancellationToken ct) =>
+            {
+                await handler.HandleAsync(id, input, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("SaveDealStageMapping").WithSummary("Pair their deal stages with ours (admins)");
+        integrations.MapPost("/{id:long}/deal-stages/create-missing", async (long id, Crm.Core.Sync.CreateMissingDealStagesHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(new { created = await handler.HandleAsync(id, ct) }))
+            .WithName("CreateMissingDealStages").WithSummary("Create here the deal stages of theirs nothing matches, in their pipeline's order (admins)");
+        integrations.MapPost("/{id:long}/mass-change/approve", async (long id, Crm.Core.Sync.ApproveMassChangeHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("ApproveMassChange").WithSummary("Let a run the mass-change guard stopped go ahead once (admins)");
         integrations.MapPost("/{id:long}/disconnect", async (long id, DisconnectIntegrationHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("DisconnectIntegration")
             .WithSummary("Revoke the grant at the provider where it can be, delete the tokens, stop its jobs and mark the connection disconnected (admins, or the owner of a mailbox or calendar)");

@@ -96,6 +96,18 @@ public sealed class Integration : Entity, IWorkspaceOwned, ITimestamped
     public string? BudgetTier { get; set; }
     /// <summary>The connection's conflict rules as JSON (<see cref="Crm.Core.Sync.SyncRules"/>); null: the seed's defaults.</summary>
     public string? ConflictRules { get; set; }
+    /// <summary>The connection's field mappings per object type as JSON (<see cref="Crm.Core.Sync.ConnectionMappings"/>); null: the provider's defaults.</summary>
+    public string? Mappings { get; set; }
+    /// <summary>An admin's corrections to the owner matching, as JSON {their owner id: our user id or null}; email matching fills the rest.</summary>
+    public string? OwnerMap { get; set; }
+    /// <summary>The user records take when their owner there maps to nobody here; null: the first admin.</summary>
+    public long? FallbackOwnerUserId { get; set; }
+    /// <summary>A run that would archive, delete or overwrite more than this share of synced records (in percent) stops and asks an admin.</summary>
+    public int MassChangePercent { get; set; } = 10;
+    /// <summary>What a stopped run would have done (<see cref="Crm.Core.Sync.HeldChange"/> as JSON) while it waits for an admin; null: nothing held.</summary>
+    public string? HeldChange { get; set; }
+    /// <summary>Set when an admin let a held change through: the next run goes ahead once, then this clears.</summary>
+    public DateTimeOffset? MassChangeApprovedAt { get; set; }
     /// <summary>When an admin confirmed the first sync after its preview; until then runs only check the connection and write nothing.</summary>
     public DateTimeOffset? InitialSyncConfirmedAt { get; set; }
     /// <summary>Set while a person has paused its sync (its trigger stopped; Resume clears it).</summary>

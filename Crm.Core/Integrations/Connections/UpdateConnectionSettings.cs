@@ -20,6 +20,10 @@ public sealed class ConnectionSettingsInput
     /// <summary>The plan whose limits the budget follows ("default", or a tier configured for the provider, like HubSpot's "professional").</summary>
     [MaxLength(32)]
     public string? Tier { get; set; }
+
+    /// <summary>The mass-change guard: a run changing more than this share of synced records (1–100%) waits for an admin.</summary>
+    [Range(1, 100, ErrorMessage = "Hold runs that change 1% to 100% of synced records.")]
+    public int? MassChangePercent { get; set; }
 }
 
 public sealed class ConflictRulesInput
@@ -41,6 +45,12 @@ public sealed class UpdateConnectionSettingsHandler(ICrmDbFactory dbFactory, ICo
                 throw new ValidationFailedException(new Dictionary<string, string[]> { ["Direction"] = ["Choose both ways, into the CRM only, or out of it only."] });
             if (input.SyncIntervalMinutes is { } minutes) connection.SyncIntervalMinutes = minutes;
             if (input.Direction is { } d) connection.Direction = d;
+            if (input.MassChangePercent is { } percent)
+            {
+                if (connection.Type != IntegrationType.CrmSync) throw new ValidationFailedException("MassChangePercent", "Only a CRM sync has a mass-change guard.");
+                Roles.EnsureAdmin(db.Actor);
+                connection.MassChangePercent = percent;
+            }
             if (!string.IsNullOrWhiteSpace(input.Name)) connection.Name = input.Name.Trim();
             if (input.ConflictRules is { } rules)
             {

@@ -10,7 +10,7 @@ namespace Crm.Core.Integrations.HubSpot;
 public static class HubSpotMappings
 {
     /// <summary>HubSpot's lifecycle stages and ours; the first pair of each of ours is what goes out.</summary>
-    public static readonly IReadOnlyList<(string Theirs, string Ours)> LifecycleStages =
+    public static readonly IReadOnlyList<ValuePair> LifecycleStages =
     [
         ("lead", "lead"), ("marketingqualifiedlead", "mql"), ("salesqualifiedlead", "sql"), ("opportunity", "opportunity"), ("customer", "customer"),
         ("subscriber", "lead"), ("evangelist", "customer"), ("other", "lead"),
@@ -45,11 +45,12 @@ public static class HubSpotMappings
     public static FieldMap Deals { get; } = new(
     [
         new("dealname", "name", FieldDirection.Both),
-        new("amount", "amount", FieldDirection.Both),
+        new("amount", "amount", FieldDirection.Both, Kind: FieldKind.Number),
+        // Stages and pipelines are matched to ours when a run starts (their ids ↔ ours); see SyncedDeals.
         new("dealstage", "stage", FieldDirection.Both),
-        new("closedate", "closeDate", FieldDirection.Both),
+        new("closedate", "closeDate", FieldDirection.Both, Kind: FieldKind.Date),
         new("pipeline", "pipeline", FieldDirection.Both),
-        new("hs_deal_stage_probability", "probability", FieldDirection.In),
+        new("hs_deal_stage_probability", "probability", FieldDirection.In, Kind: FieldKind.Fraction),
         new("hubspot_owner_id", "owner", FieldDirection.Both),
     ]);
 }

@@ -13,7 +13,8 @@ public interface IConnectionSyncer
     string Provider { get; }
     IntegrationType Type { get; }
     string ObjectType { get; }
-    Task<SyncTotals> SyncAsync(ConnectionRef connection, CancellationToken ct);
+    /// <param name="full">The nightly reconcile: every record of both sides compared (archived ones included), not only what changed since the last run.</param>
+    Task<SyncTotals> SyncAsync(ConnectionRef connection, bool full, CancellationToken ct);
 }
 
 /// <summary>Calls made through a connection today (the budget's meter), so a run can say how many it used.</summary>
@@ -32,6 +33,9 @@ public interface ICallCounter
 public sealed class SyncConnectionHandler(IConnectionStatus status, IServiceProvider services, ICallCounter calls, IEnumerable<IConnectionSyncer> syncers,
     ILogger<SyncConnectionHandler>? log = null)
 {
+    /// <summary>The trigger of the nightly run that compares both sides in full.</summary>
+    public const string Reconcile = "reconcile";
+
     public async Task<SyncRunOutcome?> HandleAsync(ConnectionRef connection, IntegrationType type, string? accountId, string trigger, CancellationToken ct)
     {
         if (await status.StartRunAsync(connection, trigger, ct) is not { } runId) return null;
@@ -49,12 +53,17 @@ public sealed class SyncConnectionHandler(IConnectionStatus status, IServiceProv
                         $"The connection now reaches another account ({account.Name}); reconnect it with the account it was made for.");
             }
             foreach (var syncer in syncers.Where(s => s.Provider == connection.Provider && s.Type == type))
-                totals += await syncer.SyncAsync(connection, ct);
+                totals += await syncer.SyncAsync(connection, trigger == Reconcile, ct);
             outcome = totals.Errors > 0 ? SyncRunOutcome.PartlyFailed : SyncRunOutcome.Succeeded;
         }
         catch (ReconnectRequiredException e)
         {
             (outcome, error) = (SyncRunOutcome.NeedsReconnect, e.Message);
+        }
+        catch (Crm.Core.Sync.MassChangeHeldException e)
+        {
+            // Stopped before writing: the connection shows why until an admin lets it through (or the changes go away).
+            (outcome, error) = (SyncRunOutcome.Failed, e.Message);
         }
         catch (Exception e) when (e is ProviderApiException or OAuthProviderException or BudgetExhaustedException && !ct.IsCancellationRequested)
         {

@@ -15,12 +15,13 @@ namespace Crm.Infrastructure.Integrations.HubSpot;
 /// email lookups by batch read, creates and updates by batch (a 207's failed inputs become per-record refusals with
 /// HubSpot's message), archives by batch, owners by <c>/crm/v3/owners</c>.
 /// </summary>
-public sealed class HubSpotObjects(HttpClient http, string objectType, string modified, FieldMap map, string? matchProperty) : IRemoteObjects, IRemoteOwners
+public sealed class HubSpotObjects(HttpClient http, string objectType, string modified, FieldMap map, string? matchProperty) : IRemoteObjects, IRemoteOwners, IRemotePicklists
 {
     public const string ClientName = "hubspot-objects";
 
     public static HubSpotObjects Contacts(HttpClient http) => new(http, "contacts", "lastmodifieddate", HubSpotMappings.Contacts, "email");
     public static HubSpotObjects Companies(HttpClient http) => new(http, "companies", "hs_lastmodifieddate", HubSpotMappings.Companies, "domain");
+    public static HubSpotObjects Deals(HttpClient http) => new(http, "deals", "hs_lastmodifieddate", HubSpotMappings.Deals, null);
 
     private string Modified => modified;
 
@@ -155,6 +156,35 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
             after = json.TryGetProperty("paging", out var paging) ? paging.GetProperty("next").GetProperty("after").GetString() : null;
         } while (after is not null);
         return owners;
+    }
+
+    /// <summary>Deals' pipelines and stages (<c>/crm/v3/pipelines/deals</c>): stage ids are the <c>dealstage</c> values; other types have none.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<RemoteOption>>> PicklistsAsync(ConnectionRef connection, CancellationToken ct)
+    {
+        if (objectType != "deals") return new Dictionary<string, IReadOnlyList<RemoteOption>>();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "crm/v3/pipelines/deals").For(connection);
+        using var response = await ProviderResponses.SendAsync(http, request, "HubSpot", ct);
+        var json = await ProviderResponses.ReadAsync<JsonElement>(response, "HubSpot", ct);
+        var pipelines = new List<RemoteOption>();
+        var stages = new List<RemoteOption>();
+        foreach (var pipeline in json.GetProperty("results").EnumerateArray().Where(p => !p.TryGetProperty("archived", out var a) || !a.GetBoolean()))
+        {
+            var id = pipeline.GetProperty("id").GetString()!;
+            pipelines.Add(new RemoteOption(id, pipeline.GetProperty("label").GetString() ?? id, null, Order(pipeline)));
+            foreach (var stage in pipeline.GetProperty("stages").EnumerateArray().Where(p => !p.TryGetProperty("archived", out var a) || !a.GetBoolean()))
+            {
+                var metadata = stage.TryGetProperty("metadata", out var m) ? m : default;
+                var closed = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("isClosed", out var c) && c.ToString() == "true";
+                decimal? probability = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("probability", out var p)
+                    && decimal.TryParse(p.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+                var stageId = stage.GetProperty("id").GetString()!;
+                stages.Add(new RemoteOption(stageId, stage.GetProperty("label").GetString() ?? stageId, id, Order(stage),
+                    Won: closed && probability >= 1m, Lost: closed && probability is null or 0m, Percent: probability is { } f ? (int)Math.Round(f * 100m) : null));
+            }
+        }
+        return new Dictionary<string, IReadOnlyList<RemoteOption>> { ["pipeline"] = pipelines, ["dealstage"] = stages };
+
+        static int Order(JsonElement e) => e.TryGetProperty("displayOrder", out var o) && o.TryGetInt32(out var order) ? order : 0;
     }
 
     /// <summary>Posts JSON; a batch's 207 (and its all-refused 400) is an answer to read, anything else not 2xx is a provider error.</summary>

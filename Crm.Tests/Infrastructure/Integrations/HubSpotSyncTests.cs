@@ -21,81 +21,8 @@ namespace Crm.Tests.Infrastructure.Integrations;
 /// email and creates on both sides, later runs carry each side's changes, our own writes never come back as changes,
 /// a record HubSpot refuses fails alone, and a delete here archives there.
 /// </summary>
-public sealed class HubSpotSyncTests : IAsyncLifetime
+public sealed class HubSpotSyncTests : HubSpotSyncTestBase
 {
-    private SandboxServer _sandbox = default!;
-    private CrmWebFactory _factory = default!;
-    private ConnectionRef _connection;
-    private HttpClient _hubspot = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sandbox = await SandboxServer.StartAsync();
-        _sandbox.HubSpotLimits.Configure(new HubSpotApiLimits.Settings(100_000, 10_000, 10_000_000));
-        _factory = new CrmWebFactory(new Dictionary<string, string>(_sandbox.CrmSettings()) { ["Jobs:Enabled"] = "false" });
-        var admin = await BrowserSession.SignInAsync(_factory, CrmWebFactory.AdminEmail, CrmWebFactory.AdminPassword);
-        Assert.Equal(HttpStatusCode.Redirect, (await _sandbox.ConnectAsync(admin, "hubspot")).StatusCode);
-        await using var db = Database.Create(Actor.System(_factory.FirstWorkspaceId));
-        _connection = new ConnectionRef(_factory.FirstWorkspaceId, await db.Integrations.Select(i => i.Id).SingleAsync(), "hubspot");
-        _hubspot = new HttpClient { BaseAddress = new Uri(_sandbox.Url) };
-        _hubspot.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _sandbox.HubSpotAccessTokenAsync());
-        _admin = admin;
-    }
-
-    private BrowserSession _admin = default!;
-
-    private async Task ConfirmAsync()
-    {
-        var confirmed = await _admin.Client.SendAsync(_admin.SameOrigin(HttpMethod.Post, $"/api/v1/integrations/{_connection.IntegrationId}/initial-sync"), Ct);
-        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _hubspot.Dispose();
-        await _factory.DisposeAsync();
-        await _sandbox.DisposeAsync();
-    }
-
-    private CancellationToken Ct => TestContext.Current.CancellationToken;
-    private CrmDatabase Database => _factory.Services.GetRequiredService<CrmDatabase>();
-
-    private async Task<SyncRun> SyncAsync()
-    {
-        await using (var scope = _factory.Services.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(_connection.WorkspaceId, ChangeSource.Sync);
-            await scope.ServiceProvider.GetRequiredService<SyncConnectionHandler>().HandleAsync(_connection, IntegrationType.CrmSync, "62515", "manual", Ct);
-        }
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
-        return await db.SyncRuns.OrderByDescending(r => r.Id).FirstAsync(Ct);
-    }
-
-    private async Task<long> AddContactAsync(string email, string first, string? scoreTier = null)
-    {
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId, ChangeSource.User));
-        var contact = new Contact { Email = email, FirstName = first, ScoreTier = scoreTier };
-        db.Contacts.Add(contact);
-        await db.SaveChangesAsync(Ct);
-        return contact.Id;
-    }
-
-    private async Task<string> AddHubSpotContactAsync(object properties)
-    {
-        var response = await _hubspot.PostAsJsonAsync("/crm/v3/objects/contacts", new { properties }, Ct);
-        response.EnsureSuccessStatusCode();
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
-    }
-
-    private async Task<JsonElement> HubSpotContactAsync(string id) =>
-        JsonDocument.Parse(await _hubspot.GetStringAsync($"/crm/v3/objects/contacts/{id}?properties=email,firstname,jobtitle,lifecyclestage,hs_lead_status", Ct)).RootElement.Clone();
-
-    private async Task<List<Contact>> OurContactsAsync()
-    {
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
-        return await db.Contacts.AsNoTracking().OrderBy(c => c.Id).ToListAsync(Ct);
-    }
-
     [Fact]
     public async Task TheFirstRun_MatchesByEmail_AndCreatesOnBothSides_LaterRunsCarryChangesBothWays_WithoutEchoes()
     {
