@@ -16,12 +16,15 @@ internal static class ContactSyncFields
         "firstName", "lastName", "email", "phone", "jobTitle", "lifecycle", "scoreTier", "source", "sourceDetail", "company", "owner",
     };
 
-    public static Dictionary<string, string?> Read(Contact c) => new()
+    public static Dictionary<string, string?> Read(Contact c) => new Dictionary<string, string?>
     {
         ["firstName"] = c.FirstName, ["lastName"] = c.LastName, ["email"] = c.Email, ["phone"] = c.Phone, ["jobTitle"] = c.JobTitle,
         ["lifecycle"] = c.Lifecycle.ToString().ToLowerInvariant(), ["scoreTier"] = c.ScoreTier, ["source"] = c.Source, ["sourceDetail"] = c.SourceDetail,
         ["company"] = c.Account?.Name, ["owner"] = c.OwnerId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
+    }.Concat(c.CustomFields.Select(f => KeyValuePair.Create(CustomPrefix + f.Key, (string?)f.Value))).ToDictionary();
+
+    /// <summary>A custom field's sync key: "custom." and its key.</summary>
+    public const string CustomPrefix = "custom.";
 
     /// <exception cref="ValidationFailedException">A value the contact cannot take (an invalid email, a too-long name, an unknown stage).</exception>
     public static async Task WriteAsync(ICrmDb db, Contact contact, IReadOnlyDictionary<string, string?> values, CancellationToken ct)
@@ -30,6 +33,7 @@ internal static class ContactSyncFields
         var written = new List<string>();
         string? company = null;
         var companyWritten = false;
+        Dictionary<string, string?>? customs = null;
         foreach (var (field, raw) in values)
         {
             var value = SyncSide.Normal(raw);
@@ -57,7 +61,17 @@ internal static class ContactSyncFields
                 case "company":
                     (company, companyWritten) = (value, true);
                     break;
+                case var custom when custom.StartsWith(CustomPrefix, StringComparison.Ordinal):
+                    customs ??= contact.CustomFields.ToDictionary(f => f.Key, f => (string?)f.Value);
+                    customs[custom[CustomPrefix.Length..]] = value;
+                    break;
             }
+        }
+        if (customs is not null)
+        {
+            // Checked against the field's type like any edit; an emptied one is dropped.
+            input.CustomFields = customs;
+            written.Add(nameof(input.CustomFields));
         }
         await ContactWriter.ApplyAsync(db, contact, input, WrittenFields.Only(written), ct);
         if (companyWritten) await LinkCompanyAsync(db, contact, company, ct);

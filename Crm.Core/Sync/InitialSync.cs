@@ -25,6 +25,7 @@ public sealed class PreviewInitialSyncHandler(ICrmDbFactory dbFactory, IServiceP
     {
         ConnectionRef connection;
         DateTimeOffset? confirmed;
+        FieldMap? saved;
         await using (var db = await dbFactory.CreateAsync(ct))
         {
             Roles.EnsureAdmin(db.Actor);
@@ -33,10 +34,14 @@ public sealed class PreviewInitialSyncHandler(ICrmDbFactory dbFactory, IServiceP
                 throw new ConflictException("Only a connected CRM sync has a first sync to preview.");
             connection = new ConnectionRef(db.Actor.WorkspaceId, row.Id, row.Provider);
             confirmed = row.InitialSyncConfirmedAt;
+            saved = ConnectionMappings.FromJson(row.Mappings).For("contacts");
         }
         var remote = services.GetKeyedService<IRemoteObjects>($"{connection.Provider}:{"contacts"}")
                      ?? throw new ConflictException("This provider's records cannot be synced yet.");
-        var mapping = remote.Map.Fields.Where(f => ContactSyncFields.Supported.Contains(f.Field) && f.Field != "owner" && f.Direction != FieldDirection.None).ToList();
+        // The connection's own mapping when an admin set one before the first sync.
+        if (saved is not null) remote = remote.WithMap(saved);
+        var contacts = new SyncedContacts();
+        var mapping = remote.Map.Fields.Where(f => contacts.Supports(f.Field) && f.Field != "owner" && f.Direction != FieldDirection.None).ToList();
 
         var theirs = new List<RemoteRecord>();
         string? page = null;

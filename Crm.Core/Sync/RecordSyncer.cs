@@ -82,7 +82,8 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             await using var db = await dbFactory.CreateAsync(ct);
             map = await records.ResolveAsync(db, map, picklists, ct);
         }
-        var mapping = map.Fields.Where(f => records.Supported.Contains(f.Field) && (f.Field != "owner" || owners is not null))
+        if (saved is not null) remote = remote.WithMap(map);
+        var mapping = map.Fields.Where(f => records.Supports(f.Field) && (f.Field != "owner" || owners is not null))
             .Select(f => f with { Direction = Restrict(f.Direction, direction) }).Where(f => f.Direction != FieldDirection.None).ToList();
         var run = new Run(connection, remote, map, mapping, rules, owners);
 
@@ -202,7 +203,8 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
                 if (!links.TryGetValue(record.Id, out var link) || link.Status == SyncRecordStatus.Excluded) continue;
                 var side = TheirSide(run, record, new List<string>());
                 if (record.ArchivedAt is not null) guard.Add(link.RecordId, record.Id, Name(side.Fields, record.Id), "archived there: would be deleted here");
-                else if (side.Hash(run.Keys) != link.RemoteHash) guard.Add(link.RecordId, record.Id, Name(side.Fields, record.Id), "changed there: would overwrite ours");
+                else if (side.Hash(run.Keys) != link.RemoteHash && Overwrites(run, side, BaseOf(link).RemoteValues))
+                    guard.Add(link.RecordId, record.Id, Name(side.Fields, record.Id), "changed there: would overwrite ours");
             }
         }
     }
@@ -226,11 +228,20 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             {
                 var link = links[record.Id];
                 var fields = records.Read(record);
+                var side = new SyncSide(fields, record.UpdatedAt);
                 if (record.DeletedAt is not null) guard.Add(record.Id, link.ExternalId, Name(fields, link.ExternalId), "deleted here: would be archived there");
-                else if (new SyncSide(fields, record.UpdatedAt).Hash(run.Keys) != link.LocalHash) guard.Add(record.Id, link.ExternalId, Name(fields, link.ExternalId), "changed here: would overwrite theirs");
+                else if (side.Hash(run.Keys) != link.LocalHash && Overwrites(run, side, BaseOf(link).LocalValues))
+                    guard.Add(record.Id, link.ExternalId, Name(fields, link.ExternalId), "changed here: would overwrite theirs");
             }
         }
     }
+
+    /// <summary>
+    /// A value agreed at the last sync now differs: an overwrite. A field the last sync did not carry (newly mapped) is
+    /// a first fill, not an overwrite, so a new mapping does not make every record look changed.
+    /// </summary>
+    private static bool Overwrites(Run run, SyncSide side, IReadOnlyDictionary<string, string?> agreed) =>
+        agreed.Count == 0 || agreed.Any(f => run.Keys.Contains(f.Key) && side.Fields.ContainsKey(f.Key) && side.Value(f.Key) != SyncSide.Normal(f.Value));
 
     /// <summary>How a record is named in a held change's list: a name, a person and their email, else an email or a domain.</summary>
     private static string Name(IReadOnlyDictionary<string, string?> fields, string fallback)

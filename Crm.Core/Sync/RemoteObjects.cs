@@ -33,6 +33,9 @@ public interface IRemoteObjects
     string ObjectType { get; }
     FieldMap Map { get; }
 
+    /// <summary>The same connector reading and writing the properties of another map (a connection's own mapping).</summary>
+    IRemoteObjects WithMap(FieldMap map);
+
     /// <param name="page">Where the previous page said to go on; null for the first.</param>
     Task<RemotePage> ChangedSinceAsync(ConnectionRef connection, DateTimeOffset since, string? page, CancellationToken ct);
 
@@ -57,4 +60,13 @@ public sealed record RemoteOption(string Value, string Label, string? Group = nu
 public interface IRemotePicklists
 {
     Task<IReadOnlyDictionary<string, IReadOnlyList<RemoteOption>>> PicklistsAsync(ConnectionRef connection, CancellationToken ct);
+}
+
+/// <summary>One property of the other system's object type, as the mapping editor offers it.</summary>
+public sealed record RemoteProperty(string Name, string Label, string Type, IReadOnlyList<RemoteOption> Options, bool ReadOnly, bool Custom);
+
+/// <summary>A connector that can list its object type's properties (HubSpot's <c>/crm/v3/properties</c>, custom ones included).</summary>
+public interface IRemoteSchema
+{
+    Task<IReadOnlyList<RemoteProperty>> PropertiesAsync(ConnectionRef connection, CancellationToken ct);
 }

@@ -15,6 +15,12 @@ public sealed class SyncedDeals : ISyncedRecords<Deal>
     public RecordType RecordType => RecordType.Deal;
     public IReadOnlySet<string> Supported { get; } = new HashSet<string>(StringComparer.Ordinal) { "name", "amount", "stage", "pipeline", "closeDate", "probability", "owner" };
     public string? MatchField => null;
+
+    public Task<IReadOnlyList<OurField>> FieldsAsync(ICrmDb db, CancellationToken ct) => Task.FromResult<IReadOnlyList<OurField>>(
+    [
+        new("name", "Name"), new("amount", "Amount"), new("stage", "Stage (paired on the deal stages tab)"), new("pipeline", "Pipeline"),
+        new("closeDate", "Close date"), new("probability", "Probability"), new("owner", "Owner"),
+    ]);
     public IQueryable<Deal> Query(ICrmDb db) => db.Deals;
     public Deal New() => new();
     public void Add(ICrmDb db, Deal record) => db.Deals.Add(record);

@@ -9,10 +9,8 @@ namespace Crm.Core.Sync;
 /// One of our record types as the sync sees it: where it lives, its fields as text (our field keys), how a change is
 /// written (through the type's own validation), and the field records are matched by on a first meeting.
 /// </summary>
-public interface ISyncedRecords<T> where T : Entity, ITrackedRecord
+public interface ISyncedRecords<T> : ISyncedFields where T : Entity, ITrackedRecord
 {
-    RecordType RecordType { get; }
-    IReadOnlySet<string> Supported { get; }
     /// <summary>Our field a never-linked record is matched by (a contact's email, a company's domain); null: never matched.</summary>
     string? MatchField { get; }
     IQueryable<T> Query(ICrmDb db);
@@ -27,10 +25,47 @@ public interface ISyncedRecords<T> where T : Entity, ITrackedRecord
     Task<FieldMap> ResolveAsync(ICrmDb db, FieldMap map, IReadOnlyDictionary<string, IReadOnlyList<RemoteOption>> picklists, CancellationToken ct) => Task.FromResult(map);
 }
 
+/// <summary>What a mapping may name on our side for one record type.</summary>
+public interface ISyncedFields
+{
+    RecordType RecordType { get; }
+    IReadOnlySet<string> Supported { get; }
+    /// <summary>Whether a field key can be synced: the fixed ones, and for contacts their custom fields ("custom.&lt;key&gt;").</summary>
+    bool Supports(string field) => Supported.Contains(field);
+    /// <summary>The fields a mapping may name here, with their labels and (for picklists) values.</summary>
+    Task<IReadOnlyList<OurField>> FieldsAsync(ICrmDb db, CancellationToken ct);
+
+    /// <summary>Our record type behind a connector's object type.</summary>
+    static ISyncedFields? For(string objectType) => objectType switch
+    {
+        "contacts" => new SyncedContacts(),
+        "companies" => new SyncedAccounts(),
+        "deals" => new SyncedDeals(),
+        _ => null,
+    };
+}
+
+/// <summary>One of our fields as the mapping editor offers it.</summary>
+public sealed record OurField(string Key, string Label, IReadOnlyList<string>? Values = null, bool Custom = false);
+
 public sealed class SyncedContacts : ISyncedRecords<Contact>
 {
     public RecordType RecordType => RecordType.Contact;
     public IReadOnlySet<string> Supported => ContactSyncFields.Supported;
+    public bool Supports(string field) => Supported.Contains(field) || field.StartsWith(ContactSyncFields.CustomPrefix, StringComparison.Ordinal);
+
+    public async Task<IReadOnlyList<OurField>> FieldsAsync(ICrmDb db, CancellationToken ct)
+    {
+        var custom = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.RecordType == RecordType.Contact).OrderBy(d => d.Label)
+            .Select(d => new { d.Key, d.Label }).ToListAsync(ct);
+        return
+        [
+            new("firstName", "First name"), new("lastName", "Last name"), new("email", "Email"), new("phone", "Phone"), new("jobTitle", "Job title"),
+            new("company", "Company (account name)"), new("lifecycle", "Lifecycle stage", Enum.GetNames<Lifecycle>().Select(n => n.ToLowerInvariant()).ToList()),
+            new("scoreTier", "Score tier"), new("source", "Source"), new("sourceDetail", "Source detail"), new("owner", "Owner"),
+            .. custom.Select(c => new OurField(ContactSyncFields.CustomPrefix + c.Key, c.Label, null, true)),
+        ];
+    }
     public string? MatchField => "email";
     public IQueryable<Contact> Query(ICrmDb db) => db.Contacts.Include(c => c.Account);
     public Dictionary<string, string?> Read(Contact record) => ContactSyncFields.Read(record);
@@ -49,6 +84,11 @@ public sealed class SyncedAccounts : ISyncedRecords<Account>
     public IReadOnlySet<string> Supported { get; } = new HashSet<string>(StringComparer.Ordinal) { "name", "domain", "phone", "city", "country", "industry", "owner" };
     public string? MatchField => "domain";
     public IQueryable<Account> Query(ICrmDb db) => db.Accounts;
+
+    public Task<IReadOnlyList<OurField>> FieldsAsync(ICrmDb db, CancellationToken ct) => Task.FromResult<IReadOnlyList<OurField>>(
+    [
+        new("name", "Name"), new("domain", "Domain"), new("phone", "Phone"), new("city", "City"), new("country", "Country"), new("industry", "Industry"), new("owner", "Owner"),
+    ]);
 
     public Dictionary<string, string?> Read(Account a) => new()
     {

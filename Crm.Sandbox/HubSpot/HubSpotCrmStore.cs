@@ -222,6 +222,9 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
                 new("hs_lead_status", "Lead Status", "enumeration", "radio", "sales_properties", true,
                     Options("NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING")),
                 new("hs_merged_object_ids", "Merged Contact IDs", "enumeration", "checkbox", "contactinformation", true, ReadOnly: true),
+                new("hs_analytics_source", "Original Source", "enumeration", "select", "analyticsinformation", true,
+                    Options("ORGANIC_SEARCH", "PAID_SEARCH", "EMAIL_MARKETING", "SOCIAL_MEDIA", "REFERRALS", "OTHER_CAMPAIGNS", "DIRECT_TRAFFIC", "OFFLINE", "PAID_SOCIAL"), ReadOnly: true),
+                new("hs_analytics_source_data_1", "Original Source Drill-Down 1", "string", "text", "analyticsinformation", true, ReadOnly: true),
             ],
             "companies" =>
             [

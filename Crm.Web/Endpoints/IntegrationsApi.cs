@@ -45,6 +45,12 @@ public static class IntegrationsApi
         integrations.MapPost("/{id:long}/conflicts/{conflictId:long}/resolve", async (long id, long conflictId, Crm.Core.Sync.ResolveConflictInput input,
                 Crm.Core.Sync.ResolveSyncConflictHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, conflictId, input, ct)))
             .WithName("ResolveSyncConflict").WithSummary("Keep ours, take theirs, or type a value; it is written here and pushed to the other system (admins)");
+        integrations.MapGet("/{id:long}/mappings/{objectType}", async (long id, string objectType, Crm.Core.Sync.GetFieldMappingHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(id, objectType, ct)))
+            .WithName("GetFieldMapping").WithSummary("One object type's field mapping in force, every property there (custom ones included) and field here, and what is wrong with it (admins)");
+        integrations.MapPut("/{id:long}/mappings/{objectType}", async (long id, string objectType, Crm.Core.Sync.FieldMappingInput input, Crm.Core.Sync.SaveFieldMappingHandler handler,
+                CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, objectType, input, ct)))
+            .WithName("SaveFieldMapping").WithSummary("Save an object type's mapping (checked against both sides first), or reset it to the defaults (admins)");
         integrations.MapGet("/{id:long}/owners", async (long id, Crm.Core.Sync.GetOwnerMappingHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("GetOwnerMapping").WithSummary("Their record owners beside our users: matched by email, set by an admin, or unmapped (their records go to the fallback admin) (admins)");
         integrations.MapPut("/{id:long}/owners", async (long id, Crm.Core.Sync.OwnerMappingInput input, Crm.Core.Sync.SaveOwnerMappingHandler handler, CancellationToken ct) =>

@@ -15,7 +15,7 @@ namespace Crm.Infrastructure.Integrations.HubSpot;
 /// email lookups by batch read, creates and updates by batch (a 207's failed inputs become per-record refusals with
 /// HubSpot's message), archives by batch, owners by <c>/crm/v3/owners</c>.
 /// </summary>
-public sealed class HubSpotObjects(HttpClient http, string objectType, string modified, FieldMap map, string? matchProperty) : IRemoteObjects, IRemoteOwners, IRemotePicklists
+public sealed class HubSpotObjects(HttpClient http, string objectType, string modified, FieldMap map, string? matchProperty) : IRemoteObjects, IRemoteOwners, IRemotePicklists, IRemoteSchema
 {
     public const string ClientName = "hubspot-objects";
 
@@ -28,6 +28,8 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
     public string Provider => "hubspot";
     public string ObjectType => objectType;
     public FieldMap Map => map;
+
+    public IRemoteObjects WithMap(FieldMap other) => new HubSpotObjects(http, objectType, modified, other, matchProperty);
 
     private string[] Properties => [.. Map.TheirProperties, Modified, "hs_object_id"];
 
@@ -185,6 +187,29 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
         return new Dictionary<string, IReadOnlyList<RemoteOption>> { ["pipeline"] = pipelines, ["dealstage"] = stages };
 
         static int Order(JsonElement e) => e.TryGetProperty("displayOrder", out var o) && o.TryGetInt32(out var order) ? order : 0;
+    }
+
+    /// <summary>The type's properties (<c>/crm/v3/properties/{type}</c>): custom ones are those HubSpot did not define; read-only ones cannot be written.</summary>
+    public async Task<IReadOnlyList<RemoteProperty>> PropertiesAsync(ConnectionRef connection, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"crm/v3/properties/{objectType}").For(connection);
+        using var response = await ProviderResponses.SendAsync(http, request, "HubSpot", ct);
+        var json = await ProviderResponses.ReadAsync<JsonElement>(response, "HubSpot", ct);
+        return json.GetProperty("results").EnumerateArray()
+            .Where(p => !(p.TryGetProperty("archived", out var a) && a.GetBoolean()) && !(p.TryGetProperty("hidden", out var h) && h.GetBoolean()))
+            .Select(p =>
+            {
+                var name = p.GetProperty("name").GetString()!;
+                var options = p.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Array
+                    ? o.EnumerateArray().Where(x => !(x.TryGetProperty("hidden", out var hid) && hid.GetBoolean()))
+                        .Select(x => new RemoteOption(x.GetProperty("value").GetString()!, x.GetProperty("label").GetString() ?? "")).ToList()
+                    : [];
+                var readOnly = p.TryGetProperty("modificationMetadata", out var m) && m.TryGetProperty("readOnlyValue", out var r) && r.GetBoolean()
+                               || p.TryGetProperty("calculated", out var calc) && calc.GetBoolean();
+                var custom = p.TryGetProperty("hubspotDefined", out var d) && d.ValueKind == JsonValueKind.False || !p.TryGetProperty("hubspotDefined", out _);
+                return new RemoteProperty(name, p.TryGetProperty("label", out var l) ? l.GetString() ?? name : name, p.TryGetProperty("type", out var t) ? t.GetString() ?? "string" : "string",
+                    options, readOnly, custom);
+            }).OrderBy(p => p.Label, StringComparer.OrdinalIgnoreCase).ToList();
     }
 
     /// <summary>Posts JSON; a batch's 207 (and its all-refused 400) is an answer to read, anything else not 2xx is a provider error.</summary>
