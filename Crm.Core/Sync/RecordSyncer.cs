@@ -168,7 +168,9 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
     private async Task<int> SyncedCountAsync(ConnectionRef connection, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        return await db.SyncRecords.CountAsync(l => l.IntegrationId == connection.IntegrationId && l.RecordType == records.RecordType && l.Status != SyncRecordStatus.Excluded, ct);
+        // A create that has not gone through yet is not a synced record (nothing there to archive or overwrite).
+        return await db.SyncRecords.CountAsync(l => l.IntegrationId == connection.IntegrationId && l.RecordType == records.RecordType && l.Status != SyncRecordStatus.Excluded
+            && !l.ExternalId.StartsWith(PendingPrefix), ct);
     }
 
     /// <summary>Linked records their full list left out, read by id: archived or merged away there, they come back archived.</summary>
@@ -216,7 +218,8 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         while (true)
         {
             await using var db = await dbFactory.CreateAsync(ct);
-            var linked = db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && l.Status != SyncRecordStatus.Excluded);
+            var linked = db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && l.Status != SyncRecordStatus.Excluded
+                && !l.ExternalId.StartsWith(PendingPrefix));
             var batch = await records.Query(db).AsNoTracking().IgnoreQueryFilters([Deleted])
                 .Where(c => c.Id > after && (c.UpdatedAt > localSince || c.DeletedAt > localSince) && linked.Any(l => l.RecordId == c.Id))
                 .OrderBy(c => c.Id).Take(500).ToListAsync(ct);
@@ -241,7 +244,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
     /// a first fill, not an overwrite, so a new mapping does not make every record look changed.
     /// </summary>
     private static bool Overwrites(Run run, SyncSide side, IReadOnlyDictionary<string, string?> agreed) =>
-        agreed.Count == 0 || agreed.Any(f => run.Keys.Contains(f.Key) && side.Fields.ContainsKey(f.Key) && side.Value(f.Key) != SyncSide.Normal(f.Value));
+        agreed.Any(f => run.Keys.Contains(f.Key) && side.Fields.ContainsKey(f.Key) && side.Value(f.Key) != SyncSide.Normal(f.Value));
 
     /// <summary>How a record is named in a held change's list: a name, a person and their email, else an email or a domain.</summary>
     private static string Name(IReadOnlyDictionary<string, string?> fields, string fallback)
@@ -301,9 +304,24 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
     private static Dictionary<string, string?> TheirProperties(Run run, IReadOnlyDictionary<string, string?> ours, ICollection<string> problems)
     {
         var values = new Dictionary<string, string?>(ours);
-        if (run.Owners is not null && values.TryGetValue("owner", out var owner))
-            values["owner"] = owner is null ? null : run.Owners.Outgoing(long.Parse(owner, CultureInfo.InvariantCulture)).ExternalOwnerId;
+        if (run.Owners is not null && values.TryGetValue("owner", out var owner) && owner is not null)
+        {
+            // Our owner with no counterpart there leaves theirs as it is (never cleared for want of a mapping).
+            if (run.Owners.Outgoing(long.Parse(owner, CultureInfo.InvariantCulture)).ExternalOwnerId is { } external) values["owner"] = external;
+            else values.Remove("owner");
+        }
         return run.Map.ToTheirs(values, problems);
+    }
+
+    /// <summary>
+    /// What their side holds after a write, in our keys: what it held, with what we sent read back the way their records
+    /// are read (a value that did not go out keeps theirs) — so the next read of the record is not taken for a change there.
+    /// </summary>
+    private static Dictionary<string, string?> AfterWrite(Run run, IReadOnlyDictionary<string, string?> before, IReadOnlyDictionary<string, string?> sent)
+    {
+        var after = new Dictionary<string, string?>(before);
+        foreach (var (field, value) in TheirSide(run, new RemoteRecord("", sent, default), new List<string>()).Fields) after[field] = value;
+        return after;
     }
 
     private static SyncBase BaseOf(SyncRecord link) =>
@@ -319,8 +337,9 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         var remoteSide = new SyncSide(remote, default);
         link.LocalHash = localSide.Hash(run.Keys);
         link.RemoteHash = remoteSide.Hash(run.Keys);
+        // Only what each side was seen to hold: a field never read there (one they calculate) is not "agreed empty".
         link.SyncedValues = JsonSerializer.Serialize(new StoredBase(
-            run.Keys.ToDictionary(k => k, localSide.Value), run.Keys.ToDictionary(k => k, remoteSide.Value)));
+            run.Keys.Where(local.ContainsKey).ToDictionary(k => k, localSide.Value), run.Keys.Where(remote.ContainsKey).ToDictionary(k => k, remoteSide.Value)));
         link.LastSyncedAt = time.GetUtcNow();
         link.LocalVersion = null;
     }
@@ -453,7 +472,9 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
                 var problemsOut = new List<string>();
                 var ours = records.Read(contact).Where(f => run.Mapping.Any(m => m.Field == f.Key && m.GoesOut)).ToDictionary();
                 var properties = TheirProperties(run, ours, problemsOut);
-                if (problemsOut.Count > 0)
+                // Values with no counterpart there stay out (listed on the record); a field the record cannot exist without there stops the create.
+                var untranslated = ours.Where(f => f.Value is not null && run.Map.Entries.FirstOrDefault(e => e.Ours == f.Key) is { } e && !properties.ContainsKey(e.Theirs)).Select(f => f.Key);
+                if (untranslated.Any(records.RequiredThere.Contains))
                 {
                     // Not created there half-made (a deal without its stage): failing with the reason until the mapping or the record changes.
                     if (pending is null) db.SyncRecords.Add(pending = NewLink(run, contact.Id, PendingPrefix + contact.Id.ToString(CultureInfo.InvariantCulture)));
@@ -461,7 +482,8 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
                     run.Totals = run.Totals with { Errors = run.Totals.Errors + 1 };
                     continue;
                 }
-                writes.Add(new Pending(pending, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), null, properties), ours));
+                writes.Add(new Pending(pending, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), null, properties),
+                    AfterWrite(run, new Dictionary<string, string?>(), properties), problemsOut));
             }
         }
         await db.SaveChangesAsync(ct);
@@ -516,11 +538,10 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         if (decision.ToRemote.Count > 0 || decision.Action == SyncAction.RestoreRemote)
         {
             // The link learns the new state once the write has gone through (WriteOutAsync); until then our side counts as changed.
-            var remoteAfter = new Dictionary<string, string?>(theirs.Fields);
-            foreach (var (field, value) in decision.ToRemote) remoteAfter[field] = value;
             var id = decision.Action == SyncAction.RestoreRemote ? null : link.ExternalId;
             var outgoing = new List<string>();
-            writes.Add(new Pending(link, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), id, TheirProperties(run, decision.ToRemote, outgoing)), remoteAfter,
+            var sent = TheirProperties(run, decision.ToRemote, outgoing);
+            writes.Add(new Pending(link, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), id, sent), AfterWrite(run, theirs.Fields, sent),
                 [.. problems, .. outgoing]));
             return;
         }

@@ -15,6 +15,7 @@ public sealed class SyncedDeals : ISyncedRecords<Deal>
     public RecordType RecordType => RecordType.Deal;
     public IReadOnlySet<string> Supported { get; } = new HashSet<string>(StringComparer.Ordinal) { "name", "amount", "stage", "pipeline", "closeDate", "probability", "owner" };
     public string? MatchField => null;
+    public IReadOnlySet<string> RequiredThere { get; } = new HashSet<string>(StringComparer.Ordinal) { "stage", "pipeline" };
 
     public Task<IReadOnlyList<OurField>> FieldsAsync(ICrmDb db, CancellationToken ct) => Task.FromResult<IReadOnlyList<OurField>>(
     [

@@ -34,6 +34,8 @@ public interface ISyncedFields
     bool Supports(string field) => Supported.Contains(field);
     /// <summary>The fields a mapping may name here, with their labels and (for picklists) values.</summary>
     Task<IReadOnlyList<OurField>> FieldsAsync(ICrmDb db, CancellationToken ct);
+    /// <summary>Fields a record cannot be created there without (a deal's stage): one that cannot be translated stops the create.</summary>
+    IReadOnlySet<string> RequiredThere => new HashSet<string>();
 
     /// <summary>Our record type behind a connector's object type.</summary>
     static ISyncedFields? For(string objectType) => objectType switch

@@ -136,6 +136,10 @@ public static class HubSpotCrmApi
             var (updated, conflict) = HubSpotCrmStore.AsUser(() => store.Update(objectType, record, values));
             return updated is null ? Error(409, "CONFLICT", $"Existing ID: {conflict}") : Results.Json(ObjectJson(updated, null, values.Keys));
         }).DisableAntiforgery();
+        // What a person sees on the record's page in HubSpot: every property.
+        app.MapGet("/_sandbox/hubspot/as-user/{objectType}/{id}", (string objectType, string id, HubSpotCrmStore store) =>
+            HubSpotCrmStore.ObjectTypes.Contains(objectType) && store.Get(objectType, id) is { } record
+                ? Results.Json(ObjectJson(record, record.Properties.Keys.Order(StringComparer.Ordinal).ToArray())) : NotFound(objectType, id));
         app.MapDelete("/_sandbox/hubspot/as-user/{objectType}/{id}", (string objectType, string id, HubSpotCrmStore store) =>
             HubSpotCrmStore.ObjectTypes.Contains(objectType) && HubSpotCrmStore.AsUser(() => store.Archive(objectType, id)) ? Results.NoContent() : NotFound(objectType, id));
         app.MapPost("/_sandbox/hubspot/webhooks", (HubSpotWebhooks.Settings settings, HubSpotWebhooks webhooks) =>

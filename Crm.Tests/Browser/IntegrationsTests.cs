@@ -1,13 +1,19 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Crm.Tests.Browser;
 
-/// <summary>An admin connects HubSpot from the Integrations page, through the sandbox's consent page, and disconnects it.</summary>
+/// <summary>
+/// An admin connects HubSpot from the Integrations page through the sandbox's consent page, reviews and starts the first
+/// sync, pairs deal stages, retries a failing record, settles a conflict from the queue, and disconnects; a rep connects Gmail.
+/// </summary>
 [Collection(LiveAppCollection.Name)]
 public class IntegrationsTests(LiveAppFixture app)
 {
     [Fact]
-    public async Task AnAdmin_ConnectsHubSpot_OnItsConsentPage_SeesTheConnectedPortal_AndDisconnectsIt()
+    public async Task AnAdmin_ConnectsHubSpot_StartsTheFirstSync_PairsDealStages_RetriesAFailingRecord_SettlesAConflict_AndDisconnects()
     {
         var page = await app.Browser.NewPageAsync();
         await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/admin/integrations");
@@ -34,6 +40,66 @@ public class IntegrationsTests(LiveAppFixture app)
         await Expect(page.Locator("#preview-theirs")).ToHaveTextAsync("0", new() { Timeout = 30_000 });
         await Expect(page.Locator("#preview-create-there")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9,]+$"));
         await Expect(page.Locator("#start-first-sync")).ToBeVisibleAsync();
+        var integrationId = long.Parse(new Uri(page.Url).Segments[2].TrimEnd('/'), System.Globalization.CultureInfo.InvariantCulture);
+
+        // Someone works in HubSpot meanwhile: a contact, and a deal in a stage our pipeline does not have.
+        using var hubspot = new HttpClient { BaseAddress = new Uri(app.Sandbox.BaseUrl) };
+        var ada = await hubspot.PostAsJsonAsync("/_sandbox/hubspot/as-user/contacts", new { properties = new { email = "browser.ada@example.com", firstname = "Ada" } }, Ct);
+        var adaThere = (await ada.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString();
+        (await hubspot.PostAsJsonAsync("/_sandbox/hubspot/as-user/deals", new { properties = new { dealname = "Browser deal", dealstage = "appointmentscheduled", pipeline = "default" } }, Ct)).EnsureSuccessStatusCode();
+
+        // Started: the deal arrives without its stage and is listed as failing on sync health.
+        await page.ClickAsync("#start-first-sync");
+        await page.WaitForURLAsync(url => url.EndsWith($"/integrations/{integrationId}/health", StringComparison.Ordinal));
+        await ReloadUntilAsync(page, ".mud-main-content", "has no stage value here");
+
+        // The missing stages are created from the mapping page; the failing record is retried and goes through.
+        await page.GotoAsync($"{app.Web.BaseUrl}/integrations/{integrationId}/mapping");
+        await page.WaitForInteractiveAsync();
+        await Expect(page.Locator("#mapping-contacts")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await page.Locator(".mud-tab", new() { HasText = "Deal stages" }).ClickAsync();
+        await Expect(page.Locator("#stages-unmatched")).ToContainTextAsync("5 of HubSpot's stages");
+        await page.ClickAsync("#create-missing-stages");
+        await Expect(page.Locator("#stages-all-matched")).ToBeVisibleAsync();
+        await page.GotoAsync($"{app.Web.BaseUrl}/integrations/{integrationId}/health");
+        await page.WaitForInteractiveAsync();
+        await page.GetByText("has no stage value here").First.ClickAsync();
+        var failingDeal = page.Locator(".mud-expand-panel", new() { HasText = "has no stage value here" });
+        await failingDeal.Locator("[id^=retry-]").ClickAsync();
+        await ReloadUntilGoneAsync(page, "has no stage value here");
+
+        // Both sides change Ada's first name under a manual rule: the conflict waits in the queue; a typed value goes to both.
+        await page.GotoAsync($"{app.Web.BaseUrl}/integrations/{integrationId}/mapping");
+        await page.WaitForInteractiveAsync();
+        await page.Locator(".mud-tab", new() { HasText = "Conflict rules" }).ClickAsync();
+        await page.SelectOptionAsync("#rule-firstName", "Manual");
+        await page.ClickAsync("#save-rules");
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Conflict rules saved");
+        var adaHere = await ScalarAsync("SELECT Id FROM Contacts WHERE Email = 'browser.ada@example.com'");
+        // A run reads the rules when it starts: the changes below are made once the runs going now have finished.
+        var idle = DateTime.UtcNow.AddSeconds(60);
+        while ((long)(await ScalarAsync("SELECT COUNT(*) FROM SyncRuns WHERE FinishedAt IS NULL"))! > 0 && DateTime.UtcNow < idle) await Task.Delay(500, Ct);
+        var patched = await page.APIRequest.PatchAsync($"{app.Web.BaseUrl}/api/v1/contacts/{adaHere}",
+            new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl), DataObject = new { firstName = "Ada (here)" } });
+        Assert.True(patched.Ok, await patched.TextAsync());
+        (await hubspot.PatchAsJsonAsync($"/_sandbox/hubspot/as-user/contacts/{adaThere}", new { properties = new { firstname = "Ada (HubSpot)" } }, Ct)).EnsureSuccessStatusCode();
+        Assert.True((await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/integrations/{integrationId}/sync", new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) })).Ok);
+        await page.GotoAsync($"{app.Web.BaseUrl}/integrations/{integrationId}/conflicts");
+        await ReloadUntilAsync(page, "#conflicts", "Ada (HubSpot)");
+        await page.Locator("[id^=typed-]").First.FillAsync("Ada Lovelace");
+        await page.Locator("[id^=use-typed-]").First.ClickAsync();
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Ada Lovelace");
+        var deadline = DateTime.UtcNow.AddSeconds(45);
+        string? there = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            there = (await hubspot.GetFromJsonAsync<JsonElement>($"/_sandbox/hubspot/as-user/contacts/{adaThere}", Ct)).GetProperty("properties").GetProperty("firstname").GetString();
+            if (there == "Ada Lovelace") break;
+            await Task.Delay(1000, Ct);
+        }
+        Assert.Equal("Ada Lovelace", there);
+        Assert.Equal("Ada Lovelace", await ScalarAsync($"SELECT FirstName FROM Contacts WHERE Id = {adaHere}"));
+
         await page.GotoAsync(app.Web.BaseUrl + "/admin/integrations");
         await page.WaitForInteractiveAsync();
 
@@ -41,7 +107,49 @@ public class IntegrationsTests(LiveAppFixture app)
         await page.ClickAsync("#disconnect-hubspot");
         await Expect(page.Locator("#status-hubspot")).ToHaveTextAsync("Disconnected");
         await Expect(page.Locator("#disconnect-hubspot")).ToHaveCountAsync(0);
+        // Leave the demo workspace as the other browser tests know it: 500 contacts.
+        Assert.True((await page.APIRequest.DeleteAsync($"{app.Web.BaseUrl}/api/v1/contacts/{adaHere}", new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) })).Ok);
         await page.Context.CloseAsync();
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Reloads until the element says <paramref name="text"/> (background runs finish in their own time).</summary>
+    private async Task ReloadUntilAsync(IPage page, string selector, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            await page.WaitForInteractiveAsync();
+            var locator = page.Locator(selector);
+            if (await locator.CountAsync() > 0 && (await locator.First.InnerTextAsync()).Contains(text, StringComparison.Ordinal)) return;
+            await Task.Delay(1000, Ct);
+            await page.ReloadAsync();
+        }
+        Assert.Fail($"{selector} never said \"{text}\"; the page said:\n{await page.Locator(".mud-main-content").InnerTextAsync()}\nApp output:\n"
+                    + string.Join("\n", app.Web.Output.Split('\n').Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("error", StringComparison.OrdinalIgnoreCase)).TakeLast(30)));
+    }
+
+    private async Task ReloadUntilGoneAsync(IPage page, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            await page.ReloadAsync();
+            await page.WaitForInteractiveAsync();
+            if (!(await page.Locator(".mud-main-content").InnerTextAsync()).Contains(text, StringComparison.Ordinal)) return;
+            await Task.Delay(1000, Ct);
+        }
+        Assert.Fail($"\"{text}\" is still on the page.");
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "crm.db")};Mode=ReadOnly");
+        await db.OpenAsync(Ct);
+        await using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(Ct);
     }
 
     [Fact]

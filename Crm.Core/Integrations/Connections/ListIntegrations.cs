@@ -9,7 +9,7 @@ public sealed record IntegrationView(
     SyncDirection Direction, int SyncIntervalMinutes, DateTimeOffset? LastSyncAt, ConnectionStatus Status, string? ErrorMessage, int ErrorCount,
     string? AccountName, string? InstanceUrl, DateTimeOffset? ConnectedAt, bool HasCredentials, DateTimeOffset? AccessTokenExpiresAt,
     long WorkspaceId, DateTimeOffset? PausedAt, int CallsToday = 0, int? DailyCallLimit = null, string? BudgetTier = null, DateTimeOffset? InitialSyncConfirmedAt = null,
-    string? HeldChange = null, int MassChangePercent = 10);
+    string? HeldChange = null, int MassChangePercent = 10, string? ConflictRules = null);
 
 /// <summary>
 /// The workspace's connections: every one for an admin (the workspace's syncs and each user's mailbox and calendar);
@@ -29,7 +29,7 @@ public sealed class ListIntegrationsHandler(ICrmDbFactory dbFactory, Calls.Provi
                       select new IntegrationView(i.Id, i.Provider, i.Type, i.Name, i.IsActive, i.Auth, i.OwnerUserId,
                           db.Users.Where(u => u.Id == i.OwnerUserId).Select(u => u.Name).FirstOrDefault(),
                           i.Direction, i.SyncIntervalMinutes, i.LastSyncAt, i.Status, i.ErrorMessage, i.ErrorCount, i.AccountName, i.InstanceUrl, i.ConnectedAt,
-                          c != null, c != null ? c.AccessTokenExpiresAt : null, i.WorkspaceId, i.PausedAt, 0, i.DailyCallLimit, i.BudgetTier, i.InitialSyncConfirmedAt, i.HeldChange, i.MassChangePercent))
+                          c != null, c != null ? c.AccessTokenExpiresAt : null, i.WorkspaceId, i.PausedAt, 0, i.DailyCallLimit, i.BudgetTier, i.InitialSyncConfirmedAt, i.HeldChange, i.MassChangePercent, i.ConflictRules))
             .ToListAsync(ct);
         var today = DateOnly.FromDateTime((time ?? TimeProvider.System).GetUtcNow().UtcDateTime);
         var ids = views.Select(v => v.Id).ToList();

@@ -16,6 +16,22 @@ public static class HubSpotMappings
         ("subscriber", "lead"), ("evangelist", "customer"), ("other", "lead"),
     ];
 
+    /// <summary>HubSpot's default lead statuses, each our score tier of the same name.</summary>
+    public static readonly IReadOnlyList<ValuePair> LeadStatuses =
+        new[] { "NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING" }.Select(s => new ValuePair(s, s)).ToList();
+
+    /// <summary>
+    /// HubSpot's industries (an enumeration there) and the plain names used here; one HubSpot does not list stays here
+    /// (listed on the record) until an admin maps it.
+    /// </summary>
+    public static readonly IReadOnlyList<ValuePair> Industries =
+    [
+        ("COMPUTER_SOFTWARE", "Software"), ("INFORMATION_TECHNOLOGY_AND_SERVICES", "IT services"), ("FINANCIAL_SERVICES", "Finance"),
+        ("MARKETING_AND_ADVERTISING", "Marketing"), ("HOSPITAL_HEALTH_CARE", "Healthcare"), ("RETAIL", "Retail"), ("CONSTRUCTION", "Construction"),
+        ("EDUCATION_MANAGEMENT", "Education"), ("MECHANICAL_OR_INDUSTRIAL_ENGINEERING", "Manufacturing"), ("LOGISTICS_AND_SUPPLY_CHAIN", "Logistics"),
+        ("OIL_ENERGY", "Energy"), ("MEDIA_PRODUCTION", "Media"), ("HOSPITALITY", "Hospitality"),
+    ];
+
     public static FieldMap Contacts { get; } = new(
     [
         new("firstname", "firstName", FieldDirection.Both),
@@ -25,7 +41,8 @@ public static class HubSpotMappings
         new("jobtitle", "jobTitle", FieldDirection.Both),
         new("company", "company", FieldDirection.Both),
         new("lifecyclestage", "lifecycle", FieldDirection.Both, LifecycleStages),
-        new("hs_lead_status", "scoreTier", FieldDirection.Both),
+        // HubSpot's lead statuses travel as they are; a tier of ours HubSpot has no status for stays here (listed on the record) until mapped.
+        new("hs_lead_status", "scoreTier", FieldDirection.Both, LeadStatuses),
         new("hubspot_owner_id", "owner", FieldDirection.Both),
         new("hs_analytics_source", "source", FieldDirection.In),
         new("hs_analytics_source_data_1", "sourceDetail", FieldDirection.In),
@@ -38,7 +55,7 @@ public static class HubSpotMappings
         new("phone", "phone", FieldDirection.Both),
         new("city", "city", FieldDirection.Both),
         new("country", "country", FieldDirection.Both),
-        new("industry", "industry", FieldDirection.Both),
+        new("industry", "industry", FieldDirection.Both, Industries),
         new("hubspot_owner_id", "owner", FieldDirection.Both),
     ]);
 

@@ -226,4 +226,32 @@ public sealed class HubSpotDealSyncTests : HubSpotSyncTestBase
             Assert.Equal("41629780", pushed.GetProperty("properties").GetProperty("hubspot_owner_id").GetString());
         }
     }
+
+    [Fact]
+    public async Task ManyDealsCreatedThere_DoNotLookChangedThereOnTheNextRun_SoTheGuardDoesNotHoldIt()
+    {
+        var stages = await OurStagesAsync();
+        long owner;
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId, ChangeSource.User)))
+        {
+            owner = await db.Users.Select(u => u.Id).FirstAsync(Ct);
+            var pipeline = await db.Pipelines.Select(p => p.Id).FirstAsync(Ct);
+            for (var i = 0; i < 30; i++)
+                db.Deals.Add(new Deal { Name = $"Won {i}", Amount = 1000 + i, PipelineId = pipeline, StageId = stages[i % 2 == 0 ? "Closed won" : "Closed lost"], Probability = i % 2 == 0 ? 100 : 0,
+                    CloseDate = new DateOnly(2026, 12, 31), OwnerId = owner });
+            await db.SaveChangesAsync(Ct);
+        }
+        await ConfirmAsync();
+        Assert.Equal(30, (await SyncAsync()).WrittenOut);
+        var next = await SyncAsync();
+        if (next.Outcome != SyncRunOutcome.Succeeded)
+        {
+            await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+            var held = await db.Integrations.Select(i => i.HeldChange).SingleAsync(Ct);
+            var link = await db.SyncRecords.FirstAsync(l => l.RecordType == RecordType.Deal, Ct);
+            var there = await _hubspot.GetStringAsync($"/crm/v3/objects/deals/{link.ExternalId}?properties=dealname,amount,dealstage,closedate,pipeline,hs_deal_stage_probability,hubspot_owner_id", Ct);
+            Assert.Fail($"{held}\n{link.SyncedValues}\n{there}");
+        }
+        Assert.Equal((0, 0), (next.WrittenIn, next.WrittenOut));
+    }
 }

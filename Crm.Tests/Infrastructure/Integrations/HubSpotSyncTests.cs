@@ -91,20 +91,27 @@ public sealed class HubSpotSyncTests : HubSpotSyncTestBase
     {
         await ConfirmAsync();
         var good = await AddContactAsync("good@example.com", "Good");
-        var refused = await AddContactAsync("tier@example.com", "Tiered", scoreTier: "Gold");
+        // An address an older import let in, which HubSpot refuses.
+        var refused = await AddContactAsync("broken@example", "Broken");
+        var tier = await AddContactAsync("tier@example.com", "Tiered", scoreTier: "Gold");
         var run = await SyncAsync();
         Assert.Equal(SyncRunOutcome.PartlyFailed, run.Outcome);
-        Assert.Equal((1, 1), (run.WrittenOut, run.Errors));
+        Assert.Equal((2, 1), (run.WrittenOut, run.Errors));
         await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
         {
             var failing = await db.SyncRecords.SingleAsync(l => l.RecordId == refused, Ct);
             Assert.Equal(SyncRecordStatus.Failing, failing.Status);
-            Assert.Contains("INVALID_OPTION", failing.LastError, StringComparison.Ordinal);
+            Assert.Contains("INVALID_EMAIL", failing.LastError, StringComparison.Ordinal);
+            // A tier HubSpot has no lead status for: the contact goes out without it, and says so.
+            var tiered = await db.SyncRecords.SingleAsync(l => l.RecordId == tier, Ct);
+            Assert.Equal(SyncRecordStatus.Failing, tiered.Status);
+            Assert.Equal("scoreTier \"Gold\" has no hs_lead_status value there; add it to the mapping.", tiered.LastError);
+            Assert.Equal("tier@example.com", (await HubSpotContactAsync(tiered.ExternalId)).GetProperty("properties").GetProperty("email").GetString());
             var goodThere = await db.SyncRecords.Where(l => l.RecordId == good).Select(l => l.ExternalId).SingleAsync(Ct);
 
             // Fixed here, it goes through on the next run.
-            var tiered = await db.Contacts.SingleAsync(c => c.Id == refused, Ct);
-            tiered.ScoreTier = "OPEN";
+            var broken = await db.Contacts.SingleAsync(c => c.Id == refused, Ct);
+            broken.Email = "broken@example.com";
             await db.SaveChangesAsync(Ct);
 
             var contact = await db.Contacts.SingleAsync(c => c.Id == good, Ct);
@@ -118,7 +125,7 @@ public sealed class HubSpotSyncTests : HubSpotSyncTestBase
         {
             var fixedLink = await db.SyncRecords.SingleAsync(l => l.RecordId == refused, Ct);
             Assert.Equal(SyncRecordStatus.InSync, fixedLink.Status);
-            Assert.Equal("OPEN", (await HubSpotContactAsync(fixedLink.ExternalId)).GetProperty("properties").GetProperty("hs_lead_status").GetString());
+            Assert.Equal("broken@example.com", (await HubSpotContactAsync(fixedLink.ExternalId)).GetProperty("properties").GetProperty("email").GetString());
             Assert.False(await db.SyncRecords.AnyAsync(l => l.RecordId == good, Ct));
         }
     }
@@ -172,7 +179,7 @@ public sealed class HubSpotSyncTests : HubSpotSyncTestBase
         await using (var db = Database.Create(Actor.System(_connection.WorkspaceId, ChangeSource.User)))
         {
             var acme = new Crm.Core.Accounts.Account { Name = "Acme", Domain = "acme.example" };
-            var globex = new Crm.Core.Accounts.Account { Name = "Globex", Domain = "globex.example", Industry = "COMPUTER_SOFTWARE" };
+            var globex = new Crm.Core.Accounts.Account { Name = "Globex", Domain = "globex.example", Industry = "Software" };
             db.Accounts.AddRange(acme, globex);
             await db.SaveChangesAsync(Ct);
             (matched, oursOnly) = (acme.Id, globex.Id);
@@ -198,6 +205,6 @@ public sealed class HubSpotSyncTests : HubSpotSyncTestBase
         var next = await SyncAsync();
         Assert.Equal(1, next.WrittenIn);
         await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
-            Assert.Equal("RETAIL", (await db.Accounts.SingleAsync(a => a.Id == matched, Ct)).Industry);
+            Assert.Equal("Retail", (await db.Accounts.SingleAsync(a => a.Id == matched, Ct)).Industry);
     }
 }
