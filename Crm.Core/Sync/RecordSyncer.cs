@@ -109,11 +109,17 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             page = changed.Next;
         } while (page is not null);
 
+        // Archived there: a full run reads by id every linked record they no longer list; an incremental one those their webhooks reported.
+        var seen = (buffered ?? []).Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
+        var gone = full ? await MissingThereAsync(run, seen, ct)
+            : cursor.Remote is not null ? await ReportedDeletedAsync(run, since, seen, ct) : [];
+        if (buffered is null)
+            for (var i = 0; i < gone.Count; i += Batch)
+                await ReconcileAsync(run, gone.Skip(i).Take(Batch).ToList(), ct);
         if (buffered is not null)
         {
             buffered = buffered.GroupBy(x => x.Id).Select(g => g.Last()).ToList();
-            // A full run compares every linked record: those they no longer list are read by id (gone ones come back archived).
-            if (full) buffered.AddRange(await MissingThereAsync(run, buffered.Select(x => x.Id).ToHashSet(StringComparer.Ordinal), ct));
+            buffered.AddRange(gone);
             if (guard is not null)
             {
                 await CountTheirsAsync(run, guard, buffered, ct);
@@ -189,6 +195,19 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             missing.AddRange(links.Select(l => l.ExternalId).Where(id => !listed.Contains(id) && !id.StartsWith(PendingPrefix, StringComparison.Ordinal)));
         }
         return missing.Count == 0 ? [] : await run.Remote.ReadAsync(run.Connection, missing, ct);
+    }
+
+    /// <summary>Linked records their webhooks reported deleted, read by id: those really gone come back archived (a restored one comes back as it is).</summary>
+    private async Task<IReadOnlyList<RemoteRecord>> ReportedDeletedAsync(Run run, DateTimeOffset since, HashSet<string> seen, CancellationToken ct)
+    {
+        if (services.GetKeyedService<IRemoteDeletions>(provider) is not { } deletions) return [];
+        var reported = (await deletions.DeletedSinceAsync(run.Connection, objectType, since, ct)).Where(id => !seen.Contains(id)).ToList();
+        if (reported.Count == 0) return [];
+        List<string> linked;
+        await using (var db = await dbFactory.CreateAsync(ct))
+            linked = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && reported.Contains(l.ExternalId))
+                .Select(l => l.ExternalId).ToListAsync(ct);
+        return linked.Count == 0 ? [] : await run.Remote.ReadAsync(run.Connection, linked, ct);
     }
 
     /// <summary>Their changes to linked records that would delete or overwrite ours.</summary>

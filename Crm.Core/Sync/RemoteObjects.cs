@@ -70,3 +70,12 @@ public interface IRemoteSchema
 {
     Task<IReadOnlyList<RemoteProperty>> PropertiesAsync(ConnectionRef connection, CancellationToken ct);
 }
+
+/// <summary>
+/// What the other system told us was deleted (HubSpot's deletion webhooks): searches on a modification date never show an
+/// archived record, so a run reads these by id to learn of them between nightly comparisons.
+/// </summary>
+public interface IRemoteDeletions
+{
+    Task<IReadOnlyList<string>> DeletedSinceAsync(ConnectionRef connection, string objectType, DateTimeOffset since, CancellationToken ct);
+}

@@ -79,6 +79,7 @@ public static class IntegrationsSetup
             .AddProviderPipeline(Copy(retries));
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:contacts", (sp, _) => HubSpotObjects.Contacts(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName)));
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:companies", (sp, _) => HubSpotObjects.Companies(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName)));
+        services.AddKeyedTransient<Crm.Core.Sync.IRemoteDeletions, HubSpotDeletions>(IntegrationProviders.HubSpot);
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:deals", (sp, _) => HubSpotObjects.Deals(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName)));
         // Companies first: a contact's company then finds its account already linked; deals last.
         services.AddScoped<IConnectionSyncer>(sp => new Crm.Core.Sync.RecordSyncer<Crm.Core.Accounts.Account>(IntegrationProviders.HubSpot, "companies",

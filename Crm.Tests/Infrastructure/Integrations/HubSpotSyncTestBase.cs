@@ -27,11 +27,16 @@ public abstract class HubSpotSyncTestBase : IAsyncLifetime
     protected ConnectionRef _connection;
     protected HttpClient _hubspot = default!;
 
+    /// <summary>Settings a test class adds to the CRM's (a webhook URL).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> MoreSettings() => [];
+
     public virtual async ValueTask InitializeAsync()
     {
         _sandbox = await SandboxServer.StartAsync();
         _sandbox.HubSpotLimits.Configure(new HubSpotApiLimits.Settings(100_000, 10_000, 10_000_000));
-        _factory = new CrmWebFactory(new Dictionary<string, string>(_sandbox.CrmSettings()) { ["Jobs:Enabled"] = "false" });
+        var settings = new Dictionary<string, string>(_sandbox.CrmSettings()) { ["Jobs:Enabled"] = "false" };
+        foreach (var (key, value) in MoreSettings()) settings[key] = value;
+        _factory = new CrmWebFactory(settings);
         var admin = await BrowserSession.SignInAsync(_factory, CrmWebFactory.AdminEmail, CrmWebFactory.AdminPassword);
         Assert.Equal(HttpStatusCode.Redirect, (await _sandbox.ConnectAsync(admin, "hubspot")).StatusCode);
         await using var db = Database.Create(Actor.System(_factory.FirstWorkspaceId));
@@ -49,7 +54,7 @@ public abstract class HubSpotSyncTestBase : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         _hubspot.Dispose();
         await _factory.DisposeAsync();
