@@ -6,7 +6,7 @@ public sealed class ProviderBudget
     /// <summary>Requests allowed per <see cref="WindowSeconds"/> (HubSpot: 100 per 10 s; 190 on Professional and Enterprise).</summary>
     public int? Requests { get; set; }
     public double WindowSeconds { get; set; } = 10;
-    /// <summary>Search requests per second (HubSpot's CRM search: 4).</summary>
+    /// <summary>Search requests per second (HubSpot's CRM search: 5 per token).</summary>
     public int? SearchPerSecond { get; set; }
     /// <summary>Requests at once (Graph: 4 per mailbox; Salesforce: 25 long-running).</summary>
     public int? Concurrent { get; set; }
@@ -33,9 +33,9 @@ public sealed class ProviderBudgets
     {
         ["hubspot"] = new(StringComparer.OrdinalIgnoreCase)
         {
-            ["default"] = new() { Requests = 100, WindowSeconds = 10, SearchPerSecond = 4, Daily = 250_000 },
-            ["professional"] = new() { Requests = 190, WindowSeconds = 10, SearchPerSecond = 4, Daily = 625_000 },
-            ["enterprise"] = new() { Requests = 190, WindowSeconds = 10, SearchPerSecond = 4, Daily = 1_000_000 },
+            ["default"] = new() { Requests = 100, WindowSeconds = 10, SearchPerSecond = 5, Daily = 250_000 },
+            ["professional"] = new() { Requests = 190, WindowSeconds = 10, SearchPerSecond = 5, Daily = 625_000 },
+            ["enterprise"] = new() { Requests = 190, WindowSeconds = 10, SearchPerSecond = 5, Daily = 1_000_000 },
         },
         ["salesforce"] = new(StringComparer.OrdinalIgnoreCase) { ["default"] = new() { Concurrent = 25, Daily = 100_000 } },
         ["microsoft"] = new(StringComparer.OrdinalIgnoreCase) { ["default"] = new() { Concurrent = 4 } },

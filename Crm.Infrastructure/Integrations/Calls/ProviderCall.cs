@@ -4,7 +4,7 @@ namespace Crm.Infrastructure.Integrations.Calls;
 
 /// <summary>
 /// What a request to a provider carries for the handlers in front of it: the connection it is made for (its token,
-/// its budget, its usage), whether it is a search (HubSpot's own 4/s limit), its quota cost (Gmail units) and whether
+/// its budget, its usage), whether it is a search (HubSpot's own 5/s limit), its quota cost (Gmail units) and whether
 /// it may be sent again after a 5xx (GETs always; a write only when it is idempotent).
 /// </summary>
 public static class ProviderCall

@@ -11,13 +11,16 @@ namespace Crm.Infrastructure.Integrations.HubSpot;
 
 /// <summary>
 /// One HubSpot object type (contacts, companies) behind the sync's port, over CRM v3 through the provider pipeline:
-/// changes by search on its modification date (<c>lastmodifieddate</c>, <c>hs_lastmodifieddate</c>; 100 a page, re-sliced from the last time seen before the 10,000-result cap), reads and
+/// changes by search on its modification date (<c>lastmodifieddate</c>, <c>hs_lastmodifieddate</c>; 200 a page, re-sliced from the last time seen before the 10,000-result cap), reads and
 /// email lookups by batch read, creates and updates by batch (a 207's failed inputs become per-record refusals with
 /// HubSpot's message), archives by batch, owners by <c>/crm/v3/owners</c>.
 /// </summary>
 public sealed class HubSpotObjects(HttpClient http, string objectType, string modified, FieldMap map, string? matchProperty) : IRemoteObjects, IRemoteOwners, IRemotePicklists, IRemoteSchema
 {
     public const string ClientName = "hubspot-objects";
+    /// <summary>HubSpot's search: at most 200 a page, and no paging past 10,000 results for one query.</summary>
+    public const int SearchPage = 200;
+    public const int SearchCap = 10_000;
 
     public static HubSpotObjects Contacts(HttpClient http) => new(http, "contacts", "lastmodifieddate", HubSpotMappings.Contacts, "email");
     public static HubSpotObjects Companies(HttpClient http) => new(http, "companies", "hs_lastmodifieddate", HubSpotMappings.Companies, "domain");
@@ -40,14 +43,19 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
         {
             filterGroups = new[] { new { filters = new[] { new { propertyName = Modified, @operator = "GTE", value = sinceMs.ToString(CultureInfo.InvariantCulture) } } } },
             sorts = new[] { new { propertyName = Modified, direction = "ASCENDING" } },
-            properties = Properties, limit = 100, after = after.ToString(CultureInfo.InvariantCulture),
+            properties = Properties, limit = SearchPage, after = after.ToString(CultureInfo.InvariantCulture),
         };
         using var json = await PostAsync(connection, $"crm/v3/objects/{objectType}/search", body, ct, search: true);
         var records = json.RootElement.GetProperty("results").EnumerateArray().Select(Record).ToList();
         string? next = null;
+        var total = json.RootElement.TryGetProperty("total", out var t) && t.TryGetInt32(out var count) ? count : 0;
+        var reslice = records.Count > 0 ? $"0|{records[^1].ModifiedAt.ToUnixTimeMilliseconds()}" : null;
         if (json.RootElement.TryGetProperty("paging", out var paging) && int.TryParse(paging.GetProperty("next").GetProperty("after").GetString(), out var n))
             // HubSpot's search stops at 10,000 results: start a new query from the last time seen (the overlap repeats a few; hashes skip them).
-            next = n + 100 > 10_000 && records.Count > 0 ? $"0|{records[^1].ModifiedAt.ToUnixTimeMilliseconds()}" : $"{n}|{sinceMs}";
+            next = n + SearchPage > SearchCap && reslice is not null ? reslice : $"{n}|{sinceMs}";
+        else if (after + records.Count < total && after + records.Count >= SearchCap - SearchPage)
+            // No next page at the cap, though the query has more: the same re-slice.
+            next = reslice;
         return new RemotePage(records, next);
     }
 
