@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace Crm.Benchmarks;
 
-public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false, string Format = "csv", int Events = 100_000, int Seconds = 60)
+public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false, string Format = "csv", int Events = 100_000, int Seconds = 60,
+    int Contacts = 100_000, int Companies = 10_000, int Deals = 20_000, int Changes = 100)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -14,6 +15,10 @@ public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirector
             args.Contains("--prepare-only"),
             Value("--format") ?? "csv",
             int.Parse(Value("--events") ?? "100000", CultureInfo.InvariantCulture),
-            int.Parse(Value("--seconds") ?? "60", CultureInfo.InvariantCulture));
+            int.Parse(Value("--seconds") ?? "60", CultureInfo.InvariantCulture),
+            int.Parse(Value("--contacts") ?? "100000", CultureInfo.InvariantCulture),
+            int.Parse(Value("--companies") ?? "10000", CultureInfo.InvariantCulture),
+            int.Parse(Value("--deals") ?? "20000", CultureInfo.InvariantCulture),
+            int.Parse(Value("--changes") ?? "100", CultureInfo.InvariantCulture));
     }
 }

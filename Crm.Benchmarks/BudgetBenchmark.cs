@@ -97,7 +97,7 @@ public static partial class BudgetBenchmark
     private static partial Regex HiddenField();
 
     /// <summary>Connects the workspace to the sandbox's portal as an admin would: the consent page, the code, the app's own exchange.</summary>
-    private static async Task<ConnectionRef> ConnectAsync(BenchmarkHost host, HttpClient browser, long workspaceId)
+    internal static async Task<ConnectionRef> ConnectAsync(BenchmarkHost host, HttpClient browser, long workspaceId)
     {
         var oauth = host.Resolve<HubSpotOAuthClient>();
         var verifier = Pkce.NewVerifier();
@@ -125,9 +125,9 @@ public static partial class BudgetBenchmark
         return new ConnectionRef(workspaceId, integrationId, IntegrationProviders.HubSpot);
     }
 
-    private static StringContent JsonContent(object value) => new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
+    internal static StringContent JsonContent(object value) => new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
 
-    private static Process StartSandbox(string dll, string url)
+    internal static Process StartSandbox(string dll, string url)
     {
         var info = new ProcessStartInfo("dotnet", [dll, "--urls", url, "--Sandbox:HubSpot:ClientId", ClientId, "--Sandbox:HubSpot:ClientSecret", Secret,
             "--Logging:LogLevel:Default", "Warning"])
@@ -143,7 +143,7 @@ public static partial class BudgetBenchmark
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Process sandbox)
+    internal static async Task WaitReadyAsync(HttpClient http, Process sandbox)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))

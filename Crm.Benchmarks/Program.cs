@@ -14,6 +14,8 @@ return command switch
     "dedup" => await DedupBenchmark.RunAsync(options),
     "webhooks" => await WebhooksBenchmark.RunAsync(options),
     "budget" => await BudgetBenchmark.RunAsync(options),
+    "hubspot-initial" => await HubSpotSyncBenchmark.RunAsync(options, incremental: false),
+    "hubspot-incremental" => await HubSpotSyncBenchmark.RunAsync(options, incremental: true),
     _ => Usage(),
 };
 
@@ -27,6 +29,8 @@ static int Usage()
           dedup [--rows 1000000]                        the duplicate scan over N contacts with 5% planted duplicates and look-alikes
           webhooks [--events 100000]                    signed HubSpot deliveries (1-100 events, 5% duplicates, some forged) into the running app
           budget [--seconds 60]                         8 workers calling the sandbox's HubSpot API through one connection's 100 / 10 s budget
+          hubspot-initial [--contacts 100000 --companies 10000 --deals 20000]  the first sync of a portal that size at 100 / 10 s
+          hubspot-incremental [--contacts 100000 --changes 100]  after that first sync, 100 contacts changed on each side and one run
         """);
     return 2;
 }

@@ -47,7 +47,7 @@ public sealed class PreviewInitialSyncHandler(ICrmDbFactory dbFactory, IServiceP
         string? page = null;
         do
         {
-            var changed = await remote.ChangedSinceAsync(connection, DateTimeOffset.UnixEpoch, page, ct);
+            var changed = await remote.AllAsync(connection, page, ct);
             theirs.AddRange(changed.Records);
             if (theirs.Count > MaxRecords) throw new ConflictException($"More than {MaxRecords:N0} records there: ask for help with a sync this large.");
             page = changed.Next;

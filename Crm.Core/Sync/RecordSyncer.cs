@@ -94,10 +94,15 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
 
         // Their changes: streamed batch by batch; a guarded or full run reads them all first (the same calls) to count or compare.
         var buffered = guard is not null || full ? new List<RemoteRecord>() : null;
-        string? page = null;
-        do
+        // Everything (a first or full run) comes from the plain list, what changed from the search; the next page is
+        // fetched while this one is worked on, so the run goes at the provider's rate, not at the sum of both.
+        var everything = since == DateTimeOffset.UnixEpoch;
+        Task<RemotePage> Fetch(string? at) => everything ? remote.AllAsync(connection, at, ct) : remote.ChangedSinceAsync(connection, since, at, ct);
+        var fetching = Fetch(null);
+        while (true)
         {
-            var changed = await remote.ChangedSinceAsync(connection, since, page, ct);
+            var changed = await fetching;
+            if (changed.Next is { } nextPage) fetching = Fetch(nextPage);
             if (buffered is not null)
             {
                 buffered.AddRange(changed.Records);
@@ -106,8 +111,8 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             else
                 for (var i = 0; i < changed.Records.Count; i += Batch)
                     await ReconcileAsync(run, changed.Records.Skip(i).Take(Batch).ToList(), ct);
-            page = changed.Next;
-        } while (page is not null);
+            if (changed.Next is null) break;
+        }
 
         // Archived there: a full run reads by id every linked record they no longer list; an incremental one those their webhooks reported.
         var seen = (buffered ?? []).Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
@@ -377,6 +382,10 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         var archives = new List<(SyncRecord Link, T Contact)>();
         var created = new List<(T Contact, RemoteRecord Record, SyncSide Theirs, List<string> Problems)>();
         run.Totals = run.Totals with { ReadIn = run.Totals.ReadIn + batch.Count };
+        var present = records.MatchField is { } field
+            ? await records.PresentAsync(db, batch.Where(r => !links.ContainsKey(r.Id) && r.ArchivedAt is null)
+                .Select(r => TheirSide(run, r, new List<string>()).Value(field)).OfType<string>().ToList(), ct)
+            : new HashSet<string>();
         foreach (var record in batch)
         {
             var problems = new List<string>();
@@ -394,7 +403,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             if (record.ArchivedAt is not null) continue;
             var key = records.MatchField is { } matchField ? theirs.Value(matchField) : null;
             var linkedIds = db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType).Select(l => l.RecordId);
-            var match = key is null ? null : await records.MatchAsync(db, key, linkedIds, ct);
+            var match = key is null || !present.Contains(key.ToLowerInvariant()) ? null : await records.MatchAsync(db, key, linkedIds, ct);
             if (match is not null)
             {
                 var fresh = NewLink(run, match.Id, record.Id);

@@ -39,6 +39,10 @@ public interface IRemoteObjects
     /// <param name="page">Where the previous page said to go on; null for the first.</param>
     Task<RemotePage> ChangedSinceAsync(ConnectionRef connection, DateTimeOffset since, string? page, CancellationToken ct);
 
+    /// <summary>Every record, paged (a first sync, the nightly comparison): the plain list, which no search limit slows.</summary>
+    /// <param name="page">Where the previous page said to go on; null for the first.</param>
+    Task<RemotePage> AllAsync(ConnectionRef connection, string? page, CancellationToken ct);
+
     /// <summary>The records with these ids; one the other system no longer has comes back archived.</summary>
     Task<IReadOnlyList<RemoteRecord>> ReadAsync(ConnectionRef connection, IReadOnlyList<string> ids, CancellationToken ct);
 

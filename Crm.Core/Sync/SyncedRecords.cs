@@ -21,6 +21,10 @@ public interface ISyncedRecords<T> : ISyncedFields where T : Entity, ITrackedRec
     /// <summary>An unlinked record of ours whose match field is <paramref name="value"/>.</summary>
     Task<T?> MatchAsync(ICrmDb db, string value, IQueryable<long> linked, CancellationToken ct);
 
+    /// <summary>Of these match values, the ones some record here has (lower-case): one query a batch, so a first sync into an empty workspace asks nothing per record.</summary>
+    Task<IReadOnlySet<string>> PresentAsync(ICrmDb db, IReadOnlyCollection<string> values, CancellationToken ct) =>
+        Task.FromResult<IReadOnlySet<string>>(values.Select(v => v.ToLowerInvariant()).ToHashSet());
+
     /// <summary>The map with value pairs that depend on both sides' data (a deal's stages), given their picklists.</summary>
     Task<FieldMap> ResolveAsync(ICrmDb db, FieldMap map, IReadOnlyDictionary<string, IReadOnlyList<RemoteOption>> picklists, CancellationToken ct) => Task.FromResult(map);
 }
@@ -74,6 +78,12 @@ public sealed class SyncedContacts : ISyncedRecords<Contact>
     public Contact New() => new();
     public void Add(ICrmDb db, Contact record) => db.Contacts.Add(record);
     public Task WriteAsync(ICrmDb db, Contact record, IReadOnlyDictionary<string, string?> values, CancellationToken ct) => ContactSyncFields.WriteAsync(db, record, values, ct);
+
+    public async Task<IReadOnlySet<string>> PresentAsync(ICrmDb db, IReadOnlyCollection<string> values, CancellationToken ct)
+    {
+        var lowered = values.Select(v => v.ToLowerInvariant()).Distinct().ToList();
+        return (await db.Contacts.Where(c => c.Email != null && lowered.Contains(c.Email)).Select(c => c.Email!).ToListAsync(ct)).ToHashSet();
+    }
 
     public Task<Contact?> MatchAsync(ICrmDb db, string value, IQueryable<long> linked, CancellationToken ct) =>
         db.Contacts.Include(c => c.Account).Where(c => c.Email == value.ToLowerInvariant() && !linked.Contains(c.Id)).FirstOrDefaultAsync(ct);

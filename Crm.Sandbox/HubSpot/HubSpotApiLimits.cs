@@ -22,6 +22,8 @@ public sealed class HubSpotApiLimits
     private int _usedToday;
     private DateOnly _day;
     private long _accepted, _throttled;
+    /// <summary>Admitted calls per endpoint ("POST /crm/v3/objects/contacts/batch/read", ids as {id}), for benchmarks that count calls by kind.</summary>
+    private readonly Dictionary<string, long> _byEndpoint = new(StringComparer.Ordinal);
 
     public sealed record Settings(int Requests, int WindowMilliseconds, int Daily);
 
@@ -52,12 +54,13 @@ public sealed class HubSpotApiLimits
             (_requests, _windowTicks, _daily) = (settings.Requests, Stopwatch.Frequency * settings.WindowMilliseconds / 1000, settings.Daily);
             _arrivals.Clear();
             _accepted = _throttled = 0;
+            _byEndpoint.Clear();
         }
     }
 
     public object Stats()
     {
-        lock (_lock) return new { requests = _requests, windowMilliseconds = _windowTicks * 1000 / Stopwatch.Frequency, daily = _daily, accepted = _accepted, throttled = _throttled, usedToday = _usedToday, searchThrottled = _searchThrottled };
+        lock (_lock) return new { requests = _requests, windowMilliseconds = _windowTicks * 1000 / Stopwatch.Frequency, daily = _daily, accepted = _accepted, throttled = _throttled, usedToday = _usedToday, searchThrottled = _searchThrottled, byEndpoint = new Dictionary<string, long>(_byEndpoint) };
     }
 
     /// <summary>Counts an arrival: null when it is within the limits, else the policy it broke. Headers either way.</summary>
@@ -78,6 +81,9 @@ public sealed class HubSpotApiLimits
                 _arrivals.Enqueue(tick);
                 _usedToday++;
                 _accepted++;
+                var request = response.HttpContext.Request;
+                var endpoint = request.Method + " " + string.Join('/', (request.Path.Value ?? "").Split('/').Select(p => p.Length > 0 && p.All(char.IsAsciiDigit) ? "{id}" : p));
+                _byEndpoint[endpoint] = _byEndpoint.GetValueOrDefault(endpoint) + 1;
             }
             else _throttled++;
             (remaining, dailyRemaining) = (Math.Max(0, _requests - _arrivals.Count), Math.Max(0, _daily - _usedToday));

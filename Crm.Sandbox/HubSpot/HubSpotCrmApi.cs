@@ -92,20 +92,30 @@ public static class HubSpotCrmApi
             if (seed.Contacts is < 0 or > 1_000_000 || seed.Companies is < 0 or > 200_000 || seed.Deals is < 0 or > 400_000)
                 return Results.BadRequest(new { error = "contacts ≤ 1,000,000, companies ≤ 200,000, deals ≤ 400,000" });
             var stages = HubSpotPipelines.Default.Stages;
+            // A portal with history: the records were last changed over the past year, not all this second.
+            var now = DateTimeOffset.UtcNow;
+            void Aged(string type, HubSpotRecord? record, int i, int count)
+            {
+                if (record is null) return;
+                var at = now.AddDays(-365).AddSeconds(365.0 * 86_400 * i / Math.Max(1, count));
+                record.UpdatedAt = at;
+                record.Properties[HubSpotCrmStore.ModifiedProperty(type)] = HubSpotCrmStore.Timestamp(at);
+                record.Properties["createdate"] = HubSpotCrmStore.Timestamp(at);
+            }
             for (var i = 0; i < seed.Companies; i++)
-                store.Create("companies", new Dictionary<string, string?> { ["name"] = $"Company {i:D6}", ["domain"] = $"company{i:D6}.example", ["city"] = "Berlin", ["country"] = "Germany" });
+                Aged("companies", store.Create("companies", new Dictionary<string, string?> { ["name"] = $"Company {i:D6}", ["domain"] = $"company{i:D6}.example", ["city"] = "Berlin", ["country"] = "Germany" }).Created, i, seed.Companies);
             for (var i = 0; i < seed.Contacts; i++)
-                store.Create("contacts", new Dictionary<string, string?>
+                Aged("contacts", store.Create("contacts", new Dictionary<string, string?>
                 {
                     ["email"] = $"person{i:D7}@seed.example", ["firstname"] = $"First{i}", ["lastname"] = $"Last{i}", ["phone"] = $"+49 30 {1000000 + i}",
                     ["jobtitle"] = i % 3 == 0 ? "Buyer" : "Engineer", ["lifecyclestage"] = i % 5 == 0 ? "customer" : "lead",
-                });
+                }).Created, i, seed.Contacts);
             for (var i = 0; i < seed.Deals; i++)
-                store.Create("deals", new Dictionary<string, string?>
+                Aged("deals", store.Create("deals", new Dictionary<string, string?>
                 {
                     ["dealname"] = $"Deal {i:D6}", ["amount"] = (1000 + i % 97 * 250).ToString(CultureInfo.InvariantCulture), ["dealstage"] = stages[i % stages.Count].Id,
                     ["pipeline"] = "default", ["closedate"] = HubSpotCrmStore.Timestamp(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(i % 365)),
-                });
+                }).Created, i, seed.Deals);
             return Results.Ok(new { contacts = store.All("contacts").Count, companies = store.All("companies").Count, deals = store.All("deals").Count });
         }).DisableAntiforgery();
     }

@@ -77,7 +77,18 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
     public HubSpotRecord? GetBy(string objectType, string property, string value)
     {
         lock (_lock)
-            return _records[objectType].Values.FirstOrDefault(r => !r.Archived && string.Equals(r.Properties.GetValueOrDefault(property), value, StringComparison.OrdinalIgnoreCase));
+            return objectType == "contacts" && property == "email" ? _emails.GetValueOrDefault(value)
+                : _records[objectType].Values.FirstOrDefault(r => !r.Archived && string.Equals(r.Properties.GetValueOrDefault(property), value, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Live contacts by email (HubSpot's unique property), so a large seeded portal is not scanned per create.</summary>
+    private readonly Dictionary<string, HubSpotRecord> _emails = new(StringComparer.OrdinalIgnoreCase);
+
+    private void Index(string objectType, HubSpotRecord record, string? before)
+    {
+        if (objectType != "contacts") return;
+        if (before is not null && _emails.GetValueOrDefault(before) == record) _emails.Remove(before);
+        if (!record.Archived && record.Properties.GetValueOrDefault("email") is { Length: > 0 } email) _emails[email] = record;
     }
 
     /// <summary>Records after an id, in id order (list paging).</summary>
@@ -133,6 +144,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
             if (objectType == "deals") record.Properties.TryAdd("pipeline", "default");
             Calculate(objectType, record);
             _records[objectType][id] = record;
+            Index(objectType, record, null);
             Notify(objectType, record.Id, "creation");
             return (record, null);
         }
@@ -145,6 +157,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
         {
             if (objectType == "contacts" && values.GetValueOrDefault("email") is { Length: > 0 } email && GetBy("contacts", "email", email) is { } other && other.Id != record.Id)
                 return (null, other.Id);
+            var before = record.Properties.GetValueOrDefault("email");
             foreach (var (name, value) in values)
                 if (string.IsNullOrEmpty(value)) record.Properties.Remove(name);
                 else record.Properties[name] = Stored(objectType, name, value);
@@ -152,6 +165,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
             record.UpdatedAt = now;
             record.Properties[ModifiedProperty(objectType)] = Timestamp(now);
             Calculate(objectType, record);
+            Index(objectType, record, before);
             Notify(objectType, record.Id, "propertyChange", values);
             return (record, null);
         }
@@ -164,6 +178,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
             if (Get(objectType, id) is not { } record) return false;
             record.Archived = true;
             record.ArchivedAt = time.GetUtcNow();
+            Index(objectType, record, record.Properties.GetValueOrDefault("email"));
             Notify(objectType, record.Id, "deletion");
             return true;
         }

@@ -138,7 +138,8 @@ public sealed class HubSpotCrmApiTests : IAsyncLifetime
     public async Task Search_FiltersSortsAndPages_Up200_StopsAt10000_AndHasItsOwnLimit()
     {
         (await _api.PostAsJsonAsync("/_sandbox/hubspot/seed", new { contacts = 450, companies = 0, deals = 0 }, Ct)).EnsureSuccessStatusCode();
-        var since = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The seeder gives the portal a year of history.
+        var since = DateTimeOffset.UtcNow.AddDays(-400).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var body = new
         {
             filterGroups = new[] { new { filters = new object[] { new { propertyName = "lastmodifieddate", @operator = "GTE", value = since }, new { propertyName = "lifecyclestage", @operator = "EQ", value = "customer" } } } },

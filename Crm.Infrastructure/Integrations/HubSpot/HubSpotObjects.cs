@@ -15,16 +15,17 @@ namespace Crm.Infrastructure.Integrations.HubSpot;
 /// email lookups by batch read, creates and updates by batch (a 207's failed inputs become per-record refusals with
 /// HubSpot's message), archives by batch, owners by <c>/crm/v3/owners</c>.
 /// </summary>
-public sealed class HubSpotObjects(HttpClient http, string objectType, string modified, FieldMap map, string? matchProperty) : IRemoteObjects, IRemoteOwners, IRemotePicklists, IRemoteSchema
+public sealed class HubSpotObjects(HttpClient http, string objectType, string modified, FieldMap map, string? matchProperty, HubSpotOwnerCache? owners = null)
+    : IRemoteObjects, IRemoteOwners, IRemotePicklists, IRemoteSchema
 {
     public const string ClientName = "hubspot-objects";
     /// <summary>HubSpot's search: at most 200 a page, and no paging past 10,000 results for one query.</summary>
     public const int SearchPage = 200;
     public const int SearchCap = 10_000;
 
-    public static HubSpotObjects Contacts(HttpClient http) => new(http, "contacts", "lastmodifieddate", HubSpotMappings.Contacts, "email");
-    public static HubSpotObjects Companies(HttpClient http) => new(http, "companies", "hs_lastmodifieddate", HubSpotMappings.Companies, "domain");
-    public static HubSpotObjects Deals(HttpClient http) => new(http, "deals", "hs_lastmodifieddate", HubSpotMappings.Deals, null);
+    public static HubSpotObjects Contacts(HttpClient http, HubSpotOwnerCache? owners = null) => new(http, "contacts", "lastmodifieddate", HubSpotMappings.Contacts, "email", owners);
+    public static HubSpotObjects Companies(HttpClient http, HubSpotOwnerCache? owners = null) => new(http, "companies", "hs_lastmodifieddate", HubSpotMappings.Companies, "domain", owners);
+    public static HubSpotObjects Deals(HttpClient http, HubSpotOwnerCache? owners = null) => new(http, "deals", "hs_lastmodifieddate", HubSpotMappings.Deals, null, owners);
 
     private string Modified => modified;
 
@@ -32,7 +33,7 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
     public string ObjectType => objectType;
     public FieldMap Map => map;
 
-    public IRemoteObjects WithMap(FieldMap other) => new HubSpotObjects(http, objectType, modified, other, matchProperty);
+    public IRemoteObjects WithMap(FieldMap other) => new HubSpotObjects(http, objectType, modified, other, matchProperty, owners);
 
     private string[] Properties => [.. Map.TheirProperties, Modified, "hs_object_id"];
 
@@ -56,6 +57,19 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
         else if (after + records.Count < total && after + records.Count >= SearchCap - SearchPage)
             // No next page at the cap, though the query has more: the same re-slice.
             next = reslice;
+        return new RemotePage(records, next);
+    }
+
+    /// <summary>The list endpoint (<c>GET /crm/v3/objects/{type}</c>, 100 a page by <c>after</c>): no 10,000 cap, no search limit.</summary>
+    public async Task<RemotePage> AllAsync(ConnectionRef connection, string? page, CancellationToken ct)
+    {
+        var query = $"crm/v3/objects/{objectType}?limit=100&archived=false&properties={Uri.EscapeDataString(string.Join(',', Properties))}"
+                    + (page is null ? "" : "&after=" + Uri.EscapeDataString(page));
+        using var request = new HttpRequestMessage(HttpMethod.Get, query).For(connection);
+        using var response = await ProviderResponses.SendAsync(http, request, "HubSpot", ct);
+        var json = await ProviderResponses.ReadAsync<JsonElement>(response, "HubSpot", ct);
+        var records = json.GetProperty("results").EnumerateArray().Select(Record).ToList();
+        var next = json.TryGetProperty("paging", out var paging) && paging.TryGetProperty("next", out var n) ? n.GetProperty("after").GetString() : null;
         return new RemotePage(records, next);
     }
 
@@ -153,19 +167,22 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
         return results;
     }
 
-    public async Task<IReadOnlyList<(string Id, string? Email)>> OwnersAsync(ConnectionRef connection, CancellationToken ct)
+    public async Task<IReadOnlyList<(string Id, string? Email)>> OwnersAsync(ConnectionRef connection, CancellationToken ct) =>
+        owners is null ? await ReadOwnersAsync(connection, ct) : await owners.GetAsync(connection.IntegrationId, () => ReadOwnersAsync(connection, ct));
+
+    private async Task<IReadOnlyList<(string Id, string? Email)>> ReadOwnersAsync(ConnectionRef connection, CancellationToken ct)
     {
-        var owners = new List<(string, string?)>();
+        var found = new List<(string, string?)>();
         string? after = null;
         do
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "crm/v3/owners?limit=100" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after))).For(connection);
             using var response = await ProviderResponses.SendAsync(http, request, "HubSpot", ct);
             var json = await ProviderResponses.ReadAsync<JsonElement>(response, "HubSpot", ct);
-            owners.AddRange(json.GetProperty("results").EnumerateArray().Select(o => (o.GetProperty("id").GetString()!, o.TryGetProperty("email", out var e) ? e.GetString() : null)));
+            found.AddRange(json.GetProperty("results").EnumerateArray().Select(o => (o.GetProperty("id").GetString()!, o.TryGetProperty("email", out var e) ? e.GetString() : null)));
             after = json.TryGetProperty("paging", out var paging) ? paging.GetProperty("next").GetProperty("after").GetString() : null;
         } while (after is not null);
-        return owners;
+        return found;
     }
 
     /// <summary>Deals' pipelines and stages (<c>/crm/v3/pipelines/deals</c>): stage ids are the <c>dealstage</c> values; other types have none.</summary>
