@@ -48,6 +48,8 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         public SyncRules Rules { get; } = rules;
         public OwnerRules? Owners { get; } = owners;
         public HashSet<long> Handled { get; } = [];
+        /// <summary>Per record written here, what decided each field (a conflict rule, or a change on their side only): the history says it.</summary>
+        public Dictionary<long, Dictionary<string, string>> Reasons { get; } = [];
         public SyncTotals Totals { get; set; } = new();
     }
 
@@ -427,6 +429,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             }
         }
         await db.SaveChangesAsync(ct);
+        await AnnotateAsync(db, run, ct);
         foreach (var (contact, record, theirs, problems) in created)
         {
             var link = NewLink(run, contact.Id, record.Id);
@@ -440,6 +443,33 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         }
         await db.SaveChangesAsync(ct);
         await WriteOutAsync(db, run, writes, archives, ct);
+    }
+
+    private void Explain(Run run, long recordId, SyncDecision decision)
+    {
+        var reasons = run.Reasons.TryGetValue(recordId, out var known) ? known : run.Reasons[recordId] = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var field in decision.ToLocal.Keys)
+            reasons[field] = decision.Conflicts.FirstOrDefault(c => c.Field == field && c.Winner is not null) is { } conflict
+                ? $"{provider} sync, both changed: {SyncEngine.Name(conflict.Rule)}"
+                : $"{provider} sync, changed there";
+    }
+
+    /// <summary>The history rows this save wrote for synced fields say which rule (or which side's change) decided them.</summary>
+    private async Task AnnotateAsync(ICrmDb db, Run run, CancellationToken ct)
+    {
+        if (run.Reasons.Count == 0) return;
+        var annotated = false;
+        foreach (var change in db.FieldChanges.Local.Where(c => c.Source == ChangeSource.Sync && c.RecordType == records.RecordType && c.Kind == History.ChangeKind.Updated))
+        {
+            if (!run.Reasons.TryGetValue(change.RecordId, out var fields)) continue;
+            // History names properties ("FirstName", "StageId"), the sync our field keys ("firstName", "stage").
+            var reason = fields.GetValueOrDefault(change.Field) ?? (change.Field.EndsWith("Id", StringComparison.Ordinal) ? fields.GetValueOrDefault(change.Field[..^2]) : null);
+            if (reason is null || change.SourceRef == reason) continue;
+            change.SourceRef = reason.Length > FieldLimits.Name ? reason[..FieldLimits.Name] : reason;
+            annotated = true;
+        }
+        run.Reasons.Clear();
+        if (annotated) await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Our changed records: those whose hash moved are compared with theirs (one batch read) or created there.</summary>
@@ -515,6 +545,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             }
         }
         await db.SaveChangesAsync(ct);
+        await AnnotateAsync(db, run, ct);
         await WriteOutAsync(db, run, writes, archives, ct);
     }
 
@@ -535,10 +566,12 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
                     break;
                 case SyncAction.RestoreLocal:
                     contact.DeletedAt = null;
+                    Explain(run, contact.Id, decision);
                     await records.WriteAsync(db, contact, decision.ToLocal, ct);
                     run.Totals = run.Totals with { WrittenIn = run.Totals.WrittenIn + 1 };
                     break;
                 case SyncAction.Update when decision.ToLocal.Count > 0:
+                    Explain(run, contact.Id, decision);
                     await records.WriteAsync(db, contact, decision.ToLocal, ct);
                     run.Totals = run.Totals with { WrittenIn = run.Totals.WrittenIn + 1 };
                     break;

@@ -79,8 +79,11 @@ public sealed class HubSpotSyncTests : HubSpotSyncTestBase
         {
             var graceThere = await db.SyncRecords.Where(l => l.RecordId == oursOnly).Select(l => l.ExternalId).SingleAsync(Ct);
             Assert.Equal("Grace B.", (await HubSpotContactAsync(graceThere)).GetProperty("properties").GetProperty("firstname").GetString());
-            // History says the sync wrote it.
-            Assert.Contains(await db.FieldChanges.Where(f => f.RecordId == shared && f.Field == "JobTitle").Select(f => f.Source).ToListAsync(Ct), s => s == ChangeSource.Sync);
+            // History says the sync wrote it, and what decided it: a change on HubSpot's side only; the first run's name by the rule.
+            var jobTitle = await db.FieldChanges.Where(f => f.RecordId == shared && f.RecordType == RecordType.Contact && f.Field == "JobTitle").ToListAsync(Ct);
+            Assert.Contains(jobTitle, f => f.Source == ChangeSource.Sync && f.SourceRef == "hubspot sync, changed there");
+            Assert.Contains(await db.FieldChanges.Where(f => f.RecordId == shared && f.RecordType == RecordType.Contact && f.Field == "FirstName").Select(f => f.SourceRef).ToListAsync(Ct),
+                r => r == "hubspot sync, both changed: last write wins");
         }
         var after = await SyncAsync();
         Assert.Equal((0, 0), (after.WrittenIn, after.WrittenOut));
