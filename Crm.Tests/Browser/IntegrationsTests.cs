@@ -53,6 +53,10 @@ public class IntegrationsTests(LiveAppFixture app)
         await page.WaitForURLAsync(url => url.EndsWith($"/integrations/{integrationId}/health", StringComparison.Ordinal));
         await ReloadUntilAsync(page, ".mud-main-content", "has no stage value here");
 
+        // Paused while the mapping changes (a run would otherwise re-read the deal on its own within the overlap window).
+        Assert.True((await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/integrations/{integrationId}/pause", new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) })).Ok);
+        await WaitForIdleAsync();
+
         // The missing stages are created from the mapping page; the failing record is retried and goes through.
         await page.GotoAsync($"{app.Web.BaseUrl}/integrations/{integrationId}/mapping");
         await page.WaitForInteractiveAsync();
@@ -66,6 +70,8 @@ public class IntegrationsTests(LiveAppFixture app)
         await page.GetByText("has no stage value here").First.ClickAsync();
         var failingDeal = page.Locator(".mud-expand-panel", new() { HasText = "has no stage value here" });
         await failingDeal.Locator("[id^=retry-]").ClickAsync();
+        Assert.True((await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/integrations/{integrationId}/resume", new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) })).Ok);
+        Assert.True((await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/integrations/{integrationId}/sync", new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) })).Ok);
         await ReloadUntilGoneAsync(page, "has no stage value here");
 
         // Both sides change Ada's first name under a manual rule: the conflict waits in the queue; a typed value goes to both.
@@ -77,8 +83,7 @@ public class IntegrationsTests(LiveAppFixture app)
         await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Conflict rules saved");
         var adaHere = await ScalarAsync("SELECT Id FROM Contacts WHERE Email = 'browser.ada@example.com'");
         // A run reads the rules when it starts: the changes below are made once the runs going now have finished.
-        var idle = DateTime.UtcNow.AddSeconds(60);
-        while ((long)(await ScalarAsync("SELECT COUNT(*) FROM SyncRuns WHERE FinishedAt IS NULL"))! > 0 && DateTime.UtcNow < idle) await Task.Delay(500, Ct);
+        await WaitForIdleAsync();
         var patched = await page.APIRequest.PatchAsync($"{app.Web.BaseUrl}/api/v1/contacts/{adaHere}",
             new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl), DataObject = new { firstName = "Ada (here)" } });
         Assert.True(patched.Ok, await patched.TextAsync());
@@ -128,6 +133,12 @@ public class IntegrationsTests(LiveAppFixture app)
         }
         Assert.Fail($"{selector} never said \"{text}\"; the page said:\n{await page.Locator(".mud-main-content").InnerTextAsync()}\nApp output:\n"
                     + string.Join("\n", app.Web.Output.Split('\n').Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("error", StringComparison.OrdinalIgnoreCase)).TakeLast(30)));
+    }
+
+    private async Task WaitForIdleAsync()
+    {
+        var idle = DateTime.UtcNow.AddSeconds(60);
+        while ((long)(await ScalarAsync("SELECT COUNT(*) FROM SyncRuns WHERE FinishedAt IS NULL"))! > 0 && DateTime.UtcNow < idle) await Task.Delay(500, Ct);
     }
 
     private async Task ReloadUntilGoneAsync(IPage page, string text)
