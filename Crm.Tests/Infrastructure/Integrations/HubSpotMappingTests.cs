@@ -88,6 +88,30 @@ public sealed class HubSpotMappingTests : HubSpotSyncTestBase
         Assert.False(JsonNode.Parse(await reset.Content.ReadAsStringAsync(Ct))!["customised"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task AnotherWorkspacesAdmin_ReachesNoneOfThisConnectionsMappingOwnersStagesRulesOrHeldRuns()
+    {
+        var other = await _factory.CreateWorkspaceAsync("Other");
+        await _factory.CreateUserAsync(other, "admin@other.example", "other-admin-password", Crm.Core.Users.UserRole.Admin);
+        var stranger = await TestSupport.BrowserSession.SignInAsync(_factory, "admin@other.example", "other-admin-password");
+        var id = _connection.IntegrationId;
+        foreach (var path in new[] { $"/api/v1/integrations/{id}/mappings/contacts", $"/api/v1/integrations/{id}/owners", $"/api/v1/integrations/{id}/deal-stages",
+                     $"/api/v1/integrations/{id}/conflicts", $"/api/v1/integrations/{id}/initial-sync" })
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await stranger.Client.GetAsync(path, Ct)).StatusCode);
+        foreach (var (method, path, body) in new (HttpMethod, string, object)[]
+                 {
+                     (HttpMethod.Put, $"/api/v1/integrations/{id}/mappings/contacts", new { reset = true }),
+                     (HttpMethod.Put, $"/api/v1/integrations/{id}/owners", new { }),
+                     (HttpMethod.Put, $"/api/v1/integrations/{id}/deal-stages", new { stages = new Dictionary<string, long?>() }),
+                     (HttpMethod.Post, $"/api/v1/integrations/{id}/deal-stages/create-missing", new { }),
+                     (HttpMethod.Post, $"/api/v1/integrations/{id}/mass-change/approve", new { }),
+                     (HttpMethod.Patch, $"/api/v1/integrations/{id}", new { massChangePercent = 50 }),
+                 })
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await stranger.Client.SendAsync(stranger.SameOrigin(method, path, JsonContent.Create(body)), Ct)).StatusCode);
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        Assert.Equal((10, null), await db.Integrations.Select(i => ValueTuple.Create(i.MassChangePercent, i.Mappings)).SingleAsync(Ct));
+    }
+
     private static JsonNode Direction(JsonNode entry, string direction)
     {
         entry["direction"] = direction;
