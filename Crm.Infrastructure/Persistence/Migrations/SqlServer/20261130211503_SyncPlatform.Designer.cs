@@ -1123,6 +1123,12 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<long?>("FallbackOwnerUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("HeldChange")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<DateTimeOffset?>("InitialSyncConfirmedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -1136,10 +1142,22 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("LastSyncAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("Mappings")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset?>("MassChangeApprovedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("MassChangePercent")
+                        .HasColumnType("int");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("OwnerMap")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<long?>("OwnerUserId")
                         .HasColumnType("bigint");

@@ -1083,6 +1083,12 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("FallbackOwnerUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HeldChange")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("InitialSyncConfirmedAt")
                         .HasColumnType("INTEGER");
 
@@ -1096,9 +1102,21 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long?>("LastSyncAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Mappings")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MassChangeApprovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MassChangePercent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerMap")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("OwnerUserId")
