@@ -56,6 +56,7 @@ public static class SandboxApp
         app.MapHubSpotOAuth();
         app.MapHubSpotApi();
         app.MapHubSpotCrm();
+        app.MapHubSpotAssociations();
         app.MapHubSpotUser();
         app.MapGoogleSandbox();
         app.MapMicrosoftSandbox();

@@ -51,9 +51,11 @@ internal static class DealWriter
                 if (missing.Count > 0)
                     throw new ValidationFailedException(nameof(DealInput.ContactIds), $"Contact(s) {string.Join(", ", missing)} were not found.");
             }
-            deal.Contacts.RemoveAll(dc => !contactIds.Contains(dc.ContactId));
-            foreach (var contactId in contactIds.Where(id => deal.Contacts.All(dc => dc.ContactId != id)))
-                deal.Contacts.Add(new DealContact { ContactId = contactId });
+            var removed = deal.Contacts.RemoveAll(dc => !contactIds.Contains(dc.ContactId));
+            var added = contactIds.Where(id => deal.Contacts.All(dc => dc.ContactId != id)).ToList();
+            foreach (var contactId in added) deal.Contacts.Add(new DealContact { ContactId = contactId });
+            // Other contacts make a changed deal (the save stamps the time), so a sync sees it like any other change.
+            if (deal.Id != 0 && (removed > 0 || added.Count > 0)) deal.UpdatedAt = DateTimeOffset.UtcNow;
         }
 
         if (fields.Has(nameof(input.Name))) deal.Name = Text.Clean(input.Name) ?? throw new ValidationFailedException(nameof(DealInput.Name), "Enter the deal name.");

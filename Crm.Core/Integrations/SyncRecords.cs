@@ -57,6 +57,8 @@ public sealed class SyncRecord : Entity, IWorkspaceOwned, ITimestamped
     public DateTimeOffset? LastAttemptAt { get; set; }
     /// <summary>Set when a merge moved this link from the merged-away record; undoing the merge moves it back.</summary>
     public long? MergedFromRecordId { get; set; }
+    /// <summary>The associations both sides agreed on at the last sync, per object type there, in their ids (JSON: {"companies":["5001"]}).</summary>
+    public string? Associations { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -39,6 +39,10 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
 
     private sealed class Run(ConnectionRef connection, IRemoteObjects remote, FieldMap map, IReadOnlyList<MappedField> mapping, SyncRules rules, OwnerRules? owners)
     {
+        /// <summary>The connector's associations when this type has some to keep in step, and the linked records this run saw change on either side.</summary>
+        public IRemoteAssociations? Associations { get; init; }
+        public SyncDirection Direction { get; init; }
+        public List<AssociationCandidate> Associated { get; } = [];
         public ConnectionRef Connection { get; } = connection;
         public IRemoteObjects Remote { get; } = remote;
         /// <summary>The connector's map with this run's value pairs (deal stages) resolved.</summary>
@@ -87,7 +91,10 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         if (saved is not null) remote = remote.WithMap(map);
         var mapping = map.Fields.Where(f => records.Supports(f.Field) && (f.Field != "owner" || owners is not null))
             .Select(f => f with { Direction = Restrict(f.Direction, direction) }).Where(f => f.Direction != FieldDirection.None).ToList();
-        var run = new Run(connection, remote, map, mapping, rules, owners);
+        var run = new Run(connection, remote, map, mapping, rules, owners)
+        {
+            Associations = AssociationKind.Of(objectType).Count > 0 ? services.GetKeyedService<IRemoteAssociations>(provider) : null, Direction = direction,
+        };
 
         var since = !full && cursor.Remote is { } r ? r - Overlap : DateTimeOffset.UnixEpoch;
         var localSince = !full && cursor.Local is { } l ? l - Overlap : DateTimeOffset.MinValue;
@@ -168,6 +175,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             var todo = links.Select(l => l.RecordId).Where(id => run.Handled.Add(id)).ToList();
             if (todo.Count > 0) await PushAsync(run, todo, ct);
         }
+        await FlushAssociationsAsync(run, all: true, ct);
         // A full run's position is the incremental one's: it does not move the cursor past changes made while it ran.
         var next = full && cursor.Remote is not null ? cursor : new Cursor(started, started);
         await status.SaveProgressAsync(connection, objectType, JsonSerializer.Serialize(next), run.Totals.ReadIn, run.Totals.WrittenIn, ct);
@@ -443,6 +451,26 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         }
         await db.SaveChangesAsync(ct);
         await WriteOutAsync(db, run, writes, archives, ct);
+        // Their records' associations, whatever their fields did: an association change there shows only as a modification.
+        await CollectAssociationsAsync(db, run, batch.Where(r => r.ArchivedAt is null).ToDictionary(r => r.Id, r => (RemoteRecord?)r), ct);
+    }
+
+    /// <summary>The linked records among these (their id → their record, when read) join the run's association check.</summary>
+    private async Task CollectAssociationsAsync(ICrmDb db, Run run, Dictionary<string, RemoteRecord?> seen, CancellationToken ct)
+    {
+        if (run.Associations is null || seen.Count == 0) return;
+        var ids = seen.Keys.ToList();
+        var linked = await db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && ids.Contains(l.ExternalId))
+            .Select(l => new { l.RecordId, l.ExternalId }).ToListAsync(ct);
+        run.Associated.AddRange(linked.Select(l => new AssociationCandidate(l.RecordId, l.ExternalId, seen[l.ExternalId])));
+        await FlushAssociationsAsync(run, all: false, ct);
+    }
+
+    private async Task FlushAssociationsAsync(Run run, bool all, CancellationToken ct)
+    {
+        if (run.Associations is null || run.Associated.Count == 0 || !all && run.Associated.Count < AssociationSyncer.ReadBatch) return;
+        run.Totals += await new AssociationSyncer(dbFactory).SyncAsync(run.Connection, run.Associations, objectType, run.Associated.ToList(), run.Rules, run.Direction, ct);
+        run.Associated.Clear();
     }
 
     private void Explain(Run run, long recordId, SyncDecision decision)
@@ -547,6 +575,14 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         await db.SaveChangesAsync(ct);
         await AnnotateAsync(db, run, ct);
         await WriteOutAsync(db, run, writes, archives, ct);
+        if (run.Associations is not null)
+        {
+            var live = contacts.Where(c => c.DeletedAt is null).Select(c => c.Id).ToList();
+            var linked = await db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && live.Contains(l.RecordId))
+                .Select(l => new { l.RecordId, l.ExternalId }).ToListAsync(ct);
+            run.Associated.AddRange(linked.Select(l => new AssociationCandidate(l.RecordId, l.ExternalId, null)));
+            await FlushAssociationsAsync(run, all: false, ct);
+        }
     }
 
     private async Task DecideAsync(ICrmDb db, Run run, SyncRecord link, T contact, SyncSide theirs, RemoteRecord record, List<string> problems,

@@ -3,7 +3,10 @@ using Crm.Core.Integrations.Tokens;
 namespace Crm.Core.Sync;
 
 /// <summary>One record of the other system, its properties in the other system's names.</summary>
-public sealed record RemoteRecord(string Id, IReadOnlyDictionary<string, string?> Properties, DateTimeOffset ModifiedAt, DateTimeOffset? ArchivedAt = null);
+/// <param name="MergedFrom">Read by an id the other system merged into this record: that id (a merge there, which ours follows).</param>
+/// <param name="Associations">Its associated records' ids per object type (primary first) when the read carried them; null: not read.</param>
+public sealed record RemoteRecord(string Id, IReadOnlyDictionary<string, string?> Properties, DateTimeOffset ModifiedAt, DateTimeOffset? ArchivedAt = null,
+    string? MergedFrom = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? Associations = null);
 
 /// <summary>A page of records changed since a time, and where the next page starts (null: no more).</summary>
 public sealed record RemotePage(IReadOnlyList<RemoteRecord> Records, string? Next);

@@ -80,6 +80,7 @@ public static class IntegrationsSetup
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:contacts", (sp, _) => HubSpotObjects.Contacts(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName), sp.GetRequiredService<HubSpotOwnerCache>()));
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:companies", (sp, _) => HubSpotObjects.Companies(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName), sp.GetRequiredService<HubSpotOwnerCache>()));
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteDeletions, HubSpotDeletions>(IntegrationProviders.HubSpot);
+        services.AddKeyedTransient<Crm.Core.Sync.IRemoteAssociations>(IntegrationProviders.HubSpot, (sp, _) => new HubSpotAssociations(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName)));
         services.AddSingleton<HubSpotOwnerCache>();
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:deals", (sp, _) => HubSpotObjects.Deals(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName), sp.GetRequiredService<HubSpotOwnerCache>()));
         // Companies first: a contact's company then finds its account already linked; deals last.

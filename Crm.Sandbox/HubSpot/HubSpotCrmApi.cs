@@ -189,18 +189,33 @@ public static class HubSpotCrmApi
         var archived = q["archived"] == "true";
         var page = store.Page(objectType, after, limit + 1, archived);
         var properties = Requested(q["properties"], objectType);
-        var results = page.Take(limit).Select(r => ObjectJson(r, properties)).ToList();
+        var types = Associations(q["associations"]);
+        var results = page.Take(limit).Select(r =>
+        {
+            var json = ObjectJson(r, properties);
+            if (types is not null && HubSpotAssociationsApi.V3Associations(store, objectType, r.Id, types) is { } associations) json["associations"] = associations;
+            return json;
+        }).ToList();
         object body = page.Count > limit
             ? new { results, paging = new { next = new { after = page[limit - 1].Id, link = $"?after={page[limit - 1].Id}" } } }
             : new { results };
         return Results.Json(body);
     }
 
+    /// <summary>The object types a read asks the associations of (<c>associations=companies,deals</c>).</summary>
+    private static string[]? Associations(string? csv) =>
+        string.IsNullOrWhiteSpace(csv) ? null : csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(HubSpotCrmStore.ObjectTypes.Contains).ToArray();
+
     private static IResult GetOne(HttpContext c, HubSpotCrmStore store, string objectType, string id)
     {
         var q = c.Request.Query;
-        var record = q["idProperty"].ToString() is { Length: > 0 } idProperty ? store.GetBy(objectType, idProperty, id) : store.Get(objectType, id, q["archived"] == "true");
-        return record is null ? NotFound(objectType, id) : Results.Json(ObjectJson(record, Requested(q["properties"], objectType)));
+        // A merged-away id answers with the record it was merged into, as HubSpot's reads do.
+        var record = q["idProperty"].ToString() is { Length: > 0 } idProperty ? store.GetBy(objectType, idProperty, id)
+            : q["archived"] == "true" ? store.Get(objectType, id, true) : store.Get(objectType, store.Surviving(objectType, id));
+        if (record is null) return NotFound(objectType, id);
+        var json = ObjectJson(record, Requested(q["properties"], objectType));
+        if (Associations(q["associations"]) is { } types && HubSpotAssociationsApi.V3Associations(store, objectType, record.Id, types) is { } associations) json["associations"] = associations;
+        return Results.Json(json);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext c, HubSpotCrmStore store, string objectType)
@@ -240,7 +255,7 @@ public static class HubSpotCrmApi
             switch (operation)
             {
                 case "read":
-                    var found = id is null ? null : idProperty is { Length: > 0 } ? store.GetBy(objectType, idProperty, id) : store.Get(objectType, id);
+                    var found = id is null ? null : idProperty is { Length: > 0 } ? store.GetBy(objectType, idProperty, id) : store.Get(objectType, store.Surviving(objectType, id));
                     if (found is null) errors.Add(BatchError("OBJECT_NOT_FOUND", $"Could not get some {Singular(objectType)} objects, they may be deleted or not exist. Check that ids are valid.", id));
                     else results.Add(ObjectJson(found, requested ?? DefaultReturned[objectType]));
                     break;
@@ -367,7 +382,7 @@ public static class HubSpotCrmApi
     }
 
     /// <summary>A record as HubSpot returns it: the requested properties (null when unset) or the type's defaults.</summary>
-    private static Dictionary<string, object?> ObjectJson(HubSpotRecord r, string[]? requested, IEnumerable<string>? written = null)
+    public static Dictionary<string, object?> ObjectJson(HubSpotRecord r, string[]? requested, IEnumerable<string>? written = null)
     {
         var names = requested ?? DefaultReturned.Values.SelectMany(v => v).Distinct().Where(r.Properties.ContainsKey).Concat(written ?? []).Distinct().ToArray();
         var json = new Dictionary<string, object?>

@@ -237,6 +237,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
                 new("hs_lead_status", "Lead Status", "enumeration", "radio", "sales_properties", true,
                     Options("NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING")),
                 new("hs_merged_object_ids", "Merged Contact IDs", "enumeration", "checkbox", "contactinformation", true, ReadOnly: true),
+                new("associatedcompanyid", "Primary Associated Company ID", "number", "number", "contactinformation", true),
                 new("hs_analytics_source", "Original Source", "enumeration", "select", "analyticsinformation", true,
                     Options("ORGANIC_SEARCH", "PAID_SEARCH", "EMAIL_MARKETING", "SOCIAL_MEDIA", "REFERRALS", "OTHER_CAMPAIGNS", "DIRECT_TRAFFIC", "OFFLINE", "PAID_SOCIAL"), ReadOnly: true),
                 new("hs_analytics_source_data_1", "Original Source Drill-Down 1", "string", "text", "analyticsinformation", true, ReadOnly: true),
@@ -253,6 +254,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
                         "EDUCATION_MANAGEMENT", "MECHANICAL_OR_INDUSTRIAL_ENGINEERING", "LOGISTICS_AND_SUPPLY_CHAIN", "OIL_ENERGY", "MEDIA_PRODUCTION", "HOSPITALITY", "BANKING", "INSURANCE")),
                 new("numberofemployees", "Number of Employees", "number", "number", "companyinformation", true),
                 new("annualrevenue", "Annual Revenue", "number", "number", "companyinformation", true),
+                new("hs_merged_object_ids", "Merged Company IDs", "enumeration", "checkbox", "companyinformation", true, ReadOnly: true),
             ],
             _ =>
             [
@@ -263,6 +265,8 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
                 new("closedate", "Close Date", "datetime", "date", "dealinformation", true),
                 new("hs_deal_stage_probability", "Deal probability", "number", "number", "dealinformation", true, ReadOnly: true),
                 new("deal_currency_code", "Currency", "enumeration", "select", "dealinformation", true, Options("EUR", "USD", "GBP")),
+                new("num_associated_contacts", "Number of Associated Contacts", "number", "number", "dealinformation", true, ReadOnly: true),
+                new("hs_merged_object_ids", "Merged Deal IDs", "enumeration", "checkbox", "dealinformation", true, ReadOnly: true),
             ],
         });
         return common;

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Crm.Sandbox.HubSpot;
 
 /// <summary>
-/// HubSpot's app webhooks: every create, property change and deletion in the portal becomes an event
-/// (<c>contact.creation</c>, <c>contact.propertyChange</c>, <c>company.deletion</c>, …) delivered to the app's target URL
+/// HubSpot's app webhooks: every create, property change, deletion and merge in the portal becomes an event
+/// (<c>contact.creation</c>, <c>contact.propertyChange</c>, <c>company.deletion</c>, <c>contact.merge</c>, …) delivered to the app's target URL
 /// in batches of at most 100, signed with v3 (HMAC-SHA256 of method, URI, body and timestamp with the app's client
 /// secret), and retried on an error or no answer up to 10 times with growing delays (HubSpot: over about a day;
 /// <c>retryScale</c> shrinks them for tests). <c>POST /_sandbox/hubspot/webhooks</c> sets the target.
@@ -22,7 +22,8 @@ public sealed class HubSpotWebhooks(IOptions<HubSpotSandboxOptions> options, Tim
         [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(16),
          TimeSpan.FromMinutes(32), TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromHours(4), TimeSpan.FromHours(8)];
 
-    private sealed record Event(long EventId, long ObjectId, string SubscriptionType, long OccurredAt, string ChangeSource, string? PropertyName, string? PropertyValue, int Attempt);
+    private sealed record Event(long EventId, long ObjectId, string SubscriptionType, long OccurredAt, string ChangeSource, string? PropertyName, string? PropertyValue, int Attempt,
+        IReadOnlyDictionary<string, object?>? Extra = null);
 
     private readonly Channel<Event> _queue = Channel.CreateUnbounded<Event>();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
@@ -46,6 +47,20 @@ public sealed class HubSpotWebhooks(IOptions<HubSpotSandboxOptions> options, Tim
                 _queue.Writer.TryWrite(new Event(Interlocked.Increment(ref _nextEventId), objectId, $"{singular}.propertyChange", now, changeSource, name, value, 0));
         else
             _queue.Writer.TryWrite(new Event(Interlocked.Increment(ref _nextEventId), objectId, $"{singular}.{kind}", now, changeSource, null, null, 0));
+    }
+
+    /// <summary>A merge: one <c>{type}.merge</c> event naming the primary, the ids merged into it and the new object's id.</summary>
+    public void RecordMerge(string objectType, string primaryId, IReadOnlyList<string> mergedIds, int propertiesMoved, string changeSource)
+    {
+        if (_settings.TargetUrl is null) return;
+        var singular = objectType switch { "contacts" => "contact", "companies" => "company", _ => "deal" };
+        var primary = long.Parse(primaryId, CultureInfo.InvariantCulture);
+        _queue.Writer.TryWrite(new Event(Interlocked.Increment(ref _nextEventId), primary, $"{singular}.merge", time.GetUtcNow().ToUnixTimeMilliseconds(), changeSource, null, null, 0,
+            new Dictionary<string, object?>
+            {
+                ["primaryObjectId"] = primary, ["mergedObjectIds"] = mergedIds.Select(id => long.Parse(id, CultureInfo.InvariantCulture)).ToArray(),
+                ["newObjectId"] = primary, ["numberOfPropertiesMoved"] = propertiesMoved,
+            }));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -72,7 +87,7 @@ public sealed class HubSpotWebhooks(IOptions<HubSpotSandboxOptions> options, Tim
             ["eventId"] = e.EventId, ["subscriptionId"] = 2_100_000, ["portalId"] = o.HubId, ["appId"] = o.AppId, ["occurredAt"] = e.OccurredAt,
             ["subscriptionType"] = e.SubscriptionType, ["attemptNumber"] = e.Attempt, ["objectId"] = e.ObjectId, ["changeSource"] = e.ChangeSource,
             ["propertyName"] = e.PropertyName, ["propertyValue"] = e.PropertyValue,
-        }.Where(p => p.Value is not null).ToDictionary()));
+        }.Concat(e.Extra ?? new Dictionary<string, object?>()).Where(p => p.Value is not null).ToDictionary()));
         var timestamp = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(o.ClientSecret), Encoding.UTF8.GetBytes("POST" + target + body + timestamp)));
         var ok = false;

@@ -35,7 +35,13 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
 
     public IRemoteObjects WithMap(FieldMap other) => new HubSpotObjects(http, objectType, modified, other, matchProperty, owners);
 
-    private string[] Properties => [.. Map.TheirProperties, Modified, "hs_object_id"];
+    private string[] Properties => [.. Map.TheirProperties, Modified, "hs_object_id", MergedIds];
+
+    /// <summary>The ids merged into a record (semicolon-separated): a read by one of them answers with this record.</summary>
+    private const string MergedIds = "hs_merged_object_ids";
+
+    /// <summary>The associations a full list carries inline (<c>associations=</c>), so a first sync reads them without a call of their own.</summary>
+    private string[] AssociatedTypes => AssociationKind.Of(objectType).Select(k => k.To).ToArray();
 
     public async Task<RemotePage> ChangedSinceAsync(ConnectionRef connection, DateTimeOffset since, string? page, CancellationToken ct)
     {
@@ -64,11 +70,12 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
     public async Task<RemotePage> AllAsync(ConnectionRef connection, string? page, CancellationToken ct)
     {
         var query = $"crm/v3/objects/{objectType}?limit=100&archived=false&properties={Uri.EscapeDataString(string.Join(',', Properties))}"
+                    + (AssociatedTypes.Length > 0 ? "&associations=" + Uri.EscapeDataString(string.Join(',', AssociatedTypes)) : "")
                     + (page is null ? "" : "&after=" + Uri.EscapeDataString(page));
         using var request = new HttpRequestMessage(HttpMethod.Get, query).For(connection);
         using var response = await ProviderResponses.SendAsync(http, request, "HubSpot", ct);
         var json = await ProviderResponses.ReadAsync<JsonElement>(response, "HubSpot", ct);
-        var records = json.GetProperty("results").EnumerateArray().Select(Record).ToList();
+        var records = json.GetProperty("results").EnumerateArray().Select(e => Record(e) with { Associations = AssociatedTypes.Length > 0 ? Inline(e) : null }).ToList();
         var next = json.TryGetProperty("paging", out var paging) && paging.TryGetProperty("next", out var n) ? n.GetProperty("after").GetString() : null;
         return new RemotePage(records, next);
     }
@@ -80,10 +87,15 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
         {
             using var json = await PostAsync(connection, $"crm/v3/objects/{objectType}/batch/read", new { properties = Properties, inputs = chunk.Select(id => new { id }) }, ct);
             var records = json.RootElement.GetProperty("results").EnumerateArray().Select(Record).ToList();
-            found.AddRange(records);
-            // What HubSpot could not find was archived (or merged away): it comes back as gone.
+            found.AddRange(records.Where(r => chunk.Contains(r.Id)));
             var now = DateTimeOffset.UtcNow;
-            found.AddRange(chunk.Except(records.Select(r => r.Id)).Select(id => new RemoteRecord(id, new Dictionary<string, string?>(), now, now)));
+            foreach (var id in chunk.Except(records.Select(r => r.Id)))
+            {
+                // Merged away there: HubSpot answers with the record it lives on in, which lists the id it was read by.
+                var into = records.FirstOrDefault(r => (r.Properties.GetValueOrDefault(MergedIds) ?? "").Split(';').Contains(id));
+                // Otherwise HubSpot could not find it: archived, it comes back as gone.
+                found.Add(into is not null ? into with { MergedFrom = id } : new RemoteRecord(id, new Dictionary<string, string?>(), now, now));
+            }
         }
         return found;
     }
@@ -272,6 +284,24 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
             ? at : e.TryGetProperty("updatedAt", out var u) && u.TryGetDateTimeOffset(out var updated) ? updated : DateTimeOffset.UtcNow;
         var archived = e.TryGetProperty("archived", out var a) && a.GetBoolean() ? modified : (DateTimeOffset?)null;
         return new RemoteRecord(e.GetProperty("id").GetString()!, properties, modified, archived);
+    }
+
+    /// <summary>
+    /// A v3 read's inline associations per type, primary first ("contact_to_company" is the primary one,
+    /// "…_unlabeled" the rest); a type with none is an empty list, as the read asked for it.
+    /// </summary>
+    private IReadOnlyDictionary<string, IReadOnlyList<string>> Inline(JsonElement e)
+    {
+        var found = AssociatedTypes.ToDictionary(t => t, _ => (IReadOnlyList<string>)[], StringComparer.Ordinal);
+        if (!e.TryGetProperty("associations", out var associations) || associations.ValueKind != JsonValueKind.Object) return found;
+        foreach (var type in associations.EnumerateObject())
+        {
+            if (!found.ContainsKey(type.Name) || !type.Value.TryGetProperty("results", out var results)) continue;
+            found[type.Name] = results.EnumerateArray()
+                .Select(r => (Id: r.GetProperty("id").ToString(), Primary: r.TryGetProperty("type", out var t) && t.GetString() is { } name && !name.EndsWith("_unlabeled", StringComparison.Ordinal)))
+                .OrderBy(r => r.Primary ? 0 : 1).Select(r => r.Id).Distinct().ToList();
+        }
+        return found;
     }
 
     private static (int After, long SinceMs) Parse(string page)

@@ -19,6 +19,7 @@ internal sealed class SyncRecordConfiguration : IEntityTypeConfiguration<Crm.Cor
         b.Property(x => x.RemoteVersion).HasMaxLength(FieldLimits.ExternalId);
         b.Property(x => x.LocalHash).HasMaxLength(64);
         b.Property(x => x.SyncedValues).HasMaxLength(FieldLimits.Body);
+        b.Property(x => x.Associations).HasMaxLength(FieldLimits.Body);
         b.Property(x => x.RemoteHash).HasMaxLength(64);
         b.Property(x => x.LastError).HasMaxLength(FieldLimits.HistoryValue);
         b.HasOne<Crm.Core.Integrations.Connections.Integration>().WithMany().HasForeignKey(x => x.IntegrationId).OnDelete(DeleteBehavior.SetNull);

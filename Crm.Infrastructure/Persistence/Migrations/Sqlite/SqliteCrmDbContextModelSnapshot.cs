@@ -1408,6 +1408,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Associations")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ConflictStatus")
                         .HasColumnType("INTEGER");
 
