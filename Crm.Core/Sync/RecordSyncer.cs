@@ -384,6 +384,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
     /// <summary>Their changed records: matched, decided, written here; what goes back out is written there in one batch.</summary>
     private async Task ReconcileAsync(Run run, List<RemoteRecord> batch, CancellationToken ct)
     {
+        if (batch.Any(r => r.ArchivedAt is null && r.MergedIds is { Count: > 0 })) await FollowMergesAsync(run, batch, ct);
         await using var db = await dbFactory.CreateAsync(ct);
         var ids = batch.Select(r => r.Id).ToList();
         var links = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && ids.Contains(l.ExternalId))
@@ -455,6 +456,47 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         await CollectAssociationsAsync(db, run, batch.Where(r => r.ArchivedAt is null).ToDictionary(r => r.Id, r => (RemoteRecord?)r), ct);
     }
 
+    /// <summary>
+    /// Records merged there: a merged-away id linked to one of ours follows it. When the surviving record is linked to
+    /// another of ours, ours merge the same way (theirs is the one kept; the merge can be undone here like any other);
+    /// when it is not linked yet, ours is linked to it (re-linked, not re-created); a link left over is removed.
+    /// </summary>
+    private async Task FollowMergesAsync(Run run, List<RemoteRecord> batch, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        foreach (var record in batch.Where(r => r.ArchivedAt is null && r.MergedIds is { Count: > 0 }))
+        {
+            var merged = record.MergedIds!.Where(id => id != record.Id).ToList();
+            var losers = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && merged.Contains(l.ExternalId)
+                && l.MergedFromRecordId == null).ToListAsync(ct);
+            if (losers.Count == 0) continue;
+            var survivor = await db.SyncRecords.FirstOrDefaultAsync(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && l.ExternalId == record.Id, ct);
+            foreach (var loser in losers)
+            {
+                if (survivor is null)
+                {
+                    loser.ExternalId = record.Id;
+                    survivor = loser;
+                    continue;
+                }
+                if (survivor.RecordId != loser.RecordId)
+                {
+                    try
+                    {
+                        await records.MergeAsync(db, survivor.RecordId, loser.RecordId, time.GetUtcNow(), ct);
+                        run.Totals = run.Totals with { WrittenIn = run.Totals.WrittenIn + 1 };
+                    }
+                    catch (Exception e) when (e is NotFoundException or ValidationFailedException)
+                    {
+                        // One of ours is gone already: nothing to merge, only the link to drop.
+                    }
+                }
+                db.SyncRecords.Remove(loser);
+            }
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
     /// <summary>The linked records among these (their id → their record, when read) join the run's association check.</summary>
     private async Task CollectAssociationsAsync(ICrmDb db, Run run, Dictionary<string, RemoteRecord?> seen, CancellationToken ct)
     {
@@ -522,13 +564,18 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         }
         var writes = new List<Pending>();
         var archives = new List<(SyncRecord Link, T Contact)>();
+        var mergedThere = new List<RemoteRecord>();
         if (compare.Count > 0)
         {
-            var theirs = (await run.Remote.ReadAsync(run.Connection, compare.Select(c => c.Link.ExternalId).ToList(), ct)).ToDictionary(r => r.Id);
+            var read = await run.Remote.ReadAsync(run.Connection, compare.Select(c => c.Link.ExternalId).ToList(), ct);
+            var theirs = new Dictionary<string, RemoteRecord>(StringComparer.Ordinal);
+            foreach (var r in read) foreach (var id in (r.MergedIds ?? []).Append(r.Id)) theirs[id] = r;
             run.Totals = run.Totals with { ReadOut = run.Totals.ReadOut + compare.Count };
             foreach (var (contact, link) in compare)
             {
                 if (!theirs.TryGetValue(link.ExternalId, out var record)) continue;
+                // Merged away there since: the record it lives on in is reconciled (and the merge followed) below.
+                if (record.Id != link.ExternalId) { mergedThere.Add(record); continue; }
                 var problems = new List<string>();
                 await DecideAsync(db, run, link, contact, TheirSide(run, record, problems), record, problems, writes, archives, ct);
             }
@@ -575,6 +622,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         await db.SaveChangesAsync(ct);
         await AnnotateAsync(db, run, ct);
         await WriteOutAsync(db, run, writes, archives, ct);
+        if (mergedThere.Count > 0) await ReconcileAsync(run, mergedThere.DistinctBy(r => r.Id).ToList(), ct);
         if (run.Associations is not null)
         {
             var live = contacts.Where(c => c.DeletedAt is null).Select(c => c.Id).ToList();

@@ -3,10 +3,14 @@ using Crm.Core.Integrations.Tokens;
 namespace Crm.Core.Sync;
 
 /// <summary>One record of the other system, its properties in the other system's names.</summary>
-/// <param name="MergedFrom">Read by an id the other system merged into this record: that id (a merge there, which ours follows).</param>
+/// <param name="MergedIds">The other system's ids merged into this record (a read by one of them answers with this record): ours follow the merge.</param>
 /// <param name="Associations">Its associated records' ids per object type (primary first) when the read carried them; null: not read.</param>
 public sealed record RemoteRecord(string Id, IReadOnlyDictionary<string, string?> Properties, DateTimeOffset ModifiedAt, DateTimeOffset? ArchivedAt = null,
-    string? MergedFrom = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? Associations = null);
+    IReadOnlyList<string>? MergedIds = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? Associations = null)
+{
+    /// <summary>Whether this record answers for <paramref name="id"/>: its own id, or one merged into it.</summary>
+    public bool AnswersFor(string id) => Id == id || MergedIds?.Contains(id) == true;
+}
 
 /// <summary>A page of records changed since a time, and where the next page starts (null: no more).</summary>
 public sealed record RemotePage(IReadOnlyList<RemoteRecord> Records, string? Next);
@@ -46,7 +50,7 @@ public interface IRemoteObjects
     /// <param name="page">Where the previous page said to go on; null for the first.</param>
     Task<RemotePage> AllAsync(ConnectionRef connection, string? page, CancellationToken ct);
 
-    /// <summary>The records with these ids; one the other system no longer has comes back archived.</summary>
+    /// <summary>The records with these ids; one the other system no longer has comes back archived, one it merged away as the record it lives on in.</summary>
     Task<IReadOnlyList<RemoteRecord>> ReadAsync(ConnectionRef connection, IReadOnlyList<string> ids, CancellationToken ct);
 
     /// <summary>Records whose <paramref name="property"/> is one of <paramref name="values"/> (matching by email).</summary>

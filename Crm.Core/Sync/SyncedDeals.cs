@@ -27,6 +27,14 @@ public sealed class SyncedDeals : ISyncedRecords<Deal>
     public void Add(ICrmDb db, Deal record) => db.Deals.Add(record);
     public Task<Deal?> MatchAsync(ICrmDb db, string value, IQueryable<long> linked, CancellationToken ct) => Task.FromResult<Deal?>(null);
 
+    /// <summary>Deals have no merge here: the one merged away there is deleted (restorable); the kept one gets its contacts with the associations.</summary>
+    public async Task MergeAsync(ICrmDb db, long winnerId, long loserId, DateTimeOffset now, CancellationToken ct)
+    {
+        var loser = await db.Deals.SingleOrDefaultAsync(d => d.Id == loserId, ct) ?? throw new NotFoundException("Deal", loserId);
+        loser.DeletedAt = now;
+        await db.SaveChangesAsync(ct);
+    }
+
     public Dictionary<string, string?> Read(Deal d) => new()
     {
         ["name"] = d.Name, ["amount"] = d.Amount is { } amount ? FieldMap.Number(amount) : null,

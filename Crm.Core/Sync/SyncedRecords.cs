@@ -25,6 +25,9 @@ public interface ISyncedRecords<T> : ISyncedFields where T : Entity, ITrackedRec
     Task<IReadOnlySet<string>> PresentAsync(ICrmDb db, IReadOnlyCollection<string> values, CancellationToken ct) =>
         Task.FromResult<IReadOnlySet<string>>(values.Select(v => v.ToLowerInvariant()).ToHashSet());
 
+    /// <summary>Two of ours became one there: <paramref name="loserId"/> folds into <paramref name="winnerId"/> here too.</summary>
+    Task MergeAsync(ICrmDb db, long winnerId, long loserId, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>The map with value pairs that depend on both sides' data (a deal's stages), given their picklists.</summary>
     Task<FieldMap> ResolveAsync(ICrmDb db, FieldMap map, IReadOnlyDictionary<string, IReadOnlyList<RemoteOption>> picklists, CancellationToken ct) => Task.FromResult(map);
 }
@@ -87,6 +90,9 @@ public sealed class SyncedContacts : ISyncedRecords<Contact>
 
     public Task<Contact?> MatchAsync(ICrmDb db, string value, IQueryable<long> linked, CancellationToken ct) =>
         db.Contacts.Include(c => c.Account).Where(c => c.Email == value.ToLowerInvariant() && !linked.Contains(c.Id)).FirstOrDefaultAsync(ct);
+
+    public Task MergeAsync(ICrmDb db, long winnerId, long loserId, DateTimeOffset now, CancellationToken ct) =>
+        Duplicates.Merges.MergeAsync(db, RecordType.Contact, new Duplicates.MergeRequest(winnerId, loserId), now, ct);
 }
 
 /// <summary>Companies are our accounts: name, domain, phone, city, country, industry, owner; matched by domain.</summary>
@@ -137,6 +143,9 @@ public sealed class SyncedAccounts : ISyncedRecords<Account>
         if (account.Id == 0 && !written.Contains(nameof(input.Name))) written.Add(nameof(input.Name));
         await AccountWriter.ApplyAsync(db, account, input, WrittenFields.Only(written), ct);
     }
+
+    public Task MergeAsync(ICrmDb db, long winnerId, long loserId, DateTimeOffset now, CancellationToken ct) =>
+        Duplicates.Merges.MergeAsync(db, RecordType.Account, new Duplicates.MergeRequest(winnerId, loserId), now, ct);
 
     public Task<Account?> MatchAsync(ICrmDb db, string value, IQueryable<long> linked, CancellationToken ct)
     {

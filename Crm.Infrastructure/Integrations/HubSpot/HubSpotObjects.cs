@@ -87,15 +87,11 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
         {
             using var json = await PostAsync(connection, $"crm/v3/objects/{objectType}/batch/read", new { properties = Properties, inputs = chunk.Select(id => new { id }) }, ct);
             var records = json.RootElement.GetProperty("results").EnumerateArray().Select(Record).ToList();
-            found.AddRange(records.Where(r => chunk.Contains(r.Id)));
+            // A merged-away id answers with the record it lives on in (which lists it among its merged ids): once.
+            found.AddRange(records.Where(r => found.All(f => f.Id != r.Id)).DistinctBy(r => r.Id));
+            // What HubSpot could not find was archived: it comes back as gone.
             var now = DateTimeOffset.UtcNow;
-            foreach (var id in chunk.Except(records.Select(r => r.Id)))
-            {
-                // Merged away there: HubSpot answers with the record it lives on in, which lists the id it was read by.
-                var into = records.FirstOrDefault(r => (r.Properties.GetValueOrDefault(MergedIds) ?? "").Split(';').Contains(id));
-                // Otherwise HubSpot could not find it: archived, it comes back as gone.
-                found.Add(into is not null ? into with { MergedFrom = id } : new RemoteRecord(id, new Dictionary<string, string?>(), now, now));
-            }
+            found.AddRange(chunk.Where(id => !records.Any(r => r.AnswersFor(id))).Select(id => new RemoteRecord(id, new Dictionary<string, string?>(), now, now)));
         }
         return found;
     }
@@ -283,7 +279,8 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
         var modified = properties.GetValueOrDefault(Modified) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at : e.TryGetProperty("updatedAt", out var u) && u.TryGetDateTimeOffset(out var updated) ? updated : DateTimeOffset.UtcNow;
         var archived = e.TryGetProperty("archived", out var a) && a.GetBoolean() ? modified : (DateTimeOffset?)null;
-        return new RemoteRecord(e.GetProperty("id").GetString()!, properties, modified, archived);
+        var merged = properties.GetValueOrDefault(MergedIds) is { Length: > 0 } ids ? ids.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+        return new RemoteRecord(e.GetProperty("id").GetString()!, properties, modified, archived, merged);
     }
 
     /// <summary>
