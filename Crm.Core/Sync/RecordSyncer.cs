@@ -413,8 +413,17 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             }
             if (record.ArchivedAt is not null) continue;
             var key = records.MatchField is { } matchField ? theirs.Value(matchField) : null;
-            var linkedIds = db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType).Select(l => l.RecordId);
-            var match = key is null || !present.Contains(key.ToLowerInvariant()) ? null : await records.MatchAsync(db, key, linkedIds, ct);
+            var linkedIds = db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType
+                && !l.ExternalId.StartsWith(PendingPrefix)).Select(l => l.RecordId);
+            // Ours, created there by a run whose answer was lost: linked by its key, never created here a second time.
+            var match = KeyedTo(run, record) is { } ourId
+                ? await records.Query(db).Where(c => c.Id == ourId && !linkedIds.Contains(c.Id)).SingleOrDefaultAsync(ct)
+                : null;
+            match ??= key is null || !present.Contains(key.ToLowerInvariant()) ? null : await records.MatchAsync(db, key, linkedIds, ct);
+            // A create of ours still waiting (its answer lost, or refused) gives way to the link to the record found there.
+            if (match is not null && await db.SyncRecords.SingleOrDefaultAsync(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType
+                    && l.RecordId == match.Id && l.ExternalId.StartsWith(PendingPrefix), ct) is { } stale)
+                db.SyncRecords.Remove(stale);
             if (match is not null)
             {
                 var fresh = NewLink(run, match.Id, record.Id);
@@ -588,11 +597,18 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             var keys = theirKey is null ? [] : create.Select(c => SyncSide.Normal(records.Read(c).GetValueOrDefault(records.MatchField!))).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var existing = keys.Count == 0 ? [] : (await run.Remote.FindAsync(run.Connection, theirKey!, keys, ct))
                 .GroupBy(r => r.Properties.GetValueOrDefault(theirKey!)?.ToLowerInvariant() ?? "").ToDictionary(g => g.Key, g => g.First());
+            // A create tried before (its link still pending) may have gone through with its answer lost: found by our key there.
+            var keyProperty = run.Remote.KeyProperty;
+            var retried = keyProperty is null ? [] : create.Where(c => links.GetValueOrDefault(c.Id) is { } l && l.ExternalId.StartsWith(PendingPrefix, StringComparison.Ordinal))
+                .Select(c => OurKey(run, c.Id)).ToList();
+            var madeBefore = retried.Count == 0 ? [] : (await run.Remote.FindAsync(run.Connection, keyProperty!, retried, ct))
+                .Where(r => r.Properties.GetValueOrDefault(keyProperty!) is not null).GroupBy(r => r.Properties[keyProperty!]!).ToDictionary(g => g.Key, g => g.First());
             foreach (var contact in create)
             {
                 var pending = links.GetValueOrDefault(contact.Id);
-                if (records.MatchField is { } field && SyncSide.Normal(records.Read(contact).GetValueOrDefault(field)) is { } matchKey
-                    && existing.TryGetValue(matchKey.ToLowerInvariant(), out var record)
+                if ((madeBefore.TryGetValue(OurKey(run, contact.Id), out var record)
+                     || records.MatchField is { } field && SyncSide.Normal(records.Read(contact).GetValueOrDefault(field)) is { } matchKey
+                     && existing.TryGetValue(matchKey.ToLowerInvariant(), out record))
                     && !await db.SyncRecords.AnyAsync(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && l.ExternalId == record.Id, ct))
                 {
                     if (pending is not null) db.SyncRecords.Remove(pending);
@@ -615,6 +631,9 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
                     run.Totals = run.Totals with { Errors = run.Totals.Errors + 1 };
                     continue;
                 }
+                // The key goes with the create, and the attempt is on record before it is sent: an answer lost on the way is found next time.
+                if (keyProperty is not null) properties[keyProperty] = OurKey(run, contact.Id);
+                if (pending is null) db.SyncRecords.Add(pending = NewLink(run, contact.Id, PendingPrefix + contact.Id.ToString(CultureInfo.InvariantCulture)));
                 writes.Add(new Pending(pending, contact, new RemoteWrite(contact.Id.ToString(CultureInfo.InvariantCulture), null, properties),
                     AfterWrite(run, new Dictionary<string, string?>(), properties), problemsOut));
             }
@@ -782,6 +801,17 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             }
         }
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Our record's key as the key property there holds it: the workspace too, as one portal may sync with several.</summary>
+    private static string OurKey(Run run, long id) => $"{run.Connection.WorkspaceId.ToString(CultureInfo.InvariantCulture)}:{id.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Our record a record there was created from, by its key property (ours only: this workspace's).</summary>
+    private static long? KeyedTo(Run run, RemoteRecord record)
+    {
+        if (run.Remote.KeyProperty is not { } property || record.Properties.GetValueOrDefault(property) is not { } key) return null;
+        var prefix = run.Connection.WorkspaceId.ToString(CultureInfo.InvariantCulture) + ":";
+        return key.StartsWith(prefix, StringComparison.Ordinal) && long.TryParse(key[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
     }
 
     /// <summary>The external id of a create that has not gone through yet (unique per record, never another system's id).</summary>

@@ -40,6 +40,12 @@ public interface IRemoteObjects
     string ObjectType { get; }
     FieldMap Map { get; }
 
+    /// <summary>
+    /// A property there the sync writes our record's key into on every create, with unique values (null: none): a
+    /// create whose answer was lost is found by it, never made twice.
+    /// </summary>
+    string? KeyProperty => null;
+
     /// <summary>The same connector reading and writing the properties of another map (a connection's own mapping).</summary>
     IRemoteObjects WithMap(FieldMap map);
 

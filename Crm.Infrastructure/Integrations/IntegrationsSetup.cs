@@ -77,12 +77,13 @@ public static class IntegrationsSetup
         // HubSpot's objects behind the sync's port, and the syncers that use them.
         services.AddHttpClient(HubSpotObjects.ClientName, (sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<HubSpotAppSettings>().ApiBaseUrl.TrimEnd('/') + "/"))
             .AddProviderPipeline(Copy(retries));
-        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:contacts", (sp, _) => HubSpotObjects.Contacts(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName), sp.GetRequiredService<HubSpotOwnerCache>()));
-        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:companies", (sp, _) => HubSpotObjects.Companies(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName), sp.GetRequiredService<HubSpotOwnerCache>()));
+        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:contacts", (sp, _) => HubSpotObjects.Contacts(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName), sp.GetRequiredService<HubSpotOwnerCache>(), sp.GetRequiredService<HubSpotKeyProperty>()));
+        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:companies", (sp, _) => HubSpotObjects.Companies(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName), sp.GetRequiredService<HubSpotOwnerCache>(), sp.GetRequiredService<HubSpotKeyProperty>()));
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteDeletions, HubSpotDeletions>(IntegrationProviders.HubSpot);
         services.AddKeyedTransient<Crm.Core.Sync.IRemoteAssociations>(IntegrationProviders.HubSpot, (sp, _) => new HubSpotAssociations(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName)));
         services.AddSingleton<HubSpotOwnerCache>();
-        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:deals", (sp, _) => HubSpotObjects.Deals(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName), sp.GetRequiredService<HubSpotOwnerCache>()));
+        services.AddSingleton<HubSpotKeyProperty>();
+        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>("hubspot:deals", (sp, _) => HubSpotObjects.Deals(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName), sp.GetRequiredService<HubSpotOwnerCache>(), sp.GetRequiredService<HubSpotKeyProperty>()));
         // Companies first: a contact's company then finds its account already linked; deals last.
         services.AddScoped<IConnectionSyncer>(sp => new Crm.Core.Sync.RecordSyncer<Crm.Core.Accounts.Account>(IntegrationProviders.HubSpot, "companies",
             new Crm.Core.Sync.SyncedAccounts(), sp.GetRequiredService<Crm.Core.Common.ICrmDbFactory>(), sp, sp.GetRequiredService<IConnectionStatus>(), sp.GetRequiredService<TimeProvider>()));

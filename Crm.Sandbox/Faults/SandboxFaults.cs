@@ -27,6 +27,10 @@ public sealed class FaultPlan
     [JsonPropertyName("latencyMs")] public int LatencyMs { get; set; }
     /// <summary>Share of requests whose connection is dropped without an answer (0–1).</summary>
     [JsonPropertyName("dropRate")] public double DropRate { get; set; }
+    /// <summary>Share of requests that are carried out but whose answer is lost (the connection drops after the work is done) (0–1).</summary>
+    [JsonPropertyName("lostAnswerRate")] public double LostAnswerRate { get; set; }
+    /// <summary>Only requests whose path contains this (e.g. "/batch/create"); null for all.</summary>
+    [JsonPropertyName("path")] public string? Path { get; set; }
     [JsonIgnore] public DateTimeOffset ThrottleUntil { get; set; }
 }
 
@@ -38,7 +42,7 @@ public sealed class FaultPlan
 public sealed class SandboxFaults
 {
     private readonly ConcurrentDictionary<string, FaultPlan> _plans = new(StringComparer.OrdinalIgnoreCase);
-    private int _injected429, _injectedFailures, _dropped;
+    private int _injected429, _injectedFailures, _dropped, _lostAnswers;
 
     public void Set(FaultPlan plan, DateTimeOffset now)
     {
@@ -48,7 +52,7 @@ public sealed class SandboxFaults
 
     public void Clear() => _plans.Clear();
 
-    public object Stats() => new { injected429 = _injected429, injectedFailures = _injectedFailures, dropped = _dropped };
+    public object Stats() => new { injected429 = _injected429, injectedFailures = _injectedFailures, dropped = _dropped, lostAnswers = _lostAnswers };
 
     private FaultPlan? PlanFor(SandboxSurface surface) =>
         _plans.GetValueOrDefault(surface.Provider + "|" + surface.Kind) ?? _plans.GetValueOrDefault(surface.Provider + "|*")
@@ -58,8 +62,8 @@ public sealed class SandboxFaults
     {
         app.MapPost("/_sandbox/faults", (FaultPlan plan, SandboxFaults faults, TimeProvider time) =>
         {
-            if (plan.FailureRate is < 0 or > 1 || plan.DropRate is < 0 or > 1 || plan.LatencyMs is < 0 or > 60_000 || plan.FailureStatus is < 400 or > 599)
-                return Results.BadRequest(new { error = "failureRate and dropRate are 0–1, latencyMs 0–60000, failureStatus 400–599" });
+            if (plan.FailureRate is < 0 or > 1 || plan.DropRate is < 0 or > 1 || plan.LostAnswerRate is < 0 or > 1 || plan.LatencyMs is < 0 or > 60_000 || plan.FailureStatus is < 400 or > 599)
+                return Results.BadRequest(new { error = "failureRate, dropRate and lostAnswerRate are 0–1, latencyMs 0–60000, failureStatus 400–599" });
             faults.Set(plan, time.GetUtcNow());
             return Results.Ok(plan);
         }).DisableAntiforgery();
@@ -79,10 +83,11 @@ public sealed class SandboxFaults
 
     private static bool Known(string provider) => SandboxTokens.Providers.Contains(provider, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The middleware: latency, drops, 429 storms and failures, in that order, for marked endpoints.</summary>
+    /// <summary>The middleware: latency, drops, 429 storms, failures and lost answers, in that order, for marked endpoints.</summary>
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<SandboxSurface>() is not { } surface || PlanFor(surface) is not { } plan)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<SandboxSurface>() is not { } surface || PlanFor(surface) is not { } plan
+            || plan.Path is { Length: > 0 } path && !(context.Request.Path.Value ?? "").Contains(path, StringComparison.OrdinalIgnoreCase))
         {
             await next();
             return;
@@ -108,6 +113,15 @@ public sealed class SandboxFaults
             Interlocked.Increment(ref _injectedFailures);
             context.Response.StatusCode = plan.FailureStatus;
             await context.Response.WriteAsJsonAsync(FailureBody(surface.Provider, plan.FailureStatus));
+            return;
+        }
+        if (plan.LostAnswerRate > 0 && Random.Shared.NextDouble() < plan.LostAnswerRate)
+        {
+            // The work is done; the answer goes nowhere and the connection drops, as when a network fails on the way back.
+            context.Response.Body = Stream.Null;
+            await next();
+            Interlocked.Increment(ref _lostAnswers);
+            context.Abort();
             return;
         }
         await next();

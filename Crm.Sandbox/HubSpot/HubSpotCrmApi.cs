@@ -54,9 +54,16 @@ public static class HubSpotCrmApi
                 || body["type"]?.GetValue<string>() is not { } type || body["fieldType"]?.GetValue<string>() is not { } fieldType)
                 return Error(400, "VALIDATION_ERROR", "name, label, type, fieldType and groupName are required.");
             var options = (body["options"] as JsonArray)?.Select(o => (o!["value"]!.GetValue<string>(), o["label"]!.GetValue<string>())).ToList();
-            var created = store.AddProperty(objectType, new HubSpotProperty(name, label, type, fieldType, body["groupName"]?.GetValue<string>() ?? "contactinformation", false, options));
+            var unique = body["hasUniqueValue"]?.GetValueKind() == JsonValueKind.True;
+            var created = store.AddProperty(objectType, new HubSpotProperty(name, label, type, fieldType, body["groupName"]?.GetValue<string>() ?? "contactinformation", false, options,
+                HasUniqueValue: unique));
             return created is null ? Error(409, "OBJECT_ALREADY_EXISTS", $"A property named '{name}' already exists.") : Results.Json(PropertyJson(created), statusCode: 201);
         })).WithMetadata(api).DisableAntiforgery();
+
+        app.MapGet("/crm/v3/properties/{objectType}/{propertyName}", (HttpContext c, string objectType, string propertyName) => Run(c, objectType, store =>
+            store.Properties(objectType).FirstOrDefault(p => p.Name == propertyName) is { } property
+                ? Results.Json(PropertyJson(property))
+                : Error(404, "OBJECT_NOT_FOUND", $"Unable to find property {propertyName} on object type {objectType}."))).WithMetadata(api);
 
         app.MapGet("/crm/v3/owners", (HttpContext c, IOptions<HubSpotSandboxOptions> options) => HubSpotApiSandbox.Guarded(c, _ =>
         {
@@ -135,7 +142,7 @@ public static class HubSpotCrmApi
             if (values is null) return Error(400, "VALIDATION_ERROR", "The body must hold \"properties\".");
             if (Invalid(store, objectType, values) is { } invalid) return invalid;
             var (created, existing) = HubSpotCrmStore.AsUser(() => store.Create(objectType, values));
-            return created is null ? Error(409, "CONFLICT", $"Contact already exists. Existing ID: {existing}") : Results.Json(ObjectJson(created, null, values.Keys), statusCode: 201);
+            return created is null ? Error(409, "CONFLICT", store.ConflictMessage(objectType, existing!)) : Results.Json(ObjectJson(created, null, values.Keys), statusCode: 201);
         }).DisableAntiforgery();
         app.MapPatch("/_sandbox/hubspot/as-user/{objectType}/{id}", async (string objectType, string id, HttpContext c, HubSpotCrmStore store) =>
         {
@@ -224,7 +231,7 @@ public static class HubSpotCrmApi
         if (values is null) return Error(400, "VALIDATION_ERROR", "The body must hold \"properties\".");
         if (Invalid(store, objectType, values) is { } invalid) return invalid;
         var (created, existing) = store.Create(objectType, values);
-        return created is null ? Error(409, "CONFLICT", $"Contact already exists. Existing ID: {existing}") : Results.Json(ObjectJson(created, null, values.Keys), statusCode: 201);
+        return created is null ? Error(409, "CONFLICT", store.ConflictMessage(objectType, existing!)) : Results.Json(ObjectJson(created, null, values.Keys), statusCode: 201);
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext c, HubSpotCrmStore store, string objectType, string id)
@@ -264,7 +271,7 @@ public static class HubSpotCrmApi
                     if (values is null) { errors.Add(BatchError("VALIDATION_ERROR", "An input has no properties.", null, trace)); break; }
                     if (store.Validate(objectType, values) is { Count: > 0 } bad) { errors.Add(BatchError("VALIDATION_ERROR", ProblemsText(bad), null, trace)); break; }
                     var (created, existing) = store.Create(objectType, values);
-                    if (created is null) errors.Add(BatchError("CONFLICT", $"Contact already exists. Existing ID: {existing}", existing, trace));
+                    if (created is null) errors.Add(BatchError("CONFLICT", store.ConflictMessage(objectType, existing!), existing, trace));
                     else results.Add(ObjectJson(created, null, values.Keys));
                     break;
                 case "update" or "upsert":
@@ -275,7 +282,7 @@ public static class HubSpotCrmApi
                     if (target is null && operation == "upsert" && key is { Length: > 0 } && id is not null)
                     {
                         var (made, taken) = store.Create(objectType, new Dictionary<string, string?>(values) { [key] = id });
-                        if (made is null) errors.Add(BatchError("CONFLICT", $"Contact already exists. Existing ID: {taken}", id));
+                        if (made is null) errors.Add(BatchError("CONFLICT", store.ConflictMessage(objectType, taken!), id));
                         else results.Add(WithNew(ObjectJson(made, null, values.Keys), true));
                         break;
                     }

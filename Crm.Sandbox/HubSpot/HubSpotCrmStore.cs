@@ -126,12 +126,28 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
         return problems;
     }
 
-    /// <summary>Creates a record; null with the existing record's id when a contact's email is taken.</summary>
+    /// <summary>A live record other than <paramref name="self"/> holding one of these values of a unique property (a contact's email, a custom unique one).</summary>
+    private HubSpotRecord? Taken(string objectType, IReadOnlyDictionary<string, string?> values, HubSpotRecord? self)
+    {
+        if (objectType == "contacts" && values.GetValueOrDefault("email") is { Length: > 0 } email && GetBy("contacts", "email", email) is { } byEmail && byEmail != self)
+            return byEmail;
+        foreach (var property in _properties[objectType].Where(p => p.HasUniqueValue && !p.HubSpotDefined))
+            if (values.GetValueOrDefault(property.Name) is { Length: > 0 } value && GetBy(objectType, property.Name, value) is { } other && other != self)
+                return other;
+        return null;
+    }
+
+    /// <summary>HubSpot's words for a create or update refused for a unique value another record holds.</summary>
+    public string ConflictMessage(string objectType, string existingId) => objectType == "contacts"
+        ? $"Contact already exists. Existing ID: {existingId}"
+        : $"A {objectType[..^1].Replace("companie", "company")} with this unique property value already exists. Existing ID: {existingId}";
+
+    /// <summary>Creates a record; null with the existing record's id when a unique value (a contact's email) is taken.</summary>
     public (HubSpotRecord? Created, string? ExistingId) Create(string objectType, IReadOnlyDictionary<string, string?> values)
     {
         lock (_lock)
         {
-            if (objectType == "contacts" && values.GetValueOrDefault("email") is { Length: > 0 } email && GetBy("contacts", "email", email) is { } existing)
+            if (Taken(objectType, values, null) is { } existing)
                 return (null, existing.Id);
             var now = time.GetUtcNow();
             var id = _nextId[objectType]++;
@@ -155,7 +171,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
     {
         lock (_lock)
         {
-            if (objectType == "contacts" && values.GetValueOrDefault("email") is { Length: > 0 } email && GetBy("contacts", "email", email) is { } other && other.Id != record.Id)
+            if (Taken(objectType, values, record) is { } other)
                 return (null, other.Id);
             var before = record.Properties.GetValueOrDefault("email");
             foreach (var (name, value) in values)

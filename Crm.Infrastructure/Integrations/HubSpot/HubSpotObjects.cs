@@ -15,7 +15,8 @@ namespace Crm.Infrastructure.Integrations.HubSpot;
 /// email lookups by batch read, creates and updates by batch (a 207's failed inputs become per-record refusals with
 /// HubSpot's message), archives by batch, owners by <c>/crm/v3/owners</c>.
 /// </summary>
-public sealed class HubSpotObjects(HttpClient http, string objectType, string modified, FieldMap map, string? matchProperty, HubSpotOwnerCache? owners = null)
+public sealed class HubSpotObjects(HttpClient http, string objectType, string modified, FieldMap map, string? matchProperty, HubSpotOwnerCache? owners = null,
+    HubSpotKeyProperty? keys = null)
     : IRemoteObjects, IRemoteOwners, IRemotePicklists, IRemoteSchema
 {
     public const string ClientName = "hubspot-objects";
@@ -23,9 +24,9 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
     public const int SearchPage = 200;
     public const int SearchCap = 10_000;
 
-    public static HubSpotObjects Contacts(HttpClient http, HubSpotOwnerCache? owners = null) => new(http, "contacts", "lastmodifieddate", HubSpotMappings.Contacts, "email", owners);
-    public static HubSpotObjects Companies(HttpClient http, HubSpotOwnerCache? owners = null) => new(http, "companies", "hs_lastmodifieddate", HubSpotMappings.Companies, "domain", owners);
-    public static HubSpotObjects Deals(HttpClient http, HubSpotOwnerCache? owners = null) => new(http, "deals", "hs_lastmodifieddate", HubSpotMappings.Deals, null, owners);
+    public static HubSpotObjects Contacts(HttpClient http, HubSpotOwnerCache? owners = null, HubSpotKeyProperty? keys = null) => new(http, "contacts", "lastmodifieddate", HubSpotMappings.Contacts, "email", owners, keys);
+    public static HubSpotObjects Companies(HttpClient http, HubSpotOwnerCache? owners = null, HubSpotKeyProperty? keys = null) => new(http, "companies", "hs_lastmodifieddate", HubSpotMappings.Companies, "domain", owners, keys);
+    public static HubSpotObjects Deals(HttpClient http, HubSpotOwnerCache? owners = null, HubSpotKeyProperty? keys = null) => new(http, "deals", "hs_lastmodifieddate", HubSpotMappings.Deals, null, owners, keys);
 
     private string Modified => modified;
 
@@ -33,9 +34,11 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
     public string ObjectType => objectType;
     public FieldMap Map => map;
 
-    public IRemoteObjects WithMap(FieldMap other) => new HubSpotObjects(http, objectType, modified, other, matchProperty, owners);
+    public IRemoteObjects WithMap(FieldMap other) => new HubSpotObjects(http, objectType, modified, other, matchProperty, owners, keys);
 
-    private string[] Properties => [.. Map.TheirProperties, Modified, "hs_object_id", MergedIds];
+    public string? KeyProperty => keys is null ? null : HubSpotKeyProperty.Name;
+
+    private string[] Properties => [.. Map.TheirProperties, Modified, "hs_object_id", MergedIds, .. keys is null ? Array.Empty<string>() : [HubSpotKeyProperty.Name]];
 
     /// <summary>The ids merged into a record (semicolon-separated): a read by one of them answers with this record.</summary>
     private const string MergedIds = "hs_merged_object_ids";
@@ -98,6 +101,7 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
 
     public async Task<IReadOnlyList<RemoteRecord>> FindAsync(ConnectionRef connection, string property, IReadOnlyList<string> values, CancellationToken ct)
     {
+        if (property == KeyProperty) await EnsureKeyPropertyAsync(connection, ct);
         var found = new List<RemoteRecord>();
         foreach (var chunk in values.Chunk(100))
         {
@@ -119,6 +123,7 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
 
     private async Task<List<WriteResult>> CreateAsync(ConnectionRef connection, RemoteWrite[] chunk, CancellationToken ct)
     {
+        if (chunk.Any(w => KeyProperty is { } key && w.Properties.ContainsKey(key))) await EnsureKeyPropertyAsync(connection, ct);
         using var json = await PostAsync(connection, $"crm/v3/objects/{objectType}/batch/create",
             new { inputs = chunk.Select(w => new { properties = w.Properties, objectWriteTraceId = w.Key }) }, ct, batch: true);
         var results = new List<WriteResult>();
@@ -243,6 +248,33 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
                 return new RemoteProperty(name, p.TryGetProperty("label", out var l) ? l.GetString() ?? name : name, p.TryGetProperty("type", out var t) ? t.GetString() ?? "string" : "string",
                     options, readOnly, custom);
             }).OrderBy(p => p.Label, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>The key property exists in the portal for this type (made, unique, the first time it is needed).</summary>
+    private async Task EnsureKeyPropertyAsync(ConnectionRef connection, CancellationToken ct)
+    {
+        if (keys is null) return;
+        await keys.EnsureAsync(connection.IntegrationId, objectType, async () =>
+        {
+            using (var get = new HttpRequestMessage(HttpMethod.Get, $"crm/v3/properties/{objectType}/{HubSpotKeyProperty.Name}").For(connection))
+            using (var found = await ProviderResponses.SendAsync(http, get, "HubSpot", ct))
+            {
+                if (found.IsSuccessStatusCode) return;
+                if (found.StatusCode != System.Net.HttpStatusCode.NotFound) await ProviderResponses.ReadAsync<JsonElement>(found, "HubSpot", ct);
+            }
+            var group = objectType switch { "contacts" => "contactinformation", "companies" => "companyinformation", _ => "dealinformation" };
+            using var create = new HttpRequestMessage(HttpMethod.Post, $"crm/v3/properties/{objectType}")
+            {
+                Content = JsonContent.Create(new
+                {
+                    name = HubSpotKeyProperty.Name, label = HubSpotKeyProperty.Label, type = "string", fieldType = "text", groupName = group, hasUniqueValue = true,
+                    description = "Set by the CRM sync on the records it creates: the record it came from. Keeps a retried create from making a second record.",
+                }),
+            }.For(connection, idempotent: true);
+            using var made = await ProviderResponses.SendAsync(http, create, "HubSpot", ct);
+            // Made meanwhile by another run: as good.
+            if (!made.IsSuccessStatusCode && made.StatusCode != System.Net.HttpStatusCode.Conflict) await ProviderResponses.ReadAsync<JsonElement>(made, "HubSpot", ct);
+        });
     }
 
     /// <summary>Posts JSON; a batch's 207 (and its all-refused 400) is an answer to read, anything else not 2xx is a provider error.</summary>
