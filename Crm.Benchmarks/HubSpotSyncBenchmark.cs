@@ -170,7 +170,7 @@ public static class HubSpotSyncBenchmark
         return (root.GetProperty("accepted").GetInt64(), root.GetProperty("throttled").GetInt64() + root.GetProperty("searchThrottled").GetInt64(), byEndpoint);
     }
 
-    private static async Task<SyncRun> SyncAsync(BenchmarkHost host, ConnectionRef connection) =>
+    internal static async Task<SyncRun> SyncAsync(BenchmarkHost host, ConnectionRef connection) =>
         await host.RunScopedAsync(async services =>
         {
             await services.GetRequiredService<SyncConnectionHandler>().HandleAsync(connection, IntegrationType.CrmSync, "62515", "manual", CancellationToken.None);
@@ -182,7 +182,7 @@ public static class HubSpotSyncBenchmark
     /// Both sides record by record: every record there linked to one here, and each mapped field the same (their value read
     /// through the mapping, as a run reads it; a deal's stage by name).
     /// </summary>
-    private static async Task<int> CompareAsync(BenchmarkHost host, ConnectionRef connection, Actor admin) =>
+    internal static async Task<int> CompareAsync(BenchmarkHost host, ConnectionRef connection, Actor admin) =>
         await host.RunScopedAsync(async services =>
         {
             var mismatches = 0;

@@ -16,6 +16,8 @@ return command switch
     "budget" => await BudgetBenchmark.RunAsync(options),
     "hubspot-initial" => await HubSpotSyncBenchmark.RunAsync(options, incremental: false),
     "hubspot-incremental" => await HubSpotSyncBenchmark.RunAsync(options, incremental: true),
+    // Smaller by default: every run under faults starts again from the beginning of a first sync.
+    "hubspot-faults" => await HubSpotFaultsBenchmark.RunAsync(args.Contains("--contacts") ? options : options with { Contacts = 10_000, Companies = 1_000, Deals = 2_000 }),
     _ => Usage(),
 };
 
@@ -31,6 +33,7 @@ static int Usage()
           budget [--seconds 60]                         8 workers calling the sandbox's HubSpot API through one connection's 100 / 10 s budget
           hubspot-initial [--contacts 100000 --companies 10000 --deals 20000]  the first sync of a portal that size at 100 / 10 s
           hubspot-incremental [--contacts 100000 --changes 100]  after that first sync, 100 contacts changed on each side and one run
+          hubspot-faults [--contacts 10000 --companies 1000 --deals 2000]  first and incremental sync under 10% 5xx, drops, lost answers, a 429 storm, token expiry
         """);
     return 2;
 }
