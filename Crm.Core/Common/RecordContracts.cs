@@ -43,4 +43,6 @@ public enum RecordType
     Contact = 1,
     Account = 2,
     Deal = 3,
+    /// <summary>A timeline activity: only the sync's links to another system's engagements use it.</summary>
+    Activity = 4,
 }

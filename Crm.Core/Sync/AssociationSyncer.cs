@@ -91,6 +91,8 @@ public sealed class AssociationSyncer(ICrmDbFactory dbFactory)
             var (ourIds, ourTime) = ours.GetValueOrDefault(c.RecordId, ([], DateTimeOffset.MinValue));
             var o = ourIds.Select(id => external.GetValueOrDefault(id)).OfType<string>().ToList();
             var t = theirs[c.RecordId].Where(internalIds.ContainsKey).ToList();
+            // An activity there may be about several contacts; the one it is about here is enough when it is among them.
+            if (kind.FromActivity && o.Count > 0 && t.Contains(o[0])) t = [o[0]];
             var baseSet = agreed[c.RecordId].TryGetValue(kind.To, out var b) ? b : null;
             var result = kind.Single
                 ? DecideSingle(c, ourTime, o.FirstOrDefault(), t.FirstOrDefault(), baseSet, kind, rules, ref totals)
@@ -168,6 +170,9 @@ public sealed class AssociationSyncer(ICrmDbFactory dbFactory)
     /// <summary>Our associated record ids per record, with the record's modification time.</summary>
     private static async Task<Dictionary<long, (List<long> To, DateTimeOffset UpdatedAt)>> OursAsync(ICrmDb db, AssociationKind kind, List<long> ids, CancellationToken ct)
     {
+        if (kind.FromActivity)
+            return (await db.Activities.Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.ContactId, a.AccountId, a.DealId, a.UpdatedAt }).ToListAsync(ct))
+                .ToDictionary(a => a.Id, a => ((kind.To switch { "contacts" => a.ContactId, "companies" => a.AccountId, _ => a.DealId }) is { } to ? new List<long> { to } : [], a.UpdatedAt));
         if (kind == AssociationKind.ContactCompany)
             return (await db.Contacts.Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.AccountId, c.UpdatedAt }).ToListAsync(ct))
                 .ToDictionary(c => c.Id, c => (c.AccountId is { } a ? new List<long> { a } : [], c.UpdatedAt));
@@ -183,6 +188,18 @@ public sealed class AssociationSyncer(ICrmDbFactory dbFactory)
     private static async Task<int> WriteOursAsync(ICrmDb db, AssociationKind kind, Dictionary<long, List<long>> writes, CancellationToken ct)
     {
         var ids = writes.Keys.ToList();
+        if (kind.FromActivity)
+        {
+            var activities = await db.Activities.Where(a => ids.Contains(a.Id)).ToListAsync(ct);
+            foreach (var activity in activities)
+            {
+                var to = writes[activity.Id].Count > 0 ? writes[activity.Id][0] : (long?)null;
+                if (kind.To == "contacts") activity.ContactId = to;
+                else if (kind.To == "companies") activity.AccountId = to;
+                else activity.DealId = to;
+            }
+            return activities.Count;
+        }
         if (kind == AssociationKind.ContactCompany)
         {
             var contacts = await db.Contacts.Where(c => ids.Contains(c.Id)).ToListAsync(ct);
@@ -216,6 +233,7 @@ public sealed class AssociationSyncer(ICrmDbFactory dbFactory)
         "contacts" => RecordType.Contact,
         "companies" => RecordType.Account,
         "deals" => RecordType.Deal,
+        _ when AssociationKind.ActivityTypes.Contains(objectType) => RecordType.Activity,
         _ => throw new ArgumentOutOfRangeException(nameof(objectType), objectType, "Not a synced object type."),
     };
 }

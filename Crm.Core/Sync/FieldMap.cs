@@ -26,6 +26,10 @@ public enum FieldKind
     Number = 1,
     Date = 2,
     Fraction = 3,
+    /// <summary>A moment: ISO 8601 UTC to the millisecond on both sides (there: a date-time or milliseconds since 1970).</summary>
+    Instant = 4,
+    /// <summary>Rich text there (HubSpot's note bodies), plain text here: tags dropped, paragraphs and breaks kept as lines.</summary>
+    Html = 5,
 }
 
 /// <summary>
@@ -92,8 +96,23 @@ public sealed class FieldMap(IReadOnlyList<FieldMapEntry> entries)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
             : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
                 ? at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        FieldKind.Instant => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch) && value.Length > 8
+            ? Instant(DateTimeOffset.FromUnixTimeMilliseconds(epoch))
+            : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var moment) ? Instant(moment) : null,
+        FieldKind.Html => PlainText(value),
         _ => value,
     };
+
+    /// <summary>HTML as the plain text a timeline shows: block ends and breaks become line breaks, tags go, entities are decoded.</summary>
+    public static string? PlainText(string html)
+    {
+        var lines = System.Text.RegularExpressions.Regex.Replace(html, @"<\s*(br|/p|/div|/li|/h[1-6])\s*/?\s*>", "\n", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var text = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(lines, "<[^>]*>", ""));
+        return SyncSide.Normal(string.Join('\n', text.Replace("\r", "").Split('\n').Select(l => l.TrimEnd())).Trim());
+    }
+
+    /// <summary>A moment as both sides are compared: UTC, to the millisecond.</summary>
+    public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     public static string Number(decimal value) => value.ToString("0.############", CultureInfo.InvariantCulture);
 
@@ -101,6 +120,7 @@ public sealed class FieldMap(IReadOnlyList<FieldMapEntry> entries)
     {
         FieldKind.Number or FieldKind.Fraction => "number",
         FieldKind.Date => "date",
+        FieldKind.Instant => "date and time",
         _ => "text",
     };
 

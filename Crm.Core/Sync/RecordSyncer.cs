@@ -24,8 +24,10 @@ public interface IRemoteOwners
 /// whose hash did not move are skipped without a call (our own writes coming back). A record either side refuses is
 /// marked failing with the reason and retried on the next run; the run goes on. The position is saved at the end.
 /// </summary>
-public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedRecords<T> records, ICrmDbFactory dbFactory, IServiceProvider services, IConnectionStatus status, TimeProvider time)
-    : IConnectionSyncer where T : Entity, ITrackedRecord
+/// <param name="every">How often this type syncs at most outside the nightly comparison (activities: hourly); null: every run.</param>
+public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedRecords<T> records, ICrmDbFactory dbFactory, IServiceProvider services, IConnectionStatus status, TimeProvider time,
+    TimeSpan? every = null)
+    : IConnectionSyncer where T : Entity, ITimestamped, ISoftDeletable
 {
     public const int Batch = 100;
     /// <summary>Changes are read from a little before the last run: the other system's clock and indexing lag behind.</summary>
@@ -62,6 +64,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         var remote = services.GetRequiredKeyedService<IRemoteObjects>($"{provider}:{objectType}");
         var started = time.GetUtcNow();
         var cursor = await status.CursorAsync(connection, objectType, ct) is { } text ? JsonSerializer.Deserialize<Cursor>(text) ?? new Cursor(null, null) : new Cursor(null, null);
+        if (!full && every is { } interval && cursor.Remote is { } last && started - last < interval) return new SyncTotals();
         SyncDirection direction;
         SyncRules rules;
         HeldChange? held;

@@ -12,10 +12,16 @@ public sealed record AssociationKind(string From, string To, bool Single)
     public static readonly AssociationKind DealCompany = new("deals", "companies", true);
     public static readonly AssociationKind DealContacts = new("deals", "contacts", false);
 
+    /// <summary>The other system's activity types (HubSpot's engagements): each is about one contact, company and deal here.</summary>
+    public static readonly IReadOnlySet<string> ActivityTypes = new HashSet<string>(StringComparer.Ordinal) { "notes", "tasks", "calls", "meetings", "emails" };
+
+    public bool FromActivity => ActivityTypes.Contains(From);
+
     public static IReadOnlyList<AssociationKind> Of(string objectType) => objectType switch
     {
         "contacts" => [ContactCompany],
         "deals" => [DealCompany, DealContacts],
+        _ when ActivityTypes.Contains(objectType) => [new(objectType, "contacts", true), new(objectType, "companies", true), new(objectType, "deals", true)],
         _ => [],
     };
 }

@@ -9,7 +9,7 @@ namespace Crm.Core.Sync;
 /// One of our record types as the sync sees it: where it lives, its fields as text (our field keys), how a change is
 /// written (through the type's own validation), and the field records are matched by on a first meeting.
 /// </summary>
-public interface ISyncedRecords<T> : ISyncedFields where T : Entity, ITrackedRecord
+public interface ISyncedRecords<T> : ISyncedFields where T : Entity, ITimestamped, ISoftDeletable
 {
     /// <summary>Our field a never-linked record is matched by (a contact's email, a company's domain); null: never matched.</summary>
     string? MatchField { get; }

@@ -91,7 +91,22 @@ public static class IntegrationsSetup
             new Crm.Core.Sync.SyncedContacts(), sp.GetRequiredService<Crm.Core.Common.ICrmDbFactory>(), sp, sp.GetRequiredService<IConnectionStatus>(), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<IConnectionSyncer>(sp => new Crm.Core.Sync.RecordSyncer<Crm.Core.Deals.Deal>(IntegrationProviders.HubSpot, "deals",
             new Crm.Core.Sync.SyncedDeals(), sp.GetRequiredService<Crm.Core.Common.ICrmDbFactory>(), sp, sp.GetRequiredService<IConnectionStatus>(), sp.GetRequiredService<TimeProvider>()));
+        // Activities (HubSpot's engagements) after the records they are about, at most hourly outside the nightly comparison.
+        AddEngagements<Crm.Core.Timeline.NoteActivity>(services, "notes");
+        AddEngagements<Crm.Core.Timeline.TaskActivity>(services, "tasks");
+        AddEngagements<Crm.Core.Timeline.CallActivity>(services, "calls");
+        AddEngagements<Crm.Core.Timeline.MeetingActivity>(services, "meetings");
+        AddEngagements<Crm.Core.Timeline.EmailActivity>(services, "emails");
         return services;
+    }
+
+    private static void AddEngagements<T>(IServiceCollection services, string type) where T : Crm.Core.Timeline.Activity, new()
+    {
+        services.AddKeyedTransient<Crm.Core.Sync.IRemoteObjects>($"hubspot:{type}", (sp, _) => HubSpotObjects.Engagements(type,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HubSpotObjects.ClientName), sp.GetRequiredService<HubSpotOwnerCache>(), sp.GetRequiredService<HubSpotKeyProperty>()));
+        services.AddScoped<IConnectionSyncer>(sp => new Crm.Core.Sync.RecordSyncer<T>(IntegrationProviders.HubSpot, type, new Crm.Core.Sync.SyncedActivities<T>(),
+            sp.GetRequiredService<Crm.Core.Common.ICrmDbFactory>(), sp, sp.GetRequiredService<IConnectionStatus>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<HubSpotAppSettings>().ActivitiesEvery));
     }
 
     private static Action<ProviderRetryOptions> Copy(ProviderRetryOptions from) => to =>

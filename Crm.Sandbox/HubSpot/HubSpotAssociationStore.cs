@@ -15,6 +15,17 @@ public static class HubSpotAssociationTypes
         new("contacts", "companies", 279, 1), new("companies", "contacts", 280, 2),
         new("deals", "contacts", 3, null), new("contacts", "deals", 4, null),
         new("deals", "companies", 341, 5), new("companies", "deals", 342, 6),
+        // Engagements: to contacts, companies and deals, and back.
+        new("notes", "contacts", 202, null), new("contacts", "notes", 201, null), new("notes", "companies", 190, null), new("companies", "notes", 189, null),
+        new("notes", "deals", 214, null), new("deals", "notes", 213, null),
+        new("tasks", "contacts", 204, null), new("contacts", "tasks", 203, null), new("tasks", "companies", 192, null), new("companies", "tasks", 191, null),
+        new("tasks", "deals", 216, null), new("deals", "tasks", 215, null),
+        new("calls", "contacts", 194, null), new("contacts", "calls", 193, null), new("calls", "companies", 182, null), new("companies", "calls", 181, null),
+        new("calls", "deals", 206, null), new("deals", "calls", 205, null),
+        new("meetings", "contacts", 200, null), new("contacts", "meetings", 199, null), new("meetings", "companies", 188, null), new("companies", "meetings", 187, null),
+        new("meetings", "deals", 212, null), new("deals", "meetings", 211, null),
+        new("emails", "contacts", 198, null), new("contacts", "emails", 197, null), new("emails", "companies", 186, null), new("companies", "emails", 185, null),
+        new("emails", "deals", 210, null), new("deals", "emails", 209, null),
     ];
 
     public static Pair? Of(string from, string to) => All.FirstOrDefault(p => p.From == from && p.To == to);
@@ -37,7 +48,7 @@ public static class HubSpotAssociationTypes
 
     public static string? Label(string from, string to, int typeId) => Of(from, to)?.Primary == typeId ? "Primary" : null;
 
-    public static string Singular(string objectType) => objectType switch { "contacts" => "contact", "companies" => "company", _ => "deal" };
+    public static string Singular(string objectType) => objectType switch { "contacts" => "contact", "companies" => "company", "deals" => "deal", "meetings" => "meeting_event", _ => objectType.TrimEnd('s') };
 }
 
 /// <summary>Associations between records (both directions kept), and merges.</summary>

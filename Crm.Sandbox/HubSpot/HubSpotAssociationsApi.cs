@@ -16,7 +16,10 @@ public static class HubSpotAssociationsApi
     public const int MaxBatch = 1_000;
     public const int MaxPage = 500;
 
-    private static readonly Dictionary<string, string> TypeIds = new() { ["contacts"] = "0-1", ["companies"] = "0-2", ["deals"] = "0-3" };
+    private static readonly Dictionary<string, string> TypeIds = new()
+    {
+        ["contacts"] = "0-1", ["companies"] = "0-2", ["deals"] = "0-3", ["notes"] = "0-46", ["tasks"] = "0-27", ["calls"] = "0-48", ["meetings"] = "0-47", ["emails"] = "0-49",
+    };
 
     public static void MapHubSpotAssociations(this IEndpointRouteBuilder app)
     {

@@ -26,6 +26,11 @@ public static class HubSpotCrmApi
         ["contacts"] = ["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"],
         ["companies"] = ["createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"],
         ["deals"] = ["amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate", "hs_object_id", "pipeline"],
+        ["notes"] = ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+        ["tasks"] = ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+        ["calls"] = ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+        ["meetings"] = ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+        ["emails"] = ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
     };
 
     public static void MapHubSpotCrm(this IEndpointRouteBuilder app)
@@ -435,7 +440,7 @@ public static class HubSpotCrmApi
         status = "error", category, message, context = id is null ? (object)new { } : new { ids = new[] { id } }, objectWriteTraceId = trace,
     };
 
-    private static string Singular(string objectType) => objectType switch { "contacts" => "CONTACT", "companies" => "COMPANY", _ => "DEAL" };
+    private static string Singular(string objectType) => objectType switch { "contacts" => "CONTACT", "companies" => "COMPANY", "deals" => "DEAL", _ => objectType.TrimEnd('s').ToUpperInvariant() };
 
     private static IResult NotFound(string objectType, string id) => Error(404, "OBJECT_NOT_FOUND", $"Object not found.  objectId are usually numeric. ({Singular(objectType)} {id})");
 

@@ -38,14 +38,20 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
         try { return change(); } finally { ChangeSource.Value = null; }
     }
 
-    private void Notify(string objectType, string id, string kind, IReadOnlyDictionary<string, string?>? changed = null) =>
-        webhooks?.Record(objectType, id, kind, changed, ChangeSource.Value ?? "INTEGRATION");
+    /// <summary>HubSpot's app webhooks cover contacts, companies and deals, not engagements.</summary>
+    private void Notify(string objectType, string id, string kind, IReadOnlyDictionary<string, string?>? changed = null)
+    {
+        if (!Engagements.Contains(objectType)) webhooks?.Record(objectType, id, kind, changed, ChangeSource.Value ?? "INTEGRATION");
+    }
 
-    public static readonly string[] ObjectTypes = ["contacts", "companies", "deals"];
+    /// <summary>The engagements (activities): notes, tasks, calls, meetings and emails, with one id space as in HubSpot.</summary>
+    public static readonly string[] Engagements = ["notes", "tasks", "calls", "meetings", "emails"];
+
+    public static readonly string[] ObjectTypes = ["contacts", "companies", "deals", .. Engagements];
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SortedDictionary<long, HubSpotRecord>> _records = ObjectTypes.ToDictionary(t => t, _ => new SortedDictionary<long, HubSpotRecord>());
-    private readonly Dictionary<string, long> _nextId = new() { ["contacts"] = 101, ["companies"] = 5001, ["deals"] = 9001 };
+    private readonly Dictionary<string, long> _nextId = new() { ["contacts"] = 101, ["companies"] = 5001, ["deals"] = 9001, ["engagements"] = 30_001 };
     private readonly Dictionary<string, List<HubSpotProperty>> _properties = ObjectTypes.ToDictionary(t => t, DefaultProperties);
 
     public static string ModifiedProperty(string objectType) => objectType == "contacts" ? "lastmodifieddate" : "hs_lastmodifieddate";
@@ -150,7 +156,7 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
             if (Taken(objectType, values, null) is { } existing)
                 return (null, existing.Id);
             var now = time.GetUtcNow();
-            var id = _nextId[objectType]++;
+            var id = _nextId[Engagements.Contains(objectType) ? "engagements" : objectType]++;
             var record = new HubSpotRecord { Id = id.ToString(CultureInfo.InvariantCulture), CreatedAt = now, UpdatedAt = now };
             foreach (var (name, value) in values) if (!string.IsNullOrEmpty(value)) record.Properties[name] = Stored(objectType, name, value);
             record.Properties["hs_object_id"] = record.Id;
@@ -212,10 +218,30 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
     /// <summary>HubSpot's calculated properties: a deal's probability is its stage's.</summary>
     private static void Calculate(string objectType, HubSpotRecord record)
     {
+        if (objectType == "emails") EmailAddresses(record);
         if (objectType != "deals") return;
         var stage = HubSpotPipelines.Default.Stages.FirstOrDefault(s => s.Id == record.Properties.GetValueOrDefault("dealstage"));
         if (stage is null) record.Properties.Remove("hs_deal_stage_probability");
         else record.Properties["hs_deal_stage_probability"] = stage.Probability.ToString("0.0", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>An email's sender and recipients, as HubSpot reads them from its headers (<c>{"from":{"email"},"to":[{"email"}]}</c>).</summary>
+    private static void EmailAddresses(HubSpotRecord record)
+    {
+        record.Properties.Remove("hs_email_from_email");
+        record.Properties.Remove("hs_email_to_email");
+        if (record.Properties.GetValueOrDefault("hs_email_headers") is not { Length: > 0 } headers) return;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(headers);
+            if (json.RootElement.TryGetProperty("from", out var from) && from.TryGetProperty("email", out var email)) record.Properties["hs_email_from_email"] = email.GetString();
+            if (json.RootElement.TryGetProperty("to", out var to) && to.ValueKind == System.Text.Json.JsonValueKind.Array)
+                record.Properties["hs_email_to_email"] = string.Join(';', to.EnumerateArray().Select(t => t.TryGetProperty("email", out var e) ? e.GetString() : null).OfType<string>());
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Headers HubSpot cannot read leave the addresses empty, as it does.
+        }
     }
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -271,6 +297,54 @@ public sealed partial class HubSpotCrmStore(TimeProvider time, HubSpotWebhooks? 
                 new("numberofemployees", "Number of Employees", "number", "number", "companyinformation", true),
                 new("annualrevenue", "Annual Revenue", "number", "number", "companyinformation", true),
                 new("hs_merged_object_ids", "Merged Company IDs", "enumeration", "checkbox", "companyinformation", true, ReadOnly: true),
+            ],
+            "notes" =>
+            [
+                new("hs_timestamp", "Activity date", "datetime", "date", "engagement", true),
+                new("hs_note_body", "Note body", "string", "html", "engagement", true),
+            ],
+            "tasks" =>
+            [
+                new("hs_timestamp", "Due date", "datetime", "date", "task", true),
+                new("hs_task_subject", "Task Title", "string", "text", "task", true),
+                new("hs_task_body", "Notes", "string", "html", "task", true),
+                new("hs_task_status", "Task Status", "enumeration", "select", "task", true, Options("NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED")),
+                new("hs_task_priority", "Priority", "enumeration", "select", "task", true, Options("LOW", "MEDIUM", "HIGH")),
+                new("hs_task_type", "Task Type", "enumeration", "select", "task", true, Options("EMAIL", "CALL", "TODO")),
+            ],
+            "calls" =>
+            [
+                new("hs_timestamp", "Activity date", "datetime", "date", "call", true),
+                new("hs_call_title", "Call Title", "string", "text", "call", true),
+                new("hs_call_body", "Call notes", "string", "html", "call", true),
+                new("hs_call_direction", "Call direction", "enumeration", "select", "call", true, Options("INBOUND", "OUTBOUND")),
+                new("hs_call_disposition", "Call outcome", "string", "text", "call", true),
+                new("hs_call_duration", "Call duration", "number", "number", "call", true),
+                new("hs_call_to_number", "To Number", "string", "text", "call", true),
+                new("hs_call_status", "Call status", "enumeration", "select", "call", true, Options("BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED", "IN_PROGRESS", "MISSED", "NO_ANSWER", "QUEUED", "RINGING")),
+            ],
+            "meetings" =>
+            [
+                new("hs_timestamp", "Activity date", "datetime", "date", "meeting", true),
+                new("hs_meeting_title", "Meeting name", "string", "text", "meeting", true),
+                new("hs_meeting_body", "Meeting description", "string", "html", "meeting", true),
+                new("hs_meeting_start_time", "Start Time", "datetime", "date", "meeting", true),
+                new("hs_meeting_end_time", "End Time", "datetime", "date", "meeting", true),
+                new("hs_meeting_location", "Location", "string", "text", "meeting", true),
+                new("hs_meeting_external_url", "External URL", "string", "text", "meeting", true),
+                new("hs_meeting_outcome", "Meeting outcome", "enumeration", "select", "meeting", true, Options("SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED")),
+                new("hs_internal_meeting_notes", "Internal notes", "string", "html", "meeting", true),
+            ],
+            "emails" =>
+            [
+                new("hs_timestamp", "Activity date", "datetime", "date", "email", true),
+                new("hs_email_subject", "Email subject", "string", "text", "email", true),
+                new("hs_email_text", "Email body", "string", "text", "email", true),
+                new("hs_email_direction", "Email direction", "enumeration", "select", "email", true, Options("EMAIL", "INCOMING_EMAIL", "FORWARDED_EMAIL")),
+                new("hs_email_status", "Email send status", "enumeration", "select", "email", true, Options("BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT")),
+                new("hs_email_headers", "Email headers", "string", "text", "email", true),
+                new("hs_email_from_email", "From", "string", "text", "email", true, ReadOnly: true),
+                new("hs_email_to_email", "To", "string", "text", "email", true, ReadOnly: true),
             ],
             _ =>
             [

@@ -17,6 +17,8 @@ public sealed class HubSpotAppSettings
     public string Scopes { get; set; } = "oauth crm.objects.contacts.read crm.objects.contacts.write crm.objects.companies.read crm.objects.companies.write crm.objects.deals.read crm.objects.deals.write crm.objects.owners.read crm.schemas.contacts.read crm.schemas.companies.read crm.schemas.deals.read";
     /// <summary>The public URL HubSpot calls (as registered in the app), when a proxy makes the app see another one.</summary>
     public string? WebhookUrl { get; set; }
+    /// <summary>How often activities (HubSpot's engagements) sync outside the nightly comparison: hourly, as the seed's schedule says.</summary>
+    public TimeSpan ActivitiesEvery { get; set; } = TimeSpan.FromHours(1);
 }
 
 public enum WebhookOutcome

@@ -25,6 +25,11 @@ public sealed class HubSpotAssociations(HttpClient http) : IRemoteAssociations
         ("contacts", "companies") => (279, 1),
         ("deals", "companies") => (341, 5),
         ("deals", "contacts") => (3, null),
+        ("notes", "contacts") => (202, null), ("notes", "companies") => (190, null), ("notes", "deals") => (214, null),
+        ("tasks", "contacts") => (204, null), ("tasks", "companies") => (192, null), ("tasks", "deals") => (216, null),
+        ("calls", "contacts") => (194, null), ("calls", "companies") => (182, null), ("calls", "deals") => (206, null),
+        ("meetings", "contacts") => (200, null), ("meetings", "companies") => (188, null), ("meetings", "deals") => (212, null),
+        ("emails", "contacts") => (198, null), ("emails", "companies") => (186, null), ("emails", "deals") => (210, null),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "HubSpot has no default association type for this pair here."),
     };
 

@@ -28,6 +28,17 @@ public sealed class HubSpotObjects(HttpClient http, string objectType, string mo
     public static HubSpotObjects Companies(HttpClient http, HubSpotOwnerCache? owners = null, HubSpotKeyProperty? keys = null) => new(http, "companies", "hs_lastmodifieddate", HubSpotMappings.Companies, "domain", owners, keys);
     public static HubSpotObjects Deals(HttpClient http, HubSpotOwnerCache? owners = null, HubSpotKeyProperty? keys = null) => new(http, "deals", "hs_lastmodifieddate", HubSpotMappings.Deals, null, owners, keys);
 
+    /// <summary>An engagement type (notes, tasks, calls, meetings, emails) with its mapping.</summary>
+    public static HubSpotObjects Engagements(string type, HttpClient http, HubSpotOwnerCache? owners = null, HubSpotKeyProperty? keys = null) => new(http, type, "hs_lastmodifieddate", type switch
+    {
+        "notes" => HubSpotActivityMappings.Notes,
+        "tasks" => HubSpotActivityMappings.Tasks,
+        "calls" => HubSpotActivityMappings.Calls,
+        "meetings" => HubSpotActivityMappings.Meetings,
+        "emails" => HubSpotActivityMappings.Emails,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not a HubSpot engagement type."),
+    }, null, owners, keys);
+
     private string Modified => modified;
 
     public string Provider => "hubspot";
