@@ -61,6 +61,11 @@ public class IntegrationsTests(LiveAppFixture app)
         await page.GotoAsync($"{app.Web.BaseUrl}/integrations/{integrationId}/mapping");
         await page.WaitForInteractiveAsync();
         await Expect(page.Locator("#mapping-contacts")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        // An admin edits the contacts' mapping: from now on the job title only comes in from HubSpot.
+        await Expect(page.Locator("#theirs-contacts-4")).ToHaveValueAsync("jobtitle");
+        await page.SelectOptionAsync("#direction-contacts-4", "In");
+        await page.ClickAsync("#save-mapping-contacts");
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Mapping saved");
         await page.Locator(".mud-tab", new() { HasText = "Deal stages" }).ClickAsync();
         await Expect(page.Locator("#stages-unmatched")).ToContainTextAsync("5 of HubSpot's stages");
         await page.ClickAsync("#create-missing-stages");
@@ -77,6 +82,8 @@ public class IntegrationsTests(LiveAppFixture app)
         // Both sides change Ada's first name under a manual rule: the conflict waits in the queue; a typed value goes to both.
         await page.GotoAsync($"{app.Web.BaseUrl}/integrations/{integrationId}/mapping");
         await page.WaitForInteractiveAsync();
+        // The edited mapping is what the page shows again.
+        await Expect(page.Locator("#direction-contacts-4")).ToHaveValueAsync("In", new() { Timeout = 30_000 });
         await page.Locator(".mud-tab", new() { HasText = "Conflict rules" }).ClickAsync();
         await page.SelectOptionAsync("#rule-firstName", "Manual");
         await page.ClickAsync("#save-rules");
