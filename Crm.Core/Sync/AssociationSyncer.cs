@@ -48,16 +48,24 @@ public sealed class AssociationSyncer(ICrmDbFactory dbFactory)
             var live = chunk.Where(c => links.ContainsKey(c.RecordId)).Select(c => c with { ExternalId = links[c.RecordId].ExternalId }).ToList();
             if (live.Count == 0) continue;
             var agreed = live.ToDictionary(c => c.RecordId, c => Stored(links[c.RecordId].Associations));
+            var writtenHere = new HashSet<long>();
             foreach (var kind in kinds)
-                totals += await SyncKindAsync(db, connection, remote, kind, live, links, agreed, rules, direction, ct);
+                totals += await SyncKindAsync(db, connection, remote, kind, live, links, agreed, rules, direction, writtenHere, ct);
             foreach (var c in live) links[c.RecordId].Associations = JsonSerializer.Serialize(agreed[c.RecordId], Json);
             await db.SaveChangesAsync(ct);
+            if (writtenHere.Count > 0)
+            {
+                // What this wrote here is in step: not a change of ours for the next run to compare again.
+                foreach (var id in writtenHere) links[id].LastSyncedAt = DateTimeOffset.UtcNow;
+                await db.SaveChangesAsync(ct);
+            }
         }
         return totals;
     }
 
     private async Task<SyncTotals> SyncKindAsync(ICrmDb db, ConnectionRef connection, IRemoteAssociations remote, AssociationKind kind, List<AssociationCandidate> live,
-        Dictionary<long, SyncRecord> links, Dictionary<long, Dictionary<string, List<string>>> agreed, SyncRules rules, SyncDirection direction, CancellationToken ct)
+        Dictionary<long, SyncRecord> links, Dictionary<long, Dictionary<string, List<string>>> agreed, SyncRules rules, SyncDirection direction, HashSet<long> writtenHere,
+        CancellationToken ct)
     {
         var totals = new SyncTotals();
         // Theirs: carried by the read, else read now.
@@ -118,7 +126,11 @@ public sealed class AssociationSyncer(ICrmDbFactory dbFactory)
             totals = totals with { Errors = totals.Errors + 1 };
         }
         totals = totals with { WrittenOut = totals.WrittenOut + adds.Count + removes.Count - refused.Count };
-        if (writes.Count > 0) totals = totals with { WrittenIn = totals.WrittenIn + await WriteOursAsync(db, kind, writes, ct) };
+        if (writes.Count > 0)
+        {
+            totals = totals with { WrittenIn = totals.WrittenIn + await WriteOursAsync(db, kind, writes, ct) };
+            writtenHere.UnionWith(writes.Keys);
+        }
         return totals;
     }
 

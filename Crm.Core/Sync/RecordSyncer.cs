@@ -561,6 +561,9 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         var contacts = await records.Query(db).IgnoreQueryFilters([Deleted]).Where(c => ids.Contains(c.Id)).ToListAsync(ct);
         var links = (await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && ids.Contains(l.RecordId)).ToListAsync(ct))
             .GroupBy(l => l.RecordId).ToDictionary(g => g.Key, g => g.OrderBy(l => l.MergedFromRecordId is null ? 0 : 1).First());
+        // Whose associations to compare: ours changed since their last sync (or never compared), seen before this batch's writes move the links on.
+        var associationsToCheck = run.Associations is null ? [] : contacts.Where(c => c.DeletedAt is null
+            && (!links.TryGetValue(c.Id, out var l) || l.Associations is null || l.LastSyncedAt is null || c.UpdatedAt > l.LastSyncedAt)).Select(c => c.Id).ToList();
         var compare = new List<(T Contact, SyncRecord Link)>();
         var create = new List<T>();
         foreach (var contact in contacts)
@@ -645,10 +648,10 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         await AnnotateAsync(db, run, ct);
         await WriteOutAsync(db, run, writes, archives, ct);
         if (mergedThere.Count > 0) await ReconcileAsync(run, mergedThere.DistinctBy(r => r.Id).ToList(), ct);
-        if (run.Associations is not null)
+        if (associationsToCheck.Count > 0)
         {
-            var live = contacts.Where(c => c.DeletedAt is null).Select(c => c.Id).ToList();
-            var linked = await db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && live.Contains(l.RecordId))
+            var linked = await db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType
+                    && associationsToCheck.Contains(l.RecordId) && !l.ExternalId.StartsWith(PendingPrefix))
                 .Select(l => new { l.RecordId, l.ExternalId }).ToListAsync(ct);
             run.Associated.AddRange(linked.Select(l => new AssociationCandidate(l.RecordId, l.ExternalId, null)));
             await FlushAssociationsAsync(run, all: false, ct);

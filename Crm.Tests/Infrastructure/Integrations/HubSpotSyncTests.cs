@@ -24,6 +24,33 @@ namespace Crm.Tests.Infrastructure.Integrations;
 public sealed class HubSpotSyncTests : HubSpotSyncTestBase
 {
     [Fact]
+    public async Task ThePreview_CountsCompaniesByDomainAndDeals_AndWritesNothing()
+    {
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId, ChangeSource.User)))
+        {
+            db.Accounts.AddRange(new Crm.Core.Accounts.Account { Name = "Acme here", Domain = "acme.example" }, new Crm.Core.Accounts.Account { Name = "Only here", Domain = "only.example" });
+            await db.SaveChangesAsync(Ct);
+        }
+        foreach (var (type, properties) in new (string, object)[]
+                 {
+                     ("companies", new { name = "Acme there", domain = "ACME.example" }), ("companies", new { name = "Initech", domain = "initech.example" }),
+                     ("companies", new { name = "No domain" }), ("deals", new { dealname = "Renewal", dealstage = "closedwon", pipeline = "default" }),
+                 })
+            (await _hubspot.PostAsJsonAsync($"/crm/v3/objects/{type}", new { properties }, Ct)).EnsureSuccessStatusCode();
+
+        var preview = JsonDocument.Parse(await _admin.Client.GetStringAsync($"/api/v1/integrations/{_connection.IntegrationId}/initial-sync", Ct)).RootElement;
+        var others = preview.GetProperty("others").EnumerateArray().ToDictionary(o => o.GetProperty("objectType").GetString()!);
+        var companies = others["companies"];
+        Assert.Equal(("domain", 3, 2, 1, 2, 1, 1), (companies.GetProperty("matchedBy").GetString(), companies.GetProperty("theirs").GetInt32(), companies.GetProperty("ours").GetInt32(),
+            companies.GetProperty("matchedByEmail").GetInt32(), companies.GetProperty("createHere").GetInt32(), companies.GetProperty("createThere").GetInt32(),
+            companies.GetProperty("matchesThatDiffer").GetInt32()));
+        var deals = others["deals"];
+        Assert.Equal((1, 0, 1, 0), (deals.GetProperty("theirs").GetInt32(), deals.GetProperty("matchedByEmail").GetInt32(), deals.GetProperty("createHere").GetInt32(), deals.GetProperty("createThere").GetInt32()));
+        await using var read = Database.Create(Actor.System(_connection.WorkspaceId));
+        Assert.Equal((2, 0, 0), (await read.Accounts.CountAsync(Ct), await read.Deals.CountAsync(Ct), await read.SyncRecords.CountAsync(Ct)));
+    }
+
+    [Fact]
     public async Task TheFirstRun_MatchesByEmail_AndCreatesOnBothSides_LaterRunsCarryChangesBothWays_WithoutEchoes()
     {
         var shared = await AddContactAsync("ada@example.com", "Ada");
@@ -39,6 +66,10 @@ public sealed class HubSpotSyncTests : HubSpotSyncTestBase
             preview.GetProperty("createHere").GetInt32(), preview.GetProperty("createThere").GetInt32(), preview.GetProperty("matchesThatDiffer").GetInt32()));
         Assert.Equal(1, preview.GetProperty("fieldsSettledBy").GetProperty("theirs wins").GetInt32());
         Assert.Equal(1, preview.GetProperty("fieldsSettledBy").GetProperty("last write wins").GetInt32());
+        // Companies and deals are counted too: no companies or deals on either side yet.
+        var others = preview.GetProperty("others").EnumerateArray().ToDictionary(o => o.GetProperty("objectType").GetString()!);
+        Assert.Equal(("domain", 0, 0), (others["companies"].GetProperty("matchedBy").GetString(), others["companies"].GetProperty("theirs").GetInt32(), others["companies"].GetProperty("ours").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, others["deals"].GetProperty("matchedBy").ValueKind);
         Assert.Equal(2, (await OurContactsAsync()).Count);
         await ConfirmAsync();
 
