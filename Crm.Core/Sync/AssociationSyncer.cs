@@ -85,9 +85,12 @@ public sealed class AssociationSyncer(ICrmDbFactory dbFactory)
         var toType = RecordTypeOf(kind.To);
         var ourTo = ours.Values.SelectMany(v => v.To).Distinct().ToList();
         var theirTo = theirs.Values.SelectMany(v => v).Distinct().ToList();
-        var toLinks = await db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == connection.IntegrationId && l.RecordType == toType
-                && (ourTo.Contains(l.RecordId) || theirTo.Contains(l.ExternalId)) && !l.ExternalId.StartsWith("pending:"))
-            .Select(l => new { l.RecordId, l.ExternalId, l.MergedFromRecordId }).ToListAsync(ct);
+        // Two lookups, each along an index (by our ids, by theirs): one with an OR would read every link of the type.
+        var linksOfType = db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == connection.IntegrationId && l.Provider == connection.Provider && l.RecordType == toType
+            && !l.ExternalId.StartsWith("pending:"));
+        var toLinks = (await linksOfType.Where(l => ourTo.Contains(l.RecordId)).Select(l => new { l.Id, l.RecordId, l.ExternalId, l.MergedFromRecordId }).ToListAsync(ct))
+            .Concat(await linksOfType.Where(l => theirTo.Contains(l.ExternalId)).Select(l => new { l.Id, l.RecordId, l.ExternalId, l.MergedFromRecordId }).ToListAsync(ct))
+            .DistinctBy(l => l.Id).ToList();
         var external = toLinks.Where(l => l.MergedFromRecordId is null).GroupBy(l => l.RecordId).ToDictionary(g => g.Key, g => g.First().ExternalId);
         var internalIds = toLinks.GroupBy(l => l.ExternalId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().RecordId, StringComparer.Ordinal);
 

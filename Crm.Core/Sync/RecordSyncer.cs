@@ -30,6 +30,8 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
     : IConnectionSyncer where T : Entity, ITimestamped, ISoftDeletable
 {
     public const int Batch = 100;
+    /// <summary>Our changed records' ids are read this many at a time (only ids: cheap), then pushed a batch at a time.</summary>
+    private const int IdPage = 1_000;
     /// <summary>Changes are read from a little before the last run: the other system's clock and indexing lag behind.</summary>
     public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(2);
 
@@ -158,11 +160,12 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
             List<long> ids;
             await using (var db = await dbFactory.CreateAsync(ct))
                 ids = await records.Query(db).IgnoreQueryFilters([Deleted]).Where(c => c.Id > after && (c.UpdatedAt > localSince || c.DeletedAt > localSince))
-                    .OrderBy(c => c.Id).Select(c => c.Id).Take(Batch).ToListAsync(ct);
+                    .OrderBy(c => c.Id).Select(c => c.Id).Take(IdPage).ToListAsync(ct);
             if (ids.Count == 0) break;
             after = ids[^1];
-            var todo = ids.Where(id => !run.Handled.Contains(id)).ToList();
-            if (todo.Count > 0) await PushAsync(run, todo, ct);
+            // Those this run wrote from their side are done: after a first sync that is nearly all of them, skipped a thousand at a time.
+            foreach (var todo in ids.Where(id => !run.Handled.Contains(id)).Chunk(Batch))
+                await PushAsync(run, todo.ToList(), ct);
         }
         // Records a person asked to retry (their link forgot its hashes) are compared afresh even if neither side changed them.
         long retried = 0;
@@ -223,7 +226,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         if (reported.Count == 0) return [];
         List<string> linked;
         await using (var db = await dbFactory.CreateAsync(ct))
-            linked = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && reported.Contains(l.ExternalId))
+            linked = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.Provider == provider && l.RecordType == records.RecordType && reported.Contains(l.ExternalId))
                 .Select(l => l.ExternalId).ToListAsync(ct);
         return linked.Count == 0 ? [] : await run.Remote.ReadAsync(run.Connection, linked, ct);
     }
@@ -235,7 +238,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         {
             await using var db = await dbFactory.CreateAsync(ct);
             var ids = chunk.Select(x => x.Id).ToList();
-            var links = await db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && ids.Contains(l.ExternalId))
+            var links = await db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == run.Connection.IntegrationId && l.Provider == provider && l.RecordType == records.RecordType && ids.Contains(l.ExternalId))
                 .ToDictionaryAsync(l => l.ExternalId, ct);
             foreach (var record in chunk)
             {
@@ -390,7 +393,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         if (batch.Any(r => r.ArchivedAt is null && r.MergedIds is { Count: > 0 })) await FollowMergesAsync(run, batch, ct);
         await using var db = await dbFactory.CreateAsync(ct);
         var ids = batch.Select(r => r.Id).ToList();
-        var links = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && ids.Contains(l.ExternalId))
+        var links = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.Provider == provider && l.RecordType == records.RecordType && ids.Contains(l.ExternalId))
             .ToDictionaryAsync(l => l.ExternalId, ct);
         var writes = new List<Pending>();
         var archives = new List<(SyncRecord Link, T Contact)>();
@@ -479,10 +482,10 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
         foreach (var record in batch.Where(r => r.ArchivedAt is null && r.MergedIds is { Count: > 0 }))
         {
             var merged = record.MergedIds!.Where(id => id != record.Id).ToList();
-            var losers = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && merged.Contains(l.ExternalId)
+            var losers = await db.SyncRecords.Where(l => l.IntegrationId == run.Connection.IntegrationId && l.Provider == provider && l.RecordType == records.RecordType && merged.Contains(l.ExternalId)
                 && l.MergedFromRecordId == null).ToListAsync(ct);
             if (losers.Count == 0) continue;
-            var survivor = await db.SyncRecords.FirstOrDefaultAsync(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && l.ExternalId == record.Id, ct);
+            var survivor = await db.SyncRecords.FirstOrDefaultAsync(l => l.IntegrationId == run.Connection.IntegrationId && l.Provider == provider && l.RecordType == records.RecordType && l.ExternalId == record.Id, ct);
             foreach (var loser in losers)
             {
                 if (survivor is null)
@@ -514,7 +517,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
     {
         if (run.Associations is null || seen.Count == 0) return;
         var ids = seen.Keys.ToList();
-        var linked = await db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && ids.Contains(l.ExternalId))
+        var linked = await db.SyncRecords.AsNoTracking().Where(l => l.IntegrationId == run.Connection.IntegrationId && l.Provider == provider && l.RecordType == records.RecordType && ids.Contains(l.ExternalId))
             .Select(l => new { l.RecordId, l.ExternalId }).ToListAsync(ct);
         run.Associated.AddRange(linked.Select(l => new AssociationCandidate(l.RecordId, l.ExternalId, seen[l.ExternalId])));
         await FlushAssociationsAsync(run, all: false, ct);
@@ -615,7 +618,7 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
                 if ((madeBefore.TryGetValue(OurKey(run, contact.Id), out var record)
                      || records.MatchField is { } field && SyncSide.Normal(records.Read(contact).GetValueOrDefault(field)) is { } matchKey
                      && existing.TryGetValue(matchKey.ToLowerInvariant(), out record))
-                    && !await db.SyncRecords.AnyAsync(l => l.IntegrationId == run.Connection.IntegrationId && l.RecordType == records.RecordType && l.ExternalId == record.Id, ct))
+                    && !await db.SyncRecords.AnyAsync(l => l.IntegrationId == run.Connection.IntegrationId && l.Provider == provider && l.RecordType == records.RecordType && l.ExternalId == record.Id, ct))
                 {
                     if (pending is not null) db.SyncRecords.Remove(pending);
                     var link = NewLink(run, contact.Id, record.Id);
@@ -842,3 +845,4 @@ public sealed class RecordSyncer<T>(string provider, string objectType, ISyncedR
 
     private static string? HubSpotVersion(RemoteRecord record) => record.ModifiedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 }
+

@@ -147,9 +147,17 @@ public sealed class SyncedAccounts : ISyncedRecords<Account>
     public Task MergeAsync(ICrmDb db, long winnerId, long loserId, DateTimeOffset now, CancellationToken ct) =>
         Duplicates.Merges.MergeAsync(db, RecordType.Account, new Duplicates.MergeRequest(winnerId, loserId), now, ct);
 
+    /// <summary>Domains are stored normalised (lower case, no scheme or www.): looked up along their index, a batch at a time.</summary>
+    public async Task<IReadOnlySet<string>> PresentAsync(ICrmDb db, IReadOnlyCollection<string> values, CancellationToken ct)
+    {
+        var normalized = values.Select(Domains.Normalize).OfType<string>().Distinct().ToList();
+        var found = (await db.Accounts.Where(a => a.Domain != null && normalized.Contains(a.Domain)).Select(a => a.Domain!).ToListAsync(ct)).ToHashSet();
+        return values.Where(v => Domains.Normalize(v) is { } d && found.Contains(d)).Select(v => v.ToLowerInvariant()).ToHashSet();
+    }
+
     public Task<Account?> MatchAsync(ICrmDb db, string value, IQueryable<long> linked, CancellationToken ct)
     {
-        var domain = value.Trim().ToLowerInvariant();
-        return db.Accounts.Where(a => a.Domain != null && a.Domain.ToLower() == domain && !linked.Contains(a.Id)).FirstOrDefaultAsync(ct);
+        var domain = Domains.Normalize(value);
+        return db.Accounts.Where(a => a.Domain != null && a.Domain == domain && !linked.Contains(a.Id)).FirstOrDefaultAsync(ct);
     }
 }

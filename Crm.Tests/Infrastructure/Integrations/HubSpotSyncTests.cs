@@ -51,6 +51,22 @@ public sealed class HubSpotSyncTests : HubSpotSyncTestBase
     }
 
     [Fact]
+    public async Task Companies_MatchByTheirDomainAsWeStoreIt_AWwwOrCapitalsMakeNoSecondAccount()
+    {
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId, ChangeSource.User)))
+        {
+            db.Accounts.Add(new Crm.Core.Accounts.Account { Name = "Acme", Domain = "acme.example" });
+            await db.SaveChangesAsync(Ct);
+        }
+        (await _hubspot.PostAsJsonAsync("/crm/v3/objects/companies", new { properties = new { name = "Acme Inc", domain = "https://www.ACME.example/" } }, Ct)).EnsureSuccessStatusCode();
+        await ConfirmAsync();
+        Assert.Equal(0, (await SyncAsync()).Errors);
+        await using var read = Database.Create(Actor.System(_connection.WorkspaceId));
+        Assert.Equal(1, await read.Accounts.CountAsync(Ct));
+        Assert.Equal(1, await read.SyncRecords.CountAsync(l => l.RecordType == RecordType.Account, Ct));
+    }
+
+    [Fact]
     public async Task TheFirstRun_MatchesByEmail_AndCreatesOnBothSides_LaterRunsCarryChangesBothWays_WithoutEchoes()
     {
         var shared = await AddContactAsync("ada@example.com", "Ada");
