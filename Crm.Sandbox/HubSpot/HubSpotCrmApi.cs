@@ -328,10 +328,16 @@ public static class HubSpotCrmApi
         if (groups.Count > 0) matched = matched.Where(r => groups.Any(g => ((g?["filters"] as JsonArray) ?? []).All(f => Matches(r, f!.AsObject()))));
         if (body["query"]?.GetValue<string>() is { Length: > 0 } text)
             matched = matched.Where(r => r.Properties.Values.Any(v => v is not null && v.Contains(text, StringComparison.OrdinalIgnoreCase)));
+        // A sort is {propertyName, direction}, or as HubSpot's clients send it, a name ("-name" descending).
         var sort = (body["sorts"] as JsonArray)?.FirstOrDefault();
-        var ordered = sort is null
-            ? matched.OrderBy(r => long.Parse(r.Id, CultureInfo.InvariantCulture))
-            : Order(matched, sort["propertyName"]?.GetValue<string>() ?? "hs_object_id", sort["direction"]?.GetValue<string>() != "DESCENDING");
+        var (sortBy, ascending) = sort switch
+        {
+            null => (null, true),
+            JsonValue name when name.TryGetValue<string>(out var sortName) => (sortName.TrimStart('-'), !sortName.StartsWith('-')),
+            JsonObject o => (o["propertyName"]?.GetValue<string>() ?? "hs_object_id", o["direction"]?.GetValue<string>() != "DESCENDING"),
+            _ => ((string?)"hs_object_id", true),
+        };
+        var ordered = sortBy is null ? matched.OrderBy(r => long.Parse(r.Id, CultureInfo.InvariantCulture)) : Order(matched, sortBy, ascending);
         var all = ordered.ToList();
         var properties = (body["properties"] as JsonArray)?.Select(p => p!.GetValue<string>()).ToArray() ?? DefaultReturned[objectType];
         var results = all.Skip(after).Take(limit).Select(r => ObjectJson(r, properties)).ToList();
