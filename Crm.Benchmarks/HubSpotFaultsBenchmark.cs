@@ -27,82 +27,60 @@ public static class HubSpotFaultsBenchmark
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
-        var root = WebhooksBenchmark.RepoRoot();
-        var dll = Path.Combine(root, "Crm.Sandbox", "bin", "Release", "net10.0", "Crm.Sandbox.dll");
-        if (!File.Exists(dll)) await WebhooksBenchmark.RunAsync("dotnet", ["build", Path.Combine(root, "Crm.Sandbox"), "-c", "Release", "--nologo", "-v", "q"], root);
-        var sandboxUrl = $"http://127.0.0.1:{WebhooksBenchmark.FreePort()}";
-        using var sandbox = BudgetBenchmark.StartSandbox(dll, sandboxUrl);
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(sandboxUrl), Timeout = TimeSpan.FromMinutes(10) };
-        await BudgetBenchmark.WaitReadyAsync(http, sandbox);
-        try
+        await using var rig = await HubSpotBenchmarkRig.StartAsync(options);
+        var (http, host, admin, connection) = (rig.Http, rig.Host, rig.Admin, rig.Connection);
+        // A tenth as many of our own, to go out: contacts, companies and won deals.
+        var (ourContacts, ourAccounts, ourDeals) = (options.Contacts / 10, options.Companies / 10, options.Deals / 10);
+        await host.RunScopedAsync(async services =>
         {
-            await using var host = await BenchmarkHost.StartAsync(null, settings: new Dictionary<string, string?>
-            {
-                ["Integrations:HubSpot:ClientId"] = "crm-hubspot-app", ["Integrations:HubSpot:ClientSecret"] = "benchmark-hubspot-secret",
-                ["Integrations:HubSpot:AuthorizeUrl"] = sandboxUrl + "/oauth/authorize", ["Integrations:HubSpot:ApiBaseUrl"] = sandboxUrl,
-            });
-            var (workspaceId, _) = await host.CreateWorkspaceAsync();
-            var admin = await host.AdminOfAsync(workspaceId);
-            var connection = await BudgetBenchmark.ConnectAsync(host, http, workspaceId);
-            (await http.PostAsync("/_sandbox/hubspot/seed", BudgetBenchmark.JsonContent(new { contacts = options.Contacts, companies = options.Companies, deals = options.Deals })))
-                .EnsureSuccessStatusCode();
-            // A tenth as many of our own, to go out: contacts, companies and won deals.
-            var (ourContacts, ourAccounts, ourDeals) = (options.Contacts / 10, options.Companies / 10, options.Deals / 10);
-            await host.RunScopedAsync(async services =>
-            {
-                await services.GetRequiredService<CreateMissingDealStagesHandler>().HandleAsync(connection.IntegrationId);
-                await using var db = await services.GetRequiredService<ICrmDbFactory>().CreateAsync();
-                var accounts = Enumerable.Range(0, ourAccounts).Select(i => new Account { Name = $"Ours {i:D5}", Domain = $"ours{i:D5}.example" }).ToList();
-                db.Accounts.AddRange(accounts);
-                db.Contacts.AddRange(Enumerable.Range(0, ourContacts).Select(i => new Contact { Email = $"ours{i:D6}@here.example", FirstName = "Our", LastName = $"Contact {i}" }));
-                var won = await db.PipelineStages.FirstAsync(s => s.Name == "Closed won");
-                db.Deals.AddRange(Enumerable.Range(0, ourDeals).Select(i => new Deal { Name = $"Our deal {i:D5}", Amount = 100 + i, PipelineId = won.PipelineId, StageId = won.Id, Probability = 100 }));
-                await db.SaveChangesAsync();
-                var row = await db.Integrations.SingleAsync(i => i.Id == connection.IntegrationId);
-                row.InitialSyncConfirmedAt = DateTimeOffset.UtcNow;
-                await db.SaveChangesAsync();
-                return 0;
-            }, admin);
-            (await http.PostAsync("/_sandbox/hubspot/rate-limit", BudgetBenchmark.JsonContent(new { requests = 2_000, windowMilliseconds = 10_000, daily = 10_000_000 }))).EnsureSuccessStatusCode();
-            // HubSpot's webhooks reach the app's receiver (deletions there are known by them between nightly comparisons).
-            using var webhooks = new WebhookListener(host);
-            (await http.PostAsync("/_sandbox/hubspot/webhooks", BudgetBenchmark.JsonContent(new { targetUrl = webhooks.Url, retryScale = 0.001 }))).EnsureSuccessStatusCode();
+            await services.GetRequiredService<CreateMissingDealStagesHandler>().HandleAsync(connection.IntegrationId);
+            await using var db = await services.GetRequiredService<ICrmDbFactory>().CreateAsync();
+            var accounts = Enumerable.Range(0, ourAccounts).Select(i => new Account { Name = $"Ours {i:D5}", Domain = $"ours{i:D5}.example" }).ToList();
+            db.Accounts.AddRange(accounts);
+            db.Contacts.AddRange(Enumerable.Range(0, ourContacts).Select(i => new Contact { Email = $"ours{i:D6}@here.example", FirstName = "Our", LastName = $"Contact {i}" }));
+            var won = await db.PipelineStages.FirstAsync(s => s.Name == "Closed won");
+            db.Deals.AddRange(Enumerable.Range(0, ourDeals).Select(i => new Deal { Name = $"Our deal {i:D5}", Amount = 100 + i, PipelineId = won.PipelineId, StageId = won.Id, Probability = 100 }));
+            await db.SaveChangesAsync();
+            var row = await db.Integrations.SingleAsync(i => i.Id == connection.IntegrationId);
+            row.InitialSyncConfirmedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync();
+            return 0;
+        }, admin);
+        (await http.PostAsync("/_sandbox/hubspot/rate-limit", BudgetBenchmark.JsonContent(new { requests = 2_000, windowMilliseconds = 10_000, daily = 10_000_000 }))).EnsureSuccessStatusCode();
+        // HubSpot's webhooks reach the app's receiver (deletions there are known by them between nightly comparisons).
+        using var webhooks = new WebhookListener(host);
+        (await http.PostAsync("/_sandbox/hubspot/webhooks", BudgetBenchmark.JsonContent(new { targetUrl = webhooks.Url, retryScale = 0.001 }))).EnsureSuccessStatusCode();
 
-            var clock = Stopwatch.StartNew();
-            var initialRuns = await UnderFaultsAsync(host, http, connection);
-            var initialSeconds = clock.Elapsed.TotalSeconds;
-            var initialMismatches = await HubSpotSyncBenchmark.CompareAsync(host, connection, admin);
+        var clock = Stopwatch.StartNew();
+        var initialRuns = await UnderFaultsAsync(host, http, connection);
+        var initialSeconds = clock.Elapsed.TotalSeconds;
+        var initialMismatches = await HubSpotSyncBenchmark.CompareAsync(host, connection, admin);
 
-            // Changes on both sides: 100 contacts edited each side, 20 created each side, 5 deleted each side.
-            var changes = await ChangeBothSidesAsync(host, http, connection, admin, options.Changes);
-            // Their webhooks delivered (HubSpot sends them within seconds).
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            clock.Restart();
-            var incrementalRuns = await UnderFaultsAsync(host, http, connection);
-            var incrementalSeconds = clock.Elapsed.TotalSeconds;
-            var mismatches = await HubSpotSyncBenchmark.CompareAsync(host, connection, admin);
-            var duplicates = await DuplicatesAsync(host, connection, admin);
-            var lost = await LostChangesAsync(host, connection, admin, changes);
-            var stats = JsonDocument.Parse(await http.GetStringAsync("/_sandbox/faults/stats")).RootElement;
+        // Changes on both sides: 100 contacts edited each side, 20 created each side, 5 deleted each side.
+        var changes = await ChangeBothSidesAsync(host, http, connection, admin, options.Changes);
+        // Their webhooks delivered (HubSpot sends them within seconds).
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        clock.Restart();
+        var incrementalRuns = await UnderFaultsAsync(host, http, connection);
+        var incrementalSeconds = clock.Elapsed.TotalSeconds;
+        var mismatches = await HubSpotSyncBenchmark.CompareAsync(host, connection, admin);
+        var duplicates = await DuplicatesAsync(host, connection, admin);
+        var lost = await LostChangesAsync(host, connection, admin, changes);
+        var stats = JsonDocument.Parse(await http.GetStringAsync("/_sandbox/faults/stats")).RootElement;
 
-            Console.WriteLine($"hubspot-faults: {options.Contacts:N0} contacts, {options.Companies:N0} companies, {options.Deals:N0} deals there, {ourContacts:N0} / {ourAccounts:N0} / {ourDeals:N0} here");
-            Console.WriteLine($"  initial: {initialRuns} runs, {initialSeconds:F1} s, {initialMismatches} mismatches; incremental ({changes.Count} changes): {incrementalRuns} runs, {incrementalSeconds:F1} s");
-            Console.WriteLine($"  injected: {stats}");
-            Console.WriteLine($"  mismatches {mismatches}, duplicates {duplicates}, lost changes {lost}");
-            Console.WriteLine("floor: mismatches = 0, duplicates = 0, lost_changes = 0");
-            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["benchmark"] = "hubspot-faults", ["contacts"] = options.Contacts, ["companies"] = options.Companies, ["deals"] = options.Deals,
-                ["initial_runs"] = initialRuns, ["initial_seconds"] = Math.Round(initialSeconds, 1), ["incremental_runs"] = incrementalRuns, ["incremental_seconds"] = Math.Round(incrementalSeconds, 1),
-                ["mismatches"] = mismatches + initialMismatches, ["duplicates"] = duplicates, ["lost_changes"] = lost,
-                ["floor_mismatches"] = 0, ["floor_duplicates"] = 0, ["floor_lost_changes"] = 0,
-            }));
-            return mismatches + initialMismatches == 0 && duplicates == 0 && lost == 0 ? 0 : 1;
-        }
-        finally
+        Console.WriteLine($"hubspot-faults: {options.Contacts:N0} contacts, {options.Companies:N0} companies, {options.Deals:N0} deals there, {ourContacts:N0} / {ourAccounts:N0} / {ourDeals:N0} here");
+        Console.WriteLine($"  initial: {initialRuns} runs, {initialSeconds:F1} s, {initialMismatches} mismatches; incremental ({changes.Count} changes): {incrementalRuns} runs, {incrementalSeconds:F1} s");
+        Console.WriteLine($"  injected: {stats}");
+        Console.WriteLine($"  mismatches {mismatches}, duplicates {duplicates}, lost changes {lost}");
+        Console.WriteLine("floor: mismatches = 0, duplicates = 0, lost_changes = 0");
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            if (!sandbox.HasExited) sandbox.Kill(entireProcessTree: true);
-        }
+            ["benchmark"] = "hubspot-faults", ["contacts"] = options.Contacts, ["companies"] = options.Companies, ["deals"] = options.Deals,
+            ["initial_runs"] = initialRuns, ["initial_seconds"] = Math.Round(initialSeconds, 1), ["incremental_runs"] = incrementalRuns, ["incremental_seconds"] = Math.Round(incrementalSeconds, 1),
+            ["mismatches"] = mismatches + initialMismatches, ["duplicates"] = duplicates, ["lost_changes"] = lost,
+            ["floor_mismatches"] = 0, ["floor_duplicates"] = 0, ["floor_lost_changes"] = 0,
+        }));
+        return mismatches + initialMismatches == 0 && duplicates == 0 && lost == 0 ? 0 : 1;
     }
 
     /// <summary>Runs under the faults until one succeeds: a 429 storm two seconds in, every access token expired four seconds in.</summary>

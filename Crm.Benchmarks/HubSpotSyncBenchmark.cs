@@ -28,73 +28,51 @@ public static class HubSpotSyncBenchmark
 
     public static async Task<int> RunAsync(BenchmarkOptions options, bool incremental)
     {
-        var root = WebhooksBenchmark.RepoRoot();
-        var dll = Path.Combine(root, "Crm.Sandbox", "bin", "Release", "net10.0", "Crm.Sandbox.dll");
-        if (!File.Exists(dll)) await WebhooksBenchmark.RunAsync("dotnet", ["build", Path.Combine(root, "Crm.Sandbox"), "-c", "Release", "--nologo", "-v", "q"], root);
-        var sandboxUrl = $"http://127.0.0.1:{WebhooksBenchmark.FreePort()}";
-        using var sandbox = BudgetBenchmark.StartSandbox(dll, sandboxUrl);
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(sandboxUrl), Timeout = TimeSpan.FromMinutes(10) };
-        await BudgetBenchmark.WaitReadyAsync(http, sandbox);
-        try
+        await using var rig = await HubSpotBenchmarkRig.StartAsync(options);
+        var (http, host, admin, connection) = (rig.Http, rig.Host, rig.Admin, rig.Connection);
+        // What an admin does after the preview: HubSpot's stages created in our pipeline, then the first sync confirmed.
+        await host.RunScopedAsync(async services =>
         {
-            await using var host = await BenchmarkHost.StartAsync(null, settings: new Dictionary<string, string?>
-            {
-                ["Integrations:HubSpot:ClientId"] = "crm-hubspot-app", ["Integrations:HubSpot:ClientSecret"] = "benchmark-hubspot-secret",
-                ["Integrations:HubSpot:AuthorizeUrl"] = sandboxUrl + "/oauth/authorize", ["Integrations:HubSpot:ApiBaseUrl"] = sandboxUrl,
-            });
-            var (workspaceId, _) = await host.CreateWorkspaceAsync();
-            var admin = await host.AdminOfAsync(workspaceId);
-            var connection = await BudgetBenchmark.ConnectAsync(host, http, workspaceId);
-            var seeded = await http.PostAsync("/_sandbox/hubspot/seed", BudgetBenchmark.JsonContent(new { contacts = options.Contacts, companies = options.Companies, deals = options.Deals }));
-            seeded.EnsureSuccessStatusCode();
-            // What an admin does after the preview: HubSpot's stages created in our pipeline, then the first sync confirmed.
-            await host.RunScopedAsync(async services =>
-            {
-                await services.GetRequiredService<CreateMissingDealStagesHandler>().HandleAsync(connection.IntegrationId);
-                await using var db = await services.GetRequiredService<ICrmDbFactory>().CreateAsync();
-                var row = await db.Integrations.SingleAsync(i => i.Id == connection.IntegrationId);
-                row.InitialSyncConfirmedAt = DateTimeOffset.UtcNow;
-                await db.SaveChangesAsync();
-                return 0;
-            }, admin);
-            await ResetLimitAsync(http);
+            await services.GetRequiredService<CreateMissingDealStagesHandler>().HandleAsync(connection.IntegrationId);
+            await using var db = await services.GetRequiredService<ICrmDbFactory>().CreateAsync();
+            var row = await db.Integrations.SingleAsync(i => i.Id == connection.IntegrationId);
+            row.InitialSyncConfirmedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync();
+            return 0;
+        }, admin);
+        await ResetLimitAsync(http);
 
-            var clock = Stopwatch.StartNew();
-            var run = await SyncAsync(host, connection);
-            var wall = clock.Elapsed.TotalSeconds;
-            var (calls, refused, byEndpoint) = await StatsAsync(http);
-            // A list page per 100 records of each type (the five activity types' one page each, empty or not), owners and pipelines.
-            var minimum = Pages(options.Contacts) + Pages(options.Companies) + Pages(options.Deals) + 5 * Pages(0) + 2;
-            var callsRatio = Math.Round((double)calls / minimum, 3);
-            var utilisation = Math.Round(calls / (Limit / WindowSeconds) / wall, 3);
-            using var self = Process.GetCurrentProcess();
-            self.Refresh();
-            var peakMb = self.PeakWorkingSet64 / 1024 / 1024;
-            var mismatches = await CompareAsync(host, connection, admin);
+        var clock = Stopwatch.StartNew();
+        var run = await SyncAsync(host, connection);
+        var wall = clock.Elapsed.TotalSeconds;
+        var (calls, refused, byEndpoint) = await StatsAsync(http);
+        // A list page per 100 records of each type (the five activity types' one page each, empty or not), owners and pipelines.
+        var minimum = Pages(options.Contacts) + Pages(options.Companies) + Pages(options.Deals) + 5 * Pages(0) + 2;
+        var callsRatio = Math.Round((double)calls / minimum, 3);
+        var utilisation = Math.Round(calls / (Limit / WindowSeconds) / wall, 3);
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        var peakMb = self.PeakWorkingSet64 / 1024 / 1024;
+        var mismatches = await CompareAsync(host, connection, admin);
 
-            Console.WriteLine($"hubspot-initial: {options.Contacts:N0} contacts, {options.Companies:N0} companies, {options.Deals:N0} deals in {wall:F1} s " +
-                              $"({run.Outcome}, {run.WrittenIn:N0} written here, {run.Errors:N0} failing)");
-            Console.WriteLine($"  calls {calls:N0} (fewest the API allows {minimum:N0}: ratio {callsRatio:F3}); {string.Join(", ", byEndpoint.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {e.Value}"))}");
-            Console.WriteLine($"  rate-limit bound {calls / (Limit / WindowSeconds):F1} s at {Limit}/{WindowSeconds:F0} s: utilisation {utilisation:F3}; {refused} refused with 429; peak working set {peakMb} MB; {mismatches} mismatches");
-            Console.WriteLine("floor: calls_ratio <= 1.1, rate_utilisation >= 0.9, refused_429 = 0, peak_working_set_mb <= 512, mismatches = 0");
-            var initialOk = callsRatio <= 1.1 && utilisation >= 0.9 && refused == 0 && peakMb <= 512 && mismatches == 0;
-            if (!incremental)
-            {
-                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
-                {
-                    ["benchmark"] = "hubspot-initial", ["contacts"] = options.Contacts, ["companies"] = options.Companies, ["deals"] = options.Deals,
-                    ["seconds"] = Math.Round(wall, 1), ["calls"] = calls, ["calls_minimum"] = minimum, ["calls_ratio"] = callsRatio, ["rate_utilisation"] = utilisation,
-                    ["refused_429"] = refused, ["peak_working_set_mb"] = peakMb, ["mismatches"] = mismatches,
-                    ["floor_calls_ratio"] = 1.1, ["floor_rate_utilisation"] = 0.9, ["floor_refused_429"] = 0, ["floor_peak_working_set_mb"] = 512, ["floor_mismatches"] = 0,
-                }));
-                return initialOk ? 0 : 1;
-            }
-            return await IncrementalAsync(options, host, http, connection, admin);
-        }
-        finally
+        Console.WriteLine($"hubspot-initial: {options.Contacts:N0} contacts, {options.Companies:N0} companies, {options.Deals:N0} deals in {wall:F1} s " +
+                          $"({run.Outcome}, {run.WrittenIn:N0} written here, {run.Errors:N0} failing)");
+        Console.WriteLine($"  calls {calls:N0} (fewest the API allows {minimum:N0}: ratio {callsRatio:F3}); {string.Join(", ", byEndpoint.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {e.Value}"))}");
+        Console.WriteLine($"  rate-limit bound {calls / (Limit / WindowSeconds):F1} s at {Limit}/{WindowSeconds:F0} s: utilisation {utilisation:F3}; {refused} refused with 429; peak working set {peakMb} MB; {mismatches} mismatches");
+        Console.WriteLine("floor: calls_ratio <= 1.1, rate_utilisation >= 0.9, refused_429 = 0, peak_working_set_mb <= 512, mismatches = 0");
+        var initialOk = callsRatio <= 1.1 && utilisation >= 0.9 && refused == 0 && peakMb <= 512 && mismatches == 0;
+        if (!incremental)
         {
-            if (!sandbox.HasExited) sandbox.Kill(entireProcessTree: true);
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["benchmark"] = "hubspot-initial", ["contacts"] = options.Contacts, ["companies"] = options.Companies, ["deals"] = options.Deals,
+                ["seconds"] = Math.Round(wall, 1), ["calls"] = calls, ["calls_minimum"] = minimum, ["calls_ratio"] = callsRatio, ["rate_utilisation"] = utilisation,
+                ["refused_429"] = refused, ["peak_working_set_mb"] = peakMb, ["mismatches"] = mismatches,
+                ["floor_calls_ratio"] = 1.1, ["floor_rate_utilisation"] = 0.9, ["floor_refused_429"] = 0, ["floor_peak_working_set_mb"] = 512, ["floor_mismatches"] = 0,
+            }));
+            return initialOk ? 0 : 1;
         }
+        return await IncrementalAsync(options, host, http, connection, admin);
     }
 
     /// <summary>100 contacts changed here and 100 others there, one run: calls per direction, and records written back that nobody changed.</summary>

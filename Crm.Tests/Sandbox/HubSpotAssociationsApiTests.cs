@@ -1,9 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Crm.Sandbox.HubSpot;
-using Crm.Tests.TestSupport;
 
 namespace Crm.Tests.Sandbox;
 
@@ -11,30 +8,8 @@ namespace Crm.Tests.Sandbox;
 /// The sandbox's HubSpot associations v4 and object merge against HubSpot's documented contract: type ids both ways,
 /// one primary company, inline v3 associations, batch limits, the 207 of a batch read that found none.
 /// </summary>
-public sealed class HubSpotAssociationsApiTests : IAsyncLifetime
+public sealed class HubSpotAssociationsApiTests : HubSpotSandboxTestBase
 {
-    private SandboxServer _sandbox = default!;
-    private HttpClient _api = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sandbox = await SandboxServer.StartAsync();
-        _sandbox.HubSpotLimits.Configure(new HubSpotApiLimits.Settings(100_000, 10_000, 10_000_000));
-        _api = new HttpClient { BaseAddress = new Uri(_sandbox.Url) };
-        _api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _sandbox.HubSpotAccessTokenAsync());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _api.Dispose();
-        await _sandbox.DisposeAsync();
-    }
-
-    private CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static async Task<JsonElement> JsonOf(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-
     private async Task<string> CreateAsync(string type, object properties)
     {
         var response = await _api.PostAsJsonAsync($"/crm/v3/objects/{type}", new { properties }, Ct);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Crm.Sandbox.HubSpot;
 using Crm.Tests.TestSupport;
 
 namespace Crm.Tests.Sandbox;
@@ -9,18 +8,8 @@ namespace Crm.Tests.Sandbox;
 /// <c>contract/hubspot</c>; the test command installs it): every kind of call the sync makes, read through the
 /// client's own models, so an answer the official client cannot read fails here and not only against our client.
 /// </summary>
-public sealed class HubSpotOfficialClientTests : IAsyncLifetime
+public sealed class HubSpotOfficialClientTests : HubSpotSandboxTestBase
 {
-    private SandboxServer _sandbox = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sandbox = await SandboxServer.StartAsync();
-        _sandbox.HubSpotLimits.Configure(new HubSpotApiLimits.Settings(100_000, 10_000, 10_000_000));
-    }
-
-    public async ValueTask DisposeAsync() => await _sandbox.DisposeAsync();
-
     [Fact]
     public async Task TheSandboxsHubSpot_AnswersEveryCallTheSyncMakes_ThroughHubSpotsOwnNodeClient()
     {
