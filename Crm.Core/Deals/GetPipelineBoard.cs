@@ -5,8 +5,12 @@ namespace Crm.Core.Deals;
 
 public sealed record DealCard(long Id, string Name, decimal? Amount, string Currency, string? AccountName, string? OwnerName, DateOnly? CloseDate, int Version);
 
-/// <summary>A stage column: its first cards (most recently updated) and totals over all its deals, per currency.</summary>
-public sealed record StageColumn(StageView Stage, int DealCount, IReadOnlyDictionary<string, decimal> TotalsByCurrency, IReadOnlyList<DealCard> Deals);
+/// <summary>
+/// A stage column: its first cards (most recently updated) and totals over all its deals, per currency — as they are,
+/// and weighted by each deal's probability (the forecast).
+/// </summary>
+public sealed record StageColumn(StageView Stage, int DealCount, IReadOnlyDictionary<string, decimal> TotalsByCurrency, IReadOnlyList<DealCard> Deals,
+    IReadOnlyDictionary<string, decimal>? WeightedByCurrency = null);
 
 public sealed record PipelineBoard(PipelineView Pipeline, IReadOnlyList<StageColumn> Columns);
 
@@ -26,7 +30,7 @@ public sealed class GetPipelineBoardHandler(ICrmDbFactory dbFactory, ListPipelin
         await using var db = await dbFactory.CreateAsync(ct);
         var amounts = await db.Deals.AsNoTracking()
             .Where(d => d.PipelineId == pipeline.Id)
-            .Select(d => new { d.StageId, d.Currency, d.Amount })
+            .Select(d => new { d.StageId, d.Currency, d.Amount, d.Probability })
             .ToListAsync(ct);
         var columns = new List<StageColumn>();
         foreach (var stage in pipeline.Stages)
@@ -42,7 +46,10 @@ public sealed class GetPipelineBoardHandler(ICrmDbFactory dbFactory, ListPipelin
             var totals = inStage.Where(a => a.Amount is not null)
                 .GroupBy(a => a.Currency)
                 .ToDictionary(g => g.Key, g => g.Sum(a => a.Amount!.Value));
-            columns.Add(new StageColumn(stage, inStage.Count, totals, cards));
+            var weighted = inStage.Where(a => a.Amount is not null)
+                .GroupBy(a => a.Currency)
+                .ToDictionary(g => g.Key, g => Math.Round(g.Sum(a => a.Amount!.Value * a.Probability / 100m), 2));
+            columns.Add(new StageColumn(stage, inStage.Count, totals, cards, weighted));
         }
         return new PipelineBoard(pipeline, columns);
     }
