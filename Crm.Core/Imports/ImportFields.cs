@@ -35,7 +35,7 @@ public static class ImportFields
 {
     public const string CustomPrefix = RecordFields.CustomPrefix;
 
-    public static readonly IReadOnlyList<string> LifecycleValues = Enum.GetNames<Lifecycle>().Select(n => n.ToLowerInvariant()).ToArray();
+    public static readonly IReadOnlyList<string> LifecycleValues = Lifecycles.InOrder.Select(n => n.ToString().ToLowerInvariant()).ToArray();
 
     public static readonly IReadOnlyList<ImportField> Contact = Of(RecordFields.Contact);
 

@@ -291,6 +291,7 @@ public static partial class ImportValues
         ["sql"] = "sql", ["salesqualifiedlead"] = "sql", ["salesqualified"] = "sql",
         ["opportunity"] = "opportunity", ["opp"] = "opportunity",
         ["customer"] = "customer", ["client"] = "customer",
+        ["subscriber"] = "subscriber", ["evangelist"] = "evangelist", ["advocate"] = "evangelist", ["other"] = "other",
     };
 
     /// <summary>A picklist value, case and spacing aside ("CUSTOMER " → customer), or from the column's value map.</summary>

@@ -70,7 +70,7 @@ public sealed class SyncedContacts : ISyncedRecords<Contact>
         return
         [
             new("firstName", "First name"), new("lastName", "Last name"), new("email", "Email"), new("phone", "Phone"), new("jobTitle", "Job title"),
-            new("company", "Company (account name)"), new("lifecycle", "Lifecycle stage", Enum.GetNames<Lifecycle>().Select(n => n.ToLowerInvariant()).ToList()),
+            new("company", "Company (account name)"), new("lifecycle", "Lifecycle stage", Lifecycles.InOrder.Select(n => n.ToString().ToLowerInvariant()).ToList()),
             new("scoreTier", "Score tier"), new("source", "Source"), new("sourceDetail", "Source detail"), new("owner", "Owner"),
             .. custom.Select(c => new OurField(ContactSyncFields.CustomPrefix + c.Key, c.Label, null, true)),
         ];

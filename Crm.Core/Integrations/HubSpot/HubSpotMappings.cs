@@ -9,11 +9,11 @@ namespace Crm.Core.Integrations.HubSpot;
 /// </summary>
 public static class HubSpotMappings
 {
-    /// <summary>HubSpot's lifecycle stages and ours; the first pair of each of ours is what goes out.</summary>
+    /// <summary>HubSpot's standard lifecycle stages and ours, one for one.</summary>
     public static readonly IReadOnlyList<ValuePair> LifecycleStages =
     [
-        ("lead", "lead"), ("marketingqualifiedlead", "mql"), ("salesqualifiedlead", "sql"), ("opportunity", "opportunity"), ("customer", "customer"),
-        ("subscriber", "lead"), ("evangelist", "customer"), ("other", "lead"),
+        ("subscriber", "subscriber"), ("lead", "lead"), ("marketingqualifiedlead", "mql"), ("salesqualifiedlead", "sql"), ("opportunity", "opportunity"),
+        ("customer", "customer"), ("evangelist", "evangelist"), ("other", "other"),
     ];
 
     /// <summary>HubSpot's default lead statuses, each our score tier of the same name.</summary>

@@ -250,12 +250,22 @@ public class ImportValuesTests
     [Fact]
     public void Lifecycle_Unknown_IsAPicklistError_ThatAValueMapResolves()
     {
-        var unknown = ImportValues.Lifecycle("Evangelist", null);
+        var unknown = ImportValues.Lifecycle("Partner", null);
         Assert.Equal(ImportErrorType.Picklist, unknown.ErrorType);
         Assert.Contains("map it to one", unknown.Error);
+        Assert.Contains("subscriber, lead, mql, sql, opportunity, customer, evangelist, other", unknown.Error);
 
-        Assert.Equal("customer", ImportValues.Lifecycle("Evangelist", new Dictionary<string, string> { ["evangelist "] = "customer" }).Value);
+        Assert.Equal("customer", ImportValues.Lifecycle("Partner", new Dictionary<string, string> { ["partner "] = "customer" }).Value);
     }
+
+    [Theory]
+    [InlineData("subscriber", "subscriber")]
+    [InlineData("Marketing Qualified Lead", "mql")]
+    [InlineData("salesqualifiedlead", "sql")]
+    [InlineData("EVANGELIST", "evangelist")]
+    [InlineData("other", "other")]
+    public void Lifecycle_HubSpotsStandardStages_AreAllStagesHere(string value, string expected) =>
+        Assert.Equal(expected, ImportValues.Lifecycle(value, null).Value);
 
     [Theory]
     [InlineData("Ada Lovelace", "Ada", "Lovelace")]

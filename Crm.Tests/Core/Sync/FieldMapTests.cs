@@ -27,7 +27,12 @@ public class FieldMapTests
     public void SeveralOfTheirValues_MeanOneOfOurs_AndAnUnknownValue_IsNamedNotGuessed()
     {
         var problems = new List<string>();
-        Assert.Equal("customer", HubSpotMappings.Contacts.ToOurs(new Dictionary<string, string?> { ["lifecyclestage"] = "evangelist" }, problems)["lifecycle"]);
+        var merged = new FieldMap([new FieldMapEntry("lifecyclestage", "lifecycle", FieldDirection.Both, [("customer", "customer"), ("evangelist", "customer")])]);
+        Assert.Equal("customer", merged.ToOurs(new Dictionary<string, string?> { ["lifecyclestage"] = "evangelist" }, problems)["lifecycle"]);
+        Assert.Equal("customer", merged.ToTheirs(new Dictionary<string, string?> { ["lifecycle"] = "customer" }, problems)["lifecyclestage"]);
+        // HubSpot's standard stages are ours too: one for one by default.
+        Assert.Equal("evangelist", HubSpotMappings.Contacts.ToOurs(new Dictionary<string, string?> { ["lifecyclestage"] = "evangelist" }, problems)["lifecycle"]);
+        Assert.Equal("subscriber", HubSpotMappings.Contacts.ToTheirs(new Dictionary<string, string?> { ["lifecycle"] = "subscriber" }, problems)["lifecyclestage"]);
         var ours = HubSpotMappings.Contacts.ToOurs(new Dictionary<string, string?> { ["lifecyclestage"] = "partner", ["firstname"] = "Ada" }, problems);
         Assert.False(ours.ContainsKey("lifecycle"));
         Assert.Equal("Ada", ours["firstName"]);

@@ -18,7 +18,7 @@ public static class Labels
 
     public static Color ColorOf(Lifecycle lifecycle) => lifecycle switch
     {
-        Lifecycle.Lead => Color.Default,
+        Lifecycle.Lead or Lifecycle.Subscriber or Lifecycle.Other => Color.Default,
         Lifecycle.Mql => Color.Info,
         Lifecycle.Sql => Color.Primary,
         Lifecycle.Opportunity => Color.Warning,
