@@ -14,8 +14,11 @@ public class NewcomerTests(LiveAppFixture app)
 
         // The development sign-in the README prints.
         await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1");
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/contacts$"));
+        // The home page first, then the contacts from the menu.
+        await Expect(page.Locator("#page-title")).ToHaveTextAsync("Home");
         await Expect(page.Locator("#signed-in-user")).ToHaveTextAsync("Avery Admin");
+        await page.ClickAsync("#nav-contacts");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/contacts$"));
 
         // Demo data: a living CRM, 500 contacts.
         var rows = page.Locator("#contacts-grid tbody tr .contact-link");

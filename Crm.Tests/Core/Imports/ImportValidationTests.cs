@@ -59,10 +59,10 @@ public class ImportValidationTests
     [Fact]
     public void UnknownPicklistValue_IsAPicklistError_UntilItIsMapped()
     {
-        Assert.Equal(ImportErrorType.Picklist, Assert.Single(Map(RecordType.Contact, ["Email", "Lifecycle Stage"], ["a@example.com", "Evangelist"]).Issues).Type);
+        Assert.Equal(ImportErrorType.Picklist, Assert.Single(Map(RecordType.Contact, ["Email", "Lifecycle Stage"], ["a@example.com", "Partner"]).Issues).Type);
 
-        var mapped = Map(RecordType.Contact, ["Email", "Lifecycle Stage"], ["a@example.com", "Evangelist"],
-            c => c.Field == "lifecycle" ? c with { ValueMap = new() { ["Evangelist"] = "customer" } } : c);
+        var mapped = Map(RecordType.Contact, ["Email", "Lifecycle Stage"], ["a@example.com", "Partner"],
+            c => c.Field == "lifecycle" ? c with { ValueMap = new() { ["Partner"] = "customer" } } : c);
         Assert.False(mapped.Failed);
         Assert.Equal(Crm.Core.Contacts.Lifecycle.Customer, mapped.Values["Lifecycle"]);
     }

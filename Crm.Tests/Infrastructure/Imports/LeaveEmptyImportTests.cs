@@ -25,9 +25,9 @@ public abstract class LeaveEmptyImportTests(Type writer) : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     private const string HubSpot = "Email,First Name,Lifecycle Stage,Contact owner,Phone Number\n" +
-                                   "ada@example.com,Ada,Subscriber,someone@outside.example,+44 20 7946 0958\n" +
+                                   "ada@example.com,Ada,Prospect,someone@outside.example,+44 20 7946 0958\n" +
                                    "grace@example.com,Grace,customer,,(202) 555-0147\n" +
-                                   "linus@example.com,Linus,Evangelist,,not a phone\n";
+                                   "linus@example.com,Linus,Partner,,not a phone\n";
 
     private static Func<ImportMapping, ImportMapping> LeaveEmpty(params string[] headers) => mapping => mapping with
     {
@@ -71,7 +71,7 @@ public abstract class LeaveEmptyImportTests(Type writer) : IAsyncLifetime
     {
         await _host.ImportAsync(_ws, "Email,First Name,Lifecycle Stage\nada@example.com,Ada,customer\n");
 
-        var import = await _host.ImportAsync(_ws, "Email,First Name,Lifecycle Stage\nada@example.com,Ada Augusta,Evangelist\n",
+        var import = await _host.ImportAsync(_ws, "Email,First Name,Lifecycle Stage\nada@example.com,Ada Augusta,Partner\n",
             new ImportOptions { Strategy = DuplicateStrategy.Update }, mapping: LeaveEmpty("Lifecycle Stage"));
 
         Assert.Equal((1, 1), (import.RowsUpdated, import.ValuesLeftEmpty));
