@@ -46,7 +46,9 @@ public sealed class RecordHistoryViewTests : ComponentTestContext, IAsyncLifetim
         var rows = view.FindAll("#history-table tbody tr").Select(r => r.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToArray()).ToList();
         Assert.Equal(("Phone", "—", "+44 20 7946 0958"), (rows[0][1], rows[0][2], rows[0][3]));
         Assert.Contains("in the app", rows[0][4]);
-        Assert.Contains(rows.Skip(1), r => r[1] == "JobTitle" && r[2] == "Analyst" && r[3] == "Countess" && r[4].Contains("by an import"));
+        // Field labels as people say them, never property names ("JobTitle").
+        Assert.Contains(rows.Skip(1), r => r[1] == "Job title" && r[2] == "Analyst" && r[3] == "Countess" && r[4].Contains("by an import"));
+        Assert.DoesNotContain(rows, r => r[1] == "JobTitle");
         Assert.Contains(rows.Skip(1), r => r[1] == "City" && r[2] == "—" && r[3] == "London" && r[4].Contains("Admin of Acme"));
     }
 
