@@ -81,6 +81,9 @@ public static class Labels
     /// <summary>Counts with thousands separators, the same whatever the server's culture (the UI is English).</summary>
     public static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>A count with its noun, singular for one: "1 row", "2,000 rows" (the plural is the noun and "s" unless given).</summary>
+    public static string Count(int value, string noun, string? plural = null) => $"{Number(value)} {(value == 1 ? noun : plural ?? noun + "s")}";
+
     public static string Date(DateOnly? date) => date?.ToString("d MMM yyyy", CultureInfo.InvariantCulture) ?? "—";
 
     public static string Money(decimal? amount, string currency) =>
