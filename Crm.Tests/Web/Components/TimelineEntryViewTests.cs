@@ -76,6 +76,18 @@ public class TimelineEntryViewTests : ComponentTestContext
     }
 
     [Fact]
+    public void ATasksDueDate_AndWhenItWasAdded_AreTwoLines_NeverOneRunOfDates()
+    {
+        var timeline = RenderEntries(Entry(new TaskActivity { Title = "Send terms", DueAt = Now.AddDays(2), OccurredAt = Now.AddDays(-1) }, 1));
+
+        var due = timeline.Find(".timeline-entry .task-due");
+        var meta = timeline.Find(".timeline-entry .entry-meta");
+        Assert.Equal(("DIV", "DIV"), (due.TagName, meta.TagName));
+        Assert.StartsWith("Due ", due.TextContent.Trim());
+        Assert.StartsWith("Added ", meta.TextContent.Trim());
+    }
+
+    [Fact]
     public void LongEmailBody_IsShortenedUntilExpanded()
     {
         var body = string.Concat(Enumerable.Repeat("word ", 100)) + "THE-END";
