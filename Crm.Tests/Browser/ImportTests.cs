@@ -126,6 +126,36 @@ public class ImportTests(LiveAppFixture app)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task StartingWithoutATest_TestsFirst_AndAsksBeforeImportingRowsWithProblems()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"untested-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "Email,First Name,Phone\nuntested.ok@example.com,Ok,+1 303 555 0199\nuntested.bad@example.com,Bad,not a phone\n");
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/imports/new");
+        await page.WaitForInteractiveAsync();
+        await page.Locator("#object-type").GetByText("Contacts").ClickAsync();
+        await page.SetInputFilesAsync("#import-file", file);
+        await Expect(page.Locator("#row-count")).ToHaveTextAsync("2 rows", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+
+        // Straight to Start: the test runs, and its finding is asked about before anything is written.
+        await page.ClickAsync("#start-import");
+        var dialog = page.Locator(".mud-dialog");
+        await Expect(dialog).ToContainTextAsync("Start with these problems?", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await Expect(dialog).ToContainTextAsync("1 row would be refused");
+        Assert.Equal(0, await TotalAsync(page, "contacts?search=untested.ok"));
+        await page.ClickAsync("#confirm");
+        await Expect(page.Locator("#import-status")).ToHaveTextAsync("Completed", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
+        await Expect(page.Locator("#created")).ToHaveTextAsync("1 created");
+
+        // The demo data as the other tests know it.
+        await page.ClickAsync("#roll-back");
+        await page.ClickAsync("#confirm-rollback");
+        await Expect(page.Locator("#import-status")).ToHaveTextAsync("Rolled back", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
+        await page.Context.CloseAsync();
+        File.Delete(file);
+    }
+
     private async Task<int> TotalAsync(IPage page, string query)
     {
         var response = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/{query}");

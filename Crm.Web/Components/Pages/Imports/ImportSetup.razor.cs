@@ -200,6 +200,25 @@ public partial class ImportSetup
 
     private async Task StartAsync()
     {
+        // Never tested: the test runs now, and what it finds is shown and asked about before anything is written.
+        if (_test is null)
+        {
+            _testing = true;
+            if (!await RunAsync(async () => _test = await DryRun.HandleAsync(Draft.ImportId, Mapping(), Options())) || _test is not { } test) return;
+            if (test.WouldFail > 0 || test.ValuesLeftEmpty > 0 || test.UnknownPicklistValues.Count > 0)
+            {
+                var found = new[]
+                {
+                    test.WouldFail > 0 ? $"{Labels.Count(test.WouldFail, "row")} would be refused" : null,
+                    test.ValuesLeftEmpty > 0 ? $"{Labels.Count(test.ValuesLeftEmpty, "value")} would be left empty" : null,
+                    test.UnknownPicklistValues.Count > 0 ? $"{Labels.Count(test.UnknownPicklistValues.Count, "column")} {(test.UnknownPicklistValues.Count == 1 ? "has" : "have")} values with no match" : null,
+                }.OfType<string>();
+                if (!await ConfirmDialog.AskAsync(Dialogs, "Start with these problems?",
+                        $"A test of the first {Labels.Count(test.TotalRows, "row")} found that {string.Join(", ", found)}. The details are under the mapping; fix them first, or start anyway.",
+                        "Start anyway", destructive: false))
+                    return;
+            }
+        }
         if (await RunAsync(() => Start.HandleAsync(Draft.ImportId, Mapping(), Options())))
             await Started.InvokeAsync();
     }
