@@ -18,7 +18,7 @@ public sealed class DryRunImportHandler(ICrmDbFactory dbFactory, ITabularFileRea
         {
             Roles.EnsureAdmin(db.Actor);
             job = await ImportDrafts.GetDraftAsync(db, importId, ct);
-            mapping = ImportMappingRules.Complete(job.Mapping, mapping);
+            mapping = ImportMappingRules.WithIdentityRefusing(job.ObjectType, ImportMappingRules.Complete(job.Mapping, mapping), options);
             var fields = ImportFields.For(job.ObjectType, await StartImportHandler.CustomFieldsAsync(db, job.ObjectType, ct));
             // New custom fields do not exist yet; for the test they read as plain text.
             var previewMapping = mapping with

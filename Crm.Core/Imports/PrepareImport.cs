@@ -165,6 +165,16 @@ internal static class ImportDrafts
         var options = template?.Options ?? new ImportOptions();
         if (template is null && await AreOurIdsAsync(db, job.ObjectType, mapping, inspection, ct)) options = options with { MatchField = "id" };
         options = options with { MatchField = options.MatchField ?? ImportFields.DefaultMatchField(job.ObjectType, mapping.Columns.Select(c => c.Field)) };
+        // One bad value does not cost a good row (as HubSpot imports): a fresh mapping imports such a row without that
+        // field and lists it; the column records are matched by still refuses its row. A saved template keeps its choices.
+        if (template is null)
+            mapping = mapping with
+            {
+                Columns = mapping.Columns.Select(c => c with
+                {
+                    OnInvalid = c.Field == options.MatchField || c.Field == "id" ? InvalidValueAction.RefuseRow : InvalidValueAction.LeaveEmpty,
+                }).ToList(),
+            };
 
         job.Settings = inspection.Settings;
         job.Mapping = mapping;

@@ -34,6 +34,20 @@ public static class ImportMappingRules
         };
     }
 
+    /// <summary>
+    /// The column records are matched by (and our record id) refuses the row of a value it cannot take, whatever it is
+    /// set to: a record without its key would be created anew or matched to the wrong one. Other columns keep their choice.
+    /// </summary>
+    public static ImportMapping WithIdentityRefusing(RecordType type, ImportMapping mapping, ImportOptions options)
+    {
+        var identity = options.Strategy == DuplicateStrategy.CreateNew ? null
+            : options.MatchField ?? ImportFields.DefaultMatchField(type, mapping.Columns.Select(c => c.Field).OfType<string>().ToHashSet());
+        return mapping with
+        {
+            Columns = mapping.Columns.Select(c => c.Field is not null && (c.Field == identity || c.Field == "id") ? c with { OnInvalid = InvalidValueAction.RefuseRow } : c).ToList(),
+        };
+    }
+
     public static void Validate(RecordType type, int columnCount, IReadOnlyList<ImportField> fields, ImportMapping mapping, ImportOptions options)
     {
         var errors = new Dictionary<string, List<string>>();
@@ -57,9 +71,6 @@ public static class ImportMappingRules
                 Add("Mapping", $"{known.GetValueOrDefault(group.Key)?.Label ?? group.Key} is mapped from several columns ({string.Join(", ", group.Select(c => c.Header))}); keep one.");
 
         var targets = mapped.Select(c => c.Field).OfType<string>().ToHashSet();
-        var identity = options.Strategy == DuplicateStrategy.CreateNew ? null : options.MatchField ?? ImportFields.DefaultMatchField(type, targets);
-        foreach (var column in mapping.Columns.Where(c => c.OnInvalid == InvalidValueAction.LeaveEmpty && (c.Field == identity || c.Field == "id")))
-            Add("Mapping", $"'{column.Header}' identifies the records ({known.GetValueOrDefault(column.Field!)?.Label ?? column.Field}): a value it cannot take refuses its row, it is never left empty.");
         foreach (var column in mapping.Columns.Where(c => !Enum.IsDefined(c.OnInvalid)))
             Add("Mapping", $"'{column.Header}': onInvalid is refuseRow or leaveEmpty.");
         switch (type)
@@ -107,7 +118,7 @@ public sealed class StartImportHandler(ICrmDbFactory dbFactory, Runs.IRunService
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
         var job = await ImportDrafts.GetDraftAsync(db, importId, ct);
-        mapping = ImportMappingRules.Complete(job.Mapping, mapping);
+        mapping = ImportMappingRules.WithIdentityRefusing(job.ObjectType, ImportMappingRules.Complete(job.Mapping, mapping), options);
         var fields = ImportFields.For(job.ObjectType, await CustomFieldsAsync(db, job.ObjectType, ct));
         ImportMappingRules.Validate(job.ObjectType, job.Mapping.Columns.Count, fields, mapping, options);
         // Only a valid mapping creates its new custom fields, in the same transaction as the start.

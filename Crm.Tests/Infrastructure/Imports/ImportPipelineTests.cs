@@ -191,7 +191,7 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
         const string csv = "First Name,Email,Job Title,Lifecycle Stage\nAda,ada@example.com,Countess,Customer\nGrace,grace@example.com,,lead\nBad,nope,,\n,,,VIP\n";
         var draft = await Host.UploadAsync(Ws, csv);
 
-        var dry = await Host.RunAsync<DryRunImportHandler, DryRunResult>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, draft.Mapping, draft.Options));
+        var dry = await Host.RunAsync<DryRunImportHandler, DryRunResult>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, ImportTestHost.RefusingRows(draft.Mapping), draft.Options));
 
         Assert.Equal((4, 1, 1, 0, 2), (dry.TotalRows, dry.WouldCreate, dry.WouldUpdate, dry.WouldSkip, dry.WouldFail));
         var update = dry.Rows.Single(r => r.Action == PlannedAction.Update);
@@ -200,7 +200,7 @@ public abstract class ImportPipelineTests(Type writer) : IAsyncLifetime
         Assert.Equal([new ValueCount("VIP", 1)], Assert.Single(dry.UnknownPicklistValues).Values);
         Assert.Single(await ContactsAsync());
 
-        var real = await Host.RunAsync<StartImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, draft.Mapping, draft.Options));
+        var real = await Host.RunAsync<StartImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(draft.ImportId, ImportTestHost.RefusingRows(draft.Mapping), draft.Options));
         await Host.Jobs.RunAllAsync();
         var done = await Host.RunAsync<GetImportHandler, ImportView>(Ws.Admin(), h => h.HandleAsync(real.Id));
         Assert.Equal((dry.WouldCreate, dry.WouldUpdate, dry.WouldFail), (done.RowsCreated, done.RowsUpdated, done.RowsFailed));
