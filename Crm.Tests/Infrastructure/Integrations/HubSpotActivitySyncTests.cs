@@ -18,13 +18,11 @@ public sealed class HubSpotActivitySyncTests : HubSpotSyncTestBase
     // Every run syncs activities here (the app's default is hourly).
     protected override IEnumerable<KeyValuePair<string, string>> MoreSettings() => [new("Integrations:HubSpot:ActivitiesEvery", "00:00:00")];
 
-    private async Task<string> AddHubSpotAsync(string type, object properties, string? contact = null, int typeId = 0)
+    /// <summary>An engagement made in HubSpot and associated with a contact there (<paramref name="typeId"/>: HubSpot's association type).</summary>
+    private async Task<string> AddEngagementAsync(string type, object properties, string contact, int typeId)
     {
-        var response = await _hubspot.PostAsJsonAsync($"/crm/v3/objects/{type}", new { properties }, Ct);
-        response.EnsureSuccessStatusCode();
-        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
-        if (contact is not null)
-            Assert.Equal(HttpStatusCode.Created, (await _hubspot.PutAsJsonAsync($"/crm/v4/objects/{type}/{id}/associations/contacts/{contact}",
+        var id = await AddHubSpotAsync(type, properties);
+        Assert.Equal(HttpStatusCode.Created, (await _hubspot.PutAsJsonAsync($"/crm/v4/objects/{type}/{id}/associations/contacts/{contact}",
                 new[] { new { associationCategory = "HUBSPOT_DEFINED", associationTypeId = typeId } }, Ct)).StatusCode);
         return id;
     }
@@ -42,8 +40,8 @@ public sealed class HubSpotActivitySyncTests : HubSpotSyncTestBase
     public async Task Activities_TravelBothWaysWithTheirContacts_ThenEditsCompletionAndDeletesFollow_AndAQuietRunWritesNothing()
     {
         var hanna = await AddHubSpotContactAsync(new { email = "hanna@acme.example", firstname = "Hanna" });
-        var note = await AddHubSpotAsync("notes", new { hs_timestamp = "2026-11-20T10:15:00.000Z", hs_note_body = "<p>Called about the <b>renewal</b>.</p><p>Follow up &amp; send terms</p>" }, hanna, 202);
-        var call = await AddHubSpotAsync("calls", new
+        var note = await AddEngagementAsync("notes", new { hs_timestamp = "2026-11-20T10:15:00.000Z", hs_note_body = "<p>Called about the <b>renewal</b>.</p><p>Follow up &amp; send terms</p>" }, hanna, 202);
+        var call = await AddEngagementAsync("calls", new
         {
             hs_timestamp = "2026-11-21T09:00:00.000Z", hs_call_body = "Pricing questions", hs_call_direction = "OUTBOUND",
             hs_call_disposition = "f240bbac-87c9-4f6e-bf70-924b57d47db7", hs_call_duration = "125000", hs_call_to_number = "+49 30 1234567",

@@ -16,13 +16,6 @@ namespace Crm.Tests.Infrastructure.Integrations;
 /// </summary>
 public sealed class HubSpotAssociationSyncTests : HubSpotSyncTestBase
 {
-    private async Task<string> AddHubSpotAsync(string type, object properties)
-    {
-        var response = await _hubspot.PostAsJsonAsync($"/crm/v3/objects/{type}", new { properties }, Ct);
-        response.EnsureSuccessStatusCode();
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
-    }
-
     /// <summary>As a person in HubSpot would: an association with the given types (1 = a contact's primary company, 5 = a deal's).</summary>
     private async Task AssociateAsync(string from, string fromId, string to, string toId, params int[] types)
     {

@@ -18,13 +18,6 @@ namespace Crm.Tests.Infrastructure.Integrations;
 /// </summary>
 public sealed class HubSpotDealSyncTests : HubSpotSyncTestBase
 {
-    private async Task<string> AddHubSpotAsync(string type, object properties)
-    {
-        var response = await _hubspot.PostAsJsonAsync($"/crm/v3/objects/{type}", new { properties }, Ct);
-        response.EnsureSuccessStatusCode();
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
-    }
-
     private async Task<JsonElement> HubSpotDealAsync(string id) =>
         JsonDocument.Parse(await _hubspot.GetStringAsync($"/crm/v3/objects/deals/{id}?properties=dealname,amount,dealstage,closedate,pipeline", Ct)).RootElement.GetProperty("properties").Clone();
 

@@ -84,6 +84,14 @@ public abstract class HubSpotSyncTestBase : IAsyncLifetime
         return contact.Id;
     }
 
+    /// <summary>A record made in HubSpot through its API, as another integration would: its id there.</summary>
+    protected async Task<string> AddHubSpotAsync(string type, object properties)
+    {
+        var response = await _hubspot.PostAsJsonAsync($"/crm/v3/objects/{type}", new { properties }, Ct);
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
+    }
+
     protected async Task<string> AddHubSpotContactAsync(object properties)
     {
         var response = await _hubspot.PostAsJsonAsync("/crm/v3/objects/contacts", new { properties }, Ct);
