@@ -31,7 +31,24 @@ public sealed class FaultPlan
     [JsonPropertyName("lostAnswerRate")] public double LostAnswerRate { get; set; }
     /// <summary>Only requests whose path contains this (e.g. "/batch/create"); null for all.</summary>
     [JsonPropertyName("path")] public string? Path { get; set; }
+    /// <summary>Draws faults from a generator seeded with this, so a test's sequence of faults is the same on every run; null draws at random.</summary>
+    [JsonPropertyName("seed")] public int? Seed { get; set; }
     [JsonIgnore] public DateTimeOffset ThrottleUntil { get; set; }
+    [JsonIgnore] private Random? _seeded;
+
+    internal void Start(DateTimeOffset now)
+    {
+        ThrottleUntil = now.AddSeconds(Math.Max(0, ThrottleForSeconds));
+        _seeded = Seed is { } seed ? new Random(seed) : null;
+    }
+
+    /// <summary>True with the given probability.</summary>
+    internal bool Draw(double rate)
+    {
+        if (rate <= 0) return false;
+        if (_seeded is not { } seeded) return Random.Shared.NextDouble() < rate;
+        lock (seeded) return seeded.NextDouble() < rate;
+    }
 }
 
 /// <summary>
@@ -46,7 +63,7 @@ public sealed class SandboxFaults
 
     public void Set(FaultPlan plan, DateTimeOffset now)
     {
-        plan.ThrottleUntil = now.AddSeconds(Math.Max(0, plan.ThrottleForSeconds));
+        plan.Start(now);
         _plans[(plan.Provider ?? "*") + "|" + (plan.Surface ?? "*")] = plan;
     }
 
@@ -93,7 +110,7 @@ public sealed class SandboxFaults
             return;
         }
         if (plan.LatencyMs > 0) await Task.Delay(plan.LatencyMs, context.RequestAborted);
-        if (plan.DropRate > 0 && Random.Shared.NextDouble() < plan.DropRate)
+        if (plan.Draw(plan.DropRate))
         {
             Interlocked.Increment(ref _dropped);
             context.Abort();
@@ -108,14 +125,14 @@ public sealed class SandboxFaults
             await context.Response.WriteAsJsonAsync(ThrottledBody(surface.Provider));
             return;
         }
-        if (plan.FailureRate > 0 && Random.Shared.NextDouble() < plan.FailureRate)
+        if (plan.Draw(plan.FailureRate))
         {
             Interlocked.Increment(ref _injectedFailures);
             context.Response.StatusCode = plan.FailureStatus;
             await context.Response.WriteAsJsonAsync(FailureBody(surface.Provider, plan.FailureStatus));
             return;
         }
-        if (plan.LostAnswerRate > 0 && Random.Shared.NextDouble() < plan.LostAnswerRate)
+        if (plan.Draw(plan.LostAnswerRate))
         {
             // The work is done; the answer goes nowhere and the connection drops, as when a network fails on the way back.
             context.Response.Body = Stream.Null;
