@@ -101,6 +101,9 @@ public static class RecordFields
             .Imported(ImportFieldKind.AccountName, FieldLimits.LongName, false, "Company (account by name)", "company", "company name", "organization", "organization name",
                 "organization 1 name", "account", "account name", "employer", "associated company", "related company", "person organization", "company 1")
             .Exported("Company", ExportKind.Text, true, (Expression<Func<Contact, string?>>)(c => c.Account != null ? c.Account.Name : null), ExportGroup.Related),
+        Declare<Contact>.Virtual("isCompany", "Is a company")
+            .Imported(ImportFieldKind.CompanyFlag, 0, false, "Row is a company (becomes an account)", "is a company", "is company", "is_company", "iscompany",
+                "company flag", "is an organization", "is organization", "is organisation"),
         Declare<Contact>.Virtual("companyDomain", "Account domain")
             .Imported(ImportFieldKind.AccountDomain, FieldLimits.LongName, false, "Company domain (account by domain)", "company domain", "company domain name", "domain", "company website")
             .Exported("Company Domain", ExportKind.Text, false, (Expression<Func<Contact, string?>>)(c => c.Account != null ? c.Account.Domain : null), ExportGroup.Related),

@@ -21,6 +21,8 @@ public enum ImportFieldKind
     Stage,
     /// <summary>Contacts linked to a deal, found by email.</summary>
     ContactEmails,
+    /// <summary>Yes/no: the row is a company, not a person (Odoo's "Is a company"): it becomes or links an account.</summary>
+    CompanyFlag,
 }
 
 /// <summary>A field a column can be mapped to.</summary>

@@ -25,17 +25,19 @@ public sealed class ImportPlanner(IImportStore store)
     {
         var plan = new BatchPlan { LastRow = records.Count > 0 ? records[^1].RowNumber : 0 };
         var valid = records.Where(r => !r.Failed).ToList();
-        ResolveAccounts(context, valid);
         ResolveOwners(context, valid);
+        ResolveAccounts(context, valid);
         if (context.Type == RecordType.Deal) await ResolveDealReferencesAsync(context, valid, ct);
 
         existing ??= await FindExistingAsync(context, records.Where(r => !r.Failed).ToList(), ct);
         var target = ImportTarget.For(context.Type);
         foreach (var record in records)
-            plan.Rows.Add(record.Failed ? new PlannedRow(record, PlannedAction.Fail) : Decide(context, target, record, existing));
+            plan.Rows.Add(record.Failed ? new PlannedRow(record, PlannedAction.Fail)
+                : record.IsCompany ? CompanyRow(record)
+                : Decide(context, target, record, existing));
 
         plan.NewAccounts.AddRange(plan.Rows
-            .Where(r => r.Action is PlannedAction.Create or PlannedAction.Update && r.Record.NewAccount is not null)
+            .Where(r => (r.Action is PlannedAction.Create or PlannedAction.Update || r.Record.IsCompany) && r.Record.NewAccount is not null)
             .Select(r => r.Record.NewAccount!)
             .Distinct());
         return plan;
@@ -51,6 +53,11 @@ public sealed class ImportPlanner(IImportStore store)
             if (record.MatchKey is { } key) keys.Add(key);
         return keys.Count == 0 ? new Dictionary<string, ITrackedRecord>() : await store.FindExistingAsync(context, keys, ct);
     }
+
+    /// <summary>A company row is no contact: it is the account it makes (or the one it found), and counts as skipped, saying which.</summary>
+    private static PlannedRow CompanyRow(ImportRecord record) => record.NewAccount is not null
+        ? new PlannedRow(record, PlannedAction.Skip, $"A company, not a person: it becomes the account '{record.CompanyName}'.")
+        : new PlannedRow(record, PlannedAction.Skip, $"A company, not a person: the account '{record.CompanyName}' exists (record {record.AccountId}), so nothing is added.");
 
     private static PlannedRow Decide(ImportContext context, ImportTarget target, ImportRecord record, IReadOnlyDictionary<string, ITrackedRecord> existing)
     {
@@ -197,8 +204,11 @@ public sealed class ImportPlanner(IImportStore store)
 
     private static void ResolveAccountsLocked(ImportContext context, List<ImportRecord> records)
     {
+        // Company rows first: the account they make carries their address, also when a person row names it earlier.
+        foreach (var record in records.Where(r => r.IsCompany)) ResolveCompanyRow(context, record);
         foreach (var record in records)
         {
+            if (record.IsCompany) continue;
             if (record.AccountName is null && record.AccountDomain is null) continue;
             var name = record.AccountName?.ToLowerInvariant();
             long id = 0;
@@ -226,6 +236,36 @@ public sealed class ImportPlanner(IImportStore store)
             pending.Domain ??= record.AccountDomain;
             record.NewAccount = pending;
         }
+        // A later batch may be planned while this one is written: what this batch's accounts hold is settled now.
+        foreach (var record in records)
+            if (record.NewAccount is { } made) made.Sealed = true;
+    }
+
+    private static void ResolveCompanyRow(ImportContext context, ImportRecord record)
+    {
+        var name = record.CompanyName!;
+        var key = name.ToLowerInvariant();
+        if (record.AccountDomain is { } domain && context.AccountsByDomain.TryGetValue(domain, out var id) || context.AccountsByName.TryGetValue(key, out id))
+        {
+            record.AccountId = id;
+            return;
+        }
+        if (!context.Options.CreateMissingAccounts)
+        {
+            record.Fail(null, name, ImportErrorType.Reference, $"The row is a company, and no account is named '{name}'. Create it first, or choose to create missing accounts.");
+            return;
+        }
+        PendingAccount? pending = null;
+        if (record.AccountDomain is { } d) context.PendingByDomain.TryGetValue(d, out pending);
+        if (pending is null) context.PendingByName.TryGetValue(key, out pending);
+        if (pending is null)
+        {
+            pending = new PendingAccount(name, record.AccountDomain);
+            context.PendingByName[key] = pending;
+        }
+        if (!pending.Sealed) pending.Fill(record);
+        if (pending.Domain is { } filled) context.PendingByDomain.TryAdd(filled, pending);
+        record.NewAccount = pending;
     }
 
     private static void ResolveOwners(ImportContext context, List<ImportRecord> records)

@@ -3,7 +3,7 @@ namespace Crm.Core.Imports;
 /// <summary>
 /// What the upload looks like: how it will be read, its header, a few rows, anything worth a warning, and — from the
 /// same single pass over the file — how many data rows it has and how many blank ones (only delimiters or spaces,
-/// or empty spreadsheet rows) are skipped.
+/// or empty spreadsheet rows) are skipped, and a profile of each column (how full it is, which values a picklist column has).
 /// </summary>
 public sealed record FileInspection(
     ImportFileSettings Settings,
@@ -14,7 +14,14 @@ public sealed record FileInspection(
     IReadOnlyList<string> Preamble,
     IReadOnlyList<string> Warnings,
     int TotalRows = 0,
-    int BlankRows = 0);
+    int BlankRows = 0,
+    IReadOnlyList<ColumnProfile>? Columns = null)
+{
+    /// <summary>The profile of the column at this index (an empty one when the file was not profiled).</summary>
+    public ColumnProfile ColumnAt(int index) => Columns is { } columns && index < columns.Count ? columns[index] : Unprofiled;
+
+    private static readonly ColumnProfile Unprofiled = new(1, null);
+}
 
 /// <summary>A data row as the file has it: its number, the line it starts on, its values, and a reading problem if any.</summary>
 public sealed record SourceRow(int RowNumber, long LineNumber, string?[] Fields, string? Problem = null);

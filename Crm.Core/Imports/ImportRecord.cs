@@ -1,3 +1,5 @@
+using Crm.Core.Accounts;
+
 namespace Crm.Core.Imports;
 
 /// <summary>
@@ -22,6 +24,14 @@ public sealed class ImportRecord(SourceRow source, int capacity = 0)
     public string? PipelineName { get; set; }
     public string? StageName { get; set; }
     public List<string> ContactEmails { get; } = [];
+    /// <summary>The full name as the file wrote it (a company row's name is not split into first and last).</summary>
+    public string? FullName { get; set; }
+    /// <summary>A row of a contacts file that is a company (flagged so, or with a company and no person): it becomes or links an account.</summary>
+    public bool IsCompany { get; set; }
+
+    /// <summary>The account name of a company row: its name as written, else its first and last name, else its company.</summary>
+    public string? CompanyName =>
+        FullName ?? (string.Join(" ", new[] { Values.GetValueOrDefault("FirstName") as string, Values.GetValueOrDefault("LastName") as string }.OfType<string>()) is { Length: > 0 } joined ? joined : AccountName);
 
     /// <summary>The normalised value of the match field; null when the row has none.</summary>
     public string? MatchKey { get; set; }
@@ -61,11 +71,37 @@ public sealed class ImportRecord(SourceRow source, int capacity = 0)
     private static string? Truncate(string? value) => value is { Length: > 500 } ? value[..500] + "…" : value;
 }
 
-/// <summary>An account an import creates because a row names a company that does not exist yet.</summary>
+/// <summary>An account an import creates because a row names a company that does not exist yet, or is one.</summary>
 public sealed class PendingAccount(string name, string? domain)
 {
+    /// <summary>What a company row of a contacts file gives its account (the fields both records have).</summary>
+    public static readonly string[] CompanyRowFields = [nameof(Account.Phone), nameof(Account.Street), nameof(Account.City), nameof(Account.Region), nameof(Account.PostalCode), nameof(Account.Country)];
+
     public string Name { get; } = name;
     public string? Domain { get; set; } = domain;
+    public long? OwnerId { get; set; }
+    /// <summary>Account property → value, from a company row; a value already there is kept.</summary>
+    public Dictionary<string, string> Details { get; } = new(StringComparer.Ordinal);
     /// <summary>Set by the writer once inserted.</summary>
     public long Id { get; set; }
+    /// <summary>Set once the batch that makes it is planned: a later batch's company row no longer changes it (it may be being written).</summary>
+    public bool Sealed { get; set; }
+
+    /// <summary>Takes a company row's details for the fields still empty.</summary>
+    public void Fill(ImportRecord row)
+    {
+        foreach (var field in CompanyRowFields)
+            if (row.Values.GetValueOrDefault(field) is string value) Details.TryAdd(field, value);
+        OwnerId ??= row.OwnerId;
+        Domain ??= row.AccountDomain;
+    }
+
+    /// <summary>The account to insert, the one definition both import writers use.</summary>
+    public Account ToAccount(long importId) => new()
+    {
+        Name = Name, Domain = Domain, OwnerId = OwnerId, CreatedByImportId = importId,
+        Phone = Details.GetValueOrDefault(nameof(Account.Phone)), Street = Details.GetValueOrDefault(nameof(Account.Street)),
+        City = Details.GetValueOrDefault(nameof(Account.City)), Region = Details.GetValueOrDefault(nameof(Account.Region)),
+        PostalCode = Details.GetValueOrDefault(nameof(Account.PostalCode)), Country = Details.GetValueOrDefault(nameof(Account.Country)),
+    };
 }

@@ -164,7 +164,12 @@ internal static class ImportDrafts
         var mapping = template?.Mapping ?? HeaderMatcher.Suggest(inspection.Headers, fields, inspection.SampleRows);
         var options = template?.Options ?? new ImportOptions();
         if (template is null && await AreOurIdsAsync(db, job.ObjectType, mapping, inspection, ct)) options = options with { MatchField = "id" };
-        options = options with { MatchField = options.MatchField ?? ImportFields.DefaultMatchField(job.ObjectType, mapping.Columns.Select(c => c.Field)) };
+        // A column that is empty throughout the file identifies nothing (a Salesforce export's empty Website column).
+        options = options with
+        {
+            MatchField = options.MatchField ?? ImportFields.DefaultMatchField(job.ObjectType,
+                mapping.Columns.Where(c => !inspection.ColumnAt(c.Index).IsEmpty).Select(c => c.Field)),
+        };
         // One bad value does not cost a good row (as HubSpot imports): a fresh mapping imports such a row without that
         // field and lists it; the column records are matched by still refuses its row. A saved template keeps its choices.
         if (template is null)

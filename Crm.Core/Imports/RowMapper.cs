@@ -75,6 +75,7 @@ public sealed class RowMapper
                 else record.Fail(column, value, ImportErrorType.Format, $"'{value}' is not a record id of this CRM.");
                 break;
             case ImportFieldKind.FullName:
+                record.FullName ??= value;
                 var (first, last) = ImportValues.SplitName(value);
                 if (first is not null) record.Values.TryAdd("FirstName", first);
                 if (last is not null) record.Values.TryAdd("LastName", last);
@@ -104,6 +105,10 @@ public sealed class RowMapper
                 break;
             case ImportFieldKind.AccountName:
                 record.AccountName = value;
+                break;
+            case ImportFieldKind.CompanyFlag:
+                var flag = ImportValues.Boolean(value);
+                if (!Failed(record, column, flag)) record.IsCompany = flag.Value == "true";
                 break;
             case ImportFieldKind.AccountDomain:
                 var domain = ImportValues.Domain(value);
@@ -184,6 +189,16 @@ public sealed class RowMapper
 
     private void Require(ImportRecord record)
     {
+        // A contacts file's row with a company but no person — no name, no email, as address books export a company
+        // (Google, Outlook) — is that company, as is a row flagged so (Odoo's "Is a company").
+        if (_type == RecordType.Contact && !record.IsCompany && record.AccountName is not null
+            && !record.Values.ContainsKey("FirstName") && !record.Values.ContainsKey("LastName") && !record.Values.ContainsKey("Email"))
+            record.IsCompany = true;
+        if (_type == RecordType.Contact && record.IsCompany)
+        {
+            if (record.CompanyName is null && !record.Failed) record.Fail(null, null, ImportErrorType.Required, "The row is a company, but has no name for its account.");
+            return;
+        }
         switch (_type)
         {
             case RecordType.Contact when !record.Values.ContainsKey("FirstName") && !record.Values.ContainsKey("LastName") && !record.Values.ContainsKey("Email"):
@@ -200,6 +215,8 @@ public sealed class RowMapper
 
     private string? MatchKeyOf(ImportRecord record)
     {
+        if (record.IsCompany) return null; // a company row never matches a contact
+
         if (_matchField == "id") return record.Id?.ToString(CultureInfo.InvariantCulture);
         if (_matchField.StartsWith(ImportFields.CustomPrefix, StringComparison.Ordinal))
             return record.Custom.GetValueOrDefault(_matchField[ImportFields.CustomPrefix.Length..])?.ToLowerInvariant();

@@ -53,7 +53,7 @@ public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
         public async Task WriteAsync(BatchPlan plan, DateTimeOffset now, CancellationToken ct)
         {
             var job = context.Job;
-            var accounts = plan.NewAccounts.Where(p => p.Id == 0).Select(p => (Pending: p, Account: new Account { Name = p.Name, Domain = p.Domain, CreatedByImportId = job.Id })).ToList();
+            var accounts = plan.NewAccounts.Where(p => p.Id == 0).Select(p => (Pending: p, Account: p.ToAccount(job.Id))).ToList();
             if (accounts.Count > 0)
             {
                 db.Accounts.AddRange(accounts.Select(a => a.Account));

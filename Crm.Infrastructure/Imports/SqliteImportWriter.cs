@@ -94,7 +94,7 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
             // An account an earlier batch inserted (it was pending when this batch was planned) already has its id.
             foreach (var pending in plan.NewAccounts.Where(p => p.Id == 0))
             {
-                var account = new Account { Name = pending.Name, Domain = pending.Domain, CreatedByImportId = job.Id };
+                var account = pending.ToAccount(job.Id);
                 RecordWrites.Inserting(account, _actor, now);
                 pending.Id = _statements.Insert(typeof(Account), returnId: true).Insert(account);
                 _inserted.Add(pending);

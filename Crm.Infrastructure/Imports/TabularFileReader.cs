@@ -11,7 +11,7 @@ namespace Crm.Infrastructure.Imports;
 /// Reads uploads streaming: CSV/TSV/TXT with CsvHelper (encoding from the BOM or the bytes, delimiter sniffed,
 /// RFC 4180 quotes, a preamble before the header skipped, line numbers kept) and .xlsx with our own bounded reader
 /// (<see cref="XlsxSheetRows"/>). Blank rows — only delimiters or spaces, or empty spreadsheet rows — are skipped and
-/// counted. Inspection reads the file once: a sample for the header, and the count of every row after it.
+/// counted. Inspection reads the file once: a sample for the header, the count of every row after it, and each column's profile.
 /// </summary>
 public sealed class TabularFileReader(IFileStore files) : ITabularFileReader
 {
@@ -114,6 +114,7 @@ public sealed class TabularFileReader(IFileStore files) : ITabularFileReader
         var records = 0;
         var blanksLater = 0;
         var headerRow = settings.HeaderRow;
+        ColumnProfiler? profiler = null;
         foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
@@ -125,13 +126,24 @@ public sealed class TabularFileReader(IFileStore files) : ITabularFileReader
             }
             records = row.Record;
             if (head.Count < HeadRows) head.Add(row);
+            else (profiler ??= ProfileHead(head, ref headerRow)).Add(row.Fields);
             if (records - Math.Max(1, headerRow) > ImportLimits.MaxRows)
                 throw new ImportFileException(Invariant($"The file has more than {ImportLimits.MaxRows:N0} data rows, the most one import takes. Split it into several files."));
         }
-        if (headerRow <= 0) headerRow = HeaderRowOf(head);
+        profiler ??= ProfileHead(head, ref headerRow);
         settings = settings with { HeaderRow = headerRow };
         var blankRows = blanksLater + blanksAfter.Count(after => after >= headerRow);
-        return Inspection(settings, encodingLabel, sheets, head, warnings, fileName) with { TotalRows = Math.Max(0, records - headerRow), BlankRows = blankRows };
+        var inspection = Inspection(settings, encodingLabel, sheets, head, warnings, fileName);
+        return inspection with { TotalRows = Math.Max(0, records - headerRow), BlankRows = blankRows, Columns = profiler.Build(inspection.Headers.Count) };
+    }
+
+    /// <summary>Once the head is read the header row is settled (it is found among the head's rows): the rows after it start the columns' profiles.</summary>
+    private static ColumnProfiler ProfileHead(List<RawRow> head, ref int headerRow)
+    {
+        if (headerRow <= 0) headerRow = HeaderRowOf(head);
+        var profiler = new ColumnProfiler();
+        foreach (var row in head.Skip(headerRow)) profiler.Add(row.Fields);
+        return profiler;
     }
 
     private static FileInspection Inspection(ImportFileSettings settings, string encodingLabel, IReadOnlyList<string> sheets,

@@ -111,14 +111,22 @@ public class ImportTests(LiveAppFixture app)
         await Expect(MappingOf(page, "Name")).ToHaveValueAsync("Full name (split into first and last)");
         await Expect(MappingOf(page, "Related company")).ToHaveValueAsync("Company (account by name)");
 
+        await Expect(MappingOf(page, "Is a company")).ToHaveValueAsync("Row is a company (becomes an account)");
+
+        // The three "Is a company" rows are the accounts the five people belong to, not contacts named after them.
         await page.ClickAsync("#dry-run");
-        await Expect(page.Locator("#would-create")).ToHaveTextAsync("8 would be created", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        await Expect(page.Locator("#would-create")).ToHaveTextAsync("5 would be created", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        await Expect(page.Locator("#would-skip")).ToHaveTextAsync("3 would be skipped");
+        await Expect(page.Locator("#dry-run-result")).ToContainTextAsync("3 new accounts");
+        await Expect(page.Locator("#dry-run-rows")).ToContainTextAsync("it becomes the account 'Aurora Shelves'");
 
         await page.ClickAsync("#start-import");
         await Expect(page.Locator("#import-status")).ToHaveTextAsync("Completed", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
         await Expect(page.Locator("#percent")).ToHaveTextAsync("100 %");
-        await Expect(page.Locator("#created")).ToHaveTextAsync("8 created");
+        await Expect(page.Locator("#created")).ToHaveTextAsync("5 created");
         Assert.Equal(1, await TotalAsync(page, "contacts?search=Roger%20Martins"));
+        var people = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/contacts?search=Aurora&pageSize=50");
+        Assert.DoesNotContain((await people.JsonAsync())!.Value.GetProperty("items").EnumerateArray(), c => c.GetProperty("lastName").GetString() == "Shelves");
         Assert.Equal(1, await TotalAsync(page, "accounts?search=House%20Sales%20Direct"));
 
         await page.ClickAsync("#roll-back");
@@ -152,6 +160,45 @@ public class ImportTests(LiveAppFixture app)
         await Expect(page.Locator("#created")).ToHaveTextAsync("2 created");
 
         // The demo data as the other tests know it.
+        await page.ClickAsync("#roll-back");
+        await page.ClickAsync("#confirm-rollback");
+        await Expect(page.Locator("#import-status")).ToHaveTextAsync("Rolled back", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
+        await page.Context.CloseAsync();
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task Mapping_ShowsValuesNoStageTakes_BeforeAnyTest_MapsThem_AndFoldsEmptyColumns()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"stages-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "Email,First Name,Lifecycle Stage,Fax\n" +
+                                           "stages.one@example.com,One,Partner,\nstages.two@example.com,Two,Partner,\nstages.three@example.com,Three,customer,\n");
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/imports/new");
+        await page.WaitForInteractiveAsync();
+        await page.Locator("#object-type").GetByText("Contacts").ClickAsync();
+        await page.SetInputFilesAsync("#import-file", file);
+        await Expect(page.Locator("#row-count")).ToHaveTextAsync("3 rows", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+
+        // Before any test: the one value no stage takes, counted over the file; the empty Fax column folded away.
+        await Expect(page.Locator("#unmatched-values")).ToContainTextAsync("“Partner” × 2");
+        await Expect(page.Locator("#unmatched-values")).Not.ToContainTextAsync("customer”");
+        await Expect(page.Locator("#empty-columns")).ToContainTextAsync("1 column has no value in any row");
+        await Expect(MappingOf(page, "Fax")).ToHaveCountAsync(0);
+        await page.ClickAsync("#toggle-empty-columns");
+        await Expect(MappingOf(page, "Fax")).ToHaveCountAsync(1);
+
+        // Mapped here, the test finds nothing left to ask about, and the rows import with the stage chosen.
+        await page.Locator("#unmatched-values [data-value='Partner']").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasTextRegex = new Regex("^customer$") }).ClickAsync();
+        await Expect(page.Locator("#unmatched-values [data-value='Partner']")).ToHaveTextAsync("customer");
+        await page.ClickAsync("#start-import");
+        await Expect(page.Locator("#import-status")).ToHaveTextAsync("Completed", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
+        await Expect(page.Locator("#created")).ToHaveTextAsync("3 created");
+        var contacts = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/contacts?search=stages.&pageSize=10");
+        var stages = (await contacts.JsonAsync())!.Value.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("lifecycle").GetString()).ToList();
+        Assert.Equal(["customer", "customer", "customer"], stages.Select(s => s!.ToLowerInvariant()));
+
         await page.ClickAsync("#roll-back");
         await page.ClickAsync("#confirm-rollback");
         await Expect(page.Locator("#import-status")).ToHaveTextAsync("Rolled back", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });

@@ -66,7 +66,7 @@ public class RealExportsTests : WorkspaceTests
         // Thunderbird: the work address over the home one.
         { "csv/roundcube/tb_plain.csv", RecordType.Contact, "First Name→firstName; Last Name→lastName; Display Name→fullName; Primary Email→email; Secondary Email→additionalEmails; Mobile Number→phone; Work Address→street; Work City→city; Work State→region; Work ZipCode→postalCode; Work Country→country; Job Title→jobTitle; Organization→company" },
         // Odoo: people with their company.
-        { "csv/odoo/o2m_customers_contacts.csv", RecordType.Contact, "Name→fullName; Related company→company; Street→street; ZIP→postalCode; City→city; State→region; Country→country" },
+        { "csv/odoo/o2m_customers_contacts.csv", RecordType.Contact, "Name→fullName; Is a company→isCompany; Related company→company; Street→street; ZIP→postalCode; City→city; State→region; Country→country" },
         { "csv/odoo/m2m_customers_tags.csv", RecordType.Account, "Name→name; Street→street; City→city; Country→country" },
         // Salesforce Data Loader extracts: API names as headers; Salesforce ids are not ours.
         { "csv/salesforce-dataloader/accountData.csv", RecordType.Account, "NAME→name; BILLINGSTREET→street; BILLINGCITY→city; BILLINGSTATE→region; BILLINGPOSTALCODE→postalCode; BILLINGCOUNTRY→country; PHONE→phone; WEBSITE→domain; INDUSTRY→industry" },

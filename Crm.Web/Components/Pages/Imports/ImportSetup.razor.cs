@@ -22,6 +22,7 @@ public partial class ImportSetup
     private OptionsState _options = new();
     private SettingsState _settings = new();
     private bool _showSettings;
+    private bool _showEmpty;
     private bool _busy;
     private bool _testing;
     private DryRunResult? _test;
@@ -44,9 +45,10 @@ public partial class ImportSetup
             PhoneCountry = c.PhoneCountry,
             ValueMap = c.ValueMap is null ? new(StringComparer.Ordinal) : new(c.ValueMap, StringComparer.Ordinal),
             OnInvalid = c.OnInvalid,
-            Samples = Draft.Inspection.SampleRows.Select(r => c.Index < r.Length ? r[c.Index] : null)
-                .Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Length > 80 ? v[..80] + "…" : v!).Take(3).ToList(),
+            Samples = Samples(c.Index),
+            Profile = Draft.Inspection.ColumnAt(c.Index),
         }).ToList();
+        _showEmpty = false;
         var options = Draft.Options;
         _options = new OptionsState
         {
@@ -63,6 +65,16 @@ public partial class ImportSetup
         _errors = null;
     }
 
+    protected override async Task OnInitializedAsync() => _pipelines = await Pipelines.HandleAsync();
+
+    /// <summary>A few values of the column: from the first rows, or — when those are empty there — its most frequent ones further down.</summary>
+    private List<string> Samples(int index)
+    {
+        var first = Draft.Inspection.SampleRows.Select(r => index < r.Length ? r[index] : null).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!);
+        var frequent = Draft.Inspection.ColumnAt(index).Values?.Select(v => v.Value) ?? [];
+        return first.Concat(frequent).Distinct().Take(3).Select(v => v.Length > 80 ? v[..80] + "…" : v).ToList();
+    }
+
     private sealed class ColumnState
     {
         public int Index { get; init; }
@@ -75,6 +87,7 @@ public partial class ImportSetup
         public Dictionary<string, string> ValueMap { get; set; } = new(StringComparer.Ordinal);
         public InvalidValueAction OnInvalid { get; set; }
         public List<string> Samples { get; init; } = [];
+        public ColumnProfile Profile { get; init; } = new(1, null);
     }
 
     private sealed class OptionsState
@@ -132,12 +145,25 @@ public partial class ImportSetup
         else column.ValueMap[from] = to;
     }
 
-    private IReadOnlyList<string> ChoicesFor(string field) => field switch
-    {
-        "pipeline" => _pipelines?.Select(p => p.Name).ToList() ?? [],
-        "stage" => _pipelines?.SelectMany(p => p.Stages.Select(s => s.Name)).Distinct().ToList() ?? [],
-        _ => ImportFields.LifecycleValues,
-    };
+    private IReadOnlyList<string> ChoicesFor(string field) =>
+        UnknownPicklistValues.Options(Draft.Fields.FirstOrDefault(f => f.Key == field)?.Kind ?? ImportFieldKind.Picklist, _pipelines ?? []);
+
+    /// <summary>Columns shown in the table: those with a value in some row, and every column once the admin unfolds the empty ones.</summary>
+    private IEnumerable<ColumnState> ShownColumns => _showEmpty ? _columns : _columns.Where(c => !c.Profile.IsEmpty);
+
+    private int EmptyColumns => _columns.Count(c => c.Profile.IsEmpty);
+
+    /// <summary>Mapped picklist columns and the file's values no option takes, found before any test; null values: too many to list.</summary>
+    private IEnumerable<(ColumnState Column, ImportField Field, IReadOnlyList<ValueCount>? Values)> UnmatchedValues() =>
+        _pipelines is null ? [] : _columns
+            .Select(c => (Column: c, Field: FieldOf(c)))
+            .Where(x => x.Field is { } f && UnknownPicklistValues.IsPicklist(f.Kind) && !x.Column.Profile.IsEmpty)
+            .Select(x => (x.Column, x.Field!, UnknownPicklistValues.Of(x.Field!.Kind, x.Column.Profile, _pipelines)))
+            .Where(x => x.Item3 is not { Count: 0 });
+
+    /// <summary>The test's unmatched values of columns the profile could not list (too many different values); the others are mapped above already.</summary>
+    private IEnumerable<UnknownValues> TestOnlyUnknown(DryRunResult test) =>
+        test.UnknownPicklistValues.Where(u => _columns.FirstOrDefault(c => c.Index == u.ColumnIndex) is not { } c || c.Profile.Values is null);
 
     private ImportMapping Mapping() => new()
     {
@@ -194,7 +220,6 @@ public partial class ImportSetup
     private async Task TestAsync()
     {
         _testing = true;
-        if (_columns.Any(c => c.Field is "pipeline" or "stage") && _pipelines is null) _pipelines = await Pipelines.HandleAsync();
         await RunAsync(async () => _test = await DryRun.HandleAsync(Draft.ImportId, Mapping(), Options()));
     }
 
