@@ -12,6 +12,7 @@ return command switch
     "import" => await ImportBenchmark.RunAsync(options),
     "export" => await ExportBenchmark.RunAsync(options),
     "dedup" => await DedupBenchmark.RunAsync(options),
+    "duplicates-queue" => await DuplicatesQueueBenchmark.RunAsync(options with { Repeat = args.Contains("--repeat") ? options.Repeat : 20 }),
     "webhooks" => await WebhooksBenchmark.RunAsync(options),
     "budget" => await BudgetBenchmark.RunAsync(options),
     "hubspot-initial" => await HubSpotSyncBenchmark.RunAsync(options, incremental: false),
@@ -29,6 +30,7 @@ static int Usage()
           import [--rows 1000000]                       a HubSpot-like export imported (update strategy) over N existing contacts
           export [--rows 1000000] [--format csv|json|xlsx]  N contacts with their accounts exported through the export job
           dedup [--rows 1000000]                        the duplicate scan over N contacts with 5% planted duplicates and look-alikes
+          duplicates-queue [--pairs 1000000]            the review queue's first page, a group's page and a search over N open pairs
           webhooks [--events 100000]                    signed HubSpot deliveries (1-100 events, 5% duplicates, some forged) into the running app
           budget [--seconds 60]                         8 workers calling the sandbox's HubSpot API through one connection's 100 / 10 s budget
           hubspot-initial [--contacts 100000 --companies 10000 --deals 20000]  the first sync of a portal that size at 100 / 10 s

@@ -23,6 +23,8 @@ public static class FieldLimits
     public const int MaxAdditionalEmails = 10;
     public const int MaxRecipients = 100;
     public const int HistoryValue = 4_000;
+    /// <summary>The value a duplicate group shares (an email, a LinkedIn URL, "account|name"): longer ones are cut.</summary>
+    public const int GroupKey = 400;
 
     /// <summary>A value cut to <paramref name="max"/> characters, the last one an ellipsis, when it is longer.</summary>
     public static string? Cut(string? value, int max) => value is { } v && v.Length > max ? v[..(max - 1)] + "…" : value;

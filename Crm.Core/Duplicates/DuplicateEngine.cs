@@ -12,8 +12,24 @@ public readonly record struct AccountKey(long Id, string? Domain, string? Name)
     public static AccountKey Of(long id, string? domain, string? name) => new(id, DuplicateKeys.Domain(domain), DuplicateKeys.AccountName(name));
 }
 
-/// <summary>Two records that look like one, how sure the engine is (0–100), and why.</summary>
-public sealed record DuplicatePair(long A, long B, int Confidence, IReadOnlyList<string> Reasons);
+/// <summary>
+/// Two records that look like one, how sure the engine is (0–100), and why; <paramref name="Rule"/> and
+/// <paramref name="Key"/> are the strongest reason's rule and the value the records share (the queue groups by them).
+/// </summary>
+public sealed record DuplicatePair(long A, long B, int Confidence, IReadOnlyList<string> Reasons, string Rule = "", string Key = "");
+
+/// <summary>The rules a pair is found by; a queue group is one rule and one shared key.</summary>
+public static class DuplicateRules
+{
+    public const string Email = "email";
+    public const string LinkedIn = "linkedin";
+    public const string NameAtAccount = "name-at-account";
+    public const string Phone = "phone";
+    /// <summary>Key: the account's id.</summary>
+    public const string SimilarNameAtAccount = "similar-name";
+    public const string Domain = "domain";
+    public const string CompanyName = "company-name";
+}
 
 /// <summary>
 /// Finds duplicates without comparing every record with every other: records are grouped by each exact key (email,
@@ -32,11 +48,25 @@ public sealed class DuplicateEngine
     public const int EmailConfidence = 100;
     public const int LinkedInConfidence = 95;
     public const int NameAtAccountConfidence = 90;
-    public const int PhoneConfidence = 85;
+    /// <summary>A shared phone alone — a switchboard, a family, a shared desk — is a possible duplicate, not one to review.</summary>
+    public const int PhoneConfidence = 60;
+    /// <summary>A shared phone with a similar name or the same account is a review-level match.</summary>
+    public const int PhoneAndNameConfidence = 88;
+    public const int CompanyNameConfidence = 90;
+    /// <summary>Same company name, but each has its own, different domain: sister companies more often than one company twice.</summary>
+    public const int CompanyNameOtherDomainsConfidence = 60;
     public const int SimilarNameAtAccountConfidence = 86;
     public const int CloseNameAtAccountConfidence = 70;
 
-    private readonly Dictionary<(long, long), (int Confidence, List<string> Reasons)> _pairs = [];
+    private readonly Dictionary<(long, long), Found> _pairs = [];
+
+    private sealed class Found(int confidence, string rule, string key)
+    {
+        public int Confidence = confidence;
+        public string Rule = rule;
+        public string Key = key;
+        public readonly List<string> Reasons = [];
+    }
 
     /// <summary>How many pairs of records were actually compared (the proof there is no all-pairs comparison).</summary>
     public long PairsCompared { get; private set; }
@@ -44,11 +74,12 @@ public sealed class DuplicateEngine
     public IReadOnlyList<DuplicatePair> Contacts(IReadOnlyList<ContactKey> contacts, int minimum = 50)
     {
         _pairs.Clear();
-        Exact(contacts, c => c.Email, c => c.Id, EmailConfidence, k => $"Same email ({k})");
-        Exact(contacts, c => c.LinkedIn, c => c.Id, LinkedInConfidence, k => $"Same LinkedIn profile ({k})");
-        Exact(contacts, c => c.AccountId is { } a && c.Name.Length > 0 ? $"{a}|{c.Name}" : null, c => c.Id, NameAtAccountConfidence,
+        Exact(contacts, c => c.Email, DuplicateRules.Email, (_, _) => EmailConfidence, k => $"Same email ({k})");
+        Exact(contacts, c => c.LinkedIn, DuplicateRules.LinkedIn, (_, _) => LinkedInConfidence, k => $"Same LinkedIn profile ({k})");
+        Exact(contacts, c => c.AccountId is { } a && c.Name.Length > 0 ? $"{a}|{c.Name}" : null, DuplicateRules.NameAtAccount, (_, _) => NameAtAccountConfidence,
             k => $"Same name at the same account ({k[(k.IndexOf('|') + 1)..]})");
-        Exact(contacts, c => c.Phone, c => c.Id, PhoneConfidence, k => $"Same phone ({k})");
+        Exact(contacts, c => c.Phone, DuplicateRules.Phone, (a, b) => PhoneAndName(a, b) ? PhoneAndNameConfidence : PhoneConfidence,
+            k => $"Same phone ({k})");
         FuzzyNames(contacts);
         return Result(minimum);
     }
@@ -56,8 +87,10 @@ public sealed class DuplicateEngine
     public IReadOnlyList<DuplicatePair> Accounts(IReadOnlyList<AccountKey> accounts, int minimum = 50)
     {
         _pairs.Clear();
-        Exact(accounts, a => a.Domain, a => a.Id, 100, k => $"Same domain ({k})");
-        Exact(accounts, a => a.Name, a => a.Id, 90, k => $"Same company name ({k})");
+        Exact(accounts, a => a.Domain, DuplicateRules.Domain, (_, _) => 100, k => $"Same domain ({k})");
+        Exact(accounts, a => a.Name, DuplicateRules.CompanyName,
+            (a, b) => a.Domain is not null && b.Domain is not null && a.Domain != b.Domain ? CompanyNameOtherDomainsConfidence : CompanyNameConfidence,
+            k => $"Same company name ({k})");
         return Result(minimum);
     }
 
@@ -71,26 +104,46 @@ public sealed class DuplicateEngine
         return Contacts(list, minimum).Where(p => p.A == probe.Id || p.B == probe.Id).ToList();
     }
 
-    private void Exact<T>(IReadOnlyList<T> records, Func<T, string?> key, Func<T, long> id, int confidence, Func<string, string> reason)
+    /// <summary>
+    /// A shared phone counts as a match when something else agrees: the same account, the same last name, or names
+    /// close enough to be one person's (a nickname, a typo).
+    /// </summary>
+    private static bool PhoneAndName(ContactKey a, ContactKey b)
     {
-        var groups = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        if (a.AccountId is { } x && x == b.AccountId) return true;
+        if (a.Name.Length == 0 || b.Name.Length == 0) return false;
+        var (lastA, lastB) = (a.Name[(a.Name.LastIndexOf(' ') + 1)..], b.Name[(b.Name.LastIndexOf(' ') + 1)..]);
+        return lastA.Length > 1 && lastA == lastB || JaroWinkler.Similarity(a.Name, b.Name) >= 0.9;
+    }
+
+    private void Exact<T>(IReadOnlyList<T> records, Func<T, string?> key, string rule, Func<T, T, int> confidence, Func<string, string> reason)
+        where T : struct
+    {
+        var groups = new Dictionary<string, List<T>>(StringComparer.Ordinal);
         foreach (var record in records)
         {
             if (key(record) is not { Length: > 0 } k) continue;
-            if (!groups.TryGetValue(k, out var ids)) groups[k] = ids = new List<long>(2);
-            ids.Add(id(record));
+            if (!groups.TryGetValue(k, out var members)) groups[k] = members = new List<T>(2);
+            members.Add(record);
         }
-        foreach (var (k, ids) in groups)
+        foreach (var (k, members) in groups)
         {
-            if (ids.Count < 2 || ids.Count > MaxGroup) continue;
-            for (var i = 0; i < ids.Count; i++)
-                for (var j = i + 1; j < ids.Count; j++)
+            if (members.Count < 2 || members.Count > MaxGroup) continue;
+            for (var i = 0; i < members.Count; i++)
+                for (var j = i + 1; j < members.Count; j++)
                 {
                     PairsCompared++;
-                    Add(ids[i], ids[j], confidence, reason(k));
+                    Add(IdOf(members[i]), IdOf(members[j]), confidence(members[i], members[j]), reason(k), rule, k);
                 }
         }
     }
+
+    private static long IdOf<T>(T record) => record switch
+    {
+        ContactKey c => c.Id,
+        AccountKey a => a.Id,
+        _ => throw new ArgumentOutOfRangeException(nameof(record)),
+    };
 
     private void FuzzyNames(IReadOnlyList<ContactKey> contacts)
     {
@@ -120,11 +173,13 @@ public sealed class DuplicateEngine
                 if (a.Name == b.Name) continue; // the exact rule has them
                 if (OneTypoApart(a.Name, b.Name) && !EachEmailSpellsItsOwnName(a, b))
                 {
-                    Add(a.Id, b.Id, SimilarNameAtAccountConfidence, $"Nearly the same name at the same account ({a.Name} / {b.Name})");
+                    Add(a.Id, b.Id, SimilarNameAtAccountConfidence, $"Nearly the same name at the same account ({a.Name} / {b.Name})",
+                        DuplicateRules.SimilarNameAtAccount, AccountKeyOf(a));
                     continue;
                 }
                 if (JaroWinkler.Similarity(a.Name, b.Name) >= 0.90)
-                    Add(a.Id, b.Id, CloseNameAtAccountConfidence, $"Similar names at the same account ({a.Name} / {b.Name})");
+                    Add(a.Id, b.Id, CloseNameAtAccountConfidence, $"Similar names at the same account ({a.Name} / {b.Name})",
+                        DuplicateRules.SimilarNameAtAccount, AccountKeyOf(a));
             }
     }
 
@@ -163,23 +218,20 @@ public sealed class DuplicateEngine
     /// </summary>
     private static bool OneTypoApart(string a, string b) => Math.Min(a.Length, b.Length) >= 8 && Edits.AtMostOne(a, b) && !GivenNames.DifferInGivenName(a, b);
 
-    private void Add(long a, long b, int confidence, string reason)
+    private static string AccountKeyOf(ContactKey contact) => contact.AccountId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Records a reason for a pair; the strongest rule names the pair's group (the first one found on a tie).</summary>
+    private void Add(long a, long b, int confidence, string reason, string rule, string key)
     {
-        var key = a < b ? (a, b) : (b, a);
-        if (_pairs.TryGetValue(key, out var found))
-        {
-            if (!found.Reasons.Contains(reason)) found.Reasons.Add(reason);
-            _pairs[key] = (Math.Max(found.Confidence, confidence), found.Reasons);
-        }
-        else
-        {
-            _pairs[key] = (confidence, [reason]);
-        }
+        var pair = a < b ? (a, b) : (b, a);
+        if (!_pairs.TryGetValue(pair, out var found)) _pairs[pair] = found = new Found(confidence, rule, key);
+        else if (confidence > found.Confidence) (found.Confidence, found.Rule, found.Key) = (confidence, rule, key);
+        if (!found.Reasons.Contains(reason)) found.Reasons.Add(reason);
     }
 
     private List<DuplicatePair> Result(int minimum) =>
         _pairs.Where(p => p.Value.Confidence >= minimum)
-            .Select(p => new DuplicatePair(p.Key.Item1, p.Key.Item2, p.Value.Confidence, p.Value.Reasons))
+            .Select(p => new DuplicatePair(p.Key.Item1, p.Key.Item2, p.Value.Confidence, p.Value.Reasons, p.Value.Rule, p.Value.Key))
             .OrderByDescending(p => p.Confidence).ThenBy(p => p.A).ThenBy(p => p.B)
             .ToList();
 }

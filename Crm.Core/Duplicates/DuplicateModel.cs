@@ -20,6 +20,9 @@ public sealed class DuplicateCandidate : Entity, IWorkspaceOwned, ITimestamped
     public long RecordBId { get; set; }
     public int Confidence { get; set; }
     public List<string> Reasons { get; set; } = [];
+    /// <summary>The strongest reason's rule (<see cref="DuplicateRules"/>) and the value both records share: the queue's group.</summary>
+    public string Rule { get; set; } = "";
+    public string GroupKey { get; set; } = "";
     public DuplicateStatus Status { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
     public long? ResolvedByUserId { get; set; }

@@ -68,11 +68,11 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, DatabaseRe
     /// <summary>New pairs into the queue, known open ones refreshed, open ones no longer found dropped; resolved pairs left alone.</summary>
     private async Task<int> QueueAsync(RecordType type, IReadOnlyList<DuplicatePair> pairs, CancellationToken ct)
     {
-        Dictionary<(long, long), (long Id, DuplicateStatus Status, int Confidence, List<string> Reasons)> existing;
+        Dictionary<(long, long), (long Id, DuplicateStatus Status, int Confidence, List<string> Reasons, string Rule, string GroupKey)> existing;
         await using (var db = await dbFactory.CreateAsync(ct))
             existing = await db.DuplicateCandidates.AsNoTracking().Where(d => d.RecordType == type)
-                .Select(d => new { d.Id, d.RecordAId, d.RecordBId, d.Status, d.Confidence, d.Reasons })
-                .ToDictionaryAsync(d => (d.RecordAId, d.RecordBId), d => (d.Id, d.Status, d.Confidence, d.Reasons), ct);
+                .Select(d => new { d.Id, d.RecordAId, d.RecordBId, d.Status, d.Confidence, d.Reasons, d.Rule, d.GroupKey })
+                .ToDictionaryAsync(d => (d.RecordAId, d.RecordBId), d => (d.Id, d.Status, d.Confidence, d.Reasons, d.Rule, d.GroupKey), ct);
 
         var found = new HashSet<(long, long)>();
         var added = new List<DuplicatePair>();
@@ -81,7 +81,8 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, DatabaseRe
         {
             found.Add((pair.A, pair.B));
             if (!existing.TryGetValue((pair.A, pair.B), out var candidate)) added.Add(pair);
-            else if (candidate.Status == DuplicateStatus.Open && (candidate.Confidence != pair.Confidence || !candidate.Reasons.SequenceEqual(pair.Reasons)))
+            else if (candidate.Status == DuplicateStatus.Open && (candidate.Confidence != pair.Confidence || !candidate.Reasons.SequenceEqual(pair.Reasons)
+                         || candidate.Rule != pair.Rule || candidate.GroupKey != pair.Key))
                 changed[candidate.Id] = pair;
         }
         var gone = existing.Where(e => e.Value.Status == DuplicateStatus.Open && !found.Contains(e.Key)).Select(e => e.Value.Id).ToList();
@@ -90,7 +91,11 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, DatabaseRe
             await WriteAsync(db =>
             {
                 foreach (var pair in chunk)
-                    db.DuplicateCandidates.Add(new DuplicateCandidate { RecordType = type, RecordAId = pair.A, RecordBId = pair.B, Confidence = pair.Confidence, Reasons = [.. pair.Reasons] });
+                    db.DuplicateCandidates.Add(new DuplicateCandidate
+                    {
+                        RecordType = type, RecordAId = pair.A, RecordBId = pair.B, Confidence = pair.Confidence, Reasons = [.. pair.Reasons],
+                        Rule = pair.Rule, GroupKey = Truncated(pair.Key),
+                    });
                 return Task.CompletedTask;
             }, ct);
         foreach (var chunk in changed.Keys.Chunk(WriteBatch))
@@ -98,8 +103,8 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, DatabaseRe
             {
                 foreach (var candidate in await db.DuplicateCandidates.Where(d => chunk.Contains(d.Id) && d.Status == DuplicateStatus.Open).ToListAsync(ct))
                 {
-                    candidate.Confidence = changed[candidate.Id].Confidence;
-                    candidate.Reasons = [.. changed[candidate.Id].Reasons];
+                    var pair = changed[candidate.Id];
+                    (candidate.Confidence, candidate.Reasons, candidate.Rule, candidate.GroupKey) = (pair.Confidence, [.. pair.Reasons], pair.Rule, Truncated(pair.Key));
                 }
             }, ct);
         foreach (var chunk in gone.Chunk(WriteBatch))
@@ -107,6 +112,8 @@ public sealed partial class DuplicateScanner(ICrmDbFactory dbFactory, DatabaseRe
                 await db.DuplicateCandidates.Where(d => chunk.Contains(d.Id) && d.Status == DuplicateStatus.Open).ToListAsync(ct)), ct);
         return added.Count;
     }
+
+    private static string Truncated(string key) => key.Length > FieldLimits.GroupKey ? key[..FieldLimits.GroupKey] : key;
 
     /// <summary>One transaction of queue changes on a fresh context, tried again when the database is busy.</summary>
     private async Task WriteAsync(Func<ICrmDb, Task> change, CancellationToken ct)

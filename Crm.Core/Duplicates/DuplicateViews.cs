@@ -8,7 +8,11 @@ public sealed record RecordSummary(long Id, string Name, string? Email, string? 
 
 public sealed record DuplicatePairView(long Id, RecordType RecordType, RecordSummary A, RecordSummary B, int Confidence, IReadOnlyList<string> Reasons, DuplicateStatus Status);
 
-public sealed record DuplicateComparison(DuplicatePairView Pair, IReadOnlyList<MergeField> Fields);
+/// <param name="A">What hangs on record A (activities, deals, the last activity), so the admin can choose which to keep.</param>
+public sealed record DuplicateComparison(DuplicatePairView Pair, IReadOnlyList<MergeField> Fields, RecordContext? A = null, RecordContext? B = null);
+
+/// <summary>A record's weight: how many activities and deals it carries and when it last had an activity.</summary>
+public sealed record RecordContext(int Activities, DateTimeOffset? LastActivityAt, int Deals, IReadOnlyList<string> DealNames, int Contacts);
 
 public sealed record PossibleDuplicate(long Id, string Name, string? Email, int Confidence, IReadOnlyList<string> Reasons);
 

@@ -64,6 +64,21 @@ public sealed class GetDuplicateComparisonHandler(ICrmDbFactory dbFactory)
         else
             (a, b) = (await db.Accounts.AsNoTracking().SingleAsync(x => x.Id == candidate.RecordAId, ct), await db.Accounts.AsNoTracking().SingleAsync(x => x.Id == candidate.RecordBId, ct));
         var labels = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.RecordType == candidate.RecordType).ToDictionaryAsync(d => "custom." + d.Key, d => d.Label, ct);
-        return new DuplicateComparison(view, Merges.Compare(a, b, f => labels.GetValueOrDefault(f) ?? RecordFields.LabelOf(f)));
+        return new DuplicateComparison(view, Merges.Compare(a, b, f => labels.GetValueOrDefault(f) ?? RecordFields.LabelOf(f)),
+            await ContextAsync(db, candidate.RecordType, candidate.RecordAId, ct), await ContextAsync(db, candidate.RecordType, candidate.RecordBId, ct));
+    }
+
+    private static async Task<RecordContext> ContextAsync(ICrmDb db, RecordType type, long id, CancellationToken ct)
+    {
+        var activities = type == RecordType.Contact ? db.Activities.AsNoTracking().Where(x => x.ContactId == id) : db.Activities.AsNoTracking().Where(x => x.AccountId == id);
+        var deals = type == RecordType.Contact
+            ? db.Deals.AsNoTracking().Where(d => db.DealContacts.Any(l => l.DealId == d.Id && l.ContactId == id))
+            : db.Deals.AsNoTracking().Where(d => d.AccountId == id);
+        var count = await activities.CountAsync(ct);
+        var last = count == 0 ? null : await activities.OrderByDescending(x => x.OccurredAt).Select(x => (DateTimeOffset?)x.OccurredAt).FirstOrDefaultAsync(ct);
+        var dealCount = await deals.CountAsync(ct);
+        var dealNames = await deals.OrderByDescending(d => d.UpdatedAt).Select(d => d.Name).Take(3).ToListAsync(ct);
+        var contacts = type == RecordType.Account ? await db.Contacts.CountAsync(c => c.AccountId == id, ct) : 0;
+        return new RecordContext(count, last, dealCount, dealNames, contacts);
     }
 }

@@ -20,7 +20,8 @@ public enum MergeSide
 public sealed record MergeRequest(long WinnerId, long LoserId, IReadOnlyDictionary<string, MergeSide>? Choices = null);
 
 public sealed record MergeView(long MergeId, RecordType RecordType, long WinnerId, long LoserId, IReadOnlyList<string> ChangedFields,
-    int MovedActivities, int MovedDeals, int MovedContacts, DateTimeOffset MergedAt, string? MergedBy, DateTimeOffset? UndoneAt, int MovedExternalLinks = 0);
+    int MovedActivities, int MovedDeals, int MovedContacts, DateTimeOffset MergedAt, string? MergedBy, DateTimeOffset? UndoneAt, int MovedExternalLinks = 0,
+    string? WinnerName = null, string? LoserName = null);
 
 /// <summary>One field of two records side by side, with the value a merge keeps unless someone picks the other.</summary>
 public sealed record MergeField(string Field, string Label, string? WinnerValue, string? LoserValue, MergeSide Default)

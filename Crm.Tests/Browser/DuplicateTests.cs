@@ -80,25 +80,45 @@ public class DuplicateTests(LiveAppFixture app)
         var newer = await PostAsync(page, "contacts", new { firstName = "Marguerite", lastName = $"Delacroix{tag}", email = $"m.delacroix.{tag}@new.example", jobTitle = "Head of Sales", accountId = account });
         await PostAsync(page, "activities", new { type = "note", contactId = older, body = $"Met {tag} at the fair" });
         await PostAsync(page, "activities", new { type = "note", contactId = newer, body = $"Sent {tag} the pricing" });
-        await PostAsync(page, "contacts", new { firstName = "Tobias", lastName = $"Wren{tag}", phone = "+1 303 555 0142" });
-        await PostAsync(page, "contacts", new { firstName = "Ana", lastName = $"Kowalczyk{tag}", phone = "(303) 555-0142" });
+        // Three people behind one switchboard number, with one family name: one group of three pairs.
+        var phone = $"+1 303 555 01{Random.Shared.Next(10, 100)}";
+        var e164 = phone.Replace(" ", "");
+        foreach (var first in new[] { "Tobias", "Tabitha", "Theo" })
+            await PostAsync(page, "contacts", new { firstName = first, lastName = $"Wren{tag}", phone });
 
-        // Scan now: both pairs arrive in the queue, with their reasons.
+        // Scan now: both groups arrive in the queue, each saying what its records share.
         await page.ClickAsync("#scan-duplicates");
-        var mergePair = page.Locator("#duplicates-table tbody tr", new PageLocatorOptions { HasText = $"Delacroix{tag}" });
-        var phonePair = page.Locator("#duplicates-table tbody tr", new PageLocatorOptions { HasText = $"Wren{tag}" });
-        await RefreshUntilAsync(page, phonePair);
-        await Expect(mergePair).ToContainTextAsync($"Same name at the same account");
-        await Expect(phonePair).ToContainTextAsync("Same phone");
+        var nameGroup = page.Locator("#duplicate-groups tbody tr", new PageLocatorOptions { HasText = $"delacroix{tag}" });
+        var phoneGroup = page.Locator("#duplicate-groups tbody tr", new PageLocatorOptions { HasText = e164 });
+        await RefreshUntilAsync(page, phoneGroup);
+        await Expect(nameGroup).ToContainTextAsync($"2 contacts named “marguerite delacroix{tag}” at Quillfeather {tag} Labs");
+        await Expect(phoneGroup).ToContainTextAsync($"3 contacts share the phone {e164}");
+        await Expect(phoneGroup).ToContainTextAsync("3"); // pairs
 
-        // Searching the queue leaves just the pair looked for.
-        await page.FillAsync("#duplicate-search", $"Delacroix{tag}");
+        // A group opens on its pairs; the queue's place is in the URL, so Back returns to it.
+        await nameGroup.Locator(".duplicate-group").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("rule=name-at-account"));
         await Expect(page.Locator("#duplicates-table tbody tr")).ToHaveCountAsync(1);
 
-        // Compare: the newer title wins by default; keep the older one, and the newer email.
-        await mergePair.ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex(@"/duplicates/\d+$"));
+        // Searching the queue leaves just the pair looked for.
+        await page.GotoAsync($"{app.Web.BaseUrl}/duplicates");
+        await page.WaitForInteractiveAsync();
+        await page.FillAsync("#duplicate-search", $"Delacroix{tag}");
+        await Expect(page).ToHaveURLAsync(new Regex($"search=Delacroix{tag}"));
+        var mergePair = page.Locator("#duplicates-table tbody tr", new PageLocatorOptions { HasText = $"Delacroix{tag}" });
+        await Expect(page.Locator("#duplicates-table tbody tr")).ToHaveCountAsync(1);
+
+        // Compare: each record's activities and deals are shown; the newer title wins by default; keep the older one,
+        // and the newer email. Back to the queue returns to the search.
+        await mergePair.Locator(".pair-link").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/duplicates/\d+\?back="));
         await Expect(page.Locator("#pair-confidence")).ToContainTextAsync("90");
+        await Expect(page.Locator("#record-context")).ToContainTextAsync("1 activity, the last");
+        await Expect(page.Locator("#keep-record")).ToContainTextAsync($"Marguerite Delacroix{tag}");
+        await Expect(page.Locator("#keep-record")).Not.ToContainTextAsync("#");
+        await page.GoBackAsync();
+        await Expect(page.Locator("#duplicate-search")).ToHaveValueAsync($"Delacroix{tag}");
+        await mergePair.Locator(".pair-link").ClickAsync();
         await Expect(page.Locator("#field-JobTitle input[data-column=b]")).ToBeCheckedAsync();
         await Expect(page.Locator("#field-Email input[data-column=b]")).ToBeCheckedAsync();
         await page.Locator("#field-JobTitle input[data-column=a]").CheckAsync();
@@ -113,7 +133,7 @@ public class DuplicateTests(LiveAppFixture app)
         await Expect(page.Locator("#contact-headline")).ToContainTextAsync($"VP Sales at Quillfeather {tag} Labs");
         await Expect(page.Locator("#timeline")).ToContainTextAsync($"Met {tag} at the fair");
         await Expect(page.Locator("#timeline")).ToContainTextAsync($"Sent {tag} the pricing");
-        await Expect(page.Locator("#merges")).ToContainTextAsync($"Contact #{newer} merged into this one");
+        await Expect(page.Locator("#merges")).ToContainTextAsync($"Contact “Marguerite Delacroix{tag}” merged into this one");
         var search = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/contacts?search=Delacroix{tag}");
         Assert.Equal(1, (await search.JsonAsync())!.Value.GetProperty("total").GetInt32());
 
@@ -122,22 +142,23 @@ public class DuplicateTests(LiveAppFixture app)
         await Expect(page).ToHaveURLAsync(new Regex($"/contacts/{older}$"));
         await Expect(page.Locator("#contact-name")).ToHaveTextAsync($"Marguerite Delacroix{tag}");
 
-        // Not a duplicate: the phone pair leaves the queue.
+        // Not duplicates: the whole phone group leaves the queue at once (and Undo would bring it back).
         await page.GotoAsync($"{app.Web.BaseUrl}/duplicates");
         await page.WaitForInteractiveAsync();
-        await phonePair.ClickAsync();
-        await Expect(page.Locator("#pair-reasons")).ToContainTextAsync("Same phone");
-        await page.ClickAsync("#not-duplicate");
-        await Expect(page).ToHaveURLAsync(new Regex("/duplicates$"));
-        await Expect(phonePair).ToHaveCountAsync(0);
+        await phoneGroup.Locator(".dismiss-group").ClickAsync();
+        await page.ClickAsync("#confirm");
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("3 pairs dismissed.");
+        await Expect(phoneGroup).ToHaveCountAsync(0);
+        var queue = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/duplicates?search=Wren{tag}");
+        Assert.Equal(0, (await queue.JsonAsync())!.Value.GetProperty("total").GetInt32());
 
         // A new pair arrives, so the rescan has certainly run — and the dismissed and merged pairs did not come back.
         await PostAsync(page, "contacts", new { firstName = "Odile", lastName = $"Marchetti{tag}", email = $"odile.{tag}@same.example" });
         await PostAsync(page, "contacts", new { firstName = "O.", lastName = $"Marchetti{tag}", email = $"ODILE.{tag}@Same.Example" });
         await page.ClickAsync("#scan-duplicates");
-        await RefreshUntilAsync(page, page.Locator("#duplicates-table tbody tr", new PageLocatorOptions { HasText = $"Marchetti{tag}" }));
-        await Expect(phonePair).ToHaveCountAsync(0);
-        await Expect(mergePair).ToHaveCountAsync(0);
+        await RefreshUntilAsync(page, page.Locator("#duplicate-groups tbody tr", new PageLocatorOptions { HasText = $"odile.{tag}@same.example" }));
+        await Expect(phoneGroup).ToHaveCountAsync(0);
+        await Expect(nameGroup).ToHaveCountAsync(0);
     }
 
     private async Task<long> PostAsync(IPage page, string resource, object body)

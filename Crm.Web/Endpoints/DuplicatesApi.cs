@@ -9,12 +9,25 @@ public static class DuplicatesApi
     /// <summary>Fold <see cref="DuplicateId"/> into the record of the URL; per field (e.g. "Email", "custom.shoe_size"), "winner" or "loser".</summary>
     public sealed record MergeApiRequest(long DuplicateId, Dictionary<string, MergeSide>? Choices = null);
 
+    public sealed record DismissGroupRequest(string? Type, string? Rule, string? Key);
+
+    public sealed record ReopenRequest(List<long>? Ids);
+
     public static RouteGroupBuilder MapDuplicatesApi(this RouteGroupBuilder api)
     {
         var duplicates = api.MapGroup("/duplicates").WithTags("Duplicates");
-        duplicates.MapGet("/", async (string? type, string? search, int? page, int? pageSize, ListDuplicatesHandler handler, CancellationToken ct) =>
-                TypedResults.Ok(await handler.HandleAsync(ApiEnums.Parse<RecordType>(type, "type"), page ?? 1, pageSize ?? 25, ct, search)))
-            .WithName("ListDuplicates").WithSummary("The review queue: likely duplicate pairs, most certain first, with their reasons");
+        duplicates.MapGet("/", async (string? type, string? search, string? rule, string? key, int? page, int? pageSize, ListDuplicatesHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(ApiEnums.Parse<RecordType>(type, "type"), page ?? 1, pageSize ?? 25, ct, search, rule, key)))
+            .WithName("ListDuplicates").WithSummary("The review queue: likely duplicate pairs, most certain first, with their reasons (rule and key: one group's pairs)");
+        duplicates.MapGet("/groups", async (string? type, int? page, int? pageSize, ListDuplicateGroupsHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(ApiEnums.Parse<RecordType>(type, "type"), page ?? 1, pageSize ?? 25, ct)))
+            .WithName("ListDuplicateGroups").WithSummary("The review queue by group: pairs one rule found by one shared value (an email, a phone, a name at an account)");
+        duplicates.MapPost("/groups/dismiss", async (DismissGroupRequest request, DismissDuplicateGroupHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(new { dismissed = await handler.HandleAsync(ApiEnums.Parse<RecordType>(request.Type, "type") ?? RecordType.Contact, request.Rule ?? "", request.Key ?? "", ct) }))
+            .WithName("DismissDuplicateGroup").WithSummary("Not duplicates: every open pair of the group leaves the queue for good; answers the pairs' ids (to reopen them)");
+        duplicates.MapPost("/reopen", async (ReopenRequest request, ReopenDuplicatesHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(new { reopened = await handler.HandleAsync(request.Ids ?? [], ct) }))
+            .WithName("ReopenDuplicates").WithSummary("Undo dismissals: the pairs are waiting for review again");
         duplicates.MapGet("/{id:long}", async (long id, GetDuplicateComparisonHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("GetDuplicatePair").WithSummary("A pair side by side, field by field, with the values a merge keeps by default");
         duplicates.MapGet("/compare", async (string? type, long a, long b, GetDuplicateComparisonHandler handler, CancellationToken ct) =>

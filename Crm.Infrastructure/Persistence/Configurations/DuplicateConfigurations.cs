@@ -12,6 +12,12 @@ internal sealed class DuplicateCandidateConfiguration : IEntityTypeConfiguration
         b.Property(x => x.Reasons).HasConversion(JsonColumn.Converter<List<string>>(), JsonColumn.Comparer<List<string>>()).HasMaxLength(FieldLimits.Body);
         b.HasIndex(x => new { x.WorkspaceId, x.RecordType, x.RecordAId, x.RecordBId }).IsUnique();
         b.HasIndex(x => new { x.WorkspaceId, x.RecordType, x.Status, x.Confidence });
+        b.Property(x => x.Rule).HasMaxLength(20);
+        b.Property(x => x.GroupKey).HasMaxLength(FieldLimits.GroupKey);
+        // The queue's groups: one index holds what grouping, counting and ordering them reads.
+        b.HasIndex(x => new { x.WorkspaceId, x.Status, x.RecordType, x.Rule, x.GroupKey, x.Confidence });
+        // A search finds pairs by either record (the unique index above serves record A).
+        b.HasIndex(x => new { x.WorkspaceId, x.RecordType, x.RecordBId });
     }
 }
 

@@ -63,8 +63,47 @@ public class DuplicateEngineTests
         Assert.Equal(90, Single(C(1, "ada@one.example", "Zoë", "Müller", 7), C(2, "ada@two.example", "ZOE", "Muller", 7)).Confidence);
 
     [Fact]
-    public void SamePhone_InAnyFormat_Is85() =>
-        Assert.Equal(85, Single(C(1, first: "A", phone: "+1 (415) 555-2671"), C(2, first: "B", phone: "415.555.2671")).Confidence);
+    public void SamePhone_Alone_IsOnlyAPossibleDuplicate_NotOneToReview()
+    {
+        var pair = Single(C(1, first: "Ada", last: "Lovelace", phone: "+1 (415) 555-2671"), C(2, first: "Grace", last: "Hopper", phone: "415.555.2671"));
+        Assert.Equal(DuplicateEngine.PhoneConfidence, pair.Confidence);
+        Assert.True(pair.Confidence < DuplicateThresholds.DefaultReview);
+        Assert.Equal((DuplicateRules.Phone, "+14155552671"), (pair.Rule, pair.Key));
+    }
+
+    [Theory]
+    [InlineData("Ada", "Lovelace", "Augusta Ada", "Lovelace")] // the same last name
+    [InlineData("Jon", "Smith", "John", "Smith")]
+    [InlineData("Katherine", "Okafor", "Katharine", "Okafor")]
+    public void SamePhone_InAnyFormat_WithASimilarName_GoesToReview(string firstA, string lastA, string firstB, string lastB)
+    {
+        var pair = Single(C(1, first: firstA, last: lastA, phone: "+1 (415) 555-2671"), C(2, first: firstB, last: lastB, phone: "415.555.2671"));
+        Assert.Equal(DuplicateEngine.PhoneAndNameConfidence, pair.Confidence);
+    }
+
+    [Fact]
+    public void SamePhone_AtTheSameAccount_GoesToReview() =>
+        Assert.Equal(DuplicateEngine.PhoneAndNameConfidence,
+            Single(C(1, first: "Ada", last: "Lovelace", account: 7, phone: "+1 415 555 2671"), C(2, first: "Front", last: "Desk", account: 7, phone: "4155552671")).Confidence);
+
+    [Fact]
+    public void AccountsWithTheSameName_AndEachItsOwnDomain_AreNotANameMatch()
+    {
+        var engine = new DuplicateEngine();
+        var sisters = engine.Accounts([AccountKey.Of(1, "blueyonder.com", "Blue Yonder AG"), AccountKey.Of(2, "blueyonder.es", "Blue Yonder GmbH")]);
+        Assert.Equal(DuplicateEngine.CompanyNameOtherDomainsConfidence, Assert.Single(sisters).Confidence);
+        Assert.True(sisters[0].Confidence < DuplicateThresholds.DefaultReview);
+        var oneWithout = engine.Accounts([AccountKey.Of(1, "blueyonder.com", "Blue Yonder AG"), AccountKey.Of(2, null, "Blue Yonder GmbH")]);
+        Assert.Equal((90, DuplicateRules.CompanyName), (Assert.Single(oneWithout).Confidence, oneWithout[0].Rule));
+    }
+
+    [Fact]
+    public void APair_FoundByTwoRules_IsGroupedByTheStrongest()
+    {
+        var pair = Single(C(1, "ada@x.example", "Ada", "Lovelace", 3, phone: "+1 415 555 2671"), C(2, "ada@x.example", "Ada", "Lovelace", 3, phone: "+1 415 555 2671"));
+        Assert.Equal((100, DuplicateRules.Email, "ada@x.example"), (pair.Confidence, pair.Rule, pair.Key));
+        Assert.Equal(3, pair.Reasons.Count);
+    }
 
     [Fact]
     public void OneTypoInALongNameAtTheSameAccount_GoesToReview()

@@ -101,9 +101,12 @@ public class DuplicatesApiTests : ApiTestBase
         var acme = (await JsonAsync(first)).GetProperty("id").GetInt64();
         Assert.False(first.Headers.Contains("X-Possible-Duplicates"));
 
-        var second = await Admin.PostAsJsonAsync("/api/v1/accounts", new { name = "ACME, Inc", domain = "acme-eu.example" });
+        var second = await Admin.PostAsJsonAsync("/api/v1/accounts", new { name = "ACME, Inc" });
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal($"{acme}:90", second.Headers.GetValues("X-Possible-Duplicates").Single());
+        // The same name with a domain of its own: a sister company as often as a duplicate — possible, not likely.
+        var sister = await Admin.PostAsJsonAsync("/api/v1/accounts", new { name = "Acme Inc", domain = "acme-eu.example" });
+        Assert.Contains($"{acme}:60", sister.Headers.GetValues("X-Possible-Duplicates").Single().Split(",", StringSplitOptions.TrimEntries));
 
         var listed = await JsonAsync(await Admin.GetAsync($"/api/v1/accounts/{acme}/duplicates"));
         Assert.Equal("Same company name (acme)", listed[0].GetProperty("reasons")[0].GetString());

@@ -520,6 +520,11 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("GroupKey")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
                     b.Property<string>("Reasons")
                         .IsRequired()
                         .HasMaxLength(10000)
@@ -540,6 +545,11 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<long?>("ResolvedByUserId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
                     b.Property<int>("Status")
                         .HasColumnType("int");
 
@@ -551,10 +561,14 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("WorkspaceId", "RecordType", "RecordBId");
+
                     b.HasIndex("WorkspaceId", "RecordType", "RecordAId", "RecordBId")
                         .IsUnique();
 
                     b.HasIndex("WorkspaceId", "RecordType", "Status", "Confidence");
+
+                    b.HasIndex("WorkspaceId", "Status", "RecordType", "Rule", "GroupKey", "Confidence");
 
                     b.ToTable("DuplicateCandidates");
                 });

@@ -498,6 +498,11 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("GroupKey")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reasons")
                         .IsRequired()
                         .HasMaxLength(10000)
@@ -518,6 +523,11 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long?>("ResolvedByUserId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -529,10 +539,14 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("WorkspaceId", "RecordType", "RecordBId");
+
                     b.HasIndex("WorkspaceId", "RecordType", "RecordAId", "RecordBId")
                         .IsUnique();
 
                     b.HasIndex("WorkspaceId", "RecordType", "Status", "Confidence");
+
+                    b.HasIndex("WorkspaceId", "Status", "RecordType", "Rule", "GroupKey", "Confidence");
 
                     b.ToTable("DuplicateCandidates");
                 });
