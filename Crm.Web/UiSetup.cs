@@ -1,5 +1,6 @@
 using Crm.Web.Auth;
 using Crm.Web.Components;
+using Crm.Web.TimeZones;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
@@ -13,6 +14,7 @@ public static class UiSetup
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
+        builder.Services.AddUserTimeZones();
         // Sign-in cookies, antiforgery tokens and stored connection secrets survive restarts and are readable by every
         // instance: the key ring is in the database (AddCrmInfrastructure), encrypted at rest when configured.
         builder.Services.AddDataProtection().ProtectKeys(builder.Configuration);
@@ -57,6 +59,7 @@ public static class UiSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseCurrentActor();
+        app.UseUserTimeZones();
         app.UseAntiforgery();
         return app;
     }

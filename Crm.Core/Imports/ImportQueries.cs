@@ -72,12 +72,16 @@ public sealed class ListImportsHandler(ICrmDbFactory dbFactory)
 
 public sealed class ListImportErrorsHandler(ICrmDbFactory dbFactory)
 {
-    public async Task<PagedResult<ImportErrorView>> HandleAsync(long importId, int page = 1, int pageSize = 50, CancellationToken ct = default)
+    /// <param name="group">Only the rows of one problem (<see cref="SummarizeImportErrorsHandler"/>).</param>
+    public async Task<PagedResult<ImportErrorView>> HandleAsync(long importId, int page = 1, int pageSize = 50, CancellationToken ct = default, ImportErrorGroup? group = null)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         Roles.EnsureAdmin(db.Actor);
         await db.ImportJobs.GetAsync(importId, "Import", ct);
-        return await db.ImportRowErrors.AsNoTracking().Where(e => e.ImportJobId == importId)
+        var errors = db.ImportRowErrors.AsNoTracking().Where(e => e.ImportJobId == importId);
+        if (group is not null)
+            errors = errors.Where(e => e.Column == group.Column && e.Type == group.Type && e.Kept == group.Kept && e.Message == group.Message);
+        return await errors
             .OrderBy(e => e.RowNumber).ThenBy(e => e.Id)
             .Select(e => new ImportErrorView(e.RowNumber, e.LineNumber, e.Column, e.Value, e.Type, e.Message, e.Kept))
             .ToPageAsync(page, pageSize, ct);

@@ -18,6 +18,8 @@ public sealed class User : Entity, IWorkspaceOwned, ITimestamped
     public bool InvitationPending { get; set; }
     public long? InvitedByUserId { get; set; }
     public DateTimeOffset? LastSignInAt { get; set; }
+    /// <summary>The IANA time zone pages show this user's times in (taken from the browser at first, changeable); null: UTC.</summary>
+    public string? TimeZone { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

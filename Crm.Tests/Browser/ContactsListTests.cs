@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -33,6 +34,44 @@ public class ContactsListTests(LiveAppFixture app)
         // The rows follow the total in the same render, but wait for them rather than read a render in between.
         await Expect(grid.Locator("tbody tr .mud-chip", new LocatorLocatorOptions { HasNotText = "Customer" })).ToHaveCountAsync(0);
         await Expect(grid.Locator("tbody tr .mud-chip").First).ToHaveTextAsync("Customer");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task BackFromAContact_ReturnsToTheSameList_ItsSearchFilterSortAndPage()
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/contacts");
+        var grid = page.Locator("#contacts-grid");
+        await Expect(grid).ToContainTextAsync("of 500");
+
+        await page.Locator("#filter-lifecycle").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Customer" }).ClickAsync();
+        var updated = grid.Locator("th", new LocatorLocatorOptions { HasText = "Score" });
+        await updated.Locator(".column-header").ClickAsync();
+        await Expect(updated.Locator(".sort-direction-icon.mud-direction-asc")).ToHaveCountAsync(1);
+        await page.FillAsync("#contact-search", "a");
+        await Expect(page).ToHaveURLAsync(new Regex("lifecycle=customer.*sort=leadScore.*|sort=leadScore.*lifecycle=customer"));
+        await Expect(page).ToHaveURLAsync(new Regex("search=a"));
+        var listUrl = page.Url;
+        var first = await grid.Locator("tbody tr .contact-link").First.TextContentAsync();
+
+        // One click on the name is one history entry: a single Back returns to the list as it was.
+        await grid.Locator("tbody tr .contact-link").First.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/contacts/\d+$"));
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(listUrl);
+        await Expect(page.Locator("#contact-search")).ToHaveValueAsync("a");
+        await Expect(page.Locator("#filter-lifecycle")).ToHaveValueAsync("Customer");
+        await Expect(updated.Locator(".sort-direction-icon.mud-direction-asc")).ToHaveCountAsync(1);
+        await Expect(grid.Locator("tbody tr .contact-link").First).ToHaveTextAsync(first!);
+
+        // A click elsewhere on the row opens the contact too, and Back still lands on the list.
+        // (The name's link covers the row, so the click lands on it wherever it is made.)
+        await grid.Locator("tbody tr td").Nth(1).ClickAsync(new LocatorClickOptions { Force = true });
+        await Expect(page).ToHaveURLAsync(new Regex(@"/contacts/\d+$"));
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(listUrl);
         await page.Context.CloseAsync();
     }
 }

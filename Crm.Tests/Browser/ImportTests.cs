@@ -66,7 +66,15 @@ public class ImportTests(LiveAppFixture app)
         await Expect(page.Locator("#updated")).ToHaveTextAsync("1 updated");
         await Expect(page.Locator("#failed")).ToHaveTextAsync("1 failed");
         await Expect(page.Locator("#values-left-empty")).ToHaveTextAsync("6 values left empty");
-        await Expect(page.Locator("#import-errors")).ToContainTextAsync("Duplicate in file");
+        await Expect(page.Locator("#import-errors")).ToContainTextAsync("Same name as line");
+        // Identical phone problems are one line with their count (the most frequent first), opened to list their rows.
+        await Expect(page.Locator("#error-summary-count")).ToContainTextAsync("problems, most frequent first");
+        var phones = page.Locator("#import-errors .import-error-group", new PageLocatorOptions { HasText = "PHONE: '(555) 555-1212'" }).First;
+        await Expect(phones.Locator(".import-error-count")).ToHaveTextAsync(new Regex(@"^[2-6] rows$"));
+        var rows = int.Parse((await phones.Locator(".import-error-count").TextContentAsync())!.Split(' ')[0]);
+        await Expect(phones).ToContainTextAsync("Imported without it");
+        await phones.Locator(".mud-expand-panel-header").ClickAsync();
+        await Expect(phones.Locator(".import-error-rows tbody tr")).ToHaveCountAsync(rows);
         Assert.Equal("FORT COLLINS", await CityOfAsync(page, existingId));
 
         // The error file: the failed row and those imported without a value, as they were uploaded, plus the reason.

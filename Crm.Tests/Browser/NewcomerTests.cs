@@ -64,9 +64,13 @@ public class NewcomerTests(LiveAppFixture app)
 
         // Typing the address: the server answers with a refusal, not the page.
         var response = await page.GotoAsync($"{app.Web.BaseUrl}/admin/users");
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/denied"));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/access-denied"));
         await Expect(page.Locator("#access-refused")).ToContainTextAsync("You do not have access to this page");
-        Assert.DoesNotContain("rep@example.com", await page.ContentAsync(), StringComparison.Ordinal);
+        // Inside the app: its menu and the signed-in person stay, and the way back is one click.
+        await Expect(page.Locator("#nav-contacts")).ToBeVisibleAsync();
+        await Expect(page.Locator("#signed-in-role")).ToHaveTextAsync("Rep");
+        // Nothing of the users page: not the other users' addresses.
+        Assert.DoesNotContain("admin@example.com", await page.ContentAsync(), StringComparison.Ordinal);
         Assert.NotNull(response);
 
         // The same session cannot reach the admin API either.

@@ -40,7 +40,8 @@ public static class AuthenticationSetup
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.LoginPath = "/account/login";
-                o.AccessDeniedPath = "/account/denied";
+                // Inside the app (menu and layout kept); the sign-in page's own refusals stay on /account/denied.
+                o.AccessDeniedPath = "/access-denied";
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
                 o.SlidingExpiration = true;
                 o.Events = new CookieAuthenticationEvents

@@ -27,6 +27,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.ConfigureWorkspaceOwned();
         b.Property(x => x.Name).HasMaxLength(FieldLimits.Name).IsRequired();
         b.Property(x => x.Email).HasMaxLength(FieldLimits.Email).IsRequired();
+        b.Property(x => x.TimeZone).HasMaxLength(64);
         b.HasIndex(x => new { x.WorkspaceId, x.Email }).IsUnique();
         b.HasIndex(x => x.Email);
     }

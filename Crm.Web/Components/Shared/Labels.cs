@@ -76,7 +76,28 @@ public static class Labels
         _ => "Disconnected",
     };
 
-    public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " UTC";
+    private static readonly AsyncLocal<TimeZoneInfo?> CurrentZone = new();
+
+    /// <summary>The zone times are shown in for the work at hand (the signed-in person's; UTC when none).</summary>
+    public static TimeZoneInfo Zone => CurrentZone.Value ?? TimeZoneInfo.Utc;
+
+    /// <summary>Times shown from here on, in this flow of work, are in this zone.</summary>
+    public static void UseZone(TimeZoneInfo zone) => CurrentZone.Value = zone;
+
+    /// <summary>A moment in the person's own time zone, named after it ("14:05 UTC" only when that is their zone).</summary>
+    public static string When(DateTimeOffset at)
+    {
+        var zone = Zone;
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        var text = local.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
+        return zone == TimeZoneInfo.Utc || zone.Id is "UTC" or "Etc/UTC" ? text + " UTC" : text;
+    }
+
+    /// <summary>The time of day of a moment in the person's zone ("14:05").</summary>
+    public static string Clock(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>The calendar day of a moment in the person's zone (what "today" means to them).</summary>
+    public static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
 
     /// <summary>Counts with thousands separators, the same whatever the server's culture (the UI is English).</summary>
     public static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -1947,6 +1947,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("Role")
                         .HasColumnType("int");
 
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");
 

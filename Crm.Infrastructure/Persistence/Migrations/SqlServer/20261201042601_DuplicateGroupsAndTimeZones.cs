@@ -2,18 +2,25 @@
 
 #nullable disable
 
-namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
+namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 {
     /// <inheritdoc />
-    public partial class DuplicateGroups : Migration
+    public partial class DuplicateGroupsAndTimeZones : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
+                name: "TimeZone",
+                table: "Users",
+                type: "nvarchar(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "GroupKey",
                 table: "DuplicateCandidates",
-                type: "TEXT",
+                type: "nvarchar(400)",
                 maxLength: 400,
                 nullable: false,
                 defaultValue: "");
@@ -21,7 +28,7 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "Rule",
                 table: "DuplicateCandidates",
-                type: "TEXT",
+                type: "nvarchar(20)",
                 maxLength: 20,
                 nullable: false,
                 defaultValue: "");
@@ -47,6 +54,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "IX_DuplicateCandidates_WorkspaceId_Status_RecordType_Rule_GroupKey_Confidence",
                 table: "DuplicateCandidates");
+
+            migrationBuilder.DropColumn(
+                name: "TimeZone",
+                table: "Users");
 
             migrationBuilder.DropColumn(
                 name: "GroupKey",

@@ -2,18 +2,25 @@
 
 #nullable disable
 
-namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
+namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class DuplicateGroups : Migration
+    public partial class DuplicateGroupsAndTimeZones : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
+                name: "TimeZone",
+                table: "Users",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "GroupKey",
                 table: "DuplicateCandidates",
-                type: "nvarchar(400)",
+                type: "TEXT",
                 maxLength: 400,
                 nullable: false,
                 defaultValue: "");
@@ -21,7 +28,7 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
             migrationBuilder.AddColumn<string>(
                 name: "Rule",
                 table: "DuplicateCandidates",
-                type: "nvarchar(20)",
+                type: "TEXT",
                 maxLength: 20,
                 nullable: false,
                 defaultValue: "");
@@ -47,6 +54,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
             migrationBuilder.DropIndex(
                 name: "IX_DuplicateCandidates_WorkspaceId_Status_RecordType_Rule_GroupKey_Confidence",
                 table: "DuplicateCandidates");
+
+            migrationBuilder.DropColumn(
+                name: "TimeZone",
+                table: "Users");
 
             migrationBuilder.DropColumn(
                 name: "GroupKey",
