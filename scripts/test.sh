@@ -24,6 +24,12 @@ if [ ! -d contract/hubspot/node_modules/@hubspot/api-client ]; then
     || echo "Could not install HubSpot's Node client: its contract check is skipped."
 fi
 
+# axe-core, pinned, injected by the browser tests into every main page (AccessibilityTests).
+if [ ! -f contract/axe/node_modules/axe-core/axe.min.js ]; then
+  (cd contract/axe && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+    || { echo "Could not install axe-core for the accessibility tests."; echo "0 passed, 1 failed"; exit 1; }
+fi
+
 dotnet tool restore >/dev/null
 if ! dotnet build Crm.sln -c Release --nologo -v q -clp:ErrorsOnly; then
   echo "Build failed."

@@ -108,7 +108,8 @@ public static class Labels
     public static string Date(DateOnly? date) => date?.ToString("d MMM yyyy", CultureInfo.InvariantCulture) ?? "—";
 
     public static string Money(decimal? amount, string currency) =>
-        amount is null ? "—" : $"{currency} {amount.Value.ToString("N0", CultureInfo.InvariantCulture)}";
+        // A no-break space: "USD 339,000" never breaks between the code and the amount.
+        amount is null ? "—" : $"{currency}\u00A0{amount.Value.ToString("N0", CultureInfo.InvariantCulture)}";
 
     public static string Duration(int? seconds) =>
         seconds is null ? "" : TimeSpan.FromSeconds(seconds.Value) is var t && t.TotalHours >= 1 ? $"{(int)t.TotalHours}h {t.Minutes}m" : $"{t.Minutes}m {t.Seconds}s";

@@ -23,6 +23,7 @@ public partial class ImportSetup
     private SettingsState _settings = new();
     private bool _showSettings;
     private bool _showEmpty;
+    private string? _announcement;
     private bool _busy;
     private bool _testing;
     private DryRunResult? _test;
@@ -220,7 +221,11 @@ public partial class ImportSetup
     private async Task TestAsync()
     {
         _testing = true;
+        _announcement = null;
         await RunAsync(async () => _test = await DryRun.HandleAsync(Draft.ImportId, Mapping(), Options()));
+        _announcement = _test is { } test
+            ? $"Test finished: {Labels.Number(test.WouldCreate)} would be created, {Labels.Number(test.WouldUpdate)} updated, {Labels.Number(test.WouldSkip)} skipped, {Labels.Number(test.WouldFail)} with errors."
+            : _errors is { Count: > 0 } ? "The test could not run: " + string.Join(" ", _errors) : null;
     }
 
     private async Task StartAsync()

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Crm.Tests.TestSupport;
+using Microsoft.Playwright;
+
+namespace Crm.Tests.Browser;
+
+/// <summary>
+/// Every main page, as an admin and as a rep: axe-core (the pinned npm package, injected into the page) finds no
+/// critical or serious WCAG 2.2 AA violation; at 1280 and at 390 px wide nothing overflows the window sideways; and a
+/// screenshot of each is kept under docs/screenshots/.
+/// </summary>
+[Collection(LiveAppCollection.Name)]
+public class AccessibilityTests(LiveAppFixture app)
+{
+    private static readonly string Axe = Path.Combine(TestPaths.RepoRoot, "contract", "axe", "node_modules", "axe-core", "axe.min.js");
+    private static readonly string Screenshots = Path.Combine(TestPaths.RepoRoot, "docs", "screenshots");
+
+    public static TheoryData<string, string, string> Pages() => new()
+    {
+        { "admin", "home", "/" }, { "admin", "contacts", "/contacts" }, { "admin", "contact", "contact" }, { "admin", "accounts", "/accounts" },
+        { "admin", "deals", "/deals" }, { "admin", "board", "/deals/board" }, { "admin", "imports", "/imports" }, { "admin", "new-import", "/imports/new" },
+        { "admin", "duplicates", "/duplicates" }, { "admin", "exports", "/exports" }, { "admin", "users", "/admin/users" },
+        { "admin", "integrations", "/admin/integrations" }, { "admin", "custom-fields", "/admin/custom-fields" }, { "admin", "settings", "/admin/settings" },
+        { "admin", "preferences", "/preferences" },
+        { "rep", "home", "/" }, { "rep", "contacts", "/contacts" }, { "rep", "contact", "contact" }, { "rep", "deals", "/deals" },
+        { "rep", "board", "/deals/board" }, { "rep", "connections", "/me/connections" }, { "rep", "refused", "/admin/users" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task MainPage_HasNoSeriousAccessibilityViolation_AndFitsTheWindow_WideAndOnAPhone(string who, string name, string path)
+    {
+        Assert.True(File.Exists(Axe), $"axe-core is not installed ({Axe}): scripts/test.sh installs it with npm ci in contract/axe.");
+        Directory.CreateDirectory(Screenshots);
+        foreach (var (width, height) in new[] { (1280, 800), (390, 844) })
+        {
+            var page = await app.Browser.NewPageAsync(width, height);
+            try
+            {
+                var (email, password) = who == "admin" ? ("admin@example.com", "admin-password-1") : ("rep@example.com", "rep-password-1");
+                await page.SignInAsync(app.Web.BaseUrl, email, password, "/contacts");
+                var target = path == "contact" ? await FirstContactAsync(page) : path;
+                await page.GotoAsync(app.Web.BaseUrl + target);
+                await page.WaitForInteractiveAsync();
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                await page.WaitForTimeoutAsync(300);
+
+                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{who}-{name}-{width}.png") });
+                Assert.True(overflow <= 0, $"{target} as {who} at {width} px is {overflow} px wider than the window");
+
+                if (width != 1280) continue; // one axe run per page: the rules do not change with the width
+                await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
+                var result = await page.EvaluateAsync<JsonElement>("""
+                    async () => {
+                        const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+                        return r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
+                            .map(v => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 4).map(n => n.target.join(' ') + ' (' + (n.failureSummary || '').split('\n').slice(1, 2).join('').trim() + ')').join('; ')}`);
+                    }
+                    """);
+                var violations = result.EnumerateArray().Select(v => v.GetString()).ToList();
+                Assert.True(violations.Count == 0, $"{target} as {who}:\n" + string.Join("\n", violations));
+            }
+            finally
+            {
+                await page.Context.CloseAsync();
+            }
+        }
+    }
+
+    private async Task<string> FirstContactAsync(IPage page)
+    {
+        var response = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/contacts?pageSize=1");
+        return "/contacts/" + (await response.JsonAsync())!.Value.GetProperty("items")[0].GetProperty("id").GetInt64();
+    }
+}
