@@ -15,6 +15,9 @@ public enum CustomFieldType
 /// <summary>A workspace-defined field of contacts (later also accounts and deals); values live on the record.</summary>
 public sealed partial class CustomFieldDefinition : Entity, IWorkspaceOwned, ITimestamped
 {
+    /// <summary>Record types whose records keep custom field values (contacts; accounts and deals do not yet).</summary>
+    public static bool Holds(RecordType type) => type == RecordType.Contact;
+
     public long WorkspaceId { get; set; }
     public RecordType RecordType { get; set; }
     /// <summary>Stable machine name (lower-case letters, digits, underscores) used in the API and in imports.</summary>

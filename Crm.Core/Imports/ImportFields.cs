@@ -56,8 +56,9 @@ public static class ImportFields
     };
 
     /// <summary>The catalog plus the workspace's custom fields of that record type.</summary>
+    /// <remarks>Only for a type whose records keep custom values: a column mapped to one elsewhere would be dropped.</remarks>
     public static IReadOnlyList<ImportField> For(RecordType type, IEnumerable<CustomFields.CustomFieldView> customFields) =>
-        [.. For(type), .. customFields.Select(Custom)];
+        [.. For(type), .. (CustomFields.CustomFieldDefinition.Holds(type) ? customFields.Select(Custom) : [])];
 
     public static ImportField Custom(CustomFields.CustomFieldView field) => RecordFields.Custom(field).ToImportField();
 
