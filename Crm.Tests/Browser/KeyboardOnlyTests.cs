@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Crm.Tests.Browser;
+
+/// <summary>
+/// Three everyday tasks done with the keyboard alone — no clicks: sign in; open a contact and add a note; start a test
+/// import. Each step reaches its control by Tab (and Shift+Tab), as a keyboard user does.
+/// </summary>
+[Collection(LiveAppCollection.Name)]
+public class KeyboardOnlyTests(LiveAppFixture app)
+{
+    [Fact]
+    public async Task SignIn_AddANote_AndTestAnImport_WithTheKeyboardAlone()
+    {
+        var page = await app.Browser.NewPageAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"keyboard-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "Email,First Name\nkeyboard.one@example.com,One\n", TestContext.Current.CancellationToken);
+        try
+        {
+            // Sign in: the email field has the focus, Tab to the password, Enter submits.
+            await page.GotoAsync($"{app.Web.BaseUrl}/");
+            await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+            await TabToAsync(page, "#email");
+            await page.Keyboard.TypeAsync("admin@example.com");
+            await TabToAsync(page, "#password");
+            await page.Keyboard.TypeAsync("admin-password-1");
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+            await page.WaitForInteractiveAsync();
+
+            // After a navigation the focus is on the page's heading; from the top of a page, the first tab stop skips the menu.
+            await Expect(page.Locator("h1")).ToBeFocusedAsync();
+            Assert.Equal("Skip to content", await page.EvaluateAsync<string>(
+                "() => document.querySelector('a[href], button:not([disabled]), input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex=\"-1\"])').textContent.trim()"));
+
+            // Open a contact from the list and add a note.
+            await TabToAsync(page, "#nav-contacts");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page).ToHaveURLAsync(new Regex("/contacts$"));
+            await Expect(page.Locator("#contacts-grid .contact-link").First).ToBeVisibleAsync();
+            await TabToAsync(page, "#contacts-grid .contact-link");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page).ToHaveURLAsync(new Regex(@"/contacts/\d+$"));
+            await page.WaitForInteractiveAsync();
+            await TabToAsync(page, "#note-body");
+            var note = $"Typed without a mouse {Guid.NewGuid():N}";
+            await page.Keyboard.TypeAsync(note);
+            await TabToAsync(page, "#save-note");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.Locator("#timeline .note-body", new PageLocatorOptions { HasText = note })).ToBeVisibleAsync();
+
+            // Start a test import: the menu, New import, the file (the chooser opens from the keyboard), Test import.
+            await TabToAsync(page, "#nav-imports", backwards: true);
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page).ToHaveURLAsync(new Regex("/imports$"));
+            await page.WaitForInteractiveAsync();
+            await TabToAsync(page, "#new-import");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page).ToHaveURLAsync(new Regex("/imports/new"));
+            await page.WaitForInteractiveAsync();
+            await TabToAsync(page, "#import-file");
+            var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Space"));
+            await chooser.SetFilesAsync(file);
+            await Expect(page.Locator("#row-count")).ToHaveTextAsync("1 row", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+            await TabToAsync(page, "#dry-run");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.Locator("#would-create")).ToHaveTextAsync("1 would be created", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+            // Said to screen readers too, not only shown.
+            await Expect(page.Locator("#import-announcer")).ToContainTextAsync("Test finished: 1 would be created");
+            await TabToAsync(page, "#discard");
+            await page.Keyboard.PressAsync("Enter");
+            // A dialog takes the keyboard: Escape closes it, and nothing was discarded.
+            await Expect(page.Locator(".mud-dialog")).ToBeVisibleAsync();
+            // The dialog has the focus (its first control), so the keyboard acts in it.
+            await Expect(page.Locator(".mud-dialog-container :focus")).ToHaveCountAsync(1);
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(page.Locator(".mud-dialog")).ToHaveCountAsync(0);
+            await Expect(page.Locator("#row-count")).ToBeVisibleAsync();
+        }
+        finally
+        {
+            File.Delete(file);
+            await page.Context.CloseAsync();
+        }
+    }
+
+    /// <summary>Presses Tab (or Shift+Tab) until the element matching <paramref name="selector"/> has the focus.</summary>
+    private static async Task TabToAsync(IPage page, string selector, bool backwards = false)
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            if (await page.EvaluateAsync<bool>("s => { const f = document.activeElement; return !!f && (f.matches(s) || !!f.closest(s)); }", selector)) return;
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+        }
+        var focused = await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML?.slice(0, 200) ?? 'nothing'");
+        Assert.Fail($"{selector} was not reached by {(backwards ? "Shift+Tab" : "Tab")} within 150 presses; the focus is on {focused}");
+    }
+}
