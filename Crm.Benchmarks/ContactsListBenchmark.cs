@@ -43,14 +43,14 @@ public static class ContactsListBenchmark
         foreach (var (name, query) in queries)
         {
             var total = 0;
-            var timings = await MeasureAsync(options.Repeat, async () =>
+            var timings = await Timings.MeasureAsync(options.Repeat, async () =>
                 total = (await host.RunAsync<ListContactsHandler, PagedResult<ContactListItem>>(h => h.HandleAsync(query))).Total);
-            results.Add((name, Percentile(timings, 50), Percentile(timings, 95), total));
-            Console.WriteLine($"{name,-28} median {Percentile(timings, 50),7:F1} ms   p95 {Percentile(timings, 95),7:F1} ms   ({total:N0} matches)");
+            results.Add((name, Timings.Percentile(timings, 50), Timings.Percentile(timings, 95), total));
+            Console.WriteLine($"{name,-28} median {Timings.Percentile(timings, 50),7:F1} ms   p95 {Timings.Percentile(timings, 95),7:F1} ms   ({total:N0} matches)");
         }
 
         var floor = await MeasureFloorAsync(host.Database.ConnectionString, workspaceId, options.Repeat);
-        Console.WriteLine($"{"floor: raw page + count",-28} median {Percentile(floor, 50),7:F1} ms   p95 {Percentile(floor, 95),7:F1} ms");
+        Console.WriteLine($"{"floor: raw page + count",-28} median {Timings.Percentile(floor, 50),7:F1} ms   p95 {Timings.Percentile(floor, 95),7:F1} ms");
 
         var worst = results.MaxBy(r => r.P95);
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
@@ -61,7 +61,7 @@ public static class ContactsListBenchmark
             ["median_ms"] = Math.Round(results.Select(r => r.Median).Average(), 1),
             ["worst_p95_ms"] = Math.Round(worst.P95, 1),
             ["worst_query"] = worst.Name,
-            ["floor_median_ms"] = Math.Round(Percentile(floor, 50), 1),
+            ["floor_median_ms"] = Math.Round(Timings.Percentile(floor, 50), 1),
             ["target_p95_ms"] = TargetP95Ms,
             ["meets_target"] = worst.P95 <= TargetP95Ms,
         }));
@@ -114,18 +114,6 @@ public static class ContactsListBenchmark
         return (workspaceId, owners, accounts[0]);
     }
 
-    private static async Task<List<double>> MeasureAsync(int repeat, Func<Task> run)
-    {
-        for (var i = 0; i < 2; i++) await run();
-        var timings = new List<double>(repeat);
-        for (var i = 0; i < repeat; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            await run();
-            timings.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        return timings;
-    }
 
     private static async Task<List<double>> MeasureFloorAsync(string connectionString, long workspaceId, int repeat)
     {
@@ -138,7 +126,7 @@ public static class ContactsListBenchmark
         count.Parameters.AddWithValue("$w", workspaceId);
         page.Prepare();
         count.Prepare();
-        return await MeasureAsync(repeat, async () =>
+        return await Timings.MeasureAsync(repeat, async () =>
         {
             await count.ExecuteScalarAsync();
             await using var reader = await page.ExecuteReaderAsync();
@@ -146,10 +134,4 @@ public static class ContactsListBenchmark
         });
     }
 
-    private static double Percentile(List<double> values, int percentile)
-    {
-        var sorted = values.Order().ToList();
-        var index = (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1;
-        return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
-    }
 }

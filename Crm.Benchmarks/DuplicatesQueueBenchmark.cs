@@ -30,9 +30,9 @@ public static class DuplicatesQueueBenchmark
         async Task MeasureAsync(string name, Func<Task<int>> query)
         {
             var total = 0;
-            var timings = await TimeAsync(options.Repeat, async () => total = await query());
-            results.Add((name, Percentile(timings, 50), Percentile(timings, 95), total));
-            Console.WriteLine($"{name,-26} median {Percentile(timings, 50),7:F1} ms   p95 {Percentile(timings, 95),7:F1} ms   ({total:N0})");
+            var timings = await Timings.MeasureAsync(options.Repeat, async () => total = await query());
+            results.Add((name, Timings.Percentile(timings, 50), Timings.Percentile(timings, 95), total));
+            Console.WriteLine($"{name,-26} median {Timings.Percentile(timings, 50),7:F1} ms   p95 {Timings.Percentile(timings, 95),7:F1} ms   ({total:N0})");
         }
         await MeasureAsync("queue, first page", async () =>
             (await host.RunAsync<ListDuplicateGroupsHandler, PagedResult<DuplicateGroupView>>(h => h.HandleAsync(RecordType.Contact))).Total);
@@ -42,7 +42,7 @@ public static class DuplicatesQueueBenchmark
             (await host.RunAsync<ListDuplicatesHandler, PagedResult<DuplicatePairView>>(h => h.HandleAsync(RecordType.Contact, search: $"Family{middle:D6}"))).Total);
 
         var floor = await FloorAsync(host.Database.ConnectionString, workspaceId, options.Repeat);
-        Console.WriteLine($"{"floor: raw grouping",-26} median {Percentile(floor, 50),7:F1} ms   p95 {Percentile(floor, 95),7:F1} ms");
+        Console.WriteLine($"{"floor: raw grouping",-26} median {Timings.Percentile(floor, 50),7:F1} ms   p95 {Timings.Percentile(floor, 95),7:F1} ms");
         var worst = results.Max(r => r.P95);
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -54,7 +54,7 @@ public static class DuplicatesQueueBenchmark
             {
                 ["first_page"] = Math.Round(results[0].P95, 1), ["group_page"] = Math.Round(results[1].P95, 1), ["search"] = Math.Round(results[2].P95, 1),
             },
-            ["floor_p95_ms"] = Math.Round(Percentile(floor, 95), 1),
+            ["floor_p95_ms"] = Math.Round(Timings.Percentile(floor, 95), 1),
             ["target_p95_ms"] = TargetP95Ms,
             ["meets_target"] = worst <= TargetP95Ms,
         }));
@@ -136,29 +136,12 @@ public static class DuplicatesQueueBenchmark
             """, connection);
         page.Parameters.AddWithValue("$w", workspaceId);
         page.Prepare();
-        return await TimeAsync(repeat, async () =>
+        return await Timings.MeasureAsync(repeat, async () =>
         {
             await using var reader = await page.ExecuteReaderAsync();
             while (await reader.ReadAsync()) { }
         });
     }
 
-    private static async Task<List<double>> TimeAsync(int repeat, Func<Task> run)
-    {
-        await run();
-        var timings = new List<double>(repeat);
-        for (var i = 0; i < repeat; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            await run();
-            timings.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        return timings;
-    }
 
-    private static double Percentile(List<double> values, int percentile)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
 }
