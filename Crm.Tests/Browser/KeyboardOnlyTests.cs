@@ -38,12 +38,10 @@ public class KeyboardOnlyTests(LiveAppFixture app)
             // Open a contact from the list and add a note.
             await TabToAsync(page, "#nav-contacts");
             await page.Keyboard.PressAsync("Enter");
-            await Expect(page).ToHaveURLAsync(new Regex("/contacts$"));
-            await Expect(page.Locator("#contacts-grid .contact-link").First).ToBeVisibleAsync();
+            await ArriveAsync(page, "/contacts$", "#contacts-grid .contact-link");
             await TabToAsync(page, "#contacts-grid .contact-link");
             await page.Keyboard.PressAsync("Enter");
-            await Expect(page).ToHaveURLAsync(new Regex(@"/contacts/\d+$"));
-            await page.WaitForInteractiveAsync();
+            await ArriveAsync(page, @"/contacts/\d+$", "#note-body");
             await TabToAsync(page, "#note-body");
             var note = $"Typed without a mouse {Guid.NewGuid():N}";
             await page.Keyboard.TypeAsync(note);
@@ -54,12 +52,10 @@ public class KeyboardOnlyTests(LiveAppFixture app)
             // Start a test import: the menu, New import, the file (the chooser opens from the keyboard), Test import.
             await TabToAsync(page, "#nav-imports", backwards: true);
             await page.Keyboard.PressAsync("Enter");
-            await Expect(page).ToHaveURLAsync(new Regex("/imports$"));
-            await page.WaitForInteractiveAsync();
+            await ArriveAsync(page, "/imports$", "#new-import");
             await TabToAsync(page, "#new-import");
             await page.Keyboard.PressAsync("Enter");
-            await Expect(page).ToHaveURLAsync(new Regex("/imports/new"));
-            await page.WaitForInteractiveAsync();
+            await ArriveAsync(page, "/imports/new", "#import-file");
             await TabToAsync(page, "#import-file");
             var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Space"));
             await chooser.SetFilesAsync(file);
@@ -86,12 +82,32 @@ public class KeyboardOnlyTests(LiveAppFixture app)
         }
     }
 
-    /// <summary>Presses Tab (or Shift+Tab) until the element matching <paramref name="selector"/> has the focus.</summary>
+    /// <summary>
+    /// After a link within the app the address changes before the new page is drawn (and a busy machine draws late):
+    /// a person waits to see the page, so the test waits for one of its controls before pressing keys on it.
+    /// </summary>
+    private static async Task ArriveAsync(IPage page, string url, string readySelector)
+    {
+        await Expect(page).ToHaveURLAsync(new Regex(url));
+        await page.WaitForInteractiveAsync();
+        await Expect(page.Locator(readySelector).First).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 20_000 });
+    }
+
+    /// <summary>
+    /// Presses Tab (or Shift+Tab) until the element matching <paramref name="selector"/> has the focus — and still has it
+    /// a moment later, as a person sees it before pressing Enter (a page still drawing may move the focus once more).
+    /// </summary>
     private static async Task TabToAsync(IPage page, string selector, bool backwards = false)
     {
+        const string isFocused = "s => { const f = document.activeElement; return !!f && (f.matches(s) || !!f.closest(s)); }";
         for (var i = 0; i < 150; i++)
         {
-            if (await page.EvaluateAsync<bool>("s => { const f = document.activeElement; return !!f && (f.matches(s) || !!f.closest(s)); }", selector)) return;
+            if (await page.EvaluateAsync<bool>(isFocused, selector))
+            {
+                await page.WaitForTimeoutAsync(150);
+                if (await page.EvaluateAsync<bool>(isFocused, selector)) return;
+                continue;
+            }
             await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
         }
         var focused = await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML?.slice(0, 200) ?? 'nothing'");
