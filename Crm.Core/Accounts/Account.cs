@@ -19,6 +19,8 @@ public sealed class Account : Entity, ITrackedRecord, Duplicates.IMergeable
     public string? Country { get; set; }
     public long? OwnerId { get; set; }
     public User? Owner { get; set; }
+    /// <summary>Values of the workspace's account custom fields, by key.</summary>
+    public Dictionary<string, string> CustomFields { get; set; } = [];
 
     public int Version { get; set; }
     public long? CreatedByUserId { get; set; }

@@ -26,7 +26,7 @@ public sealed class GetAccountHandler(ICrmDbFactory dbFactory)
             .Where(a => a.Id == id)
             .Select(a => new AccountDetails(
                 a.Id, a.Name, a.Domain, a.Phone, a.Industry, a.Street, a.City, a.Region, a.PostalCode, a.Country,
-                a.OwnerId, a.Owner != null ? a.Owner.Name : null, a.Version, a.CreatedSource, a.CreatedAt, a.UpdatedAt))
+                a.OwnerId, a.Owner != null ? a.Owner.Name : null, a.CustomFields, a.Version, a.CreatedSource, a.CreatedAt, a.UpdatedAt))
             .SingleOrDefaultAsync(ct)
         ?? throw new NotFoundException("Account", id);
 }

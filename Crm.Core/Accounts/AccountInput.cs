@@ -15,6 +15,8 @@ public sealed class AccountInput : IValidatableObject
     [MaxLength(FieldLimits.PostalCode)] public string? PostalCode { get; set; }
     [MaxLength(FieldLimits.City)] public string? Country { get; set; }
     public long? OwnerId { get; set; }
+    /// <summary>Custom field values by key; a null or empty value clears the field.</summary>
+    [ListLimits(FieldLimits.MaxCustomFields, FieldLimits.CustomFieldValue)] public Dictionary<string, string?>? CustomFields { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -12,6 +12,7 @@ internal static class AccountWriter
     {
         InputValidation.ThrowIfInvalid(input, fields);
         await References.CheckAsync(db, fields.Has(nameof(input.OwnerId)) ? input.OwnerId : null, accountId: null, ct);
+        var customFields = fields.Has(nameof(input.CustomFields)) ? await References.CustomFieldsAsync(db, RecordType.Account, input.CustomFields, account.CustomFields, ct) : null;
         if (fields.Has(nameof(input.Name))) account.Name = Text.Clean(input.Name) ?? throw new ValidationFailedException(nameof(AccountInput.Name), "Enter the company name.");
         if (fields.Has(nameof(input.Domain))) account.Domain = Domains.Normalize(input.Domain);
         if (fields.Has(nameof(input.Phone))) account.Phone = Text.Clean(input.Phone);
@@ -22,5 +23,6 @@ internal static class AccountWriter
         if (fields.Has(nameof(input.PostalCode))) account.PostalCode = Text.Clean(input.PostalCode);
         if (fields.Has(nameof(input.Country))) account.Country = Text.Clean(input.Country);
         if (fields.Has(nameof(input.OwnerId))) account.OwnerId = input.OwnerId;
+        if (customFields is not null && !References.SameValues(customFields, account.CustomFields)) account.CustomFields = customFields;
     }
 }

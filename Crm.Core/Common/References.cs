@@ -18,9 +18,17 @@ public static class References
         if (errors.Count > 0) throw new ValidationFailedException(errors);
     }
 
-    /// <summary>Validates custom field values against the workspace's definitions; returns the cleaned values.</summary>
+    /// <summary>Whether two sets of custom field values are the same (a record is only changed when they are not).</summary>
+    public static bool SameValues(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    /// <summary>
+    /// Validates custom field values against the workspace's definitions; returns the cleaned values. A value the record
+    /// already holds for a field since removed is kept as it is (removing a field keeps its values), so saving a record
+    /// never fails on it; a new value for an unknown key is refused.
+    /// </summary>
     public static async Task<Dictionary<string, string>> CustomFieldsAsync(
-        ICrmDb db, RecordType recordType, IReadOnlyDictionary<string, string?>? values, CancellationToken ct)
+        ICrmDb db, RecordType recordType, IReadOnlyDictionary<string, string?>? values, IReadOnlyDictionary<string, string> current, CancellationToken ct)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (values is null || values.Count == 0) return result;
@@ -32,6 +40,12 @@ public static class References
         {
             if (!definitions.TryGetValue(key, out var definition))
             {
+                if (string.IsNullOrWhiteSpace(value)) continue;
+                if (current.TryGetValue(key, out var held) && held == value)
+                {
+                    result[key] = held;
+                    continue;
+                }
                 errors.Add($"'{key}' is not a custom field of {recordType.ToString().ToLowerInvariant()}s.");
                 continue;
             }

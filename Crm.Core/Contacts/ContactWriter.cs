@@ -15,7 +15,7 @@ internal static class ContactWriter
     {
         InputValidation.ThrowIfInvalid(input, fields);
         await References.CheckAsync(db, fields.Has(nameof(input.OwnerId)) ? input.OwnerId : null, fields.Has(nameof(input.AccountId)) ? input.AccountId : null, ct);
-        var customFields = fields.Has(nameof(input.CustomFields)) ? await References.CustomFieldsAsync(db, RecordType.Contact, input.CustomFields, ct) : null;
+        var customFields = fields.Has(nameof(input.CustomFields)) ? await References.CustomFieldsAsync(db, RecordType.Contact, input.CustomFields, contact.CustomFields, ct) : null;
 
         if (fields.Has(nameof(input.FirstName))) contact.FirstName = Text.Clean(input.FirstName);
         if (fields.Has(nameof(input.LastName))) contact.LastName = Text.Clean(input.LastName);
@@ -46,9 +46,6 @@ internal static class ContactWriter
         if (fields.Has(nameof(input.Region))) contact.Region = Text.Clean(input.Region);
         if (fields.Has(nameof(input.PostalCode))) contact.PostalCode = Text.Clean(input.PostalCode);
         if (fields.Has(nameof(input.Country))) contact.Country = Text.Clean(input.Country);
-        if (customFields is not null && !DictionaryEquals(customFields, contact.CustomFields)) contact.CustomFields = customFields;
+        if (customFields is not null && !References.SameValues(customFields, contact.CustomFields)) contact.CustomFields = customFields;
     }
-
-    private static bool DictionaryEquals(Dictionary<string, string> a, Dictionary<string, string> b) =>
-        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 }

@@ -35,7 +35,7 @@ public sealed class CreateCustomFieldHandler(ICrmDbFactory dbFactory)
         InputValidation.ThrowIfInvalid(input);
         // A definition no record could hold a value of would look like a field and keep nothing.
         if (!CustomFieldDefinition.Holds(input.RecordType))
-            throw new ValidationFailedException(nameof(input.RecordType), "Only contacts have custom fields for now; accounts and deals keep only their own fields.");
+            throw new ValidationFailedException(nameof(input.RecordType), "Custom fields are for contacts, accounts and deals.");
         var key = Text.Clean(input.Key) ?? KeyFromLabel(input.Label!);
         if (!CustomFieldDefinition.IsValidKey(key))
             throw new ValidationFailedException(nameof(input.Key), "A key starts with a letter and has only lower-case letters, digits and underscores.");

@@ -12,11 +12,11 @@ public enum CustomFieldType
     Boolean = 3,
 }
 
-/// <summary>A workspace-defined field of contacts (later also accounts and deals); values live on the record.</summary>
+/// <summary>A workspace-defined field of contacts, accounts or deals; values live on the record.</summary>
 public sealed partial class CustomFieldDefinition : Entity, IWorkspaceOwned, ITimestamped
 {
-    /// <summary>Record types whose records keep custom field values (contacts; accounts and deals do not yet).</summary>
-    public static bool Holds(RecordType type) => type == RecordType.Contact;
+    /// <summary>Record types whose records keep custom field values.</summary>
+    public static bool Holds(RecordType type) => type is RecordType.Contact or RecordType.Account or RecordType.Deal;
 
     public long WorkspaceId { get; set; }
     public RecordType RecordType { get; set; }

@@ -24,6 +24,8 @@ public sealed class Deal : Entity, ITrackedRecord
     public long? AccountId { get; set; }
     public Account? Account { get; set; }
     public List<DealContact> Contacts { get; set; } = [];
+    /// <summary>Values of the workspace's deal custom fields, by key.</summary>
+    public Dictionary<string, string> CustomFields { get; set; } = [];
 
     public int Version { get; set; }
     public long? CreatedByUserId { get; set; }

@@ -22,6 +22,7 @@ public sealed class GetDealHandler(ICrmDbFactory dbFactory)
                 d.Contacts.Where(dc => dc.Contact != null)
                     .Select(dc => new DealContactItem(dc.ContactId, dc.Contact!.FirstName, dc.Contact.LastName, dc.Contact.Email))
                     .ToList(),
+                d.CustomFields,
                 d.Version, d.CreatedSource, d.CreatedAt, d.UpdatedAt))
             .SingleOrDefaultAsync(ct)
         ?? throw new NotFoundException("Deal", id);

@@ -18,6 +18,8 @@ public sealed class DealInput : IValidatableObject
     public long? OwnerId { get; set; }
     public long? AccountId { get; set; }
     [MaxLength(50, ErrorMessage = "A deal can have at most 50 contacts.")] public List<long>? ContactIds { get; set; }
+    /// <summary>Custom field values by key; a null or empty value clears the field.</summary>
+    [ListLimits(FieldLimits.MaxCustomFields, FieldLimits.CustomFieldValue)] public Dictionary<string, string?>? CustomFields { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -17,6 +17,7 @@ public sealed record DealDetails(
     long PipelineId, string PipelineName, long StageId, string StageName, int Probability, DateOnly? CloseDate,
     long? AccountId, string? AccountName, long? OwnerId, string? OwnerName,
     IReadOnlyList<DealContactItem> Contacts,
+    IReadOnlyDictionary<string, string> CustomFields,
     int Version, ChangeSource CreatedSource, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public DealInput ToInput() => new()
@@ -24,6 +25,7 @@ public sealed record DealDetails(
         Name = Name, Amount = Amount, Currency = Currency, PipelineId = PipelineId, StageId = StageId,
         CloseDate = CloseDate, Probability = Probability, OwnerId = OwnerId, AccountId = AccountId,
         ContactIds = Contacts.Select(c => c.ContactId).ToList(),
+        CustomFields = CustomFields.ToDictionary(kv => kv.Key, kv => (string?)kv.Value),
     };
 }
 

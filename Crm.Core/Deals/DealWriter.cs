@@ -16,6 +16,8 @@ internal static class DealWriter
     {
         InputValidation.ThrowIfInvalid(input, fields);
         await References.CheckAsync(db, fields.Has(nameof(input.OwnerId)) ? input.OwnerId : null, fields.Has(nameof(input.AccountId)) ? input.AccountId : null, ct);
+        var customFields = fields.Has(nameof(input.CustomFields)) ? await References.CustomFieldsAsync(db, RecordType.Deal, input.CustomFields, deal.CustomFields, ct) : null;
+        if (customFields is not null && !References.SameValues(customFields, deal.CustomFields)) deal.CustomFields = customFields;
 
         var isNew = deal.Id == 0;
         if (isNew || fields.HasAny(nameof(input.PipelineId), nameof(input.StageId), nameof(input.Probability)))

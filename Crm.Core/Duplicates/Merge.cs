@@ -123,17 +123,21 @@ public static class Merges
             record.Before[field.Field] = field.WinnerValue;
             property.Set(winner, property.Get(loser));
         }
+        // Custom fields, one by one like the others (contacts' and accounts' alike).
+        var customFields = target["CustomFields"];
+        var custom = new Dictionary<string, string>((Dictionary<string, string>)customFields.Get(winner)!, StringComparer.Ordinal);
+        var customChanged = false;
+        foreach (var field in fields.Where(f => f.Field.StartsWith("custom.", StringComparison.Ordinal) && f.Differs && Side(f) == MergeSide.Loser))
+        {
+            var key = field.Field["custom.".Length..];
+            record.Before[field.Field] = field.WinnerValue;
+            if (field.LoserValue is null) custom.Remove(key);
+            else custom[key] = field.LoserValue;
+            customChanged = true;
+        }
+        if (customChanged) customFields.Set(winner, custom);
         if (winner is Contact w && loser is Contact l)
         {
-            var custom = new Dictionary<string, string>(w.CustomFields, StringComparer.Ordinal);
-            foreach (var field in fields.Where(f => f.Field.StartsWith("custom.", StringComparison.Ordinal) && f.Differs && Side(f) == MergeSide.Loser))
-            {
-                var key = field.Field["custom.".Length..];
-                record.Before[field.Field] = field.WinnerValue;
-                if (field.LoserValue is null) custom.Remove(key);
-                else custom[key] = field.LoserValue;
-            }
-            w.CustomFields = custom;
             // Every address either record had stays reachable: the other primary email becomes an additional one.
             var emails = w.AdditionalEmails.Concat(l.AdditionalEmails).Append(l.Email).Append(record.Before.ContainsKey("Email") ? record.Before["Email"] : null)
                 .OfType<string>().Where(e => e != w.Email).Distinct(StringComparer.Ordinal).Take(FieldLimits.MaxAdditionalEmails).ToList();
@@ -217,12 +221,13 @@ public static class Merges
         var target = ImportTarget.For(type);
         foreach (var (field, before) in record.Before)
         {
-            if (field.StartsWith("custom.", StringComparison.Ordinal) && winner is Contact c)
+            if (field.StartsWith("custom.", StringComparison.Ordinal))
             {
-                var custom = new Dictionary<string, string>(c.CustomFields, StringComparer.Ordinal);
+                var customFields = target["CustomFields"];
+                var custom = new Dictionary<string, string>((Dictionary<string, string>)customFields.Get(winner)!, StringComparer.Ordinal);
                 if (before is null) custom.Remove(field["custom.".Length..]);
                 else custom[field["custom.".Length..]] = before;
-                c.CustomFields = custom;
+                customFields.Set(winner, custom);
                 continue;
             }
             var property = target[field];

@@ -84,14 +84,17 @@ public static class ExportFields
         R<Activity, string?>("owner", "Owner", ExportKind.Text, a => a.Owner != null ? a.Owner.Email : null),
     ];
 
-    /// <summary>The catalog of an object type, with the workspace's custom fields (contacts have them).</summary>
+    /// <summary>The catalog of an object type, with the workspace's custom fields of that type (activities have none).</summary>
     public static IReadOnlyList<ExportField> For(ExportObject type, IEnumerable<CustomFieldView>? customFields = null) => type switch
     {
-        ExportObject.Contact => [.. Contact, .. (customFields ?? []).Where(f => f.RecordType == RecordType.Contact).Select(Custom)],
-        ExportObject.Account => Account,
-        ExportObject.Deal => Deal,
+        ExportObject.Contact => [.. Contact, .. CustomOf(RecordType.Contact, customFields)],
+        ExportObject.Account => [.. Account, .. CustomOf(RecordType.Account, customFields)],
+        ExportObject.Deal => [.. Deal, .. CustomOf(RecordType.Deal, customFields)],
         _ => Activity,
     };
+
+    private static IEnumerable<ExportField> CustomOf(RecordType type, IEnumerable<CustomFieldView>? customFields) =>
+        (customFields ?? []).Where(f => f.RecordType == type).Select(Custom);
 
     /// <summary>A custom field's column; its header is the label our import shows for it.</summary>
     public static ExportField Custom(CustomFieldView field) => RecordFields.Custom(field).ToExportField();

@@ -55,8 +55,8 @@ public static class ExportQueries
         return part.Object switch
         {
             ExportObject.Contact => Build(part.Object, ListContactsHandler.Query(db, new ListContactsQuery(f.Search, f.OwnerId, f.Lifecycle, f.AccountId, f.Sort)), columns, c => c.CustomFields),
-            ExportObject.Account => Build(part.Object, ListAccountsHandler.Query(db, new ListAccountsQuery(f.Search, f.OwnerId, f.Industry, f.Sort)), columns, null),
-            ExportObject.Deal => Build(part.Object, ListDealsHandler.Query(db, new ListDealsQuery(f.Search, f.PipelineId, f.StageId, f.OwnerId, f.AccountId, f.ContactId, f.Sort)), columns, null),
+            ExportObject.Account => Build(part.Object, ListAccountsHandler.Query(db, new ListAccountsQuery(f.Search, f.OwnerId, f.Industry, f.Sort)), columns, a => a.CustomFields),
+            ExportObject.Deal => Build(part.Object, ListDealsHandler.Query(db, new ListDealsQuery(f.Search, f.PipelineId, f.StageId, f.OwnerId, f.AccountId, f.ContactId, f.Sort)), columns, d => d.CustomFields),
             _ => Build(part.Object, ListActivitiesHandler.Query(db, new ListActivitiesQuery(f.ActivityType, f.ContactId, f.AccountId, f.DealId, f.Sort)), columns, null),
         };
     }

@@ -141,6 +141,7 @@ public static class RecordFields
             .Exported("Owner", ExportKind.Text, true, (Expression<Func<Account, string?>>)(a => a.Owner != null ? a.Owner.Email : null), ExportGroup.Related),
         Declare<Account>.Virtual("ownerName", "Owner name")
             .Exported("Owner Name", ExportKind.Text, false, (Expression<Func<Account, string?>>)(a => a.Owner != null ? a.Owner.Name : null), ExportGroup.Related),
+        Declare<Account>.Property("customFields", "Custom fields", a => a.CustomFields, (a, v) => a.CustomFields = v ?? []),
     ];
 
     public static readonly IReadOnlyList<RecordField> Deal =
@@ -185,6 +186,7 @@ public static class RecordFields
             .Imported(ImportFieldKind.ContactEmails, FieldLimits.Email, false, "Contacts (by email)", "contact email", "contact emails", "contact", "associated contact", "person email", "contacts")
             .Exported("Contacts", ExportKind.TextList, false,
                 (Expression<Func<Deal, List<string?>>>)(d => d.Contacts.Where(c => c.Contact!.Email != null).Select(c => c.Contact!.Email).ToList()), ExportGroup.Related),
+        Declare<Deal>.Property("customFields", "Custom fields", d => d.CustomFields, (d, v) => d.CustomFields = v ?? []),
     ];
 
     public static IReadOnlyList<RecordField> For(RecordType type) => type switch

@@ -62,7 +62,7 @@ public static class ImportMappingRules
             if (column.Field is not null && !known.ContainsKey(column.Field)) Add("Mapping", $"'{column.Header}' is mapped to '{column.Field}', which is not a field of {Plural(type)}.");
             if (column.NewCustomFieldLabel is { } label && (label.Trim().Length == 0 || label.Length > FieldLimits.Name)) Add("Mapping", $"'{column.Header}': a new custom field needs a label of at most {FieldLimits.Name} characters.");
             if (column.NewCustomFieldLabel is not null && !CustomFieldDefinition.Holds(type))
-                Add("Mapping", $"'{column.Header}': {Plural(type)} have no custom fields yet (only contacts do); map the column to one of their fields, or leave it out.");
+                Add("Mapping", $"'{column.Header}': {Plural(type)} have no custom fields; map the column to one of their fields, or leave it out.");
             if (column.NumberCulture is { Length: > 0 } culture && !IsCulture(culture)) Add("Mapping", $"'{column.Header}': '{culture}' is not a known culture (use e.g. en-US or de-DE).");
             if (column.PhoneCountry is { } region && !IsRegion(region)) Add("Mapping", $"'{column.Header}': '{region}' is not a two-letter country code.");
             if (column.ValueMap?.FirstOrDefault(kv => kv.Value is null) is { Key: { } emptyKey })

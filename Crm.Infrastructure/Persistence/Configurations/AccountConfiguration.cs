@@ -19,6 +19,9 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         b.Property(x => x.Region).HasMaxLength(FieldLimits.City);
         b.Property(x => x.PostalCode).HasMaxLength(FieldLimits.PostalCode);
         b.Property(x => x.Country).HasMaxLength(FieldLimits.City);
+        b.Property(x => x.CustomFields)
+            .HasConversion(JsonColumn.Converter<Dictionary<string, string>>(), JsonColumn.Comparer<Dictionary<string, string>>())
+            .HasMaxLength(FieldLimits.EmailBody);
         b.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.WorkspaceId, x.Name });
         b.HasIndex(x => new { x.WorkspaceId, x.Domain });

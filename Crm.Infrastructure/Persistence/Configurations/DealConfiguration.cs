@@ -12,6 +12,9 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         b.ConfigureTracked();
         b.Property(x => x.Name).HasMaxLength(FieldLimits.LongName).IsRequired();
         b.Property(x => x.Currency).HasMaxLength(FieldLimits.Currency).IsRequired();
+        b.Property(x => x.CustomFields)
+            .HasConversion(JsonColumn.Converter<Dictionary<string, string>>(), JsonColumn.Comparer<Dictionary<string, string>>())
+            .HasMaxLength(FieldLimits.EmailBody);
         b.HasOne(x => x.Pipeline).WithMany().HasForeignKey(x => x.PipelineId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(x => x.Stage).WithMany().HasForeignKey(x => x.StageId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(x => x.Account).WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Restrict);

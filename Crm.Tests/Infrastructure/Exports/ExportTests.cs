@@ -114,6 +114,27 @@ public class ExportTests : WorkspaceTests
     }
 
     [Fact]
+    public async Task AccountsAndDeals_ExportTheirCustomFields_UnderTheirLabels_AndReimportUnderThem()
+    {
+        await Host.RunAsync<CreateCustomFieldHandler, CustomFieldView>(Ws.Admin(), h => h.HandleAsync(new NewCustomFieldInput { RecordType = RecordType.Account, Label = "Employees", Type = CustomFieldType.Number }));
+        await Host.RunAsync<CreateCustomFieldHandler, CustomFieldView>(Ws.Admin(), h => h.HandleAsync(new NewCustomFieldInput { RecordType = RecordType.Deal, Label = "Renewal", Type = CustomFieldType.Date }));
+        await Host.RunAsync<CreateAccountHandler, AccountDetails>(Ws.Admin(), h => h.HandleAsync(new AccountInput { Name = "Globex", CustomFields = new() { ["employees"] = "1200" } }));
+        await Host.RunAsync<Crm.Core.Deals.CreateDealHandler, Crm.Core.Deals.DealDetails>(Ws.Admin(), h => h.HandleAsync(new Crm.Core.Deals.DealInput { Name = "Renewal 2027", CustomFields = new() { ["renewal"] = "2027-03-01" } }));
+
+        var (_, accounts) = await ExportAsync(new ExportRequest { Format = ExportFormat.Csv, Parts = [new ExportPart { Object = ExportObject.Account, Fields = ["name", "custom.employees"] }] });
+        var (_, deals) = await ExportAsync(new ExportRequest { Format = ExportFormat.Csv, Parts = [new ExportPart { Object = ExportObject.Deal, Fields = ["name", "custom.renewal"] }] });
+
+        Assert.Equal(["Name,Employees (custom)", "Globex,1200"], Encoding.UTF8.GetString(accounts).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["Deal Name,Renewal (custom)", "Renewal 2027,2027-03-01"], Encoding.UTF8.GetString(deals).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+        // The export's header is a name our import maps back to the same field.
+        var draft = await Host.UploadAsync(Ws, Encoding.UTF8.GetString(accounts).TrimStart('\uFEFF'), RecordType.Account, "accounts.csv");
+        Assert.Equal("custom.employees", draft.Mapping.Columns.Single(c => c.Header == "Employees (custom)").Field);
+        // Every catalog lists only its own type's fields.
+        var catalog = await Host.RunAsync<ListExportFieldsHandler, IReadOnlyList<ExportField>>(Ws.Admin(), h => h.HandleAsync(ExportObject.Contact));
+        Assert.DoesNotContain(catalog, f => f.IsCustom);
+    }
+
+    [Fact]
     public void FormulaGuard_LeavesNegativeNumbersInNumericColumns_AndOrdinaryTextAlone()
     {
         var cells = new Crm.Infrastructure.Exports.CsvCells(System.Globalization.CultureInfo.InvariantCulture, false);

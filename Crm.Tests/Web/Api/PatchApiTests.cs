@@ -62,6 +62,31 @@ public class PatchApiTests : ApiTestBase
         Assert.Equal("pro", body.GetProperty("customFields").GetProperty("plan").GetString());
     }
 
+    [Theory]
+    [InlineData("accounts", RecordType.Account, """{"name":"Globex"}""")]
+    [InlineData("deals", RecordType.Deal, """{"name":"Renewal"}""")]
+    public async Task PatchAccountOrDeal_CustomFieldsMergeByKey_AndABadValueIs400(string path, RecordType type, string create)
+    {
+        await using (var db = Factory.Services.GetRequiredService<CrmDatabase>().Create(Actor.System(Factory.FirstWorkspaceId)))
+        {
+            db.CustomFieldDefinitions.Add(new Crm.Core.CustomFields.CustomFieldDefinition { RecordType = type, Key = "tier", Label = "Tier", Type = Crm.Core.CustomFields.CustomFieldType.Text });
+            db.CustomFieldDefinitions.Add(new Crm.Core.CustomFields.CustomFieldDefinition { RecordType = type, Key = "seats", Label = "Seats", Type = Crm.Core.CustomFields.CustomFieldType.Number });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        var created = await Admin.PostAsync($"/api/v1/{path}", new StringContent(create.Replace("}", ""","customFields":{"tier":"gold"}}"""), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await JsonAsync(created)).GetProperty("id").GetInt64();
+
+        var body = await JsonAsync(await Admin.SendAsync(Patch($"/api/v1/{path}/{id}", """{"customFields":{"seats":"25"}}""")));
+        Assert.Equal(("gold", "25"), (body.GetProperty("customFields").GetProperty("tier").GetString(), body.GetProperty("customFields").GetProperty("seats").GetString()));
+
+        var refused = await Admin.SendAsync(Patch($"/api/v1/{path}/{id}", """{"customFields":{"seats":"many"}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await JsonAsync(refused)).GetProperty("errors").TryGetProperty("customFields", out _));
+        var stored = await JsonAsync(await Admin.GetAsync($"/api/v1/{path}/{id}"));
+        Assert.Equal("25", stored.GetProperty("customFields").GetProperty("seats").GetString());
+    }
+
     private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
     [Fact]

@@ -43,6 +43,11 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("CreatedSource")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CustomFields")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("DeletedAt")
                         .HasColumnType("INTEGER");
 
@@ -349,6 +354,11 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomFields")
+                        .IsRequired()
+                        .HasMaxLength(100000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("DeletedAt")
