@@ -67,6 +67,47 @@ public class RecordLifecycleTests(LiveAppFixture app)
     }
 
     [Fact]
+    public async Task Admin_AddsAnAccountCustomField_FillsItOnAnAccount_AndAfterRemovingTheFieldTheValueStays()
+    {
+        var page = await app.Browser.NewPageAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/admin/custom-fields");
+
+        // The accounts' tab: its own (empty or not) list, kept in the address.
+        await page.ClickAsync(".mud-tab:has-text('Accounts')");
+        await Expect(page).ToHaveURLAsync(new Regex("type=account"));
+        await Expect(page.Locator("#new-custom-field")).ToContainTextAsync("New field of accounts");
+        await page.FillAsync("#custom-field-label", $"Tier {suffix}");
+        await page.ClickAsync("#add-custom-field");
+        await Expect(page.Locator("#custom-fields-table")).ToContainTextAsync($"tier_{suffix}");
+        // Not a contacts' field.
+        await page.ClickAsync(".mud-tab:has-text('Contacts')");
+        await Expect(page.Locator("#new-custom-field")).ToContainTextAsync("New field of contacts");
+        await Expect(page.Locator("body")).Not.ToContainTextAsync($"tier_{suffix}");
+
+        await page.GotoAsync($"{app.Web.BaseUrl}/accounts");
+        await page.WaitForInteractiveAsync();
+        await page.ClickAsync("#new-account");
+        await page.FillAsync("#account-name", $"Tiered {suffix}");
+        await page.FillAsync($"#custom-tier_{suffix}", "Gold");
+        await page.ClickAsync("#account-save");
+        await Expect(page.Locator("#account-name-title")).ToHaveTextAsync($"Tiered {suffix}");
+        var details = page.Locator(".crm-field-label", new PageLocatorOptions { HasText = $"Tier {suffix}" }).Locator("..");
+        await Expect(details).ToContainTextAsync("Gold");
+        var accountUrl = page.Url;
+
+        // Removing the field keeps the value on the account (shown under its key) until the field comes back.
+        await page.GotoAsync($"{app.Web.BaseUrl}/admin/custom-fields?type=account");
+        await page.WaitForInteractiveAsync();
+        await page.ClickAsync($"[aria-label='Remove Tier {suffix}']");
+        await page.ClickAsync("#confirm");
+        await Expect(page.Locator("body")).Not.ToContainTextAsync($"tier_{suffix}");
+        await page.GotoAsync(accountUrl);
+        await Expect(page.Locator(".crm-field-label", new PageLocatorOptions { HasText = $"tier_{suffix}" }).Locator("..")).ToContainTextAsync("Gold");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Admin_CreatesADealFromTheBoard_InTheChosenStage()
     {
         var page = await app.Browser.NewPageAsync();
