@@ -126,12 +126,33 @@ public class RecordLifecycleTests(LiveAppFixture app)
 
         // Drag it back to Proposal: the deal moves, and its probability follows the stage.
         var proposal = page.Locator(".crm-board-column[data-stage='Proposal']");
-        await card.DragToAsync(proposal.Locator(".crm-board-zone"));
+        // Dropped near the zone's top: a tall column's centre may be below the window, and Playwright's scroll to it
+        // while the button is down would start the drag from whichever card is then under the pointer.
+        await card.DragToAsync(proposal.Locator(".crm-board-zone"), new LocatorDragToOptions { TargetPosition = new TargetPosition { X = 20, Y = 8 } });
         await Expect(proposal).ToContainTextAsync(name);
         await Expect(column).Not.ToContainTextAsync(name);
-        await proposal.Locator($"a:has-text('{name}')").ClickAsync();
+
+        // Without dragging: the card's move button (reached and pressed from the keyboard) and a stage in its dialog.
+        await page.Locator($"[aria-label='Move {name} to another stage']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var dialog = page.Locator(".mud-dialog", new PageLocatorOptions { HasText = $"Move '{name}'" });
+        await Expect(dialog.Locator("[data-stage='Proposal']")).ToBeDisabledAsync();
+        await dialog.Locator("[data-stage='Closed won']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var won = page.Locator(".crm-board-column[data-stage='Closed won']");
+        await Expect(won).ToContainTextAsync(name);
+        await Expect(proposal).Not.ToContainTextAsync(name);
+
+        // The stages beyond the window's edge are named above the board, and each brings its column into view.
+        await page.SetViewportSizeAsync(1280, 800);
+        await Expect(page.Locator("#board-stages")).ToContainTextAsync("6 stages");
+        await page.ClickAsync("#board-stages [data-stage='Closed lost']");
+        await Expect(page.Locator(".crm-board-column[data-stage='Closed lost'] .crm-board-heading")).ToBeFocusedAsync();
+        await Expect(page.Locator(".crm-board-column[data-stage='Closed lost'] h2")).ToBeInViewportAsync();
+
+        await won.Locator($"a:has-text('{name}')").ClickAsync();
         await Expect(page.Locator("#deal-name-title")).ToHaveTextAsync(name);
-        await Expect(page.Locator("body")).ToContainTextAsync("Proposal · 50%");
+        await Expect(page.Locator("body")).ToContainTextAsync("Closed won · 100%");
         await page.Context.CloseAsync();
     }
 }
