@@ -12,7 +12,9 @@ public static class UiSetup
     public static WebApplicationBuilder AddCrmUi(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        // Messages appear bottom left, where no page keeps its buttons (a record's Edit and Delete are top right, the
+        // import's Test and Start bottom right), so a message never covers the next thing to click.
+        builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddUserTimeZones();
         // Sign-in cookies, antiforgery tokens and stored connection secrets survive restarts and are readable by every

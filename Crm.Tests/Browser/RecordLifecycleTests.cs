@@ -92,6 +92,19 @@ public class RecordLifecycleTests(LiveAppFixture app)
         await page.FillAsync($"#custom-tier_{suffix}", "Gold");
         await page.ClickAsync("#account-save");
         await Expect(page.Locator("#account-name-title")).ToHaveTextAsync($"Tiered {suffix}");
+        // Edit again: the "saved" message does not cover the page's Edit and Delete buttons — nor would a longer one,
+        // which grows downwards: it is neither over them nor above them in their column.
+        await page.ClickAsync("#edit-account");
+        await page.ClickAsync("#account-save");
+        var message = page.Locator(".mud-snackbar", new PageLocatorOptions { HasText = "Account saved." });
+        await Expect(message).ToBeVisibleAsync();
+        var box = await message.BoundingBoxAsync();
+        foreach (var button in new[] { "#edit-account", "#delete-account" })
+        {
+            var other = await page.Locator(button).BoundingBoxAsync();
+            Assert.False(box!.X < other!.X + other.Width && other.X < box.X + box.Width && box.Y < other.Y + other.Height,
+                $"The message at {box.X},{box.Y} ({box.Width}×{box.Height}) covers or sits above {button} at {other.X},{other.Y}");
+        }
         var details = page.Locator(".crm-field-label", new PageLocatorOptions { HasText = $"Tier {suffix}" }).Locator("..");
         await Expect(details).ToContainTextAsync("Gold");
         var accountUrl = page.Url;
