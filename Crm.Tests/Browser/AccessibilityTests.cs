@@ -50,6 +50,22 @@ public class AccessibilityTests(LiveAppFixture app)
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{who}-{name}-{width}.png") });
                 Assert.True(overflow <= 0, $"{target} as {who} at {width} px is {overflow} px wider than the window");
 
+                if (path == "/imports" && width == 1280)
+                {
+                    // Lines each cell's text takes: a date stays on one line, a long file name on a few.
+                    var lines = await page.EvaluateAsync<int[]>("""
+                        sel => [...document.querySelectorAll(sel)].map(el => { const r = document.createRange(); r.selectNodeContents(el); return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; })
+                        """, "#imports-table .import-when");
+                    Assert.True(lines.Length > 0 && lines.All(n => n == 1), $"dates and durations take {string.Join(", ", lines)} lines");
+                    var fileLines = await page.EvaluateAsync<int[]>("""
+                        sel => [...document.querySelectorAll(sel)].map(el => { const r = document.createRange(); r.selectNodeContents(el); return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; })
+                        """, "#imports-table .crm-file-name");
+                    Assert.True(fileLines.All(n => n <= 4), $"file names take {string.Join(", ", fileLines)} lines");
+                    // Every column is in sight: the table does not scroll sideways inside its box.
+                    var hidden = await page.EvaluateAsync<int>("() => { const c = document.querySelector('#imports-table .mud-table-container'); return c.scrollWidth - c.clientWidth; }");
+                    Assert.True(hidden <= 0, $"the imports table hides {hidden} px of its columns");
+                }
+
                 if (width != 1280) continue; // one axe run per page: the rules do not change with the width
                 await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
                 var result = await page.EvaluateAsync<JsonElement>("""
