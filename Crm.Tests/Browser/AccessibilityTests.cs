@@ -32,7 +32,8 @@ public class AccessibilityTests(LiveAppFixture app)
     {
         Assert.True(File.Exists(Axe), $"axe-core is not installed ({Axe}): scripts/test.sh installs it with npm ci in contract/axe.");
         Directory.CreateDirectory(Screenshots);
-        foreach (var (width, height) in new[] { (1280, 800), (390, 844) })
+        // 320 px: the narrowest width WCAG's reflow asks for (a 1280 px window zoomed to 400 %); checked, not pictured.
+        foreach (var (width, height) in new[] { (1280, 800), (390, 844), (320, 640) })
         {
             var page = await app.Browser.NewPageAsync(width, height);
             try
@@ -47,8 +48,16 @@ public class AccessibilityTests(LiveAppFixture app)
                 await page.WaitForTimeoutAsync(300);
 
                 var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
-                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{who}-{name}-{width}.png") });
-                Assert.True(overflow <= 0, $"{target} as {who} at {width} px is {overflow} px wider than the window");
+                if (width != 320) await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{who}-{name}-{width}.png") });
+                if (overflow > 0)
+                {
+                    // Name the deepest elements that reach past the window's edge: what to fix.
+                    var culprits = await page.EvaluateAsync<string[]>("""
+                        () => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+                            .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.') + ' "' + (e.textContent || '').trim().slice(0, 40) + '" right=' + Math.round(e.getBoundingClientRect().right))
+                        """);
+                    Assert.Fail($"{target} as {who} at {width} px is {overflow} px wider than the window: {string.Join("; ", culprits)}");
+                }
 
                 if (path == "/imports" && width == 1280)
                 {
