@@ -75,4 +75,38 @@ public class ContactsListTests(LiveAppFixture app)
         await Expect(page).ToHaveURLAsync(listUrl);
         await page.Context.CloseAsync();
     }
+
+    [Theory]
+    [InlineData("/accounts", "#account-search", "accounts-grid", ".account-link", "Contacts", @"/accounts/\d+$")]
+    [InlineData("/deals", "#deal-search", "deals-grid", ".deal-link", "Amount", @"/deals/\d+$")]
+    public async Task BackFromAnAccountOrADeal_ReturnsToTheSameList_ItsSearchAndSort(string path, string search, string gridId, string link, string column, string recordUrl)
+    {
+        var page = await app.Browser.NewPageAsync();
+        await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", path);
+        var grid = page.Locator("#" + gridId);
+        await Expect(grid.Locator("tbody tr " + link).First).ToBeVisibleAsync();
+
+        var header = grid.Locator("th", new LocatorLocatorOptions { HasText = column });
+        await header.Locator(".sortable-column-header").ClickAsync();
+        await header.Locator(".sortable-column-header").ClickAsync();
+        await Expect(header.Locator(".sort-direction-icon.mud-direction-desc")).ToHaveCountAsync(1);
+        await page.FillAsync(search, "e");
+        await Expect(page).ToHaveURLAsync(new Regex("search=e"));
+        await Expect(page).ToHaveURLAsync(new Regex("sort=-"));
+        var listUrl = page.Url;
+        var first = await grid.Locator("tbody tr " + link).First.TextContentAsync();
+
+        await grid.Locator("tbody tr " + link).First.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(recordUrl));
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(listUrl);
+        await Expect(page.Locator(search)).ToHaveValueAsync("e");
+        await Expect(header.Locator(".sort-direction-icon.mud-direction-desc")).ToHaveCountAsync(1);
+        await Expect(grid.Locator("tbody tr " + link).First).ToHaveTextAsync(first!);
+
+        // A reload shows the same list too (the address holds it).
+        await page.ReloadAsync();
+        await Expect(grid.Locator("tbody tr " + link).First).ToHaveTextAsync(first!);
+        await page.Context.CloseAsync();
+    }
 }
