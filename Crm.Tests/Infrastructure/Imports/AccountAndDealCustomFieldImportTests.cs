@@ -10,59 +10,48 @@ namespace Crm.Tests.Infrastructure.Imports;
 /// A column of an accounts or deals file can become (or fill) a custom field of accounts or deals, as a contacts file's
 /// can: the values land on the records, an update changes them, and a rollback puts the earlier values back.
 /// </summary>
-public abstract class AccountAndDealCustomFieldImportTests(Type writer) : IAsyncLifetime
+public abstract class AccountAndDealCustomFieldImportTests(Type writer) : WorkspaceTests(writer)
 {
-    private CrmTestHost _host = default!;
-    private TestWorkspace _ws = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await CrmTestHost.StartAsync(writer: writer);
-        _ws = await _host.CreateWorkspaceAsync("Acme");
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     private static Func<ImportMapping, ImportMapping> NewField(string header) =>
         m => m with { Columns = m.Columns.Select(c => c.Header == header ? c with { Field = null, NewCustomFieldLabel = header } : c).ToList() };
 
     [Fact]
     public async Task AccountsFile_ColumnBecomesAnAccountField_UpdatesChangeIt_AndRollbackPutsItBack()
     {
-        var draft = await _host.UploadAsync(_ws, "Name,Domain,Tier\nGlobex,globex.example,Gold\n", RecordType.Account, "accounts.csv");
+        var draft = await Host.UploadAsync(Ws, "Name,Domain,Tier\nGlobex,globex.example,Gold\n", RecordType.Account, "accounts.csv");
         Assert.Contains(draft.Fields, f => f.Key == "name");
 
-        var first = await _host.ImportAsync(_ws, "Name,Domain,Tier\nGlobex,globex.example,Gold\nInitech,initech.example,Silver\n", type: RecordType.Account, mapping: NewField("Tier"));
+        var first = await Host.ImportAsync(Ws, "Name,Domain,Tier\nGlobex,globex.example,Gold\nInitech,initech.example,Silver\n", type: RecordType.Account, mapping: NewField("Tier"));
         Assert.Equal(2, first.RowsCreated);
-        await using (var db = _host.Database.Create(Actor.System(_ws.Id)))
+        await using (var db = Host.Database.Create(Actor.System(Ws.Id)))
         {
             Assert.Equal(["Gold", "Silver"], (await db.Accounts.OrderBy(a => a.Name).ToListAsync(TestContext.Current.CancellationToken)).Select(a => a.CustomFields["tier"]));
             Assert.Equal("Tier", (await db.CustomFieldDefinitions.SingleAsync(d => d.RecordType == RecordType.Account, TestContext.Current.CancellationToken)).Label);
         }
 
         // The second file's header is now the field's own label: it maps without being told.
-        var second = await _host.ImportAsync(_ws, "Name,Domain,Tier\nGlobex,globex.example,Platinum\n", new ImportOptions { MatchField = "domain" }, RecordType.Account);
+        var second = await Host.ImportAsync(Ws, "Name,Domain,Tier\nGlobex,globex.example,Platinum\n", new ImportOptions { MatchField = "domain" }, RecordType.Account);
         Assert.Equal(1, second.RowsUpdated);
         Assert.Equal("Platinum", await TierAsync("Globex"));
 
-        await _host.RollBackAsync(_ws, second.Id);
+        await Host.RollBackAsync(Ws, second.Id);
         Assert.Equal("Gold", await TierAsync("Globex"));
     }
 
     [Fact]
     public async Task DealsFile_ColumnBecomesADealField()
     {
-        var import = await _host.ImportAsync(_ws, "Deal Name,Amount,Source campaign\nRenewal 2027,1200,Spring webinar\n", type: RecordType.Deal, mapping: NewField("Source campaign"));
+        var import = await Host.ImportAsync(Ws, "Deal Name,Amount,Source campaign\nRenewal 2027,1200,Spring webinar\n", type: RecordType.Deal, mapping: NewField("Source campaign"));
 
         Assert.Equal(1, import.RowsCreated);
-        await using var db = _host.Database.Create(Actor.System(_ws.Id));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
         var deal = await db.Deals.SingleAsync(TestContext.Current.CancellationToken);
         Assert.Equal("Spring webinar", deal.CustomFields["source_campaign"]);
     }
 
     private async Task<string?> TierAsync(string name)
     {
-        await using var db = _host.Database.Create(Actor.System(_ws.Id));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
         return (await db.Accounts.SingleAsync(a => a.Name == name, TestContext.Current.CancellationToken)).CustomFields.GetValueOrDefault("tier");
     }
 }

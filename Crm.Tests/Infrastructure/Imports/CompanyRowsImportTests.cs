@@ -11,27 +11,16 @@ namespace Crm.Tests.Infrastructure.Imports;
 /// A contacts file that also lists companies — Odoo's "Is a company" rows, an address book's entry with only a company
 /// name — makes (or finds) those accounts, with their address, instead of contacts named after companies.
 /// </summary>
-public abstract class CompanyRowsImportTests(Type writer) : IAsyncLifetime
+public abstract class CompanyRowsImportTests(Type writer) : WorkspaceTests(writer)
 {
-    private CrmTestHost _host = default!;
-    private TestWorkspace _ws = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await CrmTestHost.StartAsync(writer: writer);
-        _ws = await _host.CreateWorkspaceAsync("Acme");
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task OdooExport_CompanyRows_BecomeAccountsWithTheirAddress_AndThePeopleLinkToThem()
     {
         var csv = await File.ReadAllTextAsync(Path.Combine(TestPaths.TestData, "csv", "odoo", "o2m_customers_contacts.csv"), TestContext.Current.CancellationToken);
-        var import = await _host.ImportAsync(_ws, csv, refuseRows: false);
+        var import = await Host.ImportAsync(Ws, csv, refuseRows: false);
 
         Assert.Equal((5, 3, 0, 3), (import.RowsCreated, import.RowsSkipped, import.RowsFailed, import.AccountsCreated));
-        await using var db = _host.Database.Create(Actor.System(_ws.Id));
+        await using var db = Host.Database.Create(Actor.System(Ws.Id));
         Assert.False(await db.Contacts.AnyAsync(c => c.LastName == "Shelves" || c.LastName == "Wood"));
         var aurora = await db.Accounts.SingleAsync(a => a.Name == "Aurora Shelves");
         Assert.Equal(("25 Pacific Road", "San José", "95101", "California", "United States"), (aurora.Street, aurora.City, aurora.PostalCode, aurora.Region, aurora.Country));
@@ -40,9 +29,9 @@ public abstract class CompanyRowsImportTests(Type writer) : IAsyncLifetime
         Assert.Equal(1, await db.Accounts.CountAsync(a => a.Name == "International Wood"));
         Assert.Null((await db.Contacts.SingleAsync(c => c.LastName == "Mason")).AccountId);
 
-        var rolledBack = await _host.RollBackAsync(_ws, import.Id);
+        var rolledBack = await Host.RollBackAsync(Ws, import.Id);
         Assert.Equal(ImportStatus.RolledBack, rolledBack.Status);
-        await using var after = _host.Database.Create(Actor.System(_ws.Id));
+        await using var after = Host.Database.Create(Actor.System(Ws.Id));
         Assert.Equal(0, await after.Accounts.CountAsync());
         Assert.Equal(0, await after.Contacts.CountAsync(c => c.CreatedByImportId == import.Id));
     }
@@ -50,7 +39,7 @@ public abstract class CompanyRowsImportTests(Type writer) : IAsyncLifetime
     [Fact]
     public async Task AddressBookEntry_WithOnlyACompany_BecomesThatAccount_OrFindsTheOneThatExists()
     {
-        await using (var db = _host.Database.Create(Actor.System(_ws.Id, ChangeSource.User)))
+        await using (var db = Host.Database.Create(Actor.System(Ws.Id, ChangeSource.User)))
         {
             db.Accounts.Add(new Account { Name = "Initech", City = "Austin" });
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
@@ -60,10 +49,10 @@ public abstract class CompanyRowsImportTests(Type writer) : IAsyncLifetime
                            "Ada,Lovelace,ada@globex.example,Globex,\n" +
                            ",,,Globex,+1 303 555 0199\n" +
                            ",,,initech,+1 512 555 0100\n";
-        var import = await _host.ImportAsync(_ws, csv, refuseRows: false);
+        var import = await Host.ImportAsync(Ws, csv, refuseRows: false);
 
         Assert.Equal((1, 2, 0, 1), (import.RowsCreated, import.RowsSkipped, import.RowsFailed, import.AccountsCreated));
-        await using var check = _host.Database.Create(Actor.System(_ws.Id));
+        await using var check = Host.Database.Create(Actor.System(Ws.Id));
         var globex = await check.Accounts.SingleAsync(a => a.Name == "Globex");
         Assert.Equal("+13035550199", globex.Phone);
         Assert.Equal(globex.Id, (await check.Contacts.SingleAsync()).AccountId);
@@ -75,10 +64,10 @@ public abstract class CompanyRowsImportTests(Type writer) : IAsyncLifetime
     [Fact]
     public async Task CompanyRow_WhenMissingAccountsAreNotCreated_IsRefused_NamingWhy()
     {
-        var import = await _host.ImportAsync(_ws, "Name,Is a company\nAurora Shelves,1\nRoger Martins,0\n",
+        var import = await Host.ImportAsync(Ws, "Name,Is a company\nAurora Shelves,1\nRoger Martins,0\n",
             new ImportOptions { CreateMissingAccounts = false, MatchField = "email" }, refuseRows: false);
         Assert.Equal((1, 1, 0), (import.RowsCreated, import.RowsFailed, import.AccountsCreated));
-        var error = Assert.Single((await _host.ErrorsAsync(_ws, import.Id)).Items);
+        var error = Assert.Single((await Host.ErrorsAsync(Ws, import.Id)).Items);
         Assert.Contains("The row is a company", error.Message);
     }
 }
