@@ -13,7 +13,8 @@ public class ContactsListTests(LiveAppFixture app)
         var page = await app.Browser.NewPageAsync();
         await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/contacts");
         var grid = page.Locator("#contacts-grid");
-        await Expect(grid).ToContainTextAsync("of 500");
+        var all = await page.ContactTotalAsync(app.Web.BaseUrl);
+        await Expect(grid).ToContainTextAsync($"of {all}");
 
         // Sort by score, descending: the server returns the highest scores first.
         var scoreHeader = grid.Locator("th", new LocatorLocatorOptions { HasText = "Score" });
@@ -28,9 +29,8 @@ public class ContactsListTests(LiveAppFixture app)
         // Filter by lifecycle: every row shows it, and the total shrinks.
         await page.Locator("#filter-lifecycle").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Customer" }).ClickAsync();
-        var customers = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/contacts?lifecycle=customer");
-        var total = (await customers.JsonAsync())!.Value.GetProperty("total").GetInt32();
-        Assert.InRange(total, 1, 499);
+        var total = await page.ContactTotalAsync(app.Web.BaseUrl, "&lifecycle=customer");
+        Assert.InRange(total, 1, all - 1);
         await Expect(grid).ToContainTextAsync($"of {total}");
         // The rows follow the total in the same render, but wait for them rather than read a render in between.
         await Expect(grid.Locator("tbody tr .mud-chip", new LocatorLocatorOptions { HasNotText = "Customer" })).ToHaveCountAsync(0);
@@ -44,7 +44,8 @@ public class ContactsListTests(LiveAppFixture app)
         var page = await app.Browser.NewPageAsync();
         await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/contacts");
         var grid = page.Locator("#contacts-grid");
-        await Expect(grid).ToContainTextAsync("of 500");
+        var all = await page.ContactTotalAsync(app.Web.BaseUrl);
+        await Expect(grid).ToContainTextAsync($"of {all}");
 
         await page.Locator("#filter-lifecycle").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Customer" }).ClickAsync();

@@ -15,11 +15,12 @@ public class ExportTests(LiveAppFixture app)
         var page = await app.Browser.NewPageAsync();
         await page.SignInAsync(app.Web.BaseUrl, "admin@example.com", "admin-password-1", "/contacts");
 
+        var all = await page.ContactTotalAsync(app.Web.BaseUrl);
         // The list, filtered: customers whose name, email or company has an "a", newest changes first.
         await page.Locator("#filter-lifecycle").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Customer" }).ClickAsync();
         // The filter has re-rendered the list before typing the search (typing into a field being re-rendered is lost).
-        await Expect(page.Locator("#contacts-grid")).Not.ToContainTextAsync(new Regex(@"of 500\b"));
+        await Expect(page.Locator("#contacts-grid")).Not.ToContainTextAsync(new Regex($@"of {all}\b"));
         await page.FillAsync("#contact-search", "an");
         var expected = await page.APIRequest.GetAsync($"{app.Web.BaseUrl}/api/v1/contacts?lifecycle=customer&search=an&sort=name&pageSize=200");
         var rows = (await expected.JsonAsync())!.Value;

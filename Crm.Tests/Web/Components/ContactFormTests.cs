@@ -72,6 +72,31 @@ public class ContactFormTests : ComponentTestContext
         Assert.DoesNotContain("Enter a first name", form.Markup);
     }
 
+    /// <summary>
+    /// Typing and clicking Save without leaving the field: the value must already be on the model. A field that
+    /// commits only on change (blur) can lose it — MudBlazor does not order that change before the click (its #13011),
+    /// which lost a phone number typed just before Save.
+    /// </summary>
+    [Fact]
+    public void Submit_RightAfterTypingInEachField_SavesWhatWasTyped()
+    {
+        var form = RenderForm(new ContactInput());
+        var fields = form.FindAll("input[type=text], input[type=email], input:not([type]), textarea").Where(e => !e.HasAttribute("readonly")).ToList();
+        Assert.True(fields.Count >= 10, $"only {fields.Count} text fields found");
+        // Input alone, never change: a field listening only to change throws here.
+        foreach (var field in fields) field.Input(field.GetAttribute("value") ?? "");
+        form.Find("#contact-email").Input("ada@example.com");
+        form.Find("#contact-phone").Input("+44 20 7946 0000");
+        form.Find("#contact-linkedin").Input("https://www.linkedin.com/in/ada");
+
+        form.Find("form").Submit();
+
+        form.WaitForAssertion(() => Assert.Single(_saved));
+        Assert.Equal("+44 20 7946 0000", _saved[0].Phone);
+        Assert.Equal("https://www.linkedin.com/in/ada", _saved[0].LinkedInUrl);
+        Assert.Equal("ada@example.com", _saved[0].Email);
+    }
+
     [Fact]
     public void Submit_WhenTheServerRefusesAField_ShowsItsMessage()
     {
