@@ -26,6 +26,7 @@ app.UseCrmPipeline();
 app.MapCrmHealth();
 app.MapCrmApi();
 app.MapWebhooks();
+app.MapInboundEmail();
 app.MapIntegrationConnect();
 app.MapCrmUi();
 app.Run();

@@ -27,6 +27,10 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Deal> Deals { get; }
     DbSet<DealContact> DealContacts { get; }
     DbSet<Activity> Activities { get; }
+    DbSet<ActivityLink> ActivityLinks { get; }
+    DbSet<Email.EmailSettings> EmailSettings { get; }
+    DbSet<Email.MailboxMessage> MailboxMessages { get; }
+    DbSet<Email.EmailAttachment> EmailAttachments { get; }
     DbSet<FieldChange> FieldChanges { get; }
     DbSet<ApiKey> ApiKeys { get; }
     DbSet<CustomFieldDefinition> CustomFieldDefinitions { get; }

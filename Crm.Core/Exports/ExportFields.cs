@@ -68,9 +68,11 @@ public static class ExportFields
         F<Activity, DateTimeOffset>("occurredAt", "Occurred At", ExportKind.DateTime, a => a.OccurredAt),
         F<Activity, string?>("subject", "Subject", ExportKind.Text, a =>
             a is TaskActivity ? ((TaskActivity)a).Title : a is EmailActivity ? ((EmailActivity)a).Subject : a is MeetingActivity ? ((MeetingActivity)a).Title : null),
+        // An email's body is not exported: a workspace can keep bodies to the people whose mailbox had them, and a
+        // file leaves every rule behind.
         F<Activity, string?>("details", "Details", ExportKind.Text, a =>
             a is NoteActivity ? ((NoteActivity)a).Body : a is TaskActivity ? ((TaskActivity)a).Notes : a is CallActivity ? ((CallActivity)a).Notes
-            : a is EmailActivity ? ((EmailActivity)a).Body : a is MeetingActivity ? ((MeetingActivity)a).Description : null),
+            : a is MeetingActivity ? ((MeetingActivity)a).Description : null),
         F<Activity, bool?>("done", "Done", ExportKind.Boolean, a => a is TaskActivity ? ((TaskActivity)a).IsDone : null, false),
         F<Activity, DateTimeOffset?>("dueAt", "Due At", ExportKind.DateTime, a => a is TaskActivity ? ((TaskActivity)a).DueAt : null, false),
         F<Activity, ActivityDirection?>("direction", "Direction", ExportKind.Text, a =>

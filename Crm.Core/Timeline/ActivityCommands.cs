@@ -9,7 +9,7 @@ public sealed class GetActivityHandler(ICrmDbFactory dbFactory)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var activity = await db.Activities.AsNoTracking().GetAsync(id, "Activity", ct);
-        return ActivityDto.Of(activity);
+        return ActivityDto.Of((await Email.EmailBodyAccess.ForAsync(db, ct)).Shown(activity));
     }
 }
 

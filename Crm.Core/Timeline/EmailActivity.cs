@@ -5,6 +5,10 @@ public enum EmailProvider
     Manual = 0,
     Gmail = 1,
     Outlook = 2,
+    /// <summary>BCC'd or forwarded to the workspace's logging address.</summary>
+    LoggingAddress = 3,
+    /// <summary>Sent from the CRM.</summary>
+    Crm = 4,
 }
 
 public enum BounceType
@@ -18,7 +22,16 @@ public sealed class EmailActivity : Activity
 {
     public override ActivityType Type => ActivityType.Email;
     public string Subject { get; set; } = "";
+    /// <summary>The plain-text body (or the HTML's text when the message had only HTML).</summary>
     public string? Body { get; set; }
+    /// <summary>The HTML body, sanitised before it was stored (no scripts, handlers, remote styles or javascript: links).</summary>
+    public string? HtmlBody { get; set; }
+    /// <summary>RFC 5322 Message-ID without angle brackets: one activity per message in a workspace, however many copies arrive.</summary>
+    public string? MessageId { get; set; }
+    public string? InReplyTo { get; set; }
+    /// <summary>The users whose mailbox (or logging address) had the message: they read its body whatever the workspace's setting.</summary>
+    public List<long> MailboxUserIds { get; set; } = [];
+    public int AttachmentCount { get; set; }
     public ActivityDirection Direction { get; set; }
     public string From { get; set; } = "";
     public List<string> To { get; set; } = [];

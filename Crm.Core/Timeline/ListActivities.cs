@@ -21,9 +21,13 @@ public sealed class ListActivitiesHandler(ICrmDbFactory dbFactory)
     public static IQueryable<Activity> Query(ICrmDb db, ListActivitiesQuery query)
     {
         var activities = db.Activities.AsNoTracking().OfType(query.Type);
-        if (query.ContactId is { } contactId) activities = activities.Where(a => a.ContactId == contactId);
-        if (query.AccountId is { } accountId) activities = activities.Where(a => a.AccountId == accountId);
-        if (query.DealId is { } dealId) activities = activities.Where(a => a.DealId == dealId);
+        // An email reaches its other contacts, accounts and deals through links.
+        if (query.ContactId is { } contactId)
+            activities = activities.Where(a => a.ContactId == contactId || db.ActivityLinks.Where(l => l.ContactId == contactId).Select(l => l.ActivityId).Contains(a.Id));
+        if (query.AccountId is { } accountId)
+            activities = activities.Where(a => a.AccountId == accountId || db.ActivityLinks.Where(l => l.AccountId == accountId).Select(l => l.ActivityId).Contains(a.Id));
+        if (query.DealId is { } dealId)
+            activities = activities.Where(a => a.DealId == dealId || db.ActivityLinks.Where(l => l.DealId == dealId).Select(l => l.ActivityId).Contains(a.Id));
 
         var sort = SortSpec.Parse(query.Sort, "occurredAt", defaultDescending: true);
         var ordered = (sort.Field.ToLowerInvariant(), sort.Descending) switch
@@ -43,7 +47,8 @@ public sealed class ListActivitiesHandler(ICrmDbFactory dbFactory)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var page = await Query(db, query).ToPageAsync(query.Page, query.PageSize, ct);
-        return new PagedResult<ActivityDto>(page.Items.Select(ActivityDto.Of).ToList(), page.Total, page.Page, page.PageSize);
+        var bodies = await Email.EmailBodyAccess.ForAsync(db, ct);
+        return new PagedResult<ActivityDto>(page.Items.Select(a => ActivityDto.Of(bodies.Shown(a))).ToList(), page.Total, page.Page, page.PageSize);
     }
 }
 

@@ -57,6 +57,10 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<Deal> Deals => Set<Deal>();
     public DbSet<DealContact> DealContacts => Set<DealContact>();
     public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<ActivityLink> ActivityLinks => Set<ActivityLink>();
+    public DbSet<Crm.Core.Email.EmailSettings> EmailSettings => Set<Crm.Core.Email.EmailSettings>();
+    public DbSet<Crm.Core.Email.MailboxMessage> MailboxMessages => Set<Crm.Core.Email.MailboxMessage>();
+    public DbSet<Crm.Core.Email.EmailAttachment> EmailAttachments => Set<Crm.Core.Email.EmailAttachment>();
     public DbSet<FieldChange> FieldChanges => Set<FieldChange>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();

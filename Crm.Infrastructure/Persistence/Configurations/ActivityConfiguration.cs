@@ -72,6 +72,13 @@ internal sealed class EmailActivityConfiguration : IEntityTypeConfiguration<Emai
         b.Property(x => x.ClickedLinks)
             .HasConversion(JsonColumn.Converter<List<ClickedLink>>(), JsonColumn.Comparer<List<ClickedLink>>())
             .HasMaxLength(FieldLimits.EmailBody);
+        b.Property(x => x.HtmlBody).HasMaxLength(Crm.Core.Email.EmailLimits.BodyChars * 2);
+        b.Property(x => x.MessageId).HasMaxLength(998);
+        b.Property(x => x.InReplyTo).HasMaxLength(998);
+        b.PrimitiveCollection(x => x.MailboxUserIds).HasMaxLength(4000);
+        // One activity per message in a workspace, whatever mailbox or address brought it (deleted ones included:
+        // a later copy of a message someone deleted does not come back).
+        b.HasIndex(x => new { x.WorkspaceId, x.MessageId }).IsUnique().HasFilter("\"MessageId\" IS NOT NULL");
     }
 }
 

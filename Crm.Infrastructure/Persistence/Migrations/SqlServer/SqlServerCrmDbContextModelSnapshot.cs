@@ -656,6 +656,166 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("MergeRecords");
                 });
 
+            modelBuilder.Entity("Crm.Core.Email.EmailAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ActivityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Content")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("nvarchar(127)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.ToTable("EmailAttachments");
+                });
+
+            modelBuilder.Entity("Crm.Core.Email.EmailSettings", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AutoCreate")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("LastRefusedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("LastRefusedFrom")
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)");
+
+                    b.Property<bool>("LogBulk")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("LoggingTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("LoggingTokenProtected")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.PrimitiveCollection<string>("NeverLog")
+                        .IsRequired()
+                        .HasMaxLength(260000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("RefusedCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("TeammatesSeeBodies")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LoggingTokenHash")
+                        .IsUnique()
+                        .HasFilter("\"LoggingTokenHash\" IS NOT NULL");
+
+                    b.HasIndex("WorkspaceId")
+                        .IsUnique();
+
+                    b.ToTable("EmailSettings");
+                });
+
+            modelBuilder.Entity("Crm.Core.Email.MailboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ActivityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("IntegrationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Mailbox")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("MessageDate")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(998)
+                        .HasColumnType("nvarchar(998)");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ProviderMessageId")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<bool>("RemovedAtProvider")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset>("SeenAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Mailbox", "MessageDate");
+
+                    b.HasIndex("WorkspaceId", "Mailbox", "ProviderMessageId")
+                        .IsUnique();
+
+                    b.ToTable("MailboxMessages");
+                });
+
             modelBuilder.Entity("Crm.Core.Exports.ExportFieldSet", b =>
                 {
                     b.Property<long>("Id")
@@ -1921,6 +2081,44 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.UseTphMappingStrategy();
                 });
 
+            modelBuilder.Entity("Crm.Core.Timeline.ActivityLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ActivityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ContactId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("DealId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.HasIndex("AccountId", "ActivityId");
+
+                    b.HasIndex("ContactId", "ActivityId");
+
+                    b.HasIndex("DealId", "ActivityId");
+
+                    b.ToTable("ActivityLinks");
+                });
+
             modelBuilder.Entity("Crm.Core.Users.User", b =>
                 {
                     b.Property<long>("Id")
@@ -2217,6 +2415,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                 {
                     b.HasBaseType("Crm.Core.Timeline.Activity");
 
+                    b.Property<int>("AttachmentCount")
+                        .HasColumnType("int");
+
                     b.Property<string>("Body")
                         .ValueGeneratedOnUpdateSometimes()
                         .HasMaxLength(100000)
@@ -2261,6 +2462,23 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(254)
                         .HasColumnType("nvarchar(254)");
 
+                    b.Property<string>("HtmlBody")
+                        .HasMaxLength(400000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("InReplyTo")
+                        .HasMaxLength(998)
+                        .HasColumnType("nvarchar(998)");
+
+                    b.PrimitiveCollection<string>("MailboxUserIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(998)
+                        .HasColumnType("nvarchar(998)");
+
                     b.Property<int>("OpenCount")
                         .HasColumnType("int");
 
@@ -2289,6 +2507,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(40000)
                         .HasColumnType("nvarchar(max)");
+
+                    b.HasIndex("WorkspaceId", "MessageId")
+                        .IsUnique()
+                        .HasFilter("\"MessageId\" IS NOT NULL");
 
                     b.HasDiscriminator().HasValue("email");
                 });
@@ -2558,6 +2780,41 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Crm.Core.Email.EmailAttachment", b =>
+                {
+                    b.HasOne("Crm.Core.Timeline.EmailActivity", "Activity")
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Activity");
+                });
+
+            modelBuilder.Entity("Crm.Core.Email.EmailSettings", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Email.MailboxMessage", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Crm.Core.Exports.ExportFieldSet", b =>
                 {
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
@@ -2810,6 +3067,21 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Navigation("Deal");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("Crm.Core.Timeline.ActivityLink", b =>
+                {
+                    b.HasOne("Crm.Core.Timeline.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Crm.Core.Users.User", b =>

@@ -632,6 +632,160 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("MergeRecords");
                 });
 
+            modelBuilder.Entity("Crm.Core.Email.EmailAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ActivityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.ToTable("EmailAttachments");
+                });
+
+            modelBuilder.Entity("Crm.Core.Email.EmailSettings", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AutoCreate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastRefusedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastRefusedFrom")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("LogBulk")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LoggingTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LoggingTokenProtected")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("NeverLog")
+                        .IsRequired()
+                        .HasMaxLength(260000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RefusedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TeammatesSeeBodies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LoggingTokenHash")
+                        .IsUnique()
+                        .HasFilter("\"LoggingTokenHash\" IS NOT NULL");
+
+                    b.HasIndex("WorkspaceId")
+                        .IsUnique();
+
+                    b.ToTable("EmailSettings");
+                });
+
+            modelBuilder.Entity("Crm.Core.Email.MailboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ActivityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("IntegrationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Mailbox")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MessageDate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProviderMessageId")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RemovedAtProvider")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Mailbox", "MessageDate");
+
+                    b.HasIndex("WorkspaceId", "Mailbox", "ProviderMessageId")
+                        .IsUnique();
+
+                    b.ToTable("MailboxMessages");
+                });
+
             modelBuilder.Entity("Crm.Core.Exports.ExportFieldSet", b =>
                 {
                     b.Property<long>("Id")
@@ -1859,6 +2013,42 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.UseTphMappingStrategy();
                 });
 
+            modelBuilder.Entity("Crm.Core.Timeline.ActivityLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ActivityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ContactId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DealId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.HasIndex("AccountId", "ActivityId");
+
+                    b.HasIndex("ContactId", "ActivityId");
+
+                    b.HasIndex("DealId", "ActivityId");
+
+                    b.ToTable("ActivityLinks");
+                });
+
             modelBuilder.Entity("Crm.Core.Users.User", b =>
                 {
                     b.Property<long>("Id")
@@ -2144,6 +2334,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 {
                     b.HasBaseType("Crm.Core.Timeline.Activity");
 
+                    b.Property<int>("AttachmentCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Body")
                         .ValueGeneratedOnUpdateSometimes()
                         .HasMaxLength(100000)
@@ -2188,6 +2381,23 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("HtmlBody")
+                        .HasMaxLength(400000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InReplyTo")
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("MailboxUserIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("OpenCount")
                         .HasColumnType("INTEGER");
 
@@ -2216,6 +2426,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(40000)
                         .HasColumnType("TEXT");
+
+                    b.HasIndex("WorkspaceId", "MessageId")
+                        .IsUnique()
+                        .HasFilter("\"MessageId\" IS NOT NULL");
 
                     b.HasDiscriminator().HasValue("email");
                 });
@@ -2485,6 +2699,41 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Crm.Core.Email.EmailAttachment", b =>
+                {
+                    b.HasOne("Crm.Core.Timeline.EmailActivity", "Activity")
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Activity");
+                });
+
+            modelBuilder.Entity("Crm.Core.Email.EmailSettings", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Email.MailboxMessage", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Crm.Core.Exports.ExportFieldSet", b =>
                 {
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
@@ -2737,6 +2986,21 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Navigation("Deal");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("Crm.Core.Timeline.ActivityLink", b =>
+                {
+                    b.HasOne("Crm.Core.Timeline.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Crm.Core.Users.User", b =>

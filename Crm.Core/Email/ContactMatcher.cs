@@ -1,0 +1,57 @@
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Core.Email;
+
+/// <summary>A contact an address of an email belongs to.</summary>
+public sealed record MatchedContact(long Id, long? AccountId, string MatchedAddress)
+{
+    public MatchedContact(Contact contact, string address) : this(contact.Id, contact.AccountId, address) { }
+}
+
+/// <summary>
+/// Finds the contacts of a message's addresses: by primary or additional email, lower-case; and, for Gmail addresses,
+/// as Gmail delivers them (dots and +tags ignored, googlemail.com = gmail.com). One contact per address: the most
+/// recently updated when several share it.
+/// </summary>
+public static class ContactMatcher
+{
+    public static async Task<List<MatchedContact>> MatchAsync(ICrmDb db, IReadOnlyList<string> addresses, CancellationToken ct)
+    {
+        var wanted = addresses.Select(MailboxAddresses.Normalize).OfType<string>().Distinct().ToList();
+        if (wanted.Count == 0) return [];
+        // The address as written, and without a +tag where the provider drops it.
+        var forms = wanted.SelectMany(a => new[] { a, TagFree(a) }).Distinct().ToList();
+        var rows = await db.Contacts.AsNoTracking()
+            .Where(c => c.MergedIntoId == null && ((c.Email != null && forms.Contains(c.Email)) || c.AdditionalEmails.Any(e => forms.Contains(e))))
+            .OrderByDescending(c => c.UpdatedAt)
+            .Select(c => new { c.Id, c.AccountId, c.Email, c.AdditionalEmails })
+            .Take(500)
+            .ToListAsync(ct);
+
+        var gmail = wanted.Where(MailboxAddresses.IsGmail).Select(a => Dotless(MailboxAddresses.Canonical(a)!)).Distinct().ToList();
+        var gmailRows = gmail.Count == 0 ? [] : await db.Contacts.AsNoTracking()
+            .Where(c => c.MergedIntoId == null && c.Email != null && (c.Email.EndsWith("@gmail.com") || c.Email.EndsWith("@googlemail.com"))
+                        && (gmail.Contains(c.Email.Replace(".", "")) || gmail.Contains(c.Email.Replace(".", "").Replace("@googlemailcom", "@gmailcom"))))
+            .OrderByDescending(c => c.UpdatedAt)
+            .Select(c => new { c.Id, c.AccountId, c.Email, c.AdditionalEmails })
+            .Take(500)
+            .ToListAsync(ct);
+
+        var matched = new List<MatchedContact>();
+        foreach (var address in wanted)
+        {
+            var canonical = MailboxAddresses.Canonical(address);
+            var hit = rows.Concat(gmailRows).FirstOrDefault(c =>
+                (c.Email is not null && MailboxAddresses.Canonical(c.Email) == canonical) || c.AdditionalEmails.Any(e => MailboxAddresses.Canonical(e) == canonical));
+            if (hit is not null && matched.All(m => m.Id != hit.Id)) matched.Add(new MatchedContact(hit.Id, hit.AccountId, address));
+        }
+        return matched;
+    }
+
+    private static string TagFree(string address) => MailboxAddresses.Canonical(address) is { } canonical && !MailboxAddresses.IsGmail(address) ? canonical : address;
+
+    /// <summary>"adalovelace@gmail.com" → "adalovelace@gmailcom": what REPLACE(Email, '.', '') gives for any dotted spelling.</summary>
+    private static string Dotless(string canonical) => canonical.Replace(".", "", StringComparison.Ordinal);
+}
