@@ -40,6 +40,7 @@ public static class SandboxApp
         builder.Services.AddOptions<SalesforceSandboxOptions>().BindConfiguration(SalesforceSandboxOptions.Section);
         builder.Services.AddSingleton<SandboxTokens>();
         builder.Services.AddSingleton<SandboxFaults>();
+        builder.Services.AddSingleton<Crm.Sandbox.Google.GmailMailboxes>();
         builder.Services.AddSingleton<HubSpotApiLimits>();
         builder.Services.AddSingleton<HubSpotWebhooks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HubSpotWebhooks>());
@@ -59,6 +60,7 @@ public static class SandboxApp
         app.MapHubSpotAssociations();
         app.MapHubSpotUser();
         app.MapGoogleSandbox();
+        app.MapGmailSandbox();
         app.MapMicrosoftSandbox();
         app.MapSalesforceSandbox();
         SandboxFaults.MapSandboxControl(app);

@@ -16,11 +16,13 @@ public sealed class LoggingRules
 
     public EmailSettings Settings { get; }
 
-    public LoggingRules(EmailSettings settings, IEnumerable<string> userEmails)
+    /// <param name="mailboxAddresses">Addresses of the users' connected mailboxes (a rep's Gmail): theirs, without making their domain ours.</param>
+    public LoggingRules(EmailSettings settings, IEnumerable<string> userEmails, IEnumerable<string>? mailboxAddresses = null)
     {
         Settings = settings;
         _userAddresses = userEmails.Select(MailboxAddresses.Canonical).OfType<string>().ToHashSet();
         _internalDomains = _userAddresses.Select(MailboxAddresses.DomainOf).OfType<string>().Where(d => !MailboxAddresses.IsFreeMail(d)).ToHashSet();
+        _userAddresses.UnionWith((mailboxAddresses ?? []).Select(MailboxAddresses.Canonical).OfType<string>());
         _neverAddresses = settings.NeverLog.Where(e => e.Contains('@')).Select(MailboxAddresses.Canonical).OfType<string>().ToHashSet();
         _neverDomains = settings.NeverLog.Where(e => !e.Contains('@')).Select(d => d.Trim().TrimStart('.').ToLowerInvariant()).Where(d => d.Length > 0).ToList();
     }
@@ -29,7 +31,9 @@ public sealed class LoggingRules
     {
         var settings = await db.EmailSettings.AsNoTracking().FirstOrDefaultAsync(ct) ?? new EmailSettings();
         var users = await db.Users.AsNoTracking().Where(u => !u.InvitationPending).Select(u => u.Email).ToListAsync(ct);
-        return new LoggingRules(settings, users);
+        var mailboxes = await db.Integrations.AsNoTracking().Where(i => i.Type == Integrations.Connections.IntegrationType.Email && i.AccountName != null)
+            .Select(i => i.AccountName!).ToListAsync(ct);
+        return new LoggingRules(settings, users, mailboxes.Where(a => a.Contains('@')));
     }
 
     /// <summary>A user's address, or any address at the users' company domains.</summary>

@@ -68,6 +68,8 @@ public static class IntegrationsSetup
         services.AddHttpClient<HubSpotApi>((sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<HubSpotAppSettings>().ApiBaseUrl.TrimEnd('/') + "/"))
             .AddProviderPipeline(Copy(retries));
         services.AddHttpClient<GoogleProbe>().AddProviderPipeline(Copy(retries));
+        services.AddHttpClient<Crm.Infrastructure.Email.Gmail.GmailApi>().AddProviderPipeline(Copy(retries));
+        services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Email.Gmail.GmailMessageSyncer>();
         services.AddHttpClient<MicrosoftProbe>().AddProviderPipeline(Copy(retries));
         services.AddHttpClient<SalesforceProbe>().AddProviderPipeline(Copy(retries));
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.HubSpot, (sp, _) => sp.GetRequiredService<HubSpotApi>());

@@ -13,6 +13,10 @@ public sealed class GoogleAppSettings
     public string TokenUrl { get; set; } = "https://oauth2.googleapis.com/token";
     public string RevokeUrl { get; set; } = "https://oauth2.googleapis.com/revoke";
     public string UserInfoUrl { get; set; } = "https://openidconnect.googleapis.com/v1/userinfo";
+    /// <summary>The Gmail API's user resource of the connected mailbox.</summary>
+    public string GmailApiUrl { get; set; } = "https://gmail.googleapis.com/gmail/v1/users/me";
+    /// <summary>How far back a new mailbox connection logs mail (days).</summary>
+    public int MailInitialWindowDays { get; set; } = 90;
     public string MailScopes { get; set; } = "openid email https://www.googleapis.com/auth/gmail.readonly https://www.googleapis.com/auth/gmail.send https://www.googleapis.com/auth/gmail.modify";
     public string CalendarScopes { get; set; } = "openid email https://www.googleapis.com/auth/calendar.readonly https://www.googleapis.com/auth/calendar.events";
 }

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Crm.Core.Common;
+using Crm.Core.Email;
+using Crm.Core.Integrations.Connections;
+using Crm.Core.Integrations.Google;
+using Crm.Core.Integrations.Sync;
+using Crm.Core.Integrations.Tokens;
+using Crm.Core.Timeline;
+using Crm.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Crm.Infrastructure.Email.Gmail;
+
+/// <summary>
+/// One Gmail mailbox into the timelines. First the chosen window (messages.list, newest first, a page at a time, the
+/// page token saved after each page so a stopped run goes on where it was), then history.list from the history id
+/// taken before the first page; a history id Gmail no longer has (404) starts the window over — every message already
+/// seen is answered from <see cref="MailboxMessage"/>, so nothing is logged twice. Drafts, spam, trash and chats are not
+/// mail with contacts; a message deleted in Gmail stays logged and is marked removed.
+/// </summary>
+public sealed class GmailMessageSyncer(GmailApi gmail, LogEmailHandler logger, IConnectionStatus status, CrmDatabase database,
+    GoogleAppSettings settings, TimeProvider time) : IConnectionSyncer
+{
+    public const string Objects = "messages";
+    private const int PageSize = 100;
+    private const int ParallelGets = 4;
+    private static readonly HashSet<string> NotMail = ["DRAFT", "SPAM", "TRASH", "CHAT"];
+
+    public string Provider => IntegrationProviders.Google;
+    public IntegrationType Type => IntegrationType.Email;
+    public string ObjectType => Objects;
+
+    /// <summary>Where the sync stands: the window's next page (initial) or the history id to read from (incremental).</summary>
+    private sealed record Cursor(string? HistoryId, string? InitialHistoryId = null, string? PageToken = null, long? WindowStart = null);
+
+    public async Task<SyncTotals> SyncAsync(ConnectionRef connection, bool full, CancellationToken ct)
+    {
+        var owner = await OwnerOfAsync(connection, ct);
+        var cursor = await status.CursorAsync(connection, Objects, ct) is { } text ? JsonSerializer.Deserialize<Cursor>(text) ?? new Cursor(null) : new Cursor(null);
+        var totals = new SyncTotals();
+        if (cursor.HistoryId is { } historyId && !full)
+        {
+            try
+            {
+                return await IncrementalAsync(connection, owner, historyId, ct);
+            }
+            catch (GmailHistoryExpiredException)
+            {
+                // Too long since the last sync: the window again (what was logged is recognised, not logged twice).
+                cursor = new Cursor(null);
+            }
+        }
+        else if (full)
+        {
+            cursor = new Cursor(null);
+        }
+        return totals + await WindowAsync(connection, owner, cursor, ct);
+    }
+
+    private async Task<SyncTotals> WindowAsync(ConnectionRef connection, long owner, Cursor cursor, CancellationToken ct)
+    {
+        // The history id is taken before the first page: whatever arrives while the window is read comes by history.
+        var startHistory = cursor.InitialHistoryId ?? (await gmail.ProfileAsync(connection, ct)).HistoryId
+            ?? throw new Crm.Core.Integrations.Calls.ProviderApiException("Gmail", 200, null, "Gmail's profile has no history id.");
+        var windowStart = cursor.WindowStart ?? time.GetUtcNow().AddDays(-Math.Clamp(settings.MailInitialWindowDays, 1, 3650)).ToUnixTimeSeconds();
+        var pageToken = cursor.PageToken;
+        var totals = new SyncTotals();
+        do
+        {
+            ct.ThrowIfCancellationRequested();
+            var page = await gmail.ListAsync(connection, $"after:{windowStart}", pageToken, PageSize, ct);
+            totals += await LogAsync(connection, owner, (page.Messages ?? []).Select(m => m.Id).ToList(), ct);
+            pageToken = page.NextPageToken;
+            var next = pageToken is null ? new Cursor(startHistory) : new Cursor(null, startHistory, pageToken, windowStart);
+            await status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(next), totals.ReadIn, totals.WrittenIn, ct);
+        } while (pageToken is not null);
+        return totals;
+    }
+
+    private async Task<SyncTotals> IncrementalAsync(ConnectionRef connection, long owner, string historyId, CancellationToken ct)
+    {
+        var totals = new SyncTotals();
+        string? pageToken = null;
+        var latest = historyId;
+        var added = new List<string>();
+        var deleted = new List<string>();
+        do
+        {
+            ct.ThrowIfCancellationRequested();
+            var page = await gmail.HistoryAsync(connection, historyId, pageToken, ct);
+            foreach (var record in page.History ?? [])
+            {
+                added.AddRange((record.MessagesAdded ?? []).Where(c => !(c.Message.LabelIds ?? []).Any(NotMail.Contains)).Select(c => c.Message.Id));
+                deleted.AddRange((record.MessagesDeleted ?? []).Select(c => c.Message.Id));
+            }
+            pageToken = page.NextPageToken;
+            latest = page.HistoryId ?? latest;
+        } while (pageToken is not null);
+
+        foreach (var chunk in added.Except(deleted).Distinct().Chunk(PageSize))
+            totals += await LogAsync(connection, owner, chunk, ct);
+        if (deleted.Count > 0) await MarkRemovedAsync(connection, deleted.Distinct().ToList(), ct);
+        // Saved only once everything up to it is logged: a stopped run reads the same history again (seen messages are skipped).
+        await status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(new Cursor(latest)), totals.ReadIn, totals.WrittenIn, ct);
+        return totals;
+    }
+
+    /// <summary>Fetches (a few at a time, within the quota) and logs the messages not seen before.</summary>
+    private async Task<SyncTotals> LogAsync(ConnectionRef connection, long owner, IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return new SyncTotals();
+        var mailbox = MailboxMessage.ForIntegration(connection.IntegrationId);
+        List<string> seen;
+        await using (var db = database.Create(Actor.System(connection.WorkspaceId)))
+            seen = await db.MailboxMessages.AsNoTracking().Where(m => m.Mailbox == mailbox && ids.Contains(m.ProviderMessageId)).Select(m => m.ProviderMessageId).ToListAsync(ct);
+        var wanted = ids.Except(seen).ToList();
+        var fetched = new EmailToLog?[wanted.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, wanted.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelGets, CancellationToken = ct }, async (i, token) =>
+        {
+            var message = await gmail.GetRawAsync(connection, wanted[i], token);
+            if (message?.Raw is null || (message.LabelIds ?? []).Any(NotMail.Contains)) return;
+            MimeMessage mime;
+            try
+            {
+                mime = await MimeEmails.LoadAsync(new MemoryStream(GmailApi.FromBase64Url(message.Raw)), token);
+            }
+            catch (FormatException)
+            {
+                return;
+            }
+            var email = MimeEmails.ToIncoming(mime, message.ThreadId);
+            if (email.Date == default && long.TryParse(message.InternalDate, out var ms)) email = email with { Date = DateTimeOffset.FromUnixTimeMilliseconds(ms) };
+            fetched[i] = new EmailToLog(mailbox, connection.IntegrationId, message.Id, owner, EmailProvider.Gmail, email);
+        });
+        var batch = fetched.OfType<EmailToLog>().ToList();
+        var results = await logger.HandleAsync(batch, ct);
+        return new SyncTotals(ReadIn: batch.Count, WrittenIn: results.Count(r => r.Outcome == MailOutcome.Logged && !r.AlreadyLogged));
+    }
+
+    private async Task MarkRemovedAsync(ConnectionRef connection, List<string> ids, CancellationToken ct)
+    {
+        var mailbox = MailboxMessage.ForIntegration(connection.IntegrationId);
+        await using var db = database.Create(Actor.System(connection.WorkspaceId));
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var rows = await db.MailboxMessages.Where(m => m.Mailbox == mailbox && chunk.Contains(m.ProviderMessageId)).ToListAsync(ct);
+            foreach (var row in rows) row.RemovedAtProvider = true;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<long> OwnerOfAsync(ConnectionRef connection, CancellationToken ct)
+    {
+        await using var db = database.Create(Actor.System(connection.WorkspaceId));
+        return await db.Integrations.AsNoTracking().Where(i => i.Id == connection.IntegrationId).Select(i => i.OwnerUserId ?? i.ConnectedByUserId).SingleOrDefaultAsync(ct)
+               ?? throw new InvalidOperationException($"Mailbox connection {connection.IntegrationId} has no owner.");
+    }
+}

@@ -1,0 +1,139 @@
+using System.Net;
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Crm.Core.Email;
+using Crm.Core.Integrations.Connections;
+using Crm.Core.Integrations.Sync;
+using Crm.Core.Integrations.Tokens;
+using Crm.Core.Timeline;
+using Crm.Infrastructure.Persistence;
+using Crm.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Crm.Tests.Infrastructure.Email;
+
+/// <summary>A rep's Gmail against the sandbox's Gmail API over HTTP: the window, history, deletions, an expired history id.</summary>
+public class GmailSyncTests : IAsyncLifetime
+{
+    private const string Mailbox = "riley@gmail.test";
+    private SandboxServer _sandbox = default!;
+    private CrmWebFactory _factory = default!;
+    private ConnectionRef _connection;
+    private string? _accountId;
+    private HttpClient _control = default!;
+    private long _ada;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private CrmDatabase Database => _factory.Services.GetRequiredService<CrmDatabase>();
+
+    public async ValueTask InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync();
+        _factory = new CrmWebFactory(new Dictionary<string, string>(_sandbox.CrmSettings()) { ["Jobs:Enabled"] = "false" });
+        await _factory.CreateUserAsync(_factory.FirstWorkspaceId, "riley@first.example", "riley-password-1");
+        var rep = await BrowserSession.SignInAsync(_factory, "riley@first.example", "riley-password-1");
+        Assert.Equal(HttpStatusCode.Redirect, (await _sandbox.ConnectAsync(rep, "google", "email", account: Mailbox, returnUrl: "/me/connections")).StatusCode);
+        await using var db = Database.Create(Actor.System(_factory.FirstWorkspaceId));
+        var connection = await db.Integrations.SingleAsync(i => i.Type == IntegrationType.Email, Ct);
+        _connection = new ConnectionRef(_factory.FirstWorkspaceId, connection.Id, connection.Provider);
+        _accountId = connection.AccountId;
+        var ada = new Contact { FirstName = "Ada", Email = "ada@engines.example" };
+        db.Contacts.Add(ada);
+        await db.SaveChangesAsync(Ct);
+        _ada = ada.Id;
+        _control = new HttpClient { BaseAddress = new Uri(_sandbox.Url) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _control.Dispose();
+        await _factory.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A message put in the sandbox mailbox as Gmail would have received (or sent) it; its Gmail id.</summary>
+    private async Task<string> DeliverAsync(string from, string to, string subject, DateTimeOffset? at = null, string labels = "INBOX", bool bulk = false)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Subject = subject;
+        message.Date = at ?? DateTimeOffset.UtcNow.AddHours(-1);
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("mail.example");
+        if (bulk) message.Headers.Add("List-Unsubscribe", "<https://news.example/unsubscribe>");
+        message.Body = new TextPart("plain") { Text = $"About {subject}." };
+        using var raw = new MemoryStream();
+        await message.WriteToAsync(raw, Ct);
+        var internalDate = (at ?? DateTimeOffset.UtcNow.AddHours(-1)).ToUnixTimeMilliseconds();
+        var response = await _control.PostAsync($"/_sandbox/google/gmail/{Mailbox}/messages?labels={labels}&internalDate={internalDate}", new ByteArrayContent(raw.ToArray()), Ct);
+        response.EnsureSuccessStatusCode();
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
+    }
+
+    private async Task<SyncRun> SyncAsync()
+    {
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(_connection.WorkspaceId, ChangeSource.Sync, $"connection:{_connection.IntegrationId}");
+            await scope.ServiceProvider.GetRequiredService<SyncConnectionHandler>().HandleAsync(_connection, IntegrationType.Email, _accountId, "manual", Ct);
+        }
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        return await db.SyncRuns.OrderByDescending(r => r.Id).FirstAsync(Ct);
+    }
+
+    private async Task<List<EmailActivity>> EmailsAsync()
+    {
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        return await db.Activities.OfType<EmailActivity>().OrderBy(a => a.OccurredAt).ToListAsync(Ct);
+    }
+
+    [Fact]
+    public async Task FirstSync_LogsTheWindowsMailWithContacts_InBothDirections_AndSkipsBulkOldSpamAndDrafts()
+    {
+        await DeliverAsync("Ada <ada@engines.example>", Mailbox, "Question", DateTimeOffset.UtcNow.AddDays(-3));
+        await DeliverAsync(Mailbox, "ada@engines.example", "Answer", DateTimeOffset.UtcNow.AddDays(-2), labels: "SENT");
+        await DeliverAsync("news@engines.example", Mailbox, "Newsletter", bulk: true);
+        await DeliverAsync("ada@engines.example", Mailbox, "Long ago", DateTimeOffset.UtcNow.AddDays(-120));
+        await DeliverAsync("ada@engines.example", Mailbox, "Spam", labels: "SPAM");
+        await DeliverAsync(Mailbox, "ada@engines.example", "Unsent", labels: "DRAFT");
+
+        var run = await SyncAsync();
+
+        Assert.Equal(SyncRunOutcome.Succeeded, run.Outcome);
+        var emails = await EmailsAsync();
+        Assert.Equal(["Question", "Answer"], emails.Select(e => e.Subject));
+        Assert.Equal([ActivityDirection.Inbound, ActivityDirection.Outbound], emails.Select(e => e.Direction));
+        Assert.All(emails, e => Assert.Equal((_ada, EmailProvider.Gmail), (e.ContactId!.Value, e.Provider)));
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        var seen = await db.MailboxMessages.ToListAsync(Ct);
+        Assert.Equal(3, seen.Count);
+        Assert.Equal(SkipReasons.Bulk, seen.Single(s => s.Outcome == MailOutcome.Skipped).Reason);
+    }
+
+    [Fact]
+    public async Task NextSyncs_ReadHistory_NewMailIsLogged_DeletedMailIsMarked_AndAnExpiredHistoryIdResyncsWithoutDuplicates()
+    {
+        var first = await DeliverAsync("ada@engines.example", Mailbox, "One");
+        await SyncAsync();
+
+        await DeliverAsync("ada@engines.example", Mailbox, "Two");
+        Assert.Equal(HttpStatusCode.NoContent, (await _control.DeleteAsync($"/_sandbox/google/gmail/{Mailbox}/messages/{first}", Ct)).StatusCode);
+        var second = await SyncAsync();
+        Assert.True(second.Outcome == SyncRunOutcome.Succeeded && second.ReadIn == 1, $"{second.Outcome} {second.Error} read {second.ReadIn} written {second.WrittenIn} calls {second.ApiCalls}");
+
+        Assert.Equal(["One", "Two"], (await EmailsAsync()).Select(e => e.Subject).Order());
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+            Assert.True((await db.MailboxMessages.SingleAsync(m => m.ProviderMessageId == first, Ct)).RemovedAtProvider);
+
+        // Gmail forgets the history; the next run starts the window again and logs only what is new.
+        (await _control.PostAsync($"/_sandbox/google/gmail/{Mailbox}/expire-history", null, Ct)).EnsureSuccessStatusCode();
+        await DeliverAsync("ada@engines.example", Mailbox, "Three");
+        var run = await SyncAsync();
+
+        Assert.Equal(SyncRunOutcome.Succeeded, run.Outcome);
+        Assert.Equal(["One", "Three", "Two"], (await EmailsAsync()).Select(e => e.Subject).Order());
+    }
+}
