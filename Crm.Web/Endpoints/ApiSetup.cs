@@ -55,7 +55,8 @@ public static class ApiSetup
             .MapExportsApi()
             .MapDuplicatesApi()
             .MapExternalLinksApi()
-            .MapIntegrationsApi();
+            .MapIntegrationsApi()
+            .MapEmailSettingsApi();
         return app;
     }
 }

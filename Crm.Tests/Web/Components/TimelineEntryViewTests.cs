@@ -97,4 +97,31 @@ public class TimelineEntryViewTests : ComponentTestContext
         timeline.Find(".timeline-entry .mud-link").Click();
         Assert.Contains("THE-END", timeline.Markup);
     }
+
+    [Fact]
+    public void AnEmailsFormattedBody_ShowsOnExpanding_AsStoredSanitised()
+    {
+        var timeline = RenderEntries(Entry(new EmailActivity
+        {
+            Subject = "Formatted", From = "a@b.example", To = ["c@d.example"], Provider = EmailProvider.LoggingAddress,
+            Body = "Hello in plain text", HtmlBody = "<p>Hello in <b>bold</b></p>", AttachmentCount = 2,
+        }, 1));
+
+        Assert.Contains("Hello in plain text", timeline.Markup);
+        Assert.Contains("BCC / forward", timeline.Markup);
+        Assert.Contains("2 attachments", timeline.Markup);
+        timeline.Find(".timeline-entry .mud-link").Click();
+        Assert.Contains("<b>bold</b>", timeline.Find(".crm-email-html").InnerHtml);
+    }
+
+    [Fact]
+    public void AnEmailWhoseBodyTheViewerMayNotRead_SaysSo_AndShowsSubjectAndParticipants()
+    {
+        var email = new EmailActivity { Id = 1, Subject = "Private", From = "a@b.example", To = ["c@d.example"], OccurredAt = Now };
+        var timeline = RenderEntries(new TimelineEntry(email, "Ada Lovelace", null, "Riley Rep", BodyHidden: true));
+
+        Assert.Contains("Private", timeline.Markup);
+        Assert.Contains("c@d.example", timeline.Markup);
+        Assert.Contains("Only the people whose mailbox had this email can read it.", timeline.Find(".email-body-hidden").TextContent);
+    }
 }
