@@ -10,7 +10,8 @@ public sealed record TimelineCursor(DateTimeOffset OccurredAt, long Id);
 /// An activity with the names a timeline shows next to it. <paramref name="BodyHidden"/>: an email whose body the
 /// viewer may not read (the workspace keeps bodies to the people whose mailbox had them); subject and participants stay.
 /// </summary>
-public sealed record TimelineEntry(Activity Activity, string? ContactName, string? DealName, string? OwnerName, bool BodyHidden = false);
+public sealed record TimelineEntry(Activity Activity, string? ContactName, string? DealName, string? OwnerName, bool BodyHidden = false,
+    IReadOnlyList<Email.EmailAttachmentInfo>? Attachments = null);
 
 public sealed record TimelinePage(IReadOnlyList<TimelineEntry> Entries, TimelineCursor? Next);
 
@@ -69,11 +70,14 @@ public sealed class GetTimelineHandler(ICrmDbFactory dbFactory)
         var ownerNames = await db.Users.Where(u => ownerIdsOnPage.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
 
         var bodies = await Email.EmailBodyAccess.ForAsync(db, ct);
+        var attachments = await Email.GetEmailAttachmentHandler.ListAsync(db,
+            page.OfType<EmailActivity>().Where(e => e.AttachmentCount > 0 && bodies.CanRead(e)).Select(e => e.Id).ToList(), ct);
         var entries = page.Select(a => new TimelineEntry(a,
                 a.ContactId is { } c ? contactNames.GetValueOrDefault(c) : null,
                 a.DealId is { } d ? dealNames.GetValueOrDefault(d) : null,
                 a.OwnerId is { } o ? ownerNames.GetValueOrDefault(o) : null,
-                a is EmailActivity email && !bodies.CanRead(email) && bodies.Hide(email)))
+                a is EmailActivity email && !bodies.CanRead(email) && bodies.Hide(email),
+                attachments.Contains(a.Id) ? attachments[a.Id].ToList() : null))
             .ToList();
         return new TimelinePage(entries, hasMore ? new TimelineCursor(page[^1].OccurredAt, page[^1].Id) : null);
     }

@@ -17,6 +17,13 @@ public static class ActivitiesApi
         activities.MapPost("/", CreateAsync).WithName("CreateActivity").WithSummary("Create an activity; 'type' says which fields apply");
         activities.MapPut("/{id:long}", UpdateAsync).WithName("UpdateActivity").WithSummary("Replace an activity's fields (its type cannot change)");
         activities.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteActivity").WithSummary("Delete an activity (soft; If-Match honoured)");
+        activities.MapGet("/{id:long}/attachments/{attachmentId:long}", async (long id, long attachmentId, Crm.Core.Email.GetEmailAttachmentHandler handler, CancellationToken ct) =>
+            {
+                var file = await handler.HandleAsync(id, attachmentId, ct);
+                // Always a download, never shown inline: an attachment's HTML or SVG must not run on our origin.
+                return TypedResults.File(file.Content, "application/octet-stream", file.FileName);
+            })
+            .WithName("GetEmailAttachment").WithSummary("Download a logged email's attachment (for people who may read that email)");
         return api;
     }
 

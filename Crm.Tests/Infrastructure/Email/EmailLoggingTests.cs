@@ -244,4 +244,30 @@ public class EmailLoggingTests : WorkspaceTests
         var sent = await db.Activities.OfType<EmailActivity>().SingleAsync(a => a.MessageId == "out-1@acme.example", Ct);
         Assert.NotNull(sent.RepliedAt);
     }
+
+    [Fact]
+    public async Task Attachments_AreListed_KeptUpToTheLimit_AndDownloadableOnlyByThoseWhoMayReadTheBody()
+    {
+        await SeedAsync();
+        var big = new byte[EmailLimits.AttachmentBytes + 1];
+        var email = Mail("<files@x>", "ada.lovelace@gmail.com", [RepAddress]) with
+        {
+            Attachments = [new IncomingAttachment("quote.pdf", "application/pdf", 4, [1, 2, 3, 4]), new IncomingAttachment("video.mp4", "video/mp4", big.Length, big)],
+        };
+        var logged = Assert.Single(await LogAsync(Rep, FromMailbox("integration:1", "1", email)));
+
+        var entry = (await TimelineAsync(Rep with { Source = ChangeSource.User }, RecordType.Contact, _ada)).Entries.Single();
+        Assert.Equal([("quote.pdf", true), ("video.mp4", false)], entry.Attachments!.Select(a => (a.FileName, a.Kept)));
+        var quote = entry.Attachments![0];
+        var file = await Host.RunAsync<GetEmailAttachmentHandler, EmailAttachmentFile>(Rep with { Source = ChangeSource.User }, h => h.HandleAsync(logged.ActivityId!.Value, quote.Id, Ct));
+        Assert.Equal([1, 2, 3, 4], file.Content);
+        await Assert.ThrowsAsync<NotFoundException>(() => Host.RunAsync<GetEmailAttachmentHandler, EmailAttachmentFile>(Rep, h => h.HandleAsync(logged.ActivityId!.Value, entry.Attachments[1].Id, Ct)));
+
+        // Private bodies: the teammate (here the admin) neither sees the list nor downloads the file.
+        await SetAsync(s => s.TeammatesSeeBodies = false);
+        Assert.Null((await TimelineAsync(Ws.Admin(), RecordType.Contact, _ada)).Entries.Single().Attachments);
+        await Assert.ThrowsAsync<NotFoundException>(() => Host.RunAsync<GetEmailAttachmentHandler, EmailAttachmentFile>(Ws.Admin(), h => h.HandleAsync(logged.ActivityId!.Value, quote.Id, Ct)));
+        var other = await Host.CreateWorkspaceAsync("Other");
+        await Assert.ThrowsAsync<NotFoundException>(() => Host.RunAsync<GetEmailAttachmentHandler, EmailAttachmentFile>(other.Admin(), h => h.HandleAsync(logged.ActivityId!.Value, quote.Id, Ct)));
+    }
 }

@@ -100,6 +100,13 @@ public static class Labels
     public static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
 
     /// <summary>Counts with thousands separators, the same whatever the server's culture (the UI is English).</summary>
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
+        _ => $"{bytes / 1048576.0:0.#} MB",
+    };
+
     public static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>A count with its noun, singular for one: "1 row", "2,000 rows" (the plural is the noun and "s" unless given).</summary>

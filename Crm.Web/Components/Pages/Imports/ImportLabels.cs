@@ -82,12 +82,7 @@ public static class ImportLabels
         _ => type.ToString(),
     };
 
-    public static string Size(long bytes) => bytes switch
-    {
-        < 1024 => $"{bytes} B",
-        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
-        _ => $"{bytes / 1048576.0:0.#} MB",
-    };
+    public static string Size(long bytes) => Crm.Web.Components.Shared.Labels.Bytes(bytes);
 
     public static string Duration(TimeSpan? duration) => duration switch
     {
