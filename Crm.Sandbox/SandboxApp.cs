@@ -41,6 +41,7 @@ public static class SandboxApp
         builder.Services.AddSingleton<SandboxTokens>();
         builder.Services.AddSingleton<SandboxFaults>();
         builder.Services.AddSingleton<Crm.Sandbox.Google.GmailMailboxes>();
+        builder.Services.AddSingleton<Crm.Sandbox.Graph.GraphMailboxes>();
         builder.Services.AddSingleton<HubSpotApiLimits>();
         builder.Services.AddSingleton<HubSpotWebhooks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HubSpotWebhooks>());
@@ -62,6 +63,7 @@ public static class SandboxApp
         app.MapGoogleSandbox();
         app.MapGmailSandbox();
         app.MapMicrosoftSandbox();
+        app.MapGraphMailSandbox();
         app.MapSalesforceSandbox();
         SandboxFaults.MapSandboxControl(app);
         return app;

@@ -70,6 +70,12 @@ public static class IntegrationsSetup
         services.AddHttpClient<GoogleProbe>().AddProviderPipeline(Copy(retries));
         services.AddHttpClient<Crm.Infrastructure.Email.Gmail.GmailApi>().AddProviderPipeline(Copy(retries));
         services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Email.Gmail.GmailMessageSyncer>();
+        services.AddTransient<Crm.Infrastructure.Email.Outlook.GraphMailClient.AmbientConnectionHandler>();
+        services.AddHttpClient(Crm.Infrastructure.Email.Outlook.GraphMailClient.HttpClientName)
+            .AddHttpMessageHandler<Crm.Infrastructure.Email.Outlook.GraphMailClient.AmbientConnectionHandler>()
+            .AddProviderPipeline(Copy(retries));
+        services.AddTransient<Crm.Infrastructure.Email.Outlook.GraphMailClient>();
+        services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Email.Outlook.OutlookMessageSyncer>();
         services.AddHttpClient<MicrosoftProbe>().AddProviderPipeline(Copy(retries));
         services.AddHttpClient<SalesforceProbe>().AddProviderPipeline(Copy(retries));
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.HubSpot, (sp, _) => sp.GetRequiredService<HubSpotApi>());

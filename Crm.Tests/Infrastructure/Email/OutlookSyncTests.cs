@@ -1,0 +1,143 @@
+using System.Net;
+using Crm.Core.Common;
+using Crm.Core.Contacts;
+using Crm.Core.Email;
+using Crm.Core.Integrations.Connections;
+using Crm.Core.Integrations.Sync;
+using Crm.Core.Integrations.Tokens;
+using Crm.Core.Timeline;
+using Crm.Infrastructure.Persistence;
+using Crm.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Crm.Tests.Infrastructure.Email;
+
+/// <summary>A rep's Outlook mailbox through the Microsoft Graph SDK against the sandbox's Graph over HTTP: the window per folder, delta links, @removed, an expired delta token.</summary>
+public class OutlookSyncTests : IAsyncLifetime
+{
+    private const string Mailbox = "riley@contoso.test";
+    private SandboxServer _sandbox = default!;
+    private CrmWebFactory _factory = default!;
+    private ConnectionRef _connection;
+    private string? _accountId;
+    private HttpClient _control = default!;
+    private long _ada;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private CrmDatabase Database => _factory.Services.GetRequiredService<CrmDatabase>();
+
+    public async ValueTask InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync();
+        _factory = new CrmWebFactory(new Dictionary<string, string>(_sandbox.CrmSettings()) { ["Jobs:Enabled"] = "false" });
+        await _factory.CreateUserAsync(_factory.FirstWorkspaceId, "riley@first.example", "riley-password-1");
+        var rep = await BrowserSession.SignInAsync(_factory, "riley@first.example", "riley-password-1");
+        Assert.Equal(HttpStatusCode.Redirect, (await _sandbox.ConnectAsync(rep, "microsoft", "email", account: Mailbox, returnUrl: "/me/connections")).StatusCode);
+        await using var db = Database.Create(Actor.System(_factory.FirstWorkspaceId));
+        var connection = await db.Integrations.SingleAsync(i => i.Type == IntegrationType.Email, Ct);
+        _connection = new ConnectionRef(_factory.FirstWorkspaceId, connection.Id, connection.Provider);
+        _accountId = connection.AccountId;
+        var ada = new Contact { FirstName = "Ada", Email = "ada@engines.example" };
+        db.Contacts.Add(ada);
+        await db.SaveChangesAsync(Ct);
+        _ada = ada.Id;
+        _control = new HttpClient { BaseAddress = new Uri(_sandbox.Url) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _control.Dispose();
+        await _factory.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A message put in the sandbox mailbox's folder as Exchange would have received (or sent) it; its Graph id.</summary>
+    private async Task<string> DeliverAsync(string from, string to, string subject, DateTimeOffset? at = null, string folder = "inbox", bool bulk = false)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Subject = subject;
+        message.Date = at ?? DateTimeOffset.UtcNow.AddHours(-1);
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("mail.example");
+        if (bulk) message.Headers.Add("List-Unsubscribe", "<https://news.example/unsubscribe>");
+        message.Body = new TextPart("plain") { Text = $"About {subject}." };
+        using var raw = new MemoryStream();
+        await message.WriteToAsync(raw, Ct);
+        var response = await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages?folder={folder}", new ByteArrayContent(raw.ToArray()), Ct);
+        response.EnsureSuccessStatusCode();
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
+    }
+
+    private async Task<SyncRun> SyncAsync()
+    {
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(_connection.WorkspaceId, ChangeSource.Sync, $"connection:{_connection.IntegrationId}");
+            await scope.ServiceProvider.GetRequiredService<SyncConnectionHandler>().HandleAsync(_connection, IntegrationType.Email, _accountId, "manual", Ct);
+        }
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        return await db.SyncRuns.OrderByDescending(r => r.Id).FirstAsync(Ct);
+    }
+
+    private async Task<List<EmailActivity>> EmailsAsync()
+    {
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        return await db.Activities.OfType<EmailActivity>().OrderBy(a => a.OccurredAt).ToListAsync(Ct);
+    }
+
+    [Fact]
+    public async Task FirstSync_LogsInboxAndSentItems_InBothDirections_AndSkipsBulk()
+    {
+        await DeliverAsync("Ada <ada@engines.example>", Mailbox, "Question", DateTimeOffset.UtcNow.AddDays(-3));
+        await DeliverAsync(Mailbox, "ada@engines.example", "Answer", DateTimeOffset.UtcNow.AddDays(-2), folder: "sentitems");
+        await DeliverAsync("news@engines.example", Mailbox, "Newsletter", bulk: true);
+
+        var run = await SyncAsync();
+
+        Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
+        var emails = await EmailsAsync();
+        Assert.Equal(["Question", "Answer"], emails.Select(e => e.Subject));
+        Assert.Equal([ActivityDirection.Inbound, ActivityDirection.Outbound], emails.Select(e => e.Direction));
+        Assert.All(emails, e => Assert.Equal((_ada, EmailProvider.Outlook), (e.ContactId!.Value, e.Provider)));
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        Assert.Equal(SkipReasons.Bulk, (await db.MailboxMessages.SingleAsync(s => s.Outcome == MailOutcome.Skipped, Ct)).Reason);
+    }
+
+    [Fact]
+    public async Task NextSyncs_FollowTheDeltaLinks_RemovedMailIsMarked_AndAnExpiredDeltaTokenRereadsWithoutDuplicates()
+    {
+        var first = await DeliverAsync("ada@engines.example", Mailbox, "One");
+        await SyncAsync();
+
+        await DeliverAsync("ada@engines.example", Mailbox, "Two");
+        Assert.Equal(HttpStatusCode.NoContent, (await _control.DeleteAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages/{Uri.EscapeDataString(first)}", Ct)).StatusCode);
+        var second = await SyncAsync();
+        Assert.True(second.Outcome == SyncRunOutcome.Succeeded && second.ReadIn == 1, $"{second.Outcome} {second.Error} read {second.ReadIn}");
+
+        Assert.Equal(["One", "Two"], (await EmailsAsync()).Select(e => e.Subject).Order());
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+            Assert.True((await db.MailboxMessages.SingleAsync(m => m.ProviderMessageId == first, Ct)).RemovedAtProvider);
+
+        (await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/expire-delta", null, Ct)).EnsureSuccessStatusCode();
+        await DeliverAsync("ada@engines.example", Mailbox, "Three");
+        var run = await SyncAsync();
+
+        Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
+        Assert.Equal(["One", "Three", "Two"], (await EmailsAsync()).Select(e => e.Subject).Order());
+    }
+
+    [Fact]
+    public async Task ManyMessages_ArriveOverSeveralPages()
+    {
+        for (var i = 0; i < 120; i++) await DeliverAsync("ada@engines.example", Mailbox, $"Message {i:000}");
+
+        var run = await SyncAsync();
+
+        Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
+        Assert.Equal(120, (await EmailsAsync()).Count);
+    }
+}
