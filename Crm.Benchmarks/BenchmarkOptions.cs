@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Crm.Benchmarks;
 
 public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false, string Format = "csv", int Events = 100_000, int Seconds = 60,
-    int Contacts = 100_000, int Companies = 10_000, int Deals = 20_000, int Changes = 100, int Pairs = 1_000_000)
+    int Contacts = 100_000, int Companies = 10_000, int Deals = 20_000, int Changes = 100, int Pairs = 1_000_000, int Messages = 10_000)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -20,6 +20,7 @@ public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirector
             int.Parse(Value("--companies") ?? "10000", CultureInfo.InvariantCulture),
             int.Parse(Value("--deals") ?? "20000", CultureInfo.InvariantCulture),
             int.Parse(Value("--changes") ?? "100", CultureInfo.InvariantCulture),
-            int.Parse(Value("--pairs") ?? "1000000", CultureInfo.InvariantCulture));
+            int.Parse(Value("--pairs") ?? "1000000", CultureInfo.InvariantCulture),
+            int.Parse(Value("--messages") ?? "10000", CultureInfo.InvariantCulture));
     }
 }

@@ -155,7 +155,7 @@ public static class WebhooksBenchmark
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    private static Process StartApp(string dll, string baseUrl, string data)
+    internal static Process StartApp(string dll, string baseUrl, string data, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet", [dll, "--urls", baseUrl])
         {
@@ -168,6 +168,7 @@ public static class WebhooksBenchmark
         info.Environment["DemoData__Enabled"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Integrations__HubSpot__ClientSecret"] = Secret;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start Crm.Web.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("app: " + e.Data); };
@@ -176,7 +177,7 @@ public static class WebhooksBenchmark
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Process app)
+    internal static async Task WaitReadyAsync(HttpClient http, Process app)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(90))

@@ -60,7 +60,7 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
                 {
                     Mailbox = item.Mailbox, IntegrationId = item.IntegrationId, ProviderMessageId = Cut(item.ProviderMessageId, 300),
                     MessageId = string.IsNullOrWhiteSpace(item.Email.MessageId) ? null : Cut(item.Email.MessageId.Trim().Trim('<', '>'), 998),
-                    UserId = item.UserId, Outcome = result.Outcome, Reason = result.Reason, ActivityId = activity?.Id,
+                    UserId = item.UserId, Outcome = result.Outcome, Reason = result.Reason, Activity = activity,
                     MessageDate = item.Email.Date == default ? clock.GetUtcNow() : item.Email.Date, SeenAt = clock.GetUtcNow(),
                 });
                 await db.SaveChangesAsync(ct);
@@ -75,10 +75,7 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
         }
     }
 
-    /// <summary>
-    /// The outcome, and the activity written or found. A new activity is saved before its links: a crash in between
-    /// leaves an activity the next sight of the message finds by its Message-ID and links then.
-    /// </summary>
+    /// <summary>The outcome, and the activity written or found; saved with its links and the sighting in one transaction.</summary>
     private async Task<(EmailLogResult, EmailActivity?)> DecideAndWriteAsync(ICrmDb db, LoggingRules rules, EmailToLog item, CancellationToken ct)
     {
         var email = item.Email;
@@ -115,7 +112,6 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
             db.Activities.Add(activity);
             await MarkRepliedAsync(db, email, direction, ct);
             AddAttachments(db, activity, email);
-            await db.SaveChangesAsync(ct);
         }
         else if (!activity.MailboxUserIds.Contains(item.UserId))
         {
@@ -173,11 +169,11 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
             .Where(d => !d.Stage!.IsWon && !d.Stage.IsLost)
             .OrderByDescending(d => d.UpdatedAt).Select(d => d.Id).Distinct().Take(MaxDealsPerEmail).ToListAsync(ct);
 
-        var existing = await db.ActivityLinks.Where(l => l.ActivityId == activity.Id).ToListAsync(ct);
+        List<ActivityLink> existing = activity.Id == 0 ? [] : await db.ActivityLinks.Where(l => l.ActivityId == activity.Id).ToListAsync(ct);
         void Add(long? contactId, long? accountId, long? dealId)
         {
             if (existing.Any(l => l.ContactId == contactId && l.AccountId == accountId && l.DealId == dealId)) return;
-            var link = new ActivityLink { ActivityId = activity.Id, ContactId = contactId, AccountId = accountId, DealId = dealId };
+            var link = new ActivityLink { Activity = activity, ContactId = contactId, AccountId = accountId, DealId = dealId };
             existing.Add(link);
             db.ActivityLinks.Add(link);
         }

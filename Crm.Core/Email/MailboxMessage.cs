@@ -52,6 +52,7 @@ public sealed class MailboxMessage : Entity, IWorkspaceOwned
     public MailOutcome Outcome { get; set; }
     public string? Reason { get; set; }
     public long? ActivityId { get; set; }
+    public Timeline.EmailActivity? Activity { get; set; }
     /// <summary>The message's own date: what the completeness check's window is about.</summary>
     public DateTimeOffset MessageDate { get; set; }
     public DateTimeOffset SeenAt { get; set; }

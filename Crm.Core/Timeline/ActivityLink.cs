@@ -11,6 +11,7 @@ public sealed class ActivityLink : Entity, IWorkspaceOwned
 {
     public long WorkspaceId { get; set; }
     public long ActivityId { get; set; }
+    public Activity? Activity { get; set; }
     public long? ContactId { get; set; }
     public long? AccountId { get; set; }
     public long? DealId { get; set; }

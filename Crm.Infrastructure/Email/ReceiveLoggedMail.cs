@@ -30,6 +30,8 @@ public sealed record InboundMailResult(InboundMailOutcome Outcome, string Messag
 public sealed class ReceiveLoggedMailHandler(ILoggingAddresses addresses, IServiceScopeFactory scopes, CrmDatabase database, TimeProvider clock,
     ILogger<ReceiveLoggedMailHandler> log)
 {
+    private static readonly SemaphoreSlim SqliteWriter = new(1, 1);
+
     public async Task<InboundMailResult> HandleAsync(Stream raw, IReadOnlyList<string>? envelopeRecipients, CancellationToken ct)
     {
         MimeMessage message;
@@ -68,7 +70,19 @@ public sealed class ReceiveLoggedMailHandler(ILoggingAddresses addresses, IServi
         scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value =
             new Actor(workspaceId.Value, user.Value.Id, user.Value.Role, ChangeSource.Sync, MailboxMessage.LoggingAddress);
         var logger = scope.ServiceProvider.GetRequiredService<LogEmailHandler>();
-        var result = (await logger.HandleAsync([new EmailToLog(MailboxMessage.LoggingAddress, null, email.MessageId, user.Value.Id, EmailProvider.LoggingAddress, email)], ct))[0];
+        EmailLogResult result;
+        // SQLite has one writer: messages arriving together queue here rather than in its busy-wait back-off, whose
+        // sleeps (not the work) made the slowest deliveries slow. SQL Server takes them side by side.
+        var single = database.Provider == DatabaseProvider.Sqlite;
+        if (single) await SqliteWriter.WaitAsync(ct);
+        try
+        {
+            result = (await logger.HandleAsync([new EmailToLog(MailboxMessage.LoggingAddress, null, email.MessageId, user.Value.Id, EmailProvider.LoggingAddress, email)], ct))[0];
+        }
+        finally
+        {
+            if (single) SqliteWriter.Release();
+        }
         return result.Outcome == MailOutcome.Logged
             ? new InboundMailResult(InboundMailOutcome.Logged, result.AlreadyLogged ? "Already logged; linked to any new contacts." : "Logged.", result.ActivityId)
             : new InboundMailResult(InboundMailOutcome.Skipped, $"Not logged: {SkipReasons.Describe(result.Reason)}.");

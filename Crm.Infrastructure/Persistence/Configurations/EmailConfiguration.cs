@@ -11,7 +11,7 @@ internal sealed class ActivityLinkConfiguration : IEntityTypeConfiguration<Activ
     public void Configure(EntityTypeBuilder<ActivityLink> b)
     {
         b.ConfigureWorkspaceOwned();
-        b.HasOne<Activity>().WithMany().HasForeignKey(x => x.ActivityId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(x => x.Activity).WithMany().HasForeignKey(x => x.ActivityId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => x.ActivityId);
         // A timeline reads "activities linked to this record": one index per kind of record.
         b.HasIndex(x => new { x.ContactId, x.ActivityId });
@@ -44,6 +44,7 @@ internal sealed class MailboxMessageConfiguration : IEntityTypeConfiguration<Mai
         b.Property(x => x.ProviderMessageId).HasMaxLength(300);
         b.Property(x => x.MessageId).HasMaxLength(998);
         b.Property(x => x.Reason).HasMaxLength(32);
+        b.HasOne(x => x.Activity).WithMany().HasForeignKey(x => x.ActivityId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(x => new { x.WorkspaceId, x.Mailbox, x.ProviderMessageId }).IsUnique();
         b.HasIndex(x => new { x.WorkspaceId, x.Mailbox, x.MessageDate });
     }

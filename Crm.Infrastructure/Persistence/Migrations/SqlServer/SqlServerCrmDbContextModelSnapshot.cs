@@ -808,6 +808,8 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActivityId");
+
                     b.HasIndex("WorkspaceId", "Mailbox", "MessageDate");
 
                     b.HasIndex("WorkspaceId", "Mailbox", "ProviderMessageId")
@@ -2808,11 +2810,18 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
             modelBuilder.Entity("Crm.Core.Email.MailboxMessage", b =>
                 {
+                    b.HasOne("Crm.Core.Timeline.EmailActivity", "Activity")
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("Activity");
                 });
 
             modelBuilder.Entity("Crm.Core.Exports.ExportFieldSet", b =>
@@ -3071,7 +3080,7 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 
             modelBuilder.Entity("Crm.Core.Timeline.ActivityLink", b =>
                 {
-                    b.HasOne("Crm.Core.Timeline.Activity", null)
+                    b.HasOne("Crm.Core.Timeline.Activity", "Activity")
                         .WithMany()
                         .HasForeignKey("ActivityId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3082,6 +3091,8 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("Activity");
                 });
 
             modelBuilder.Entity("Crm.Core.Users.User", b =>

@@ -778,6 +778,8 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActivityId");
+
                     b.HasIndex("WorkspaceId", "Mailbox", "MessageDate");
 
                     b.HasIndex("WorkspaceId", "Mailbox", "ProviderMessageId")
@@ -2727,11 +2729,18 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("Crm.Core.Email.MailboxMessage", b =>
                 {
+                    b.HasOne("Crm.Core.Timeline.EmailActivity", "Activity")
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("Activity");
                 });
 
             modelBuilder.Entity("Crm.Core.Exports.ExportFieldSet", b =>
@@ -2990,7 +2999,7 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("Crm.Core.Timeline.ActivityLink", b =>
                 {
-                    b.HasOne("Crm.Core.Timeline.Activity", null)
+                    b.HasOne("Crm.Core.Timeline.Activity", "Activity")
                         .WithMany()
                         .HasForeignKey("ActivityId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3001,6 +3010,8 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("Activity");
                 });
 
             modelBuilder.Entity("Crm.Core.Users.User", b =>
