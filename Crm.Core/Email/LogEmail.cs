@@ -13,7 +13,9 @@ public interface IEmailBodySanitizer
 }
 
 /// <summary>One message from one mailbox (or the logging address), as the user it belongs to.</summary>
-public sealed record EmailToLog(string Mailbox, long? IntegrationId, string ProviderMessageId, long UserId, EmailProvider Provider, IncomingEmail Email);
+/// <param name="SkipReason">Set when the mailbox already knows it is not mail to log (a draft, spam, gone): recorded as skipped.</param>
+public sealed record EmailToLog(string Mailbox, long? IntegrationId, string ProviderMessageId, long UserId, EmailProvider Provider, IncomingEmail Email,
+    string? SkipReason = null);
 
 public sealed record EmailLogResult(string ProviderMessageId, MailOutcome Outcome, string? Reason, long? ActivityId, bool AlreadyLogged = false);
 
@@ -80,6 +82,7 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
     {
         var email = item.Email;
         var id = item.ProviderMessageId;
+        if (item.SkipReason is { } reason) return (new EmailLogResult(id, MailOutcome.Skipped, reason, null), null);
         if (string.IsNullOrWhiteSpace(email.MessageId)) return (new EmailLogResult(id, MailOutcome.Skipped, SkipReasons.NoMessageId, null), null);
         if (email.IsBulk && !rules.Settings.LogBulk) return (new EmailLogResult(id, MailOutcome.Skipped, SkipReasons.Bulk, null), null);
 

@@ -20,6 +20,8 @@ public static class SkipReasons
     public const string NoContact = "no_contact";
     public const string NoMessageId = "no_message_id";
     public const string Deleted = "deleted";
+    public const string NotMail = "not_mail";
+    public const string Gone = "gone";
 
     public static string Describe(string? reason) => reason switch
     {
@@ -29,6 +31,8 @@ public static class SkipReasons
         NoContact => "no contact among the participants",
         NoMessageId => "no Message-ID",
         Deleted => "deleted from the timeline",
+        NotMail => "a draft, spam, trash or chat",
+        Gone => "deleted in the mailbox before it was read",
         null => "",
         _ => reason,
     };

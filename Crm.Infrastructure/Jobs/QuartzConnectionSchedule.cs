@@ -37,8 +37,9 @@ public sealed class QuartzConnectionSchedule(IServiceProvider services) : IConne
             .WithSimpleSchedule(s => s.WithInterval(every).RepeatForever()).Build();
         if (await scheduler.Exists(trigger.Key, ct)) await scheduler.RescheduleJob(trigger.Key, trigger, ct);
         else await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, ct);
-        // A CRM sync is also compared with the other side in full each night (the seed's Q2), spread over 02:00–02:59 UTC.
-        if (connection.Type == IntegrationType.CrmSync && !await scheduler.Exists(NightlyOf(connection.Id), ct))
+        // A CRM sync is also compared with the other side in full each night (the seed's Q2), and a mailbox checked for
+        // completeness (every message in the window logged or skipped by a rule), spread over 02:00–02:59 UTC.
+        if (connection.Type is IntegrationType.CrmSync or IntegrationType.Email && !await scheduler.Exists(NightlyOf(connection.Id), ct))
             await scheduler.ScheduleJob(TriggerBuilder.Create().WithIdentity(NightlyOf(connection.Id)).ForJob(job)
                 .WithCronSchedule($"0 {connection.Id % 60} 2 * * ?", c => c.InTimeZone(TimeZoneInfo.Utc)).Build(),
                 ScheduleJobOptions.Replacing, ct);

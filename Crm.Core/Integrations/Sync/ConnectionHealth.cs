@@ -22,7 +22,11 @@ public sealed record SyncStateView(string ObjectType, string? Cursor, DateTimeOf
 /// <summary>A connection's sync health as its page shows it.</summary>
 public sealed record ConnectionHealth(IntegrationView Connection, int InSync, int Failing, int Excluded, IReadOnlyList<SyncRunView> Runs,
     IReadOnlyList<SyncErrorGroup> Errors, IReadOnlyList<SyncRecordProblem> ExcludedRecords, IReadOnlyList<DailyCalls> Calls,
-    IReadOnlyList<SyncStateView> States, DateTimeOffset? NextRunAt);
+    IReadOnlyList<SyncStateView> States, DateTimeOffset? NextRunAt)
+{
+    /// <summary>A mailbox's last completeness check (the nightly run's figures); null for other connections and before the first.</summary>
+    public Email.MailboxCheck? Completeness => Email.MailboxCheck.FromJson(States.FirstOrDefault(s => s.ObjectType == Email.MailboxCheck.ObjectType)?.Cursor);
+}
 
 /// <summary>
 /// Sync health of one connection: records in sync, failing and excluded; the last runs; failures grouped by reason

@@ -53,12 +53,23 @@ public sealed class GmailMessageSyncer(GmailApi gmail, LogEmailHandler logger, I
         }
         else if (full)
         {
-            cursor = new Cursor(null);
+            // The nightly completeness check: the whole window listed again, anything unseen logged, the figures kept.
+            var listed = new List<string>();
+            totals = await WindowAsync(connection, owner, new Cursor(null), ct, listed);
+            await RecordCheckAsync(connection, listed, totals.ReadIn, ct);
+            return totals;
         }
         return totals + await WindowAsync(connection, owner, cursor, ct);
     }
 
-    private async Task<SyncTotals> WindowAsync(ConnectionRef connection, long owner, Cursor cursor, CancellationToken ct)
+    private async Task RecordCheckAsync(ConnectionRef connection, List<string> listed, int backfilled, CancellationToken ct)
+    {
+        await using var db = database.Create(Actor.System(connection.WorkspaceId));
+        var check = await MailboxCheck.ComputeAsync(db, MailboxMessage.ForIntegration(connection.IntegrationId), listed, backfilled, time.GetUtcNow(), ct);
+        await status.SaveProgressAsync(connection, MailboxCheck.ObjectType, check.ToJson(), check.Seen, check.Backfilled, ct);
+    }
+
+    private async Task<SyncTotals> WindowAsync(ConnectionRef connection, long owner, Cursor cursor, CancellationToken ct, List<string>? listed = null)
     {
         // The history id is taken before the first page: whatever arrives while the window is read comes by history.
         var startHistory = cursor.InitialHistoryId ?? (await gmail.ProfileAsync(connection, ct)).HistoryId
@@ -70,7 +81,9 @@ public sealed class GmailMessageSyncer(GmailApi gmail, LogEmailHandler logger, I
         {
             ct.ThrowIfCancellationRequested();
             var page = await gmail.ListAsync(connection, $"after:{windowStart}", pageToken, PageSize, ct);
-            totals += await LogAsync(connection, owner, (page.Messages ?? []).Select(m => m.Id).ToList(), ct);
+            var ids = (page.Messages ?? []).Select(m => m.Id).ToList();
+            listed?.AddRange(ids);
+            totals += await LogAsync(connection, owner, ids, ct);
             pageToken = page.NextPageToken;
             var next = pageToken is null ? new Cursor(startHistory) : new Cursor(null, startHistory, pageToken, windowStart);
             await status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(next), totals.ReadIn, totals.WrittenIn, ct);
@@ -119,7 +132,13 @@ public sealed class GmailMessageSyncer(GmailApi gmail, LogEmailHandler logger, I
         await Parallel.ForEachAsync(Enumerable.Range(0, wanted.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelGets, CancellationToken = ct }, async (i, token) =>
         {
             var message = await gmail.GetRawAsync(connection, wanted[i], token);
-            if (message?.Raw is null || (message.LabelIds ?? []).Any(NotMail.Contains)) return;
+            // Recorded as skipped (not left unseen), so the completeness check accounts for every listed message.
+            if (message?.Raw is null || (message.LabelIds ?? []).Any(NotMail.Contains))
+            {
+                fetched[i] = new EmailToLog(mailbox, connection.IntegrationId, wanted[i], owner, EmailProvider.Gmail, new IncomingEmail { MessageId = "" },
+                    message is null ? SkipReasons.Gone : SkipReasons.NotMail);
+                return;
+            }
             MimeMessage mime;
             try
             {
@@ -135,7 +154,7 @@ public sealed class GmailMessageSyncer(GmailApi gmail, LogEmailHandler logger, I
         });
         var batch = fetched.OfType<EmailToLog>().ToList();
         var results = await logger.HandleAsync(batch, ct);
-        return new SyncTotals(ReadIn: batch.Count, WrittenIn: results.Count(r => r.Outcome == MailOutcome.Logged && !r.AlreadyLogged));
+        return new SyncTotals(ReadIn: batch.Count(b => b.SkipReason is null), WrittenIn: results.Count(r => r.Outcome == MailOutcome.Logged && !r.AlreadyLogged));
     }
 
     private async Task MarkRemovedAsync(ConnectionRef connection, List<string> ids, CancellationToken ct)

@@ -44,13 +44,21 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
         var links = full ? [] : await status.CursorAsync(connection, Objects, ct) is { } text
             ? JsonSerializer.Deserialize<Dictionary<string, string>>(text) ?? [] : [];
         var totals = new SyncTotals();
+        // The nightly run (full) reads each folder's window again: the completeness check, with anything unseen logged.
+        var listed = full ? new List<string>() : null;
         using var scope = GraphMailClient.For(connection);
         foreach (var folder in MailFolders)
-            totals += await FolderAsync(connection, owner, folder, links, ct);
+            totals += await FolderAsync(connection, owner, folder, links, listed, ct);
+        if (listed is not null)
+        {
+            await using var db = database.Create(Actor.System(connection.WorkspaceId));
+            var check = await MailboxCheck.ComputeAsync(db, MailboxMessage.ForIntegration(connection.IntegrationId), listed, totals.ReadIn, time.GetUtcNow(), ct);
+            await status.SaveProgressAsync(connection, MailboxCheck.ObjectType, check.ToJson(), check.Seen, check.Backfilled, ct);
+        }
         return totals;
     }
 
-    private async Task<SyncTotals> FolderAsync(ConnectionRef connection, long owner, string folder, Dictionary<string, string> links, CancellationToken ct)
+    private async Task<SyncTotals> FolderAsync(ConnectionRef connection, long owner, string folder, Dictionary<string, string> links, List<string>? listed, CancellationToken ct)
     {
         var totals = new SyncTotals();
         var restarted = false;
@@ -80,12 +88,17 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
             if (page is null) break;
             var messages = page.Value ?? [];
             var removed = messages.Where(m => m.AdditionalData.ContainsKey("@removed")).Select(m => m.Id).OfType<string>().ToList();
-            var batch = messages.Where(m => !m.AdditionalData.ContainsKey("@removed") && m.IsDraft != true && m.Id is not null)
-                .Select(m => new EmailToLog(MailboxMessage.ForIntegration(connection.IntegrationId), connection.IntegrationId, m.Id!, owner, EmailProvider.Outlook, ToIncoming(m)))
+            var present = messages.Where(m => !m.AdditionalData.ContainsKey("@removed") && m.Id is not null).ToList();
+            listed?.AddRange(present.Select(m => m.Id!));
+            // A draft is recorded as skipped, so the completeness check accounts for it.
+            var batch = present
+                .Select(m => new EmailToLog(MailboxMessage.ForIntegration(connection.IntegrationId), connection.IntegrationId, m.Id!, owner, EmailProvider.Outlook, ToIncoming(m),
+                    m.IsDraft == true ? SkipReasons.NotMail : null))
                 .ToList();
             var results = await logger.HandleAsync(batch, ct);
             if (removed.Count > 0) await MarkRemovedAsync(connection, removed, ct);
-            totals += new SyncTotals(ReadIn: batch.Count, WrittenIn: results.Count(r => r.Outcome == MailOutcome.Logged && !r.AlreadyLogged));
+            // Read in: messages this mailbox had not shown before (a re-read window answers the others from their rows).
+            totals += new SyncTotals(ReadIn: results.Count(r => !r.AlreadyLogged && r.Reason != SkipReasons.NotMail), WrittenIn: results.Count(r => r.Outcome == MailOutcome.Logged && !r.AlreadyLogged));
             var next = page.OdataNextLink ?? page.OdataDeltaLink;
             if (next is null) break;
             links[folder] = next;

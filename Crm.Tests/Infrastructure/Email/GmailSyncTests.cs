@@ -73,12 +73,12 @@ public class GmailSyncTests : IAsyncLifetime
         return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
     }
 
-    private async Task<SyncRun> SyncAsync()
+    private async Task<SyncRun> SyncAsync(string trigger = "manual")
     {
         await using (var scope = _factory.Services.CreateAsyncScope())
         {
             scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(_connection.WorkspaceId, ChangeSource.Sync, $"connection:{_connection.IntegrationId}");
-            await scope.ServiceProvider.GetRequiredService<SyncConnectionHandler>().HandleAsync(_connection, IntegrationType.Email, _accountId, "manual", Ct);
+            await scope.ServiceProvider.GetRequiredService<SyncConnectionHandler>().HandleAsync(_connection, IntegrationType.Email, _accountId, trigger, Ct);
         }
         await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
         return await db.SyncRuns.OrderByDescending(r => r.Id).FirstAsync(Ct);
@@ -109,8 +109,8 @@ public class GmailSyncTests : IAsyncLifetime
         Assert.All(emails, e => Assert.Equal((_ada, EmailProvider.Gmail), (e.ContactId!.Value, e.Provider)));
         await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
         var seen = await db.MailboxMessages.ToListAsync(Ct);
-        Assert.Equal(3, seen.Count);
-        Assert.Equal(SkipReasons.Bulk, seen.Single(s => s.Outcome == MailOutcome.Skipped).Reason);
+        Assert.Equal(4, seen.Count);
+        Assert.Equal([SkipReasons.Bulk, SkipReasons.NotMail], seen.Where(s => s.Outcome == MailOutcome.Skipped).Select(s => s.Reason).Order());
     }
 
     [Fact]
@@ -135,5 +135,33 @@ public class GmailSyncTests : IAsyncLifetime
 
         Assert.Equal(SyncRunOutcome.Succeeded, run.Outcome);
         Assert.Equal(["One", "Three", "Two"], (await EmailsAsync()).Select(e => e.Subject).Order());
+    }
+
+    [Fact]
+    public async Task TheNightlyCheck_CountsEveryMessageInTheWindow_AndBackfillsOneThatWasNeverLogged()
+    {
+        await DeliverAsync("ada@engines.example", Mailbox, "Kept");
+        var lost = await DeliverAsync("ada@engines.example", Mailbox, "Lost");
+        await DeliverAsync("news@engines.example", Mailbox, "Newsletter", bulk: true);
+        await SyncAsync();
+        // As if a sync had lost it: neither its activity nor its row exist.
+        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        {
+            var row = await db.MailboxMessages.SingleAsync(m => m.ProviderMessageId == lost, Ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM ActivityLinks WHERE ActivityId = {row.ActivityId}", Ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM MailboxMessages WHERE Id = {row.Id}", Ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM Activities WHERE Id = {row.ActivityId}", Ct);
+        }
+        Assert.Equal(["Kept"], (await EmailsAsync()).Select(e => e.Subject));
+
+        var run = await SyncAsync(SyncConnectionHandler.Reconcile);
+
+        Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
+        Assert.Equal(["Kept", "Lost"], (await EmailsAsync()).Select(e => e.Subject).Order());
+        await using var read = Database.Create(Actor.System(_connection.WorkspaceId));
+        var check = MailboxCheck.FromJson((await read.SyncStates.SingleAsync(s => s.ObjectType == MailboxCheck.ObjectType, Ct)).Cursor)!;
+        Assert.Equal((3, 2, 1, 0, 1), (check.Seen, check.Logged, check.Skipped, check.Missing, check.Backfilled));
+        Assert.Equal(1, check.SkippedByReason[SkipReasons.Bulk]);
+        Assert.StartsWith("3 seen, 2 logged, 1 skipped by rule, 0 missing", check.Summary, StringComparison.Ordinal);
     }
 }
