@@ -27,6 +27,7 @@ app.MapCrmHealth();
 app.MapCrmApi();
 app.MapWebhooks();
 app.MapInboundEmail();
+app.MapEmailTracking();
 app.MapIntegrationConnect();
 app.MapCrmUi();
 app.Run();

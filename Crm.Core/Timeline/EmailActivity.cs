@@ -43,6 +43,11 @@ public sealed class EmailActivity : Activity
     public DateTimeOffset? DeliveredAt { get; set; }
     public DateTimeOffset? OpenedAt { get; set; }
     public int OpenCount { get; set; }
+    public DateTimeOffset? LastOpenedAt { get; set; }
+    /// <summary>Opens through Gmail's image proxy or Apple Mail Privacy Protection: they may be automatic, not a person reading.</summary>
+    public int AutomaticOpenCount { get; set; }
+    /// <summary>Sent from the CRM with a tracking pixel and tracked links (off per email on request).</summary>
+    public bool Tracked { get; set; }
     public DateTimeOffset? ClickedAt { get; set; }
     public List<ClickedLink> ClickedLinks { get; set; } = [];
     public DateTimeOffset? RepliedAt { get; set; }

@@ -8,6 +8,8 @@ public sealed class EmailOptions
     /// <summary>The bearer secret a mail provider's inbound webhook sends; unset, the HTTP inbound path is off.</summary>
     public string? InboundSecret { get; set; }
     public SmtpListenerOptions Smtp { get; set; } = new();
+    /// <summary>The app's address as recipients reach it (tracking pixels and links); unset, the address of the request that sends.</summary>
+    public string? PublicUrl { get; set; }
 }
 
 public sealed class SmtpListenerOptions

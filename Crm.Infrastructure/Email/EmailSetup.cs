@@ -12,6 +12,11 @@ public static class EmailSetup
         services.AddSingleton<IEmailBodySanitizer, HtmlBodySanitizer>();
         services.AddSingleton<ILoggingAddresses, LoggingAddresses>();
         services.AddSingleton<ReceiveLoggedMailHandler>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<EmailTracking>();
+        services.AddSingleton<IEmailTracking>(sp => sp.GetRequiredService<EmailTracking>());
+        services.AddTransient<IMailSender, OutlookSender>();
+        services.AddSingleton<RecordTrackingHit>();
         services.AddHostedService<SmtpLoggingListener>();
         return services;
     }

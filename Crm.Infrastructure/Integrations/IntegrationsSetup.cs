@@ -69,6 +69,7 @@ public static class IntegrationsSetup
             .AddProviderPipeline(Copy(retries));
         services.AddHttpClient<GoogleProbe>().AddProviderPipeline(Copy(retries));
         services.AddHttpClient<Crm.Infrastructure.Email.Gmail.GmailApi>().AddProviderPipeline(Copy(retries));
+        services.AddHttpClient<Crm.Core.Email.IMailSender, Crm.Infrastructure.Email.GmailSender>().AddProviderPipeline(Copy(retries));
         services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Email.Gmail.GmailMessageSyncer>();
         services.AddTransient<Crm.Infrastructure.Email.Outlook.GraphMailClient.AmbientConnectionHandler>();
         services.AddHttpClient(Crm.Infrastructure.Email.Outlook.GraphMailClient.HttpClientName)

@@ -149,6 +149,9 @@ public static partial class GmailSandbox
             return Results.NoContent();
         });
         control.MapGet("/stats", (string account, GmailMailboxes boxes) => Results.Json(boxes.Of(account).Stats()));
+        // What the account sent last, as the recipient's server received it (raw MIME): what a test opens and clicks.
+        control.MapGet("/last-sent", (string account, GmailMailboxes boxes) =>
+            boxes.Of(account).Newest().FirstOrDefault(m => m.Labels.Contains("SENT")) is { } sent ? Results.Bytes(sent.Raw, "message/rfc822") : Results.NotFound());
     }
 
     /// <summary>Google's answer for a token, a mailbox it may not read, or a quota spent; null when the call may go on.</summary>

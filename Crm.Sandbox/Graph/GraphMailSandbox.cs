@@ -94,6 +94,42 @@ public static partial class GraphMailSandbox
             return Results.Json(GraphMessages.Render(message, box.FolderId(message.Folder), select));
         });
 
+        // sendMail: the JSON message, or the MIME message base64-encoded as text/plain (which keeps its Message-ID); 202, saved to Sent Items.
+        me.MapPost("/sendMail", async (HttpRequest request, GraphMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
+        {
+            if (Authorized(request, tokens, time, boxes, out var box) is { } refused) return refused;
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            byte[] raw;
+            if (request.ContentType?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                try
+                {
+                    raw = Convert.FromBase64String(body.Trim());
+                }
+                catch (FormatException)
+                {
+                    return Error(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.", time);
+                }
+            }
+            else
+            {
+                var json = JsonNode.Parse(body)?["message"];
+                if (json is null) return Error(400, "ErrorInvalidRequest", "The message is required.", time);
+                var message = new MimeMessage();
+                message.From.Add(MailboxAddress.Parse(box!.Account));
+                foreach (var to in json["toRecipients"]?.AsArray() ?? []) message.To.Add(MailboxAddress.Parse(to!["emailAddress"]!["address"]!.GetValue<string>()));
+                message.Subject = json["subject"]?.GetValue<string>() ?? "";
+                message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("sandbox.outlook.test");
+                message.Body = new TextPart(json["body"]?["contentType"]?.GetValue<string>() == "html" ? "html" : "plain") { Text = json["body"]?["content"]?.GetValue<string>() ?? "" };
+                using var buffer = new MemoryStream();
+                message.WriteTo(buffer);
+                raw = buffer.ToArray();
+            }
+            box!.Add(raw, "sentitems", time.GetUtcNow());
+            return Results.Accepted();
+        });
+
         var control = app.MapGroup("/_sandbox/microsoft/mail/{account}");
         control.MapPost("/messages", async (HttpRequest request, string account, GraphMailboxes boxes, TimeProvider time) =>
         {

@@ -11,7 +11,7 @@ public class EmailTests(LiveAppFixture app)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task ARep_ConnectsGmail_AndAContactsEmail_AppearsOnTheContactsTimeline_AfterSyncNow()
+    public async Task ARep_ConnectsGmail_AContactsEmailAppearsOnTheTimeline_TheRepAnswersFromTheContactsPage_AndSeesItOpened()
     {
         var page = await app.Browser.NewPageAsync();
         await page.SignInAsync(app.Web.BaseUrl, "rep@example.com", "rep-password-1", "/me/connections");
@@ -57,6 +57,28 @@ public class EmailTests(LiveAppFixture app)
         await Expect(entry).ToBeVisibleAsync();
         await Expect(entry).ToContainTextAsync("Received");
         await Expect(entry).ToContainTextAsync("Can we move the delivery to Tuesday?");
+
+        // The rep answers from the contact's page: the email is on the timeline at once; the contact opens it.
+        await page.ClickAsync("#email-contact");
+        await page.FillAsync("#email-subject", "Re: " + subject);
+        await page.FillAsync("#email-body", "Hi {{first_name}},\n\nTuesday works.");
+        await page.ClickAsync("#send-email");
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Email sent.");
+        var sent = timeline.Locator(".timeline-entry[data-type=email]", new() { HasText = "Tuesday works." });
+        await Expect(sent).ToContainTextAsync("Sent");
+        await Expect(sent).ToContainTextAsync("sent from the CRM");
+        using (var sandbox = new HttpClient { BaseAddress = new Uri(app.Sandbox.BaseUrl) })
+        {
+            var raw = await sandbox.GetStringAsync($"/_sandbox/google/gmail/{mailbox}/last-sent", Ct);
+            var html = MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw))).HtmlBody ?? "";
+            var pixel = System.Text.RegularExpressions.Regex.Match(html, "src=\"([^\"]+/t/o/[^\"]+)\"").Groups[1].Value;
+            Assert.StartsWith(app.Web.BaseUrl, System.Net.WebUtility.HtmlDecode(pixel), StringComparison.Ordinal);
+            using var recipient = new HttpClient();
+            (await recipient.GetAsync(System.Net.WebUtility.HtmlDecode(pixel), Ct)).EnsureSuccessStatusCode();
+        }
+        await page.ReloadAsync();
+        await page.WaitForInteractiveAsync();
+        await Expect(timeline.Locator(".timeline-entry[data-type=email]", new() { HasText = "Tuesday works." })).ToContainTextAsync("opened 1×");
 
         // Leave the rep's connections as other tests expect them.
         await page.GotoAsync($"{app.Web.BaseUrl}/me/connections");

@@ -23,9 +23,12 @@ public sealed class LiveAppFixture : IAsyncLifetime
         }, readyPath: "/oidc/.well-known/openid-configuration");
         var browserTask = Browser.InitializeAsync().AsTask();
         Sandbox = await sandboxTask;
+        var webPort = AppProcess.FreePort();
         Web = await AppProcess.StartAsync("Crm.Web", new Dictionary<string, string>
         {
             ["Database__DataDirectory"] = DataDirectory,
+            // Where recipients' mail clients reach the tracking pixel and links.
+            ["Email__PublicUrl"] = $"http://127.0.0.1:{webPort}",
             ["Authentication__Oidc__Authority"] = Sandbox.BaseUrl + "/oidc",
             ["Authentication__Oidc__ClientId"] = "crm-web",
             ["Authentication__Oidc__ClientSecret"] = ClientSecret,
@@ -50,7 +53,7 @@ public sealed class LiveAppFixture : IAsyncLifetime
             ["Integrations__Salesforce__ClientId"] = "3MVG9sandbox.crm.connected.app",
             ["Integrations__Salesforce__ClientSecret"] = "sandbox-salesforce-secret-change-me",
             ["Integrations__Salesforce__LoginUrl"] = Sandbox.BaseUrl,
-        });
+        }, port: webPort);
         await browserTask;
     }
 

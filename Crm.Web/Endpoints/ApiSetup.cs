@@ -56,7 +56,8 @@ public static class ApiSetup
             .MapDuplicatesApi()
             .MapExternalLinksApi()
             .MapIntegrationsApi()
-            .MapEmailSettingsApi();
+            .MapEmailSettingsApi()
+            .MapSendEmailApi();
         return app;
     }
 }

@@ -2420,6 +2420,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("AttachmentCount")
                         .HasColumnType("int");
 
+                    b.Property<int>("AutomaticOpenCount")
+                        .HasColumnType("int");
+
                     b.Property<string>("Body")
                         .ValueGeneratedOnUpdateSometimes()
                         .HasMaxLength(100000)
@@ -2472,6 +2475,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(998)
                         .HasColumnType("nvarchar(998)");
 
+                    b.Property<DateTimeOffset?>("LastOpenedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.PrimitiveCollection<string>("MailboxUserIds")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -2509,6 +2515,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(40000)
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<bool>("Tracked")
+                        .HasColumnType("bit");
 
                     b.HasIndex("WorkspaceId", "MessageId")
                         .IsUnique()

@@ -2339,6 +2339,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("AttachmentCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("AutomaticOpenCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Body")
                         .ValueGeneratedOnUpdateSometimes()
                         .HasMaxLength(100000)
@@ -2391,6 +2394,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(998)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LastOpenedAt")
+                        .HasColumnType("INTEGER");
+
                     b.PrimitiveCollection<string>("MailboxUserIds")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -2428,6 +2434,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(40000)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Tracked")
+                        .HasColumnType("INTEGER");
 
                     b.HasIndex("WorkspaceId", "MessageId")
                         .IsUnique()

@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
+namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class EmailLogging : Migration
@@ -13,48 +14,66 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.AddColumn<int>(
                 name: "AttachmentCount",
                 table: "Activities",
-                type: "INTEGER",
+                type: "int",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "AutomaticOpenCount",
+                table: "Activities",
+                type: "int",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "HtmlBody",
                 table: "Activities",
-                type: "TEXT",
+                type: "nvarchar(max)",
                 maxLength: 400000,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "InReplyTo",
                 table: "Activities",
-                type: "TEXT",
+                type: "nvarchar(998)",
                 maxLength: 998,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "LastOpenedAt",
+                table: "Activities",
+                type: "datetimeoffset",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "MailboxUserIds",
                 table: "Activities",
-                type: "TEXT",
+                type: "nvarchar(4000)",
                 maxLength: 4000,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "MessageId",
                 table: "Activities",
-                type: "TEXT",
+                type: "nvarchar(998)",
                 maxLength: 998,
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "Tracked",
+                table: "Activities",
+                type: "bit",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "ActivityLinks",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    WorkspaceId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ActivityId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ContactId = table.Column<long>(type: "INTEGER", nullable: true),
-                    AccountId = table.Column<long>(type: "INTEGER", nullable: true),
-                    DealId = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    WorkspaceId = table.Column<long>(type: "bigint", nullable: false),
+                    ActivityId = table.Column<long>(type: "bigint", nullable: false),
+                    ContactId = table.Column<long>(type: "bigint", nullable: true),
+                    AccountId = table.Column<long>(type: "bigint", nullable: true),
+                    DealId = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -77,14 +96,14 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 name: "EmailAttachments",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    WorkspaceId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ActivityId = table.Column<long>(type: "INTEGER", nullable: false),
-                    FileName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    ContentType = table.Column<string>(type: "TEXT", maxLength: 127, nullable: false),
-                    Size = table.Column<long>(type: "INTEGER", nullable: false),
-                    Content = table.Column<byte[]>(type: "BLOB", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    WorkspaceId = table.Column<long>(type: "bigint", nullable: false),
+                    ActivityId = table.Column<long>(type: "bigint", nullable: false),
+                    FileName = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
+                    ContentType = table.Column<string>(type: "nvarchar(127)", maxLength: 127, nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Content = table.Column<byte[]>(type: "varbinary(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -107,20 +126,20 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 name: "EmailSettings",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    WorkspaceId = table.Column<long>(type: "INTEGER", nullable: false),
-                    AutoCreate = table.Column<int>(type: "INTEGER", nullable: false),
-                    LogBulk = table.Column<bool>(type: "INTEGER", nullable: false),
-                    TeammatesSeeBodies = table.Column<bool>(type: "INTEGER", nullable: false),
-                    NeverLog = table.Column<string>(type: "TEXT", maxLength: 260000, nullable: false),
-                    LoggingTokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    LoggingTokenProtected = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    RefusedCount = table.Column<long>(type: "INTEGER", nullable: false),
-                    LastRefusedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    LastRefusedFrom = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    WorkspaceId = table.Column<long>(type: "bigint", nullable: false),
+                    AutoCreate = table.Column<int>(type: "int", nullable: false),
+                    LogBulk = table.Column<bool>(type: "bit", nullable: false),
+                    TeammatesSeeBodies = table.Column<bool>(type: "bit", nullable: false),
+                    NeverLog = table.Column<string>(type: "nvarchar(max)", maxLength: 260000, nullable: false),
+                    LoggingTokenHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    LoggingTokenProtected = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    RefusedCount = table.Column<long>(type: "bigint", nullable: false),
+                    LastRefusedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LastRefusedFrom = table.Column<string>(type: "nvarchar(254)", maxLength: 254, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -137,20 +156,20 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 name: "MailboxMessages",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    WorkspaceId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Mailbox = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    IntegrationId = table.Column<long>(type: "INTEGER", nullable: true),
-                    ProviderMessageId = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
-                    MessageId = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
-                    UserId = table.Column<long>(type: "INTEGER", nullable: true),
-                    Outcome = table.Column<int>(type: "INTEGER", nullable: false),
-                    Reason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    ActivityId = table.Column<long>(type: "INTEGER", nullable: true),
-                    MessageDate = table.Column<long>(type: "INTEGER", nullable: false),
-                    SeenAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    RemovedAtProvider = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    WorkspaceId = table.Column<long>(type: "bigint", nullable: false),
+                    Mailbox = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    IntegrationId = table.Column<long>(type: "bigint", nullable: true),
+                    ProviderMessageId = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
+                    MessageId = table.Column<string>(type: "nvarchar(998)", maxLength: 998, nullable: true),
+                    UserId = table.Column<long>(type: "bigint", nullable: true),
+                    Outcome = table.Column<int>(type: "int", nullable: false),
+                    Reason = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    ActivityId = table.Column<long>(type: "bigint", nullable: true),
+                    MessageDate = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    SeenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RemovedAtProvider = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -239,8 +258,8 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 table: "MailboxMessages",
                 columns: new[] { "WorkspaceId", "Mailbox", "ProviderMessageId" },
                 unique: true);
-            // Emails logged before these columns existed: no attachments counted, no mailbox owners known.
-            migrationBuilder.Sql("UPDATE \"Activities\" SET \"AttachmentCount\" = 0, \"MailboxUserIds\" = '[]' WHERE \"Kind\" = 'email'");
+            // Emails logged before these columns existed: no attachments counted, no mailbox owners known, not tracked.
+            migrationBuilder.Sql("UPDATE \"Activities\" SET \"AttachmentCount\" = 0, \"MailboxUserIds\" = '[]', \"AutomaticOpenCount\" = 0, \"Tracked\" = 0 WHERE \"Kind\" = 'email'");
         }
 
         /// <inheritdoc />
@@ -267,6 +286,10 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 table: "Activities");
 
             migrationBuilder.DropColumn(
+                name: "AutomaticOpenCount",
+                table: "Activities");
+
+            migrationBuilder.DropColumn(
                 name: "HtmlBody",
                 table: "Activities");
 
@@ -275,11 +298,19 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 table: "Activities");
 
             migrationBuilder.DropColumn(
+                name: "LastOpenedAt",
+                table: "Activities");
+
+            migrationBuilder.DropColumn(
                 name: "MailboxUserIds",
                 table: "Activities");
 
             migrationBuilder.DropColumn(
                 name: "MessageId",
+                table: "Activities");
+
+            migrationBuilder.DropColumn(
+                name: "Tracked",
                 table: "Activities");
         }
     }
