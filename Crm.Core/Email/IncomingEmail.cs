@@ -6,6 +6,15 @@ public sealed record MailAddress(string Address, string? Name = null)
     public override string ToString() => Name is { Length: > 0 } ? $"{Name} <{Address}>" : Address;
 }
 
+/// <summary>
+/// A delivery-status notification (RFC 3464) about an email we sent: which one (its Message-ID, from the returned
+/// message or its headers), the recipient, and the status — 5.x.x a hard bounce, 4.x.x a soft one.
+/// </summary>
+public sealed record BounceReport(string? OriginalMessageId, string Status, string? Recipient)
+{
+    public Timeline.BounceType Type => Status.StartsWith('5') ? Timeline.BounceType.Hard : Timeline.BounceType.Soft;
+}
+
 /// <summary>An attachment as the message carries it; the content is kept only up to <see cref="EmailLimits.AttachmentBytes"/>.</summary>
 public sealed record IncomingAttachment(string FileName, string ContentType, long Size, byte[]? Content);
 
@@ -33,6 +42,8 @@ public sealed record IncomingEmail
     /// <summary>A List-Unsubscribe header, or Precedence bulk / list / junk: newsletters and notifications.</summary>
     public bool IsBulk { get; init; }
     public IReadOnlyList<IncomingAttachment> Attachments { get; init; } = [];
+    /// <summary>Set when the message is a delivery-status report: it marks the email it is about instead of being logged.</summary>
+    public BounceReport? Bounce { get; init; }
 
     public IEnumerable<MailAddress> Participants =>
         (From is null ? [] : new[] { From }).Concat(To).Concat(Cc).Concat(Bcc);

@@ -83,6 +83,11 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
         var email = item.Email;
         var id = item.ProviderMessageId;
         if (item.SkipReason is { } reason) return (new EmailLogResult(id, MailOutcome.Skipped, reason, null), null);
+        if (email.Bounce is { } bounce)
+        {
+            await MarkBouncedAsync(db, bounce, email.Date, ct);
+            return (new EmailLogResult(id, MailOutcome.Skipped, SkipReasons.Bounce, null), null);
+        }
         if (string.IsNullOrWhiteSpace(email.MessageId)) return (new EmailLogResult(id, MailOutcome.Skipped, SkipReasons.NoMessageId, null), null);
         if (email.IsBulk && !rules.Settings.LogBulk) return (new EmailLogResult(id, MailOutcome.Skipped, SkipReasons.Bulk, null), null);
 
@@ -152,6 +157,17 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
             AttachmentCount = Math.Min(email.Attachments.Count, EmailLimits.Attachments),
         };
         return activity;
+    }
+
+    /// <summary>A delivery report marks the email it is about (the seed's bouncedAt / bounceType); a hard bounce is not undone by a later soft one.</summary>
+    private async Task MarkBouncedAsync(ICrmDb db, BounceReport bounce, DateTimeOffset date, CancellationToken ct)
+    {
+        if (bounce.OriginalMessageId is not { Length: > 0 } original) return;
+        var id = original.Trim().Trim('<', '>');
+        var email = await db.Activities.OfType<EmailActivity>().FirstOrDefaultAsync(a => a.MessageId == id, ct);
+        if (email is null || email.BounceType == BounceType.Hard) return;
+        email.BouncedAt = date == default ? clock.GetUtcNow() : date;
+        email.BounceType = bounce.Type;
     }
 
     /// <summary>An answer to an email we logged marks that email replied to (the seed's repliedAt).</summary>

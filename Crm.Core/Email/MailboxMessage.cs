@@ -22,6 +22,7 @@ public static class SkipReasons
     public const string Deleted = "deleted";
     public const string NotMail = "not_mail";
     public const string Gone = "gone";
+    public const string Bounce = "bounce";
 
     public static string Describe(string? reason) => reason switch
     {
@@ -33,6 +34,7 @@ public static class SkipReasons
         Deleted => "deleted from the timeline",
         NotMail => "a draft, spam, trash or chat",
         Gone => "deleted in the mailbox before it was read",
+        Bounce => "a delivery report (marked on the email it is about)",
         null => "",
         _ => reason,
     };

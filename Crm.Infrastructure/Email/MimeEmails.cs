@@ -52,6 +52,7 @@ public static class MimeEmails
             ThreadId = threadId,
             IsBulk = IsBulk(message),
             Attachments = attachments,
+            Bounce = DeliveryReports.Read(message),
         };
     }
 

@@ -270,4 +270,20 @@ public class EmailLoggingTests : WorkspaceTests
         var other = await Host.CreateWorkspaceAsync("Other");
         await Assert.ThrowsAsync<NotFoundException>(() => Host.RunAsync<GetEmailAttachmentHandler, EmailAttachmentFile>(other.Admin(), h => h.HandleAsync(logged.ActivityId!.Value, quote.Id, Ct)));
     }
+
+    [Fact]
+    public async Task ADeliveryReport_MarksTheEmailItIsAbout_AndIsNotLoggedItself()
+    {
+        await SeedAsync();
+        await LogAsync(Rep, FromMailbox("integration:1", "1", Mail("<out-9@acme.example>", RepAddress, ["ada.lovelace@gmail.com"])));
+        var dsn = Mail("<dsn-1@mx.example>", "mailer-daemon@mx.example", [RepAddress]) with { Bounce = new BounceReport("<out-9@acme.example>", "5.1.1", "ada.lovelace@gmail.com") };
+
+        var result = Assert.Single(await LogAsync(Rep, FromMailbox("integration:1", "2", dsn)));
+
+        Assert.Equal((MailOutcome.Skipped, SkipReasons.Bounce), (result.Outcome, result.Reason));
+        await using var db = Host.Database.Create(Ws.Admin());
+        var sent = await db.Activities.OfType<EmailActivity>().SingleAsync(Ct);
+        Assert.Equal(BounceType.Hard, sent.BounceType);
+        Assert.NotNull(sent.BouncedAt);
+    }
 }
