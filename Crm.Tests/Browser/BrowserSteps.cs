@@ -37,4 +37,24 @@ public static class BrowserSteps
         Assert.True(response.Ok, await response.TextAsync());
         return (await response.JsonAsync())!.Value.GetProperty("total").GetInt32();
     }
+
+    /// <summary>
+    /// Saves an open dialog and waits for it to close. A dialog that stays open fails with what it shows (a conflict,
+    /// a validation message), which says far more than the page behind it not having changed.
+    /// </summary>
+    public static async Task SaveDialogAsync(this IPage page, string saveSelector)
+    {
+        await page.ClickAsync(saveSelector);
+        var dialog = page.Locator(".mud-dialog");
+        try
+        {
+            await dialog.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached, Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            var shown = await dialog.CountAsync() > 0 ? await dialog.First.InnerTextAsync() : "(no dialog)";
+            var values = await page.EvalOnSelectorAllAsync<string[]>(".mud-dialog input", "els => els.map(e => (e.id || e.name) + '=' + e.value)");
+            throw new Xunit.Sdk.XunitException($"The dialog did not close after {saveSelector}. It shows: {shown}\nIts inputs: {string.Join(", ", values)}");
+        }
+    }
 }
