@@ -55,3 +55,36 @@ public static class ContactMatcher
     /// <summary>"adalovelace@gmail.com" → "adalovelace@gmailcom": what REPLACE(Email, '.', '') gives for any dotted spelling.</summary>
     private static string Dotless(string canonical) => canonical.Replace(".", "", StringComparison.Ordinal);
 }
+
+/// <summary>
+/// The contacts of a batch's addresses, found in one pass for the whole batch (one query rather than one per message),
+/// and the contacts the batch creates, so a second message to a new address finds the contact the first one made.
+/// </summary>
+public sealed class ContactLookup
+{
+    private readonly Dictionary<string, MatchedContact?> _byAddress = [];
+
+    public async Task PrefetchAsync(ICrmDb db, IEnumerable<string> addresses, CancellationToken ct)
+    {
+        var wanted = addresses.Select(MailboxAddresses.Normalize).OfType<string>()
+            .Where(a => !_byAddress.ContainsKey(MailboxAddresses.Canonical(a)!)).Distinct().ToList();
+        foreach (var chunk in wanted.Chunk(200))
+        {
+            foreach (var address in chunk) _byAddress[MailboxAddresses.Canonical(address)!] = null;
+            foreach (var match in await ContactMatcher.MatchAsync(db, chunk, ct)) _byAddress[MailboxAddresses.Canonical(match.MatchedAddress)!] = match;
+        }
+    }
+
+    public async Task<List<MatchedContact>> MatchAsync(ICrmDb db, IReadOnlyList<string> addresses, CancellationToken ct)
+    {
+        await PrefetchAsync(db, addresses, ct);
+        return addresses.Select(a => (Address: a, Match: _byAddress.GetValueOrDefault(MailboxAddresses.Canonical(a) ?? "")))
+            .Where(x => x.Match is not null).DistinctBy(x => x.Match!.Id)
+            .Select(x => x.Match! with { MatchedAddress = x.Address }).ToList();
+    }
+
+    public void Add(MatchedContact created)
+    {
+        if (MailboxAddresses.Canonical(created.MatchedAddress) is { } canonical) _byAddress[canonical] = created;
+    }
+}

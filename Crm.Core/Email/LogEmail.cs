@@ -38,15 +38,17 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
         if (batch.Count == 0) return results;
         await using var db = await dbFactory.CreateAsync(ct);
         var rules = await LoggingRules.LoadAsync(db, ct);
+        var contacts = new ContactLookup();
+        await contacts.PrefetchAsync(db, batch.Where(b => b.SkipReason is null).SelectMany(b => b.Email.Participants).Select(p => p.Address).Where(a => !rules.IsInternal(a)), ct);
         foreach (var item in batch)
         {
             ct.ThrowIfCancellationRequested();
-            results.Add(await LogOneAsync(db, rules, item, ct));
+            results.Add(await LogOneAsync(db, rules, contacts, item, ct));
         }
         return results;
     }
 
-    private async Task<EmailLogResult> LogOneAsync(ICrmDb db, LoggingRules rules, EmailToLog item, CancellationToken ct)
+    private async Task<EmailLogResult> LogOneAsync(ICrmDb db, LoggingRules rules, ContactLookup lookup, EmailToLog item, CancellationToken ct)
     {
         var seen = await db.MailboxMessages.AsNoTracking()
             .Where(m => m.Mailbox == item.Mailbox && m.ProviderMessageId == item.ProviderMessageId)
@@ -57,7 +59,7 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
         {
             try
             {
-                var (result, activity) = await DecideAndWriteAsync(db, rules, item, ct);
+                var (result, activity) = await DecideAndWriteAsync(db, rules, lookup, item, ct);
                 db.MailboxMessages.Add(new MailboxMessage
                 {
                     Mailbox = item.Mailbox, IntegrationId = item.IntegrationId, ProviderMessageId = Cut(item.ProviderMessageId, 300),
@@ -78,7 +80,7 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
     }
 
     /// <summary>The outcome, and the activity written or found; saved with its links and the sighting in one transaction.</summary>
-    private async Task<(EmailLogResult, EmailActivity?)> DecideAndWriteAsync(ICrmDb db, LoggingRules rules, EmailToLog item, CancellationToken ct)
+    private async Task<(EmailLogResult, EmailActivity?)> DecideAndWriteAsync(ICrmDb db, LoggingRules rules, ContactLookup lookup, EmailToLog item, CancellationToken ct)
     {
         var email = item.Email;
         var id = item.ProviderMessageId;
@@ -104,8 +106,9 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
 
         var from = MailboxAddresses.Normalize(email.From?.Address);
         var direction = from is not null && rules.IsInternal(from) ? ActivityDirection.Outbound : ActivityDirection.Inbound;
-        var contacts = await ContactMatcher.MatchAsync(db, external.Select(p => p.Address).ToList(), ct);
+        var contacts = await lookup.MatchAsync(db, external.Select(p => p.Address).ToList(), ct);
         var created = await AutoCreateAsync(db, rules, item, direction, external, contacts, ct);
+        foreach (var contact in created) lookup.Add(contact);
         contacts.AddRange(created);
         if (contacts.Count == 0) return (new EmailLogResult(id, MailOutcome.Skipped, SkipReasons.NoContact, null), null);
 

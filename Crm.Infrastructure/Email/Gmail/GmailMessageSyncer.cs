@@ -75,20 +75,37 @@ public sealed class GmailMessageSyncer(GmailApi gmail, LogEmailHandler logger, I
         var startHistory = cursor.InitialHistoryId ?? (await gmail.ProfileAsync(connection, ct)).HistoryId
             ?? throw new Crm.Core.Integrations.Calls.ProviderApiException("Gmail", 200, null, "Gmail's profile has no history id.");
         var windowStart = cursor.WindowStart ?? time.GetUtcNow().AddDays(-Math.Clamp(settings.MailInitialWindowDays, 1, 3650)).ToUnixTimeSeconds();
-        var pageToken = cursor.PageToken;
         var totals = new SyncTotals();
-        do
+        // The next page is listed and fetched while this one is logged: Gmail's quota, not our database, sets the pace.
+        var fetching = FetchPageAsync(connection, owner, windowStart, cursor.PageToken, ct);
+        Task? ahead = null;
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var page = await gmail.ListAsync(connection, $"after:{windowStart}", pageToken, PageSize, ct);
-            var ids = (page.Messages ?? []).Select(m => m.Id).ToList();
-            listed?.AddRange(ids);
-            totals += await LogAsync(connection, owner, ids, ct);
-            pageToken = page.NextPageToken;
-            var next = pageToken is null ? new Cursor(startHistory) : new Cursor(null, startHistory, pageToken, windowStart);
-            await status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(next), totals.ReadIn, totals.WrittenIn, ct);
-        } while (pageToken is not null);
-        return totals;
+            while (true)
+            {
+                var (ids, batch, next) = await fetching;
+                if (next is not null) ahead = fetching = FetchPageAsync(connection, owner, windowStart, next, ct);
+                else ahead = null;
+                listed?.AddRange(ids);
+                totals += await LogBatchAsync(batch, ct);
+                var position = next is null ? new Cursor(startHistory) : new Cursor(null, startHistory, next, windowStart);
+                await status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(position), totals.ReadIn, totals.WrittenIn, ct);
+                if (next is null) return totals;
+            }
+        }
+        catch when (ahead is not null)
+        {
+            // The page fetched ahead is not left running on its own: it ends (or fails) before this run reports.
+            try { await ahead; } catch (Exception) { /* the first failure is the one reported */ }
+            throw;
+        }
+    }
+
+    private async Task<(List<string> Ids, List<EmailToLog> Batch, string? Next)> FetchPageAsync(ConnectionRef connection, long owner, long windowStart, string? pageToken, CancellationToken ct)
+    {
+        var page = await gmail.ListAsync(connection, $"after:{windowStart}", pageToken, PageSize, ct);
+        var ids = (page.Messages ?? []).Select(m => m.Id).ToList();
+        return (ids, await FetchAsync(connection, owner, ids, ct), page.NextPageToken);
     }
 
     private async Task<SyncTotals> IncrementalAsync(ConnectionRef connection, long owner, string historyId, CancellationToken ct)
@@ -112,17 +129,17 @@ public sealed class GmailMessageSyncer(GmailApi gmail, LogEmailHandler logger, I
         } while (pageToken is not null);
 
         foreach (var chunk in added.Except(deleted).Distinct().Chunk(PageSize))
-            totals += await LogAsync(connection, owner, chunk, ct);
+            totals += await LogBatchAsync(await FetchAsync(connection, owner, chunk, ct), ct);
         if (deleted.Count > 0) await MarkRemovedAsync(connection, deleted.Distinct().ToList(), ct);
         // Saved only once everything up to it is logged: a stopped run reads the same history again (seen messages are skipped).
         await status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(new Cursor(latest)), totals.ReadIn, totals.WrittenIn, ct);
         return totals;
     }
 
-    /// <summary>Fetches (a few at a time, within the quota) and logs the messages not seen before.</summary>
-    private async Task<SyncTotals> LogAsync(ConnectionRef connection, long owner, IReadOnlyList<string> ids, CancellationToken ct)
+    /// <summary>Fetches (a few at a time, within the quota) the messages not seen before.</summary>
+    private async Task<List<EmailToLog>> FetchAsync(ConnectionRef connection, long owner, IReadOnlyList<string> ids, CancellationToken ct)
     {
-        if (ids.Count == 0) return new SyncTotals();
+        if (ids.Count == 0) return [];
         var mailbox = MailboxMessage.ForIntegration(connection.IntegrationId);
         List<string> seen;
         await using (var db = database.Create(Actor.System(connection.WorkspaceId)))
@@ -152,7 +169,12 @@ public sealed class GmailMessageSyncer(GmailApi gmail, LogEmailHandler logger, I
             if (email.Date == default && long.TryParse(message.InternalDate, out var ms)) email = email with { Date = DateTimeOffset.FromUnixTimeMilliseconds(ms) };
             fetched[i] = new EmailToLog(mailbox, connection.IntegrationId, message.Id, owner, EmailProvider.Gmail, email);
         });
-        var batch = fetched.OfType<EmailToLog>().ToList();
+        return fetched.OfType<EmailToLog>().ToList();
+    }
+
+    private async Task<SyncTotals> LogBatchAsync(List<EmailToLog> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0) return new SyncTotals();
         var results = await logger.HandleAsync(batch, ct);
         return new SyncTotals(ReadIn: batch.Count(b => b.SkipReason is null), WrittenIn: results.Count(r => r.Outcome == MailOutcome.Logged && !r.AlreadyLogged));
     }
