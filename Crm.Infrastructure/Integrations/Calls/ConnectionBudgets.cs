@@ -26,10 +26,11 @@ public sealed class ConnectionBudgets(ProviderBudgets settings, IntegrationUsage
             ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = concurrent, QueueLimit = QueueLimit, QueueProcessingOrder = QueueProcessingOrder.OldestFirst })
             : null;
         public RateLimiter? Units { get; } = budget.UnitsPerSecond is { } units ? Pooled(units, budget.Safety) : null;
-        /// <summary>The most units one request can take at once (a costlier request takes the whole tenth).</summary>
-        public int UnitsBurst { get; } = budget.UnitsPerSecond is { } u ? TenthOf(u, budget.Safety) : 1;
+        /// <summary>The most units one lease takes; a costlier request (Gmail's send, 100 units) takes several in turn.</summary>
+        public int UnitsBurst { get; } = budget.UnitsPerSecond is { } u ? BurstOf(u, budget.Safety) : 1;
 
-        private static int TenthOf(int unitsPerSecond, double safety) => Math.Max(1, (int)Math.Floor(unitsPerSecond * safety / 11));
+        /// <summary>A twenty-fourth of the safe rate: room for two of Gmail's 5-unit reads at once, little enough to leave most of the rate.</summary>
+        private static int BurstOf(int unitsPerSecond, double safety) => Math.Max(1, (int)Math.Floor(unitsPerSecond * safety / 24));
 
         /// <summary>
         /// <paramref name="limit"/> per <paramref name="windowSeconds"/> as one token at a time, evenly spaced: a bucket
@@ -43,13 +44,20 @@ public sealed class ConnectionBudgets(ProviderBudgets settings, IntegrationUsage
             ReplenishmentPeriod = TimeSpan.FromSeconds(windowSeconds / Math.Max(1, limit * safety - 1)),
         });
 
-        /// <summary>Units per second in tenths: a bucket of a tenth, refilled every 100 ms, so any second holds at most the limit.</summary>
+        /// <summary>
+        /// Units per second as a small bucket (<see cref="BurstOf"/>) refilled continuously at the safe rate less that
+        /// bucket: any second then holds at most bucket + rate = limit × safety. The refill runs every few milliseconds
+        /// (the limiter adds what the elapsed time is worth), so waiting calls go as soon as their units are there and
+        /// the quota is used evenly — a bucket of a whole tenth refilled every 100 ms left a fifth of it unused.
+        /// </summary>
         private static TokenBucketRateLimiter Pooled(int unitsPerSecond, double safety)
         {
-            var tenth = TenthOf(unitsPerSecond, safety);
+            var burst = BurstOf(unitsPerSecond, safety);
+            var rate = Math.Max(1, unitsPerSecond * safety - burst);
+            var perPeriod = Math.Max(1, burst / 3);
             return new(new TokenBucketRateLimiterOptions
             {
-                TokenLimit = tenth, TokensPerPeriod = tenth, ReplenishmentPeriod = TimeSpan.FromMilliseconds(100), AutoReplenishment = true,
+                TokenLimit = burst, TokensPerPeriod = perPeriod, ReplenishmentPeriod = TimeSpan.FromSeconds(perPeriod / rate), AutoReplenishment = true,
                 QueueLimit = QueueLimit, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             });
         }
@@ -84,13 +92,15 @@ public sealed class ConnectionBudgets(ProviderBudgets settings, IntegrationUsage
             var tomorrow = time.GetUtcNow().UtcDateTime.Date.AddDays(1);
             throw new BudgetExhaustedException(connection.Provider, daily, new DateTimeOffset(tomorrow, TimeSpan.Zero));
         }
-        var leases = new List<RateLimitLease>(4);
+        var leases = new List<RateLimitLease>(8);
         try
         {
             // Concurrency last: a permit held while waiting for a rate token would idle a slot.
             if (limits.Window is { } window) leases.Add(await AcquireOneAsync(window, 1, ct));
             if (search && limits.Search is { } searches) leases.Add(await AcquireOneAsync(searches, 1, ct));
-            if (limits.Units is { } pool) leases.Add(await AcquireOneAsync(pool, Math.Clamp(units, 1, limits.UnitsBurst), ct));
+            if (limits.Units is { } pool)
+                for (var left = Math.Max(1, units); left > 0; left -= limits.UnitsBurst)
+                    leases.Add(await AcquireOneAsync(pool, Math.Min(left, limits.UnitsBurst), ct));
             if (limits.Concurrency is { } concurrency) leases.Add(await AcquireOneAsync(concurrency, 1, ct));
             return new Grant(leases);
         }
