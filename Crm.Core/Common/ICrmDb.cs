@@ -55,6 +55,12 @@ public interface ICrmDb : IAsyncDisposable
     /// <summary>Read only: runs are written by <see cref="Runs.IRunService"/> alone.</summary>
     DbSet<Runs.Run> Runs { get; }
     Task<int> SaveChangesAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// One transaction around several saves: committed once (one disk flush instead of one per save); a save that fails
+    /// inside it is undone alone (EF saves each to a savepoint).
+    /// </summary>
+    Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginTransactionAsync(CancellationToken ct = default);
 }
 
 /// <summary>Opens a unit of work for the current actor (request, circuit or job).</summary>

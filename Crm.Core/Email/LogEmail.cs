@@ -34,8 +34,69 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
 
     public async Task<IReadOnlyList<EmailLogResult>> HandleAsync(IReadOnlyList<EmailToLog> batch, CancellationToken ct = default)
     {
+        if (batch.Count == 0) return [];
+        if (batch.Count > 1)
+        {
+            try
+            {
+                return await HandleTogetherAsync(batch, ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Another source logged one of these at the same moment: one by one, each retried from what is stored.
+            }
+        }
+        return await HandleOneByOneAsync(batch, ct);
+    }
+
+    /// <summary>
+    /// A batch (a provider's page) in one save: what its mailboxes already hold and the emails its Message-IDs name are
+    /// read in two queries, and everything is written at once — a save per message was most of a sync's time.
+    /// </summary>
+    private async Task<IReadOnlyList<EmailLogResult>> HandleTogetherAsync(IReadOnlyList<EmailToLog> batch, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var rules = await LoggingRules.LoadAsync(db, ct);
+        var contacts = new ContactLookup();
+        await contacts.PrefetchAsync(db, batch.Where(b => b.SkipReason is null).SelectMany(b => b.Email.Participants).Select(p => p.Address).Where(a => !rules.IsInternal(a)), ct);
+        var seen = new Dictionary<(string, string), EmailLogResult>();
+        foreach (var mailbox in batch.GroupBy(b => b.Mailbox))
+            foreach (var chunk in mailbox.Select(b => b.ProviderMessageId).Distinct().Chunk(500))
+                foreach (var row in await db.MailboxMessages.AsNoTracking().Where(m => m.Mailbox == mailbox.Key && chunk.Contains(m.ProviderMessageId))
+                             .Select(m => new { m.ProviderMessageId, m.Outcome, m.Reason, m.ActivityId }).ToListAsync(ct))
+                    seen[(mailbox.Key, row.ProviderMessageId)] = new EmailLogResult(row.ProviderMessageId, row.Outcome, row.Reason, row.ActivityId, AlreadyLogged: true);
+        // The emails these Message-IDs already are, tracked so that each message finds its own without a query.
+        var messageIds = batch.Select(b => MessageIdOf(b.Email)).OfType<string>().Distinct().ToList();
+        var written = new BatchWrites(messageIds.ToHashSet(StringComparer.Ordinal));
+        foreach (var chunk in messageIds.Chunk(500))
+            foreach (var stored in await db.Activities.IgnoreQueryFilters(["SoftDelete"]).OfType<EmailActivity>().Where(a => chunk.Contains(a.MessageId)).ToListAsync(ct))
+                written.ByMessageId[stored.MessageId!] = stored;
+
+        await using var transaction = await db.BeginTransactionAsync(ct);
+        var results = new List<(EmailLogResult Result, EmailActivity? Activity)>(batch.Count);
+        var first = new Dictionary<(string, string), int>();
+        foreach (var item in batch)
+        {
+            ct.ThrowIfCancellationRequested();
+            var key = (item.Mailbox, item.ProviderMessageId);
+            if (seen.TryGetValue(key, out var known)) results.Add((known, null));
+            else if (first.TryGetValue(key, out var index)) results.Add((results[index].Result with { AlreadyLogged = true }, results[index].Activity));
+            else
+            {
+                var (result, activity) = await DecideAndWriteAsync(db, rules, contacts, item, written, ct);
+                db.MailboxMessages.Add(SightingOf(item, result, activity));
+                first[key] = results.Count;
+                results.Add((result, activity));
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return results.Select(w => w.Activity is null ? w.Result : w.Result with { ActivityId = w.Activity.Id }).ToList();
+    }
+
+    private async Task<IReadOnlyList<EmailLogResult>> HandleOneByOneAsync(IReadOnlyList<EmailToLog> batch, CancellationToken ct)
+    {
         var results = new List<EmailLogResult>(batch.Count);
-        if (batch.Count == 0) return results;
         await using var db = await dbFactory.CreateAsync(ct);
         var rules = await LoggingRules.LoadAsync(db, ct);
         var contacts = new ContactLookup();
@@ -48,6 +109,16 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
         return results;
     }
 
+    private static string? MessageIdOf(IncomingEmail email) =>
+        string.IsNullOrWhiteSpace(email.MessageId) ? null : Cut(email.MessageId.Trim().Trim('<', '>'), 998);
+
+    private MailboxMessage SightingOf(EmailToLog item, EmailLogResult result, EmailActivity? activity) => new()
+    {
+        Mailbox = item.Mailbox, IntegrationId = item.IntegrationId, ProviderMessageId = Cut(item.ProviderMessageId, 300),
+        MessageId = MessageIdOf(item.Email), UserId = item.UserId, Outcome = result.Outcome, Reason = result.Reason, Activity = activity,
+        MessageDate = item.Email.Date == default ? clock.GetUtcNow() : item.Email.Date, SeenAt = clock.GetUtcNow(),
+    };
+
     private async Task<EmailLogResult> LogOneAsync(ICrmDb db, LoggingRules rules, ContactLookup lookup, EmailToLog item, CancellationToken ct)
     {
         var seen = await db.MailboxMessages.AsNoTracking()
@@ -59,14 +130,8 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
         {
             try
             {
-                var (result, activity) = await DecideAndWriteAsync(db, rules, lookup, item, ct);
-                db.MailboxMessages.Add(new MailboxMessage
-                {
-                    Mailbox = item.Mailbox, IntegrationId = item.IntegrationId, ProviderMessageId = Cut(item.ProviderMessageId, 300),
-                    MessageId = string.IsNullOrWhiteSpace(item.Email.MessageId) ? null : Cut(item.Email.MessageId.Trim().Trim('<', '>'), 998),
-                    UserId = item.UserId, Outcome = result.Outcome, Reason = result.Reason, Activity = activity,
-                    MessageDate = item.Email.Date == default ? clock.GetUtcNow() : item.Email.Date, SeenAt = clock.GetUtcNow(),
-                });
+                var (result, activity) = await DecideAndWriteAsync(db, rules, lookup, item, new BatchWrites(null), ct);
+                db.MailboxMessages.Add(SightingOf(item, result, activity));
                 await db.SaveChangesAsync(ct);
                 return result with { ActivityId = activity?.Id };
             }
@@ -79,15 +144,28 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
         }
     }
 
+    /// <summary>
+    /// What a batch wrote or read so far, so a message finds an email of the same batch (not stored yet) without asking
+    /// the change tracker, whose every look scans all it tracks.
+    /// </summary>
+    /// <param name="LookedUp">Message-IDs whose stored emails are all in <see cref="ByMessageId"/> (none stored when absent): no query for these.</param>
+    private sealed record BatchWrites(HashSet<string>? LookedUp)
+    {
+        public Dictionary<string, EmailActivity> ByMessageId { get; } = new(StringComparer.Ordinal);
+        /// <summary>Each email's links as this batch knows them (stored ones read once, new ones added).</summary>
+        public Dictionary<EmailActivity, List<ActivityLink>> Links { get; } = new(ReferenceEqualityComparer.Instance);
+    }
+
     /// <summary>The outcome, and the activity written or found; saved with its links and the sighting in one transaction.</summary>
-    private async Task<(EmailLogResult, EmailActivity?)> DecideAndWriteAsync(ICrmDb db, LoggingRules rules, ContactLookup lookup, EmailToLog item, CancellationToken ct)
+    private async Task<(EmailLogResult, EmailActivity?)> DecideAndWriteAsync(ICrmDb db, LoggingRules rules, ContactLookup lookup, EmailToLog item,
+        BatchWrites written, CancellationToken ct)
     {
         var email = item.Email;
         var id = item.ProviderMessageId;
         if (item.SkipReason is { } reason) return (new EmailLogResult(id, MailOutcome.Skipped, reason, null), null);
         if (email.Bounce is { } bounce)
         {
-            await MarkBouncedAsync(db, bounce, email.Date, ct);
+            await MarkBouncedAsync(db, bounce, email.Date, written, ct);
             return (new EmailLogResult(id, MailOutcome.Skipped, SkipReasons.Bounce, null), null);
         }
         if (string.IsNullOrWhiteSpace(email.MessageId)) return (new EmailLogResult(id, MailOutcome.Skipped, SkipReasons.NoMessageId, null), null);
@@ -113,7 +191,9 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
         if (contacts.Count == 0) return (new EmailLogResult(id, MailOutcome.Skipped, SkipReasons.NoContact, null), null);
 
         var messageId = Cut(email.MessageId.Trim().Trim('<', '>'), 998);
-        var activity = await db.Activities.IgnoreQueryFilters(["SoftDelete"]).OfType<EmailActivity>().FirstOrDefaultAsync(a => a.MessageId == messageId, ct);
+        var activity = written.ByMessageId.GetValueOrDefault(messageId)
+                       ?? (written.LookedUp?.Contains(messageId) == true ? null
+                           : await db.Activities.IgnoreQueryFilters(["SoftDelete"]).OfType<EmailActivity>().FirstOrDefaultAsync(a => a.MessageId == messageId, ct));
         // Someone deleted it from the timeline: a later copy does not bring it back.
         if (activity?.DeletedAt is not null) return (new EmailLogResult(id, MailOutcome.Skipped, SkipReasons.Deleted, null), null);
         var alreadyLogged = activity is not null;
@@ -121,14 +201,15 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
         {
             activity = NewActivity(item, direction, messageId, contacts[0]);
             db.Activities.Add(activity);
-            await MarkRepliedAsync(db, email, direction, ct);
+            written.ByMessageId[messageId] = activity;
+            await MarkRepliedAsync(db, email, direction, written, ct);
             AddAttachments(db, activity, email);
         }
         else if (!activity.MailboxUserIds.Contains(item.UserId))
         {
             activity.MailboxUserIds = [.. activity.MailboxUserIds, item.UserId];
         }
-        await LinkAsync(db, activity, contacts, ct);
+        await LinkAsync(db, activity, contacts, written, ct);
         return (new EmailLogResult(id, MailOutcome.Logged, null, activity.Id, alreadyLogged), activity);
     }
 
@@ -163,26 +244,28 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
     }
 
     /// <summary>A delivery report marks the email it is about (the seed's bouncedAt / bounceType); a hard bounce is not undone by a later soft one.</summary>
-    private async Task MarkBouncedAsync(ICrmDb db, BounceReport bounce, DateTimeOffset date, CancellationToken ct)
+    private async Task MarkBouncedAsync(ICrmDb db, BounceReport bounce, DateTimeOffset date, BatchWrites written, CancellationToken ct)
     {
         if (bounce.OriginalMessageId is not { Length: > 0 } original) return;
         var id = original.Trim().Trim('<', '>');
-        var email = await db.Activities.OfType<EmailActivity>().FirstOrDefaultAsync(a => a.MessageId == id, ct);
+        var email = (written.ByMessageId.GetValueOrDefault(id) is { DeletedAt: null } known ? known : null)
+                    ?? await db.Activities.OfType<EmailActivity>().FirstOrDefaultAsync(a => a.MessageId == id, ct);
         if (email is null || email.BounceType == BounceType.Hard) return;
         email.BouncedAt = date == default ? clock.GetUtcNow() : date;
         email.BounceType = bounce.Type;
     }
 
     /// <summary>An answer to an email we logged marks that email replied to (the seed's repliedAt).</summary>
-    private static async Task MarkRepliedAsync(ICrmDb db, IncomingEmail email, ActivityDirection direction, CancellationToken ct)
+    private static async Task MarkRepliedAsync(ICrmDb db, IncomingEmail email, ActivityDirection direction, BatchWrites written, CancellationToken ct)
     {
         if (direction != ActivityDirection.Inbound || email.InReplyTo is not { Length: > 0 } inReplyTo) return;
-        var original = await db.Activities.OfType<EmailActivity>()
-            .FirstOrDefaultAsync(a => a.MessageId == inReplyTo.Trim('<', '>') && a.Direction == ActivityDirection.Outbound, ct);
+        var id = inReplyTo.Trim('<', '>');
+        var original = (written.ByMessageId.GetValueOrDefault(id) is { Direction: ActivityDirection.Outbound, DeletedAt: null } known ? known : null)
+                       ?? await db.Activities.OfType<EmailActivity>().FirstOrDefaultAsync(a => a.MessageId == id && a.Direction == ActivityDirection.Outbound, ct);
         if (original is not null && original.RepliedAt is null) original.RepliedAt = email.Date == default ? DateTimeOffset.UtcNow : email.Date;
     }
 
-    private async Task LinkAsync(ICrmDb db, EmailActivity activity, List<MatchedContact> contacts, CancellationToken ct)
+    private async Task LinkAsync(ICrmDb db, EmailActivity activity, List<MatchedContact> contacts, BatchWrites written, CancellationToken ct)
     {
         var contactIds = contacts.Select(c => c.Id).Distinct().ToList();
         var accountIds = contacts.Where(c => c.AccountId is not null).Select(c => c.AccountId!.Value).Distinct().ToList();
@@ -191,7 +274,9 @@ public sealed class LogEmailHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer
             .Where(d => !d.Stage!.IsWon && !d.Stage.IsLost)
             .OrderByDescending(d => d.UpdatedAt).Select(d => d.Id).Distinct().Take(MaxDealsPerEmail).ToListAsync(ct);
 
-        List<ActivityLink> existing = activity.Id == 0 ? [] : await db.ActivityLinks.Where(l => l.ActivityId == activity.Id).ToListAsync(ct);
+        // An email this batch already linked has its new links here, not yet stored.
+        if (!written.Links.TryGetValue(activity, out var existing))
+            written.Links[activity] = existing = activity.Id == 0 ? [] : await db.ActivityLinks.Where(l => l.ActivityId == activity.Id).ToListAsync(ct);
         void Add(long? contactId, long? accountId, long? dealId)
         {
             if (existing.Any(l => l.ContactId == contactId && l.AccountId == accountId && l.DealId == dealId)) return;

@@ -25,6 +25,8 @@ namespace Crm.Infrastructure.Persistence;
 /// </summary>
 public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>, ICrmDb, Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
+    public Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginTransactionAsync(CancellationToken ct = default) => Database.BeginTransactionAsync(ct);
+
     public const string WorkspaceFilter = "Workspace";
     public const string SoftDeleteFilter = "SoftDelete";
 

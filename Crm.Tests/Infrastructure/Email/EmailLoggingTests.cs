@@ -234,6 +234,36 @@ public class EmailLoggingTests : WorkspaceTests
     }
 
     [Fact]
+    public async Task OneBatch_WithAMessageIdTwice_ItsReply_AndAMessageAlreadyLogged_IsSavedAtOnce_AsOneActivityEach()
+    {
+        await SeedAsync();
+        var earlier = await LogAsync(Rep, FromMailbox("integration:1", "old", Mail("<old@gmail.com>", "ada.lovelace@gmail.com", [RepAddress], subject: "Earlier")));
+        var sent = Mail("<out-2@acme.example>", RepAddress, ["ada.lovelace@gmail.com"], subject: "Offer");
+
+        // One provider page: the sent mail, its copy under another id (Gmail's Inbox copy of mail to oneself), Ada's
+        // answer to it, the earlier mail again under a new id, and the sent mail's own id repeated.
+        var results = await LogAsync(Rep,
+            FromMailbox("integration:1", "a", sent),
+            FromMailbox("integration:1", "b", sent),
+            FromMailbox("integration:1", "c", Mail("<in-2@gmail.com>", "ada.lovelace@gmail.com", [RepAddress], subject: "Re: Offer") with { InReplyTo = "<out-2@acme.example>" }),
+            FromMailbox("integration:1", "d", Mail("<old@gmail.com>", "ada.lovelace@gmail.com", [RepAddress], subject: "Earlier")),
+            FromMailbox("integration:1", "a", sent));
+
+        Assert.Equal(["a", "b", "c", "d", "a"], results.Select(r => r.ProviderMessageId));
+        Assert.All(results, r => Assert.Equal(MailOutcome.Logged, r.Outcome));
+        Assert.Equal([false, true, false, true, true], results.Select(r => r.AlreadyLogged));
+        Assert.Equal(results[0].ActivityId, results[1].ActivityId);
+        Assert.Equal(earlier[0].ActivityId, results[3].ActivityId);
+        await using var db = Host.Database.Create(Ws.Admin());
+        Assert.Equal(["Earlier", "Offer", "Re: Offer"], (await db.Activities.OfType<EmailActivity>().Select(a => a.Subject).ToListAsync(Ct)).Order());
+        Assert.NotNull((await db.Activities.OfType<EmailActivity>().SingleAsync(a => a.MessageId == "out-2@acme.example", Ct)).RepliedAt);
+        // Each email linked once to Ada (no link twice from the copy in the same batch).
+        var offer = results[0].ActivityId!.Value;
+        Assert.Equal(1, await db.ActivityLinks.CountAsync(l => l.ActivityId == offer && l.ContactId == _ada, Ct));
+        Assert.Equal(5, await db.MailboxMessages.CountAsync(Ct));
+    }
+
+    [Fact]
     public async Task AReply_MarksTheEmailItAnswers_AsRepliedTo()
     {
         await SeedAsync();
