@@ -41,7 +41,9 @@ public static class SandboxApp
         builder.Services.AddSingleton<SandboxTokens>();
         builder.Services.AddSingleton<SandboxFaults>();
         builder.Services.AddSingleton<Crm.Sandbox.Google.GmailMailboxes>();
+        builder.Services.AddSingleton<Crm.Sandbox.Google.GmailPush>();
         builder.Services.AddSingleton<Crm.Sandbox.Graph.GraphMailboxes>();
+        builder.Services.AddSingleton<Crm.Sandbox.Graph.GraphSubscriptions>();
         builder.Services.AddSingleton<HubSpotApiLimits>();
         builder.Services.AddSingleton<HubSpotWebhooks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HubSpotWebhooks>());
@@ -62,8 +64,10 @@ public static class SandboxApp
         app.MapHubSpotUser();
         app.MapGoogleSandbox();
         app.MapGmailSandbox();
+        app.Services.GetRequiredService<Crm.Sandbox.Google.GmailPush>().Map(app);
         app.MapMicrosoftSandbox();
         app.MapGraphMailSandbox();
+        app.Services.GetRequiredService<Crm.Sandbox.Graph.GraphSubscriptions>().Map(app);
         app.MapSalesforceSandbox();
         SandboxFaults.MapSandboxControl(app);
         return app;

@@ -76,6 +76,8 @@ public static class IntegrationsSetup
             .AddHttpMessageHandler<Crm.Infrastructure.Email.Outlook.GraphMailClient.AmbientConnectionHandler>()
             .AddProviderPipeline(Copy(retries));
         services.AddTransient<Crm.Infrastructure.Email.Outlook.GraphMailClient>();
+        services.AddScoped<Crm.Infrastructure.Email.Gmail.GmailWatches>();
+        services.AddScoped<Crm.Infrastructure.Email.Outlook.OutlookMailSubscriptions>();
         services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Email.Outlook.OutlookMessageSyncer>();
         services.AddHttpClient<MicrosoftProbe>().AddProviderPipeline(Copy(retries));
         services.AddHttpClient<SalesforceProbe>().AddProviderPipeline(Copy(retries));

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Crm.Core.Common;
 using Crm.Core.Integrations.Tokens;
 using Crm.Core.Integrations.Webhooks;
@@ -12,7 +11,13 @@ public sealed class WebhookChannels(CrmDatabase database, TimeProvider time) : I
 {
     public async Task<string> OpenAsync(ConnectionRef connection, string channelId, string? resourceId, DateTimeOffset expiresAt, CancellationToken ct = default)
     {
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = WebhookChannel.NewSecret();
+        await AddAsync(connection, channelId, resourceId, secret, expiresAt, ct);
+        return secret;
+    }
+
+    public async Task AddAsync(ConnectionRef connection, string channelId, string? resourceId, string secret, DateTimeOffset expiresAt, CancellationToken ct = default)
+    {
         await using var db = database.Create(Actor.System(connection.WorkspaceId, ChangeSource.Sync));
         if (!await db.Integrations.AnyAsync(i => i.Id == connection.IntegrationId, ct)) throw new NotFoundException("Connection", connection.IntegrationId);
         db.WebhookChannels.Add(new WebhookChannel
@@ -21,7 +26,27 @@ public sealed class WebhookChannels(CrmDatabase database, TimeProvider time) : I
             SecretHash = WebhookChannel.HashOf(secret), ExpiresAt = expiresAt, CreatedAt = time.GetUtcNow(),
         });
         await db.SaveChangesAsync(ct);
-        return secret;
+    }
+
+    public async Task<IReadOnlyList<WebhookChannel>> FindByResourceAsync(string provider, string resourceId, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        await using var db = database.Create(Actor.Anonymous);
+        return await db.WebhookChannels.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => c.Provider == provider && c.ResourceId == resourceId && c.ExpiresAt > now).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<WebhookChannel>> OfConnectionAsync(ConnectionRef connection, CancellationToken ct = default)
+    {
+        await using var db = database.Create(Actor.System(connection.WorkspaceId, ChangeSource.Sync));
+        return await db.WebhookChannels.AsNoTracking().Where(c => c.IntegrationId == connection.IntegrationId && c.Provider == connection.Provider).ToListAsync(ct);
+    }
+
+    public async Task RenewAsync(string provider, string channelId, DateTimeOffset expiresAt, CancellationToken ct = default)
+    {
+        await using var db = database.Create(Actor.Anonymous);
+        await db.WebhookChannels.IgnoreQueryFilters().Where(c => c.Provider == provider && c.ChannelId == channelId)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.ExpiresAt, expiresAt), ct);
     }
 
     public async Task<WebhookChannel?> FindAsync(string provider, string channelId, CancellationToken ct = default)

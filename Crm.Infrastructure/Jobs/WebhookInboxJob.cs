@@ -51,7 +51,7 @@ public static class WebhookInboxProcessing
                 IEnumerable<(long WorkspaceId, long Id)> targets = e.Provider switch
                 {
                     "hubspot" when e.Account is not null => hubspot[e.Account],
-                    "microsoft" or "google" when e.WorkspaceId is { } ws && long.TryParse(e.Account, NumberStyles.None, CultureInfo.InvariantCulture, out var id) => [(ws, id)],
+                    "microsoft" or "google" or "gmail" when e.WorkspaceId is { } ws && long.TryParse(e.Account, NumberStyles.None, CultureInfo.InvariantCulture, out var id) => [(ws, id)],
                     _ => [],
                 };
                 var list = targets.ToList();

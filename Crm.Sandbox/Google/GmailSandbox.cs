@@ -17,7 +17,8 @@ namespace Crm.Sandbox.Google;
 /// kept), <c>labels.list</c>, <c>messages.send</c>, <c>watch</c> and <c>stop</c>. Per-user quota as Gmail's: 250 units
 /// a second (get 5, list 5, history 2, send 100), 429 <c>rateLimitExceeded</c> beyond. Errors in Google's JSON shape.
 /// Control: <c>POST /_sandbox/google/gmail/{account}/messages?labels=INBOX</c> (raw MIME body) adds one,
-/// <c>DELETE …/messages/{id}</c> deletes one, <c>POST …/expire-history</c> forgets the history so far.
+/// <c>DELETE …/messages/{id}</c> deletes one, <c>POST …/expire-history</c> forgets the history so far. A watched
+/// mailbox's changes are pushed through the topic's Pub/Sub push subscriptions (<see cref="GmailPush"/>).
 /// </summary>
 public static partial class GmailSandbox
 {
@@ -102,7 +103,7 @@ public static partial class GmailSandbox
             return Results.Json(body);
         });
 
-        api.MapPost("/messages/send", async (HttpRequest request, string userId, GmailMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
+        api.MapPost("/messages/send", async (HttpRequest request, string userId, GmailMailboxes boxes, SandboxTokens tokens, TimeProvider time, GmailPush push) =>
         {
             if (Authorized(request, userId, tokens, time, boxes, 100, out var box, out _) is { } refused) return refused;
             var json = await JsonNode.ParseAsync(request.Body);
@@ -117,32 +118,62 @@ public static partial class GmailSandbox
                 return Error(400, "Invalid value for ByteString", "invalidArgument", "INVALID_ARGUMENT");
             }
             var message = box!.Add(bytes, ["SENT"], time.GetUtcNow(), json["threadId"]?.GetValue<string>());
+            push.Changed(box.Address, message.HistoryId, message.Labels);
             return Results.Json(new JsonObject { ["id"] = message.Id, ["threadId"] = message.ThreadId, ["labelIds"] = new JsonArray("SENT") });
         });
 
-        api.MapPost("/watch", (HttpRequest request, string userId, GmailMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
-            Authorized(request, userId, tokens, time, boxes, 100, out var box, out _) ?? Results.Json(new JsonObject
+        // users.watch: changes are published to the Pub/Sub topic named (labelIds with labelFilterBehavior INCLUDE or EXCLUDE).
+        api.MapPost("/watch", async (HttpRequest request, string userId, GmailMailboxes boxes, SandboxTokens tokens, TimeProvider time, GmailPush push) =>
+        {
+            if (Authorized(request, userId, tokens, time, boxes, 100, out var box, out var account) is { } refused) return refused;
+            JsonNode? body;
+            try
+            {
+                body = await JsonNode.ParseAsync(request.Body);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return Error(400, "Invalid JSON payload received.", "badRequest", "INVALID_ARGUMENT");
+            }
+            var topic = body?["topicName"] is JsonValue t && t.TryGetValue<string>(out var name) ? name : null;
+            if (!GmailPush.IsTopic(topic)) return Error(400, "Invalid topicName does not match projects/SOME_PROJECT/topics/SOME_TOPIC", "invalidArgument", "INVALID_ARGUMENT");
+            var labels = (body?["labelIds"] as JsonArray)?.Select(l => l?.GetValue<string>()).OfType<string>().ToList() ?? [];
+            var behavior = (body?["labelFilterBehavior"] ?? body?["labelFilterAction"])?.GetValue<string>()?.ToUpperInvariant() ?? "INCLUDE";
+            if (behavior is not ("INCLUDE" or "EXCLUDE")) return Error(400, $"Invalid value at 'label_filter_behavior' ({behavior})", "invalidArgument", "INVALID_ARGUMENT");
+            var watch = push.Watch(account!, topic!, labels, behavior == "EXCLUDE");
+            return Results.Json(new JsonObject
             {
                 ["historyId"] = box!.HistoryId.ToString(CultureInfo.InvariantCulture),
                 // A watch lasts 7 days; Gmail asks for it to be renewed at least every day.
-                ["expiration"] = time.GetUtcNow().AddDays(7).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            }));
+                ["expiration"] = watch.Expiration.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            });
+        });
 
-        api.MapPost("/stop", (HttpRequest request, string userId, GmailMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
-            Authorized(request, userId, tokens, time, boxes, 1, out _, out _) ?? Results.NoContent());
+        api.MapPost("/stop", (HttpRequest request, string userId, GmailMailboxes boxes, SandboxTokens tokens, TimeProvider time, GmailPush push) =>
+        {
+            if (Authorized(request, userId, tokens, time, boxes, 1, out _, out var account) is { } refused) return refused;
+            push.Stop(account!);
+            return Results.NoContent();
+        });
 
         var control = app.MapGroup("/_sandbox/google/gmail/{account}");
-        control.MapPost("/messages", async (HttpRequest request, string account, GmailMailboxes boxes, TimeProvider time) =>
+        control.MapPost("/messages", async (HttpRequest request, string account, GmailMailboxes boxes, TimeProvider time, GmailPush push) =>
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
             var labels = (request.Query["labels"].FirstOrDefault() ?? "INBOX").Split(',', StringSplitOptions.RemoveEmptyEntries);
             var at = long.TryParse(request.Query["internalDate"], out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : time.GetUtcNow();
             var message = boxes.Of(account).Add(buffer.ToArray(), labels, at, request.Query["threadId"].FirstOrDefault());
+            push.Changed(account, message.HistoryId, message.Labels);
             return Results.Json(new { id = message.Id, threadId = message.ThreadId, historyId = message.HistoryId.ToString(CultureInfo.InvariantCulture) });
         });
-        control.MapDelete("/messages/{id}", (string account, string id, GmailMailboxes boxes) =>
-            boxes.Of(account).Delete(id) ? Results.NoContent() : Results.NotFound());
+        control.MapDelete("/messages/{id}", (string account, string id, GmailMailboxes boxes, GmailPush push) =>
+        {
+            var box = boxes.Of(account);
+            if (box.Find(id) is not { } message || !box.Delete(id)) return Results.NotFound();
+            push.Changed(account, box.HistoryId, message.Labels);
+            return Results.NoContent();
+        });
         control.MapPost("/expire-history", (string account, GmailMailboxes boxes) =>
         {
             boxes.Of(account).ExpireHistory();

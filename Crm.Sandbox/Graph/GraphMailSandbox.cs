@@ -18,7 +18,7 @@ namespace Crm.Sandbox.Graph;
 /// <c>@removed</c>, <c>$filter=receivedDateTime ge …</c>, <c>$select</c> including <c>internetMessageHeaders</c>; a delta
 /// token from before an expiry answers 410 <c>SyncStateNotFound</c>), <c>messages/{id}</c> and <c>sendMail</c>. Ids are
 /// immutable whatever <c>Prefer: IdType</c> says. Control: <c>POST /_sandbox/microsoft/mail/{account}/messages?folder=inbox</c>
-/// (raw MIME), <c>DELETE …/messages/{id}</c>, <c>POST …/expire-delta</c>.
+/// (raw MIME; <c>receivedAt</c> sets when it arrived, now by default), <c>DELETE …/messages/{id}</c>, <c>POST …/expire-delta</c>.
 /// </summary>
 public static partial class GraphMailSandbox
 {
@@ -27,6 +27,28 @@ public static partial class GraphMailSandbox
     public static void MapGraphMailSandbox(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup(Base).WithMetadata(new SandboxSurface("microsoft", SandboxSurface.Api));
+        // Exchange's per-mailbox limit: 4 requests at once (a fifth: 429 MailboxConcurrency with Retry-After), each taking
+        // the time the control endpoint set, longer for each message it returns, as Graph's do.
+        me.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var tokens = http.RequestServices.GetRequiredService<SandboxTokens>();
+            var time = http.RequestServices.GetRequiredService<TimeProvider>();
+            if (tokens["microsoft"].Validate(StandardOAuthServer.BearerOf(http.Request), time.GetUtcNow()) is not { } grant) return await next(context);
+            var box = http.RequestServices.GetRequiredService<GraphMailboxes>().Of(grant.Account);
+            using var slot = box.Enter();
+            if (slot is null)
+            {
+                http.Response.Headers.RetryAfter = "1";
+                return Error(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", time);
+            }
+            var result = await next(context);
+            var items = http.Items.TryGetValue(ItemsReturned, out var count) ? (int)count! : 0;
+            var (baseMs, perMessageMs) = box.Latency;
+            var delay = baseMs + perMessageMs * items;
+            if (delay > 0) await Task.Delay(TimeSpan.FromMilliseconds(delay), http.RequestAborted);
+            return result;
+        });
 
         me.MapGet("/mailFolders", (HttpRequest request, GraphMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
         {
@@ -71,6 +93,7 @@ public static partial class GraphMailSandbox
             }
             var changes = box.Changes(name, state);
             var page = changes.Skip(state.Offset).Take(pageSize).ToList();
+            request.HttpContext.Items[ItemsReturned] = Weight(page.Count(c => !c.Removed), select);
             var body = new JsonObject { ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#Collection(message)" };
             body["value"] = new JsonArray(page.Select(c => (JsonNode)(c.Removed
                 ? new JsonObject { ["@odata.type"] = "#microsoft.graph.message", ["id"] = c.Id, ["@removed"] = new JsonObject { ["reason"] = "deleted" } }
@@ -85,17 +108,51 @@ public static partial class GraphMailSandbox
         me.MapGet("/mailFolders/{folder}/messages/delta", delta);
         me.MapGet("/mailFolders/{folder}/messages/delta()", delta);
 
+        // A folder's messages, newest first: $filter on receivedDateTime (ge / gt / le / lt, joined by "and"), $top 1–1000
+        // (default 10), $skip, $select; @odata.nextLink while more remain.
+        me.MapGet("/mailFolders/{folder}/messages", (HttpRequest request, string folder, GraphMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
+        {
+            if (Authorized(request, tokens, time, boxes, out var box) is { } refused) return refused;
+            var name = box!.FolderName(folder);
+            if (name is null) return Error(404, "ErrorItemNotFound", "The specified folder could not be found in the store.", time);
+            if (ParseRange(request.Query["$filter"].FirstOrDefault()) is not { } range)
+                return Error(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.", time);
+            var top = 10;
+            if (request.Query["$top"].FirstOrDefault() is { } topText && (!int.TryParse(topText, CultureInfo.InvariantCulture, out top) || top is < 1 or > 1000))
+                return Error(400, "ErrorInvalidArgument", "The value of $top must be between 1 and 1000.", time);
+            var skip = 0;
+            if (request.Query["$skip"].FirstOrDefault() is { } skipText && (!int.TryParse(skipText, CultureInfo.InvariantCulture, out skip) || skip < 0))
+                return Error(400, "ErrorInvalidArgument", "The value of $skip is not valid.", time);
+            var select = (request.Query["$select"].FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var matching = box.InFolder(name, range);
+            var page = matching.Skip(skip).Take(top).ToList();
+            request.HttpContext.Items[ItemsReturned] = Weight(page.Count, select);
+            var body = new JsonObject
+            {
+                ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#users('me')/mailFolders('" + folder + "')/messages",
+                ["value"] = new JsonArray(page.Select(m => (JsonNode)GraphMessages.Render(m, box.FolderId(name), select)).ToArray()),
+            };
+            if (skip + page.Count < matching.Count)
+            {
+                var query = request.Query.Where(q => q.Key != "$skip").Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
+                    .Append($"$skip={skip + page.Count}");
+                body["@odata.nextLink"] = $"{request.Scheme}://{request.Host}{request.Path}?{string.Join('&', query)}";
+            }
+            return Results.Json(body);
+        });
+
         me.MapGet("/messages/{id}", (HttpRequest request, string id, GraphMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
         {
             if (Authorized(request, tokens, time, boxes, out var box) is { } refused) return refused;
             var message = box!.Find(id);
             if (message is null) return Error(404, "ErrorItemNotFound", "The specified object was not found in the store.", time);
             var select = (request.Query["$select"].FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            request.HttpContext.Items[ItemsReturned] = Weight(1, select);
             return Results.Json(GraphMessages.Render(message, box.FolderId(message.Folder), select));
         });
 
         // sendMail: the JSON message, or the MIME message base64-encoded as text/plain (which keeps its Message-ID); 202, saved to Sent Items.
-        me.MapPost("/sendMail", async (HttpRequest request, GraphMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
+        me.MapPost("/sendMail", async (HttpRequest request, GraphMailboxes boxes, SandboxTokens tokens, TimeProvider time, GraphSubscriptions subscriptions) =>
         {
             if (Authorized(request, tokens, time, boxes, out var box) is { } refused) return refused;
             using var reader = new StreamReader(request.Body);
@@ -126,18 +183,24 @@ public static partial class GraphMailSandbox
                 message.WriteTo(buffer);
                 raw = buffer.ToArray();
             }
-            box!.Add(raw, "sentitems", time.GetUtcNow());
+            var sent = box!.Add(raw, "sentitems", time.GetUtcNow());
+            subscriptions.Created(box.Account, "sentitems", sent.Id);
             return Results.Accepted();
         });
 
         var control = app.MapGroup("/_sandbox/microsoft/mail/{account}");
-        control.MapPost("/messages", async (HttpRequest request, string account, GraphMailboxes boxes, TimeProvider time) =>
+        control.MapPost("/messages", async (HttpRequest request, string account, GraphMailboxes boxes, TimeProvider time, GraphSubscriptions subscriptions) =>
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
             var folder = request.Query["folder"].FirstOrDefault() ?? "inbox";
             if (!GraphMailbox.Folders.ContainsKey(folder)) return Results.BadRequest(new { error = "folder is inbox or sentitems" });
-            var message = boxes.Of(account).Add(buffer.ToArray(), folder, time.GetUtcNow());
+            var received = time.GetUtcNow();
+            if (request.Query["receivedAt"].FirstOrDefault() is { } at
+                && !DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out received))
+                return Results.BadRequest(new { error = "receivedAt is an ISO 8601 time" });
+            var message = boxes.Of(account).Add(buffer.ToArray(), folder, received);
+            subscriptions.Created(account, folder, message.Id);
             return Results.Json(new { id = message.Id });
         });
         control.MapDelete("/messages/{id}", (string account, string id, GraphMailboxes boxes) => boxes.Of(account).Delete(id) ? Results.NoContent() : Results.NotFound());
@@ -146,7 +209,47 @@ public static partial class GraphMailSandbox
             boxes.Of(account).Expire();
             return Results.NoContent();
         });
+        // How long each request takes: a base plus a time per full message returned (an id-only one counts a twentieth).
+        control.MapPost("/latency", (string account, double? baseMs, double? perMessageMs, GraphMailboxes boxes) =>
+        {
+            if (baseMs is < 0 or > 10_000 || perMessageMs is < 0 or > 1_000) return Results.BadRequest(new { error = "baseMs is 0–10,000 and perMessageMs 0–1,000" });
+            boxes.Of(account).Latency = (baseMs ?? 0, perMessageMs ?? 0);
+            return Results.NoContent();
+        });
+        control.MapGet("/stats", (string account, GraphMailboxes boxes) => Results.Json(boxes.Of(account).Stats()));
     }
+
+    private const string ItemsReturned = "graph.itemsReturned";
+
+    /// <summary>What a page costs Exchange to produce, in full messages: twenty with only a few small fields (ids) count as one.</summary>
+    private static int Weight(int messages, IReadOnlySet<string> select) =>
+        select.Count is > 0 and <= 3 && !select.Contains("body") && !select.Contains("internetMessageHeaders") ? (messages + 19) / 20 : messages;
+
+    /// <summary>A list's $filter on receivedDateTime: bounds joined by "and"; null when it is something else.</summary>
+    private static GraphMailbox.Range? ParseRange(string? filter)
+    {
+        var range = new GraphMailbox.Range(null, true, null, false);
+        if (string.IsNullOrWhiteSpace(filter)) return range;
+        foreach (var clause in AndSplit().Split(filter.Trim()))
+        {
+            var match = RangeClause().Match(clause);
+            if (!match.Success || !DateTimeOffset.TryParse(match.Groups[2].Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return null;
+            range = match.Groups[1].Value.ToLowerInvariant() switch
+            {
+                "ge" => range with { From = at, FromInclusive = true },
+                "gt" => range with { From = at, FromInclusive = false },
+                "le" => range with { Until = at, UntilInclusive = true },
+                _ => range with { Until = at, UntilInclusive = false },
+            };
+        }
+        return range;
+    }
+
+    [GeneratedRegex(@"\s+and\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex AndSplit();
+
+    [GeneratedRegex(@"^\s*receivedDateTime\s+(ge|gt|le|lt)\s+([0-9T:\-\.Z+]+)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex RangeClause();
 
     private static int? MaxPageSize(HttpRequest request)
     {
@@ -241,6 +344,80 @@ public sealed class GraphMailbox(string account)
             _removed.Add((id, message.Folder, ++Sequence));
             return true;
         }
+    }
+
+    public const int Concurrency = 4;
+    private int _inFlight, _maxInFlight;
+    private long _requests, _refusedForConcurrency, _lastChange = System.Diagnostics.Stopwatch.GetTimestamp();
+    private double _busySlotSeconds;
+
+    /// <summary>Milliseconds each request takes, and more per full message it returns.</summary>
+    public (double BaseMs, double PerMessageMs) Latency { get; set; }
+
+    /// <summary>One of the mailbox's 4 request slots, or null when all are taken (the caller answers 429).</summary>
+    public IDisposable? Enter()
+    {
+        lock (_gate)
+        {
+            Accrue();
+            if (_inFlight >= Concurrency)
+            {
+                _refusedForConcurrency++;
+                return null;
+            }
+            _inFlight++;
+            _requests++;
+            _maxInFlight = Math.Max(_maxInFlight, _inFlight);
+            return new Slot(this);
+        }
+    }
+
+    private sealed class Slot(GraphMailbox box) : IDisposable
+    {
+        private int _left;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 1) return;
+            lock (box._gate)
+            {
+                box.Accrue();
+                box._inFlight--;
+            }
+        }
+    }
+
+    /// <summary>Adds the slots busy since the last change to the busy time (slot-seconds).</summary>
+    private void Accrue()
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        _busySlotSeconds += _inFlight * (now - _lastChange) / (double)System.Diagnostics.Stopwatch.Frequency;
+        _lastChange = now;
+    }
+
+    public object Stats()
+    {
+        lock (_gate)
+        {
+            Accrue();
+            return new
+            {
+                messages = _messages.Count, requests = _requests, refusedForConcurrency = _refusedForConcurrency, inFlight = _inFlight,
+                maxInFlight = _maxInFlight, busySlotSeconds = Math.Round(_busySlotSeconds, 3), concurrency = Concurrency,
+            };
+        }
+    }
+
+    public sealed record Range(DateTimeOffset? From, bool FromInclusive, DateTimeOffset? Until, bool UntilInclusive);
+
+    /// <summary>A folder's messages received within the range, newest first.</summary>
+    public List<GraphStoredMessage> InFolder(string folder, Range range)
+    {
+        lock (_gate)
+            return _messages.Where(m => m.Folder == folder
+                                        && (range.From is not { } from || (range.FromInclusive ? m.Received >= from : m.Received > from))
+                                        && (range.Until is not { } until || (range.UntilInclusive ? m.Received <= until : m.Received < until)))
+                .OrderByDescending(m => m.Received).ThenBy(m => m.Sequence).ToList();
     }
 
     public void Expire()

@@ -29,6 +29,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
     public string Url { get; }
     public SandboxTokens Tokens => _app.Services.GetRequiredService<SandboxTokens>();
     public SandboxFaults Faults => _app.Services.GetRequiredService<SandboxFaults>();
+    public Crm.Sandbox.Graph.GraphSubscriptions GraphSubscriptions => _app.Services.GetRequiredService<Crm.Sandbox.Graph.GraphSubscriptions>();
     public HubSpotApiLimits HubSpotLimits => _app.Services.GetRequiredService<HubSpotApiLimits>();
     /// <summary>The portal's records, for planting what the API cannot (a change HubSpot's search does not see).</summary>
     public Crm.Sandbox.HubSpot.HubSpotCrmStore HubSpotStore => _app.Services.GetRequiredService<Crm.Sandbox.HubSpot.HubSpotCrmStore>();

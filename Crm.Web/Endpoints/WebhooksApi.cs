@@ -52,6 +52,16 @@ public static class WebhooksApi
             return Answer(await handler.GoogleAsync(new GoogleChannelHeaders(Header("X-Goog-Channel-ID"), Header("X-Goog-Channel-Token"), Header("X-Goog-Resource-ID"),
                 Header("X-Goog-Resource-State"), Header("X-Goog-Message-Number"), Header("X-Goog-Resource-URI")), ct), StatusCodes.Status200OK);
         }).WithName("GoogleWebhook").WithSummary("Google watch channel notifications (channel token and resource id checked)");
+
+        // Gmail's changes through a Cloud Pub/Sub push subscription whose endpoint carries our token; answered 2xx once
+        // stored (Pub/Sub retries anything else).
+        webhooks.MapPost("/google/gmail", async (HttpRequest request, ReceivePushNotificationsHandler handler, Crm.Core.Integrations.Google.GoogleAppSettings google,
+            CancellationToken ct) =>
+        {
+            var body = await ReadBodyAsync(request, ct);
+            if (body is null) return Problem(StatusCodes.Status413PayloadTooLarge, $"A delivery is at most {WebhookLimits.MaxBodyBytes / 1024} KB.");
+            return Answer(await handler.GmailAsync(body, request.Query["token"].FirstOrDefault(), google.GmailPushToken, ct), StatusCodes.Status200OK);
+        }).WithName("GmailPushWebhook").WithSummary("Gmail mailbox changes pushed by Cloud Pub/Sub (the push subscription's token required)");
         return app;
     }
 
@@ -74,6 +84,7 @@ public static class WebhooksApi
     {
         WebhookOutcome.Accepted => Results.Json(new { stored = receipt.Stored, duplicates = receipt.Duplicates, refused = receipt.Problem }, statusCode: accepted),
         WebhookOutcome.Unauthorized => Problem(StatusCodes.Status401Unauthorized, receipt.Problem!),
+        WebhookOutcome.NotConfigured => Problem(StatusCodes.Status404NotFound, receipt.Problem!),
         _ => Problem(StatusCodes.Status400BadRequest, receipt.Problem!),
     };
 

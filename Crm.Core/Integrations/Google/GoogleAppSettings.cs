@@ -18,5 +18,13 @@ public sealed class GoogleAppSettings
     /// <summary>How far back a new mailbox connection logs mail (days).</summary>
     public int MailInitialWindowDays { get; set; } = 90;
     public string MailScopes { get; set; } = "openid email https://www.googleapis.com/auth/gmail.readonly https://www.googleapis.com/auth/gmail.send https://www.googleapis.com/auth/gmail.modify";
+    /// <summary>
+    /// The Cloud Pub/Sub topic Gmail publishes mailbox changes to (<c>projects/{project}/topics/{topic}</c>, with
+    /// gmail-api-push@system.gserviceaccount.com allowed to publish): when set, each mailbox is watched and a change
+    /// starts its sync within seconds; unset, mailboxes are polled alone.
+    /// </summary>
+    public string? GmailPushTopic { get; set; }
+    /// <summary>The secret the topic's push subscription puts in its endpoint (<c>/webhooks/google/gmail?token=…</c>).</summary>
+    public string? GmailPushToken { get; set; }
     public string CalendarScopes { get; set; } = "openid email https://www.googleapis.com/auth/calendar.readonly https://www.googleapis.com/auth/calendar.events";
 }

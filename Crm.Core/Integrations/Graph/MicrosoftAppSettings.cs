@@ -15,6 +15,11 @@ public sealed class MicrosoftAppSettings
     public string GraphBaseUrl { get; set; } = "https://graph.microsoft.com/v1.0";
     public string MailScopes { get; set; } = "offline_access openid email User.Read Mail.Read Mail.Send";
     public string CalendarScopes { get; set; } = "offline_access openid email User.Read Calendars.ReadWrite";
+    /// <summary>
+    /// This app's public https address of <c>/webhooks/microsoft</c>: when set, each mailbox keeps Graph change
+    /// notifications on Inbox and Sent Items (new mail syncs within seconds); unset, mailboxes are polled alone.
+    /// </summary>
+    public string? NotificationUrl { get; set; }
 
     public string AuthorizeUrl => $"{LoginBaseUrl.TrimEnd('/')}/{Tenant}/oauth2/v2.0/authorize";
     public string TokenUrl => $"{LoginBaseUrl.TrimEnd('/')}/{Tenant}/oauth2/v2.0/token";

@@ -76,6 +76,48 @@ public sealed class ReceivePushNotificationsHandler(IWebhookChannels channels, I
         return new WebhookReceipt(WebhookOutcome.Accepted, stored, 1 - stored);
     }
 
+    /// <summary>
+    /// A Gmail change through Cloud Pub/Sub push: the envelope's base64 <c>data</c> names the mailbox and its history id;
+    /// each watched connection of that mailbox gets one event (keyed by Pub/Sub's message id, so a redelivery is one).
+    /// The push subscription's token (in its endpoint's query) is the credential, compared in constant time.
+    /// </summary>
+    public async Task<WebhookReceipt> GmailAsync(string body, string? presentedToken, string? expectedToken, CancellationToken ct = default)
+    {
+        if (expectedToken is not { Length: > 0 }) return new WebhookReceipt(WebhookOutcome.NotConfigured, Problem: "Gmail push is not configured (Integrations:Google:GmailPushToken).");
+        if (presentedToken is not { Length: > 0 and <= 512 }
+            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presentedToken)), SHA256.HashData(Encoding.UTF8.GetBytes(expectedToken))))
+            return new WebhookReceipt(WebhookOutcome.Unauthorized, Problem: "The push token is missing or wrong.");
+        string? messageId, address, historyId;
+        try
+        {
+            var message = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 16 })?["message"] as JsonObject;
+            messageId = message is null ? null : Text(message, "messageId") ?? Text(message, "message_id");
+            var data = message is null ? null : Text(message, "data");
+            var change = data is { Length: <= 4096 } ? JsonNode.Parse(Convert.FromBase64String(data)) as JsonObject : null;
+            address = change is null ? null : Text(change, "emailAddress");
+            historyId = change?["historyId"] is JsonValue value ? value.ToJsonString().Trim('"') : null;
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            return new WebhookReceipt(WebhookOutcome.Malformed, Problem: "The body is not a Pub/Sub push of a Gmail change.");
+        }
+        if (messageId is not { Length: > 0 and <= 200 } || address is not { Length: > 0 and <= 320 })
+            return new WebhookReceipt(WebhookOutcome.Malformed, Problem: "A Gmail push names its Pub/Sub message and the mailbox (emailAddress).");
+        var watched = await channels.FindByResourceAsync("gmail", address.Trim().ToLowerInvariant(), ct);
+        // Not (or no longer) watched here: acknowledged, so Pub/Sub does not retry it for days.
+        if (watched.Count == 0) return new WebhookReceipt(WebhookOutcome.Accepted, 0, 0, "No mailbox connection watches this address.");
+        var payload = JsonSerializer.Serialize(new { emailAddress = address, historyId = Cut(historyId, 40) });
+        var now = time.GetUtcNow();
+        var events = watched.Select(channel => new WebhookEvent
+        {
+            Provider = "gmail", EventId = $"{messageId}:{channel.IntegrationId.ToString(CultureInfo.InvariantCulture)}",
+            Account = channel.IntegrationId.ToString(CultureInfo.InvariantCulture), WorkspaceId = channel.WorkspaceId, Type = "history", Payload = payload,
+            ReceivedAt = now, Status = WebhookEventStatus.Received,
+        }).ToList();
+        var stored = await inbox.StoreAsync(events, ct);
+        return new WebhookReceipt(WebhookOutcome.Accepted, stored, events.Count - stored);
+    }
+
     private static string? Text(JsonObject item, string name) => item[name]?.GetValueKind() == JsonValueKind.String ? item[name]!.GetValue<string>() : null;
 
     private static string? Cut(string? value, int max) => value is null || value.Length <= max ? value : value[..max];

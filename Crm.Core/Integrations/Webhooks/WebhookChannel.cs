@@ -23,6 +23,9 @@ public sealed class WebhookChannel : Entity, IWorkspaceOwned
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>A new secret (256 bits, URL-safe) for a channel whose id the provider gives only once it exists.</summary>
+    public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     public static string HashOf(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     /// <summary>Compares in constant time, so timing says nothing about how much of a guess was right.</summary>
@@ -39,6 +42,17 @@ public interface IWebhookChannels
 
     /// <summary>A channel of any workspace (notifications arrive unauthenticated; the channel says whose they are).</summary>
     Task<WebhookChannel?> FindAsync(string provider, string channelId, CancellationToken ct = default);
+
+    /// <summary>Keeps a channel the provider already made with <paramref name="secret"/> (Graph names a subscription when it creates it).</summary>
+    Task AddAsync(ConnectionRef connection, string channelId, string? resourceId, string secret, DateTimeOffset expiresAt, CancellationToken ct = default);
+
+    /// <summary>Live channels of any workspace on one resource (Gmail's pushes name the mailbox, not a channel).</summary>
+    Task<IReadOnlyList<WebhookChannel>> FindByResourceAsync(string provider, string resourceId, CancellationToken ct = default);
+
+    /// <summary>The connection's channels, live or expired.</summary>
+    Task<IReadOnlyList<WebhookChannel>> OfConnectionAsync(ConnectionRef connection, CancellationToken ct = default);
+
+    Task RenewAsync(string provider, string channelId, DateTimeOffset expiresAt, CancellationToken ct = default);
 
     Task CloseAsync(string provider, string channelId, CancellationToken ct = default);
 }

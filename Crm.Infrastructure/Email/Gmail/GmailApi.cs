@@ -15,7 +15,7 @@ public sealed class GmailHistoryExpiredException() : Exception("Gmail no longer 
 /// </summary>
 public sealed class GmailApi(HttpClient http, GoogleAppSettings settings)
 {
-    public const int ListUnits = 5, GetUnits = 5, HistoryUnits = 2, ProfileUnits = 1;
+    public const int ListUnits = 5, GetUnits = 5, HistoryUnits = 2, ProfileUnits = 1, WatchUnits = 100;
     private const string Provider = "Gmail";
 
     private string Url(string path) => settings.GmailApiUrl.TrimEnd('/') + path;
@@ -54,12 +54,25 @@ public sealed class GmailApi(HttpClient http, GoogleAppSettings settings)
         return await ProviderResponses.ReadAsync<GmailHistoryPage>(response, Provider, ct);
     }
 
+    /// <summary>users.watch: Inbox and Sent changes published to the topic for 7 days (100 quota units).</summary>
+    public async Task<GmailWatchResponse> WatchAsync(ConnectionRef connection, string topic, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url("/watch"))
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { topicName = topic, labelIds = new[] { "INBOX", "SENT" }, labelFilterBehavior = "INCLUDE" }),
+        }.For(connection, units: WatchUnits);
+        using var response = await ProviderResponses.SendAsync(http, request, Provider, ct);
+        return await ProviderResponses.ReadAsync<GmailWatchResponse>(response, Provider, ct);
+    }
+
     public static byte[] FromBase64Url(string value)
     {
         var s = value.Replace('-', '+').Replace('_', '/');
         return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
     }
 }
+
+public sealed record GmailWatchResponse([property: JsonPropertyName("historyId")] string? HistoryId, [property: JsonPropertyName("expiration")] string? Expiration);
 
 public sealed record GmailProfile([property: JsonPropertyName("emailAddress")] string? EmailAddress, [property: JsonPropertyName("historyId")] string? HistoryId);
 

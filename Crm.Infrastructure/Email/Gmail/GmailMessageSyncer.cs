@@ -17,10 +17,11 @@ namespace Crm.Infrastructure.Email.Gmail;
 /// page token saved after each page so a stopped run goes on where it was), then history.list from the history id
 /// taken before the first page; a history id Gmail no longer has (404) starts the window over — every message already
 /// seen is answered from <see cref="MailboxMessage"/>, so nothing is logged twice. Drafts, spam, trash and chats are not
-/// mail with contacts; a message deleted in Gmail stays logged and is marked removed.
+/// mail with contacts; a message deleted in Gmail stays logged and is marked removed. Where Pub/Sub push is set up,
+/// Gmail's notifications start a sync within seconds (<see cref="GmailWatches"/>).
 /// </summary>
 public sealed class GmailMessageSyncer(GmailApi gmail, LogEmailHandler logger, IConnectionStatus status, CrmDatabase database,
-    GoogleAppSettings settings, TimeProvider time) : IConnectionSyncer
+    GoogleAppSettings settings, GmailWatches watches, TimeProvider time) : IConnectionSyncer
 {
     public const string Objects = "messages";
     private const int PageSize = 100;
@@ -37,6 +38,7 @@ public sealed class GmailMessageSyncer(GmailApi gmail, LogEmailHandler logger, I
     public async Task<SyncTotals> SyncAsync(ConnectionRef connection, bool full, CancellationToken ct)
     {
         var owner = await OwnerOfAsync(connection, ct);
+        await watches.EnsureAsync(connection, ct);
         var cursor = await status.CursorAsync(connection, Objects, ct) is { } text ? JsonSerializer.Deserialize<Cursor>(text) ?? new Cursor(null) : new Cursor(null);
         var totals = new SyncTotals();
         if (cursor.HistoryId is { } historyId && !full)

@@ -67,7 +67,7 @@ public class OutlookSyncTests : IAsyncLifetime
         message.Body = new TextPart("plain") { Text = $"About {subject}." };
         using var raw = new MemoryStream();
         await message.WriteToAsync(raw, Ct);
-        var response = await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages?folder={folder}", new ByteArrayContent(raw.ToArray()), Ct);
+        var response = await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages?folder={folder}&receivedAt={Uri.EscapeDataString((at ?? DateTimeOffset.UtcNow.AddHours(-1)).ToString("O"))}", new ByteArrayContent(raw.ToArray()), Ct);
         response.EnsureSuccessStatusCode();
         return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
     }
@@ -167,5 +167,42 @@ public class OutlookSyncTests : IAsyncLifetime
         Assert.Equal((3, 2, 1, 0, 1), (check.Seen, check.Logged, check.Skipped, check.Missing, check.Backfilled));
         Assert.Equal(1, check.SkippedByReason[SkipReasons.Bulk]);
         Assert.StartsWith("3 seen, 2 logged, 1 skipped by rule, 0 missing", check.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFirstSync_KeepsTheMailboxsFourRequestSlotsBusy_AndNeverAsksForAFifth()
+    {
+        for (var i = 0; i < 240; i++)
+            await DeliverAsync("ada@engines.example", Mailbox, $"Message {i:000}", DateTimeOffset.UtcNow.AddHours(-1 - i * 8), folder: i % 4 == 0 ? "sentitems" : "inbox");
+        // Each request takes a while, as Graph's do, so requests overlap only if they are sent side by side.
+        (await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/latency?baseMs=40&perMessageMs=1", null, Ct)).EnsureSuccessStatusCode();
+
+        var run = await SyncAsync();
+
+        Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
+        Assert.Equal(240, (await EmailsAsync()).Count);
+        var stats = System.Text.Json.JsonDocument.Parse(await _control.GetStringAsync($"/_sandbox/microsoft/mail/{Mailbox}/stats", Ct)).RootElement;
+        Assert.Equal(4, stats.GetProperty("maxInFlight").GetInt32());
+        Assert.Equal(0, stats.GetProperty("refusedForConcurrency").GetInt64());
+
+        // The next sync reads only the delta links: nothing read again.
+        var requests = stats.GetProperty("requests").GetInt64();
+        var next = await SyncAsync();
+        var after = System.Text.Json.JsonDocument.Parse(await _control.GetStringAsync($"/_sandbox/microsoft/mail/{Mailbox}/stats", Ct)).RootElement;
+        Assert.Equal((0, 2L), (next.ReadIn, after.GetProperty("requests").GetInt64() - requests));
+    }
+
+    [Fact]
+    public async Task AMessageArrivingAfterTheFirstSync_IsReadOnItsOwn_FromTheIdsTheDeltaLinkReports()
+    {
+        await DeliverAsync("ada@engines.example", Mailbox, "Before");
+        await SyncAsync();
+        await DeliverAsync(Mailbox, "ada@engines.example", "After", folder: "sentitems");
+
+        var run = await SyncAsync();
+
+        Assert.True(run.Outcome == SyncRunOutcome.Succeeded && run.ReadIn == 1, $"{run.Outcome} {run.Error} read {run.ReadIn}");
+        var after = (await EmailsAsync()).Single(e => e.Subject == "After");
+        Assert.Equal(ActivityDirection.Outbound, after.Direction);
     }
 }
