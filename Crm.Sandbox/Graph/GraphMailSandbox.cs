@@ -78,18 +78,21 @@ public static partial class GraphMailSandbox
                 if (GraphMailbox.DeltaState.Parse(delta) is not { } parsed) return Error(400, "BadRequest", "Invalid delta token.", time);
                 if (parsed.Generation != box.Generation) return Error(410, "SyncStateNotFound", "The sync state generation is not found.", time);
                 state = parsed with { Offset = 0, Until = box.Sequence };
+                select = parsed.SelectSet;
             }
             else if (request.Query["$skiptoken"].FirstOrDefault() is { Length: > 0 } skip)
             {
                 if (GraphMailbox.DeltaState.Parse(skip) is not { } parsed) return Error(400, "BadRequest", "Invalid skip token.", time);
                 if (parsed.Generation != box.Generation) return Error(410, "SyncStateNotFound", "The sync state generation is not found.", time);
                 state = parsed;
+                select = parsed.SelectSet;
             }
             else
             {
                 var since = ParseFilter(request.Query["$filter"].FirstOrDefault());
                 if (since is { Failed: true }) return Error(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.", time);
-                state = new GraphMailbox.DeltaState(box.Generation, 0, box.Sequence, 0, since?.At);
+                // Graph keeps the first request's $select in the tokens of its next and delta links.
+                state = new GraphMailbox.DeltaState(box.Generation, 0, box.Sequence, 0, since?.At, string.Join(',', select));
             }
             var changes = box.Changes(name, state);
             var page = changes.Skip(state.Offset).Take(pageSize).ToList();
@@ -102,7 +105,7 @@ public static partial class GraphMailSandbox
             if (state.Offset + page.Count < changes.Count)
                 body["@odata.nextLink"] = $"{link}?$skiptoken={(state with { Offset = state.Offset + page.Count }).Encode()}";
             else
-                body["@odata.deltaLink"] = $"{link}?$deltatoken={new GraphMailbox.DeltaState(box.Generation, state.Until, state.Until, 0, state.ReceivedSince).Encode()}";
+                body["@odata.deltaLink"] = $"{link}?$deltatoken={new GraphMailbox.DeltaState(box.Generation, state.Until, state.Until, 0, state.ReceivedSince, state.Select).Encode()}";
             return Results.Json(body);
         };
         me.MapGet("/mailFolders/{folder}/messages/delta", delta);
@@ -446,11 +449,13 @@ public sealed class GraphMailbox(string account)
         }
     }
 
-    /// <summary>A delta or skip token's content: the mailbox generation, the change window and the offset into it.</summary>
-    public sealed record DeltaState(int Generation, long From, long Until, int Offset, DateTimeOffset? ReceivedSince)
+    /// <summary>A delta or skip token's content: the mailbox generation, the change window, the offset into it and the $select asked for first.</summary>
+    public sealed record DeltaState(int Generation, long From, long Until, int Offset, DateTimeOffset? ReceivedSince, string Select = "")
     {
+        public HashSet<string> SelectSet => Select.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
         public string Encode() => Convert.ToBase64String(Encoding.UTF8.GetBytes(
-            $"{Generation}|{From}|{Until}|{Offset}|{ReceivedSince?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) ?? ""}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            $"{Generation}|{From}|{Until}|{Offset}|{ReceivedSince?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) ?? ""}|{Select}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
         public static DeltaState? Parse(string token)
         {
@@ -458,10 +463,10 @@ public sealed class GraphMailbox(string account)
             {
                 var s = token.Replace('-', '+').Replace('_', '/');
                 var parts = Encoding.UTF8.GetString(Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='))).Split('|');
-                if (parts.Length != 5) return null;
+                if (parts.Length is not (5 or 6)) return null;
                 return new DeltaState(int.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture),
                     long.Parse(parts[2], CultureInfo.InvariantCulture), int.Parse(parts[3], CultureInfo.InvariantCulture),
-                    parts[4].Length == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[4], CultureInfo.InvariantCulture)));
+                    parts[4].Length == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[4], CultureInfo.InvariantCulture)), parts.Length == 6 ? parts[5] : "");
             }
             catch (FormatException)
             {

@@ -123,4 +123,31 @@ public class GraphMailSandboxTests : IAsyncLifetime
         }), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
     }
+
+    [Fact]
+    public async Task ADeltaChain_OverSeveralPages_ListsEveryMessageOnce_WithTheFirstRequestsSelect()
+    {
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 25; i++) await DeliverAsync($"Message {i}", now.AddMinutes(-i));
+        var since = now.AddDays(-90).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        string? url = $"/microsoft/graph/v1.0/me/mailFolders/inbox/messages/delta?$select=id&$filter={Uri.EscapeDataString($"receivedDateTime ge {since}")}";
+        var ids = new List<string>();
+        string? deltaLink = null;
+        while (url is not null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Add("Prefer", "odata.maxpagesize=10");
+            var page = JsonDocument.Parse(await (await _http.SendAsync(request, Ct)).Content.ReadAsStringAsync(Ct)).RootElement;
+            var value = page.GetProperty("value").EnumerateArray().ToList();
+            ids.AddRange(value.Select(m => m.GetProperty("id").GetString()!));
+            // The first request's $select holds on every page, as Graph encodes it in its links.
+            Assert.All(value, m => Assert.False(m.TryGetProperty("subject", out _)));
+            url = page.TryGetProperty("@odata.nextLink", out var next) ? next.GetString() : null;
+            if (page.TryGetProperty("@odata.deltaLink", out var delta)) deltaLink = delta.GetString();
+        }
+
+        Assert.Equal(25, ids.Distinct().Count());
+        Assert.Equal(25, ids.Count);
+        Assert.NotNull(deltaLink);
+    }
 }

@@ -178,7 +178,7 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
             await slices;
             // A chain from an older link carries whole messages: those need no second read.
             if (chain.Whole.Count > 0) await HandAsync(chain.Whole.Where(m => read.TryAdd(m.Id!, 0)).ToList(), logged);
-            foreach (var id in chain.Ids) listed?.Enqueue(id);
+            foreach (var id in chain.Ids.Concat(chain.Whole.Select(m => m.Id!))) listed?.Enqueue(id);
             var unknown = await syncer.UnknownAsync(connection, chain.Ids.Where(id => !read.ContainsKey(id)).Distinct().ToList(), Ct);
             await EachAsync(unknown, logged);
             await Task.WhenAll(logged).WaitAsync(Ct);

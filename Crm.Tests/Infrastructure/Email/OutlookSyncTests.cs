@@ -205,4 +205,20 @@ public class OutlookSyncTests : IAsyncLifetime
         var after = (await EmailsAsync()).Single(e => e.Subject == "After");
         Assert.Equal(ActivityDirection.Outbound, after.Direction);
     }
+
+    [Fact]
+    public async Task TheNightlyCheck_CountsEveryMessageOfBothFolders_OverSeveralPagesOfIds()
+    {
+        for (var i = 0; i < 1100; i++) await DeliverAsync("ada@engines.example", Mailbox, $"In {i}", DateTimeOffset.UtcNow.AddMinutes(-i * 4.0));
+        await DeliverAsync(Mailbox, "ada@engines.example", "Out 1", folder: "sentitems");
+        await DeliverAsync(Mailbox, "ada@engines.example", "Out 2", folder: "sentitems");
+        await SyncAsync();
+
+        var run = await SyncAsync(SyncConnectionHandler.Reconcile);
+
+        Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
+        await using var read = Database.Create(Actor.System(_connection.WorkspaceId));
+        var check = MailboxCheck.FromJson((await read.SyncStates.SingleAsync(s => s.ObjectType == MailboxCheck.ObjectType, Ct)).Cursor)!;
+        Assert.Equal((1102, 1102, 0), (check.Seen, check.Logged, check.Missing));
+    }
 }
