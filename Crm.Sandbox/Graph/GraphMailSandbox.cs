@@ -144,6 +144,30 @@ public static partial class GraphMailSandbox
             return Results.Json(body);
         });
 
+        // A message's attachments (fileAttachment, contentBytes unless $select leaves it out), and one of them by id.
+        me.MapGet("/messages/{id}/attachments", (HttpRequest request, string id, GraphMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
+        {
+            if (Authorized(request, tokens, time, boxes, out var box) is { } refused) return refused;
+            if (box!.Find(id) is not { } message) return Error(404, "ErrorItemNotFound", "The specified object was not found in the store.", time);
+            var select = (request.Query["$select"].FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var attachments = GraphMessages.Attachments(message, select);
+            request.HttpContext.Items[ItemsReturned] = 1;
+            return Results.Json(new JsonObject
+            {
+                ["@odata.context"] = $"https://graph.microsoft.com/v1.0/$metadata#users('me')/messages('{id}')/attachments",
+                ["value"] = new JsonArray(attachments.Select(a => (JsonNode)a).ToArray()),
+            });
+        });
+        me.MapGet("/messages/{id}/attachments/{attachmentId}", (HttpRequest request, string id, string attachmentId, GraphMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
+        {
+            if (Authorized(request, tokens, time, boxes, out var box) is { } refused) return refused;
+            if (box!.Find(id) is not { } message
+                || GraphMessages.Attachments(message, new HashSet<string>()).FirstOrDefault(a => a["id"]!.GetValue<string>() == attachmentId) is not { } attachment)
+                return Error(404, "ErrorItemNotFound", "The specified object was not found in the store.", time);
+            request.HttpContext.Items[ItemsReturned] = 1;
+            return Results.Json(attachment);
+        });
+
         me.MapGet("/messages/{id}", (HttpRequest request, string id, GraphMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
         {
             if (Authorized(request, tokens, time, boxes, out var box) is { } refused) return refused;

@@ -55,6 +55,43 @@ public static class GraphMessages
         return picked;
     }
 
+    /// <summary>
+    /// The message's attachments as Graph's fileAttachment resources: files and inline parts (a Content-Id), with their
+    /// decoded size; <c>contentBytes</c> unless <c>$select</c> leaves it out. Ids are stable per message and part.
+    /// </summary>
+    public static List<JsonObject> Attachments(GraphStoredMessage stored, IReadOnlySet<string> select)
+    {
+        var mime = MimeMessage.Load(new MemoryStream(stored.Raw));
+        var list = new List<JsonObject>();
+        var index = 0;
+        foreach (var part in mime.BodyParts.OfType<MimePart>().Where(p => p.IsAttachment || p.ContentId is not null && p is not TextPart))
+        {
+            using var content = new MemoryStream();
+            part.Content?.DecodeTo(content);
+            var all = new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.fileAttachment",
+                ["id"] = $"{stored.Id}-att{index++}",
+                ["lastModifiedDateTime"] = Iso(stored.Received),
+                ["name"] = part.FileName ?? part.ContentId ?? "attachment",
+                ["contentType"] = part.ContentType.MimeType,
+                ["size"] = content.Length,
+                ["isInline"] = !part.IsAttachment,
+                ["contentId"] = part.ContentId,
+                ["contentBytes"] = Convert.ToBase64String(content.ToArray()),
+            };
+            if (select.Count == 0) list.Add(all);
+            else
+            {
+                var picked = new JsonObject { ["@odata.type"] = "#microsoft.graph.fileAttachment", ["id"] = all["id"]!.DeepClone() };
+                foreach (var (key, value) in all)
+                    if (select.Contains(key) && !picked.ContainsKey(key)) picked[key] = value?.DeepClone();
+                list.Add(picked);
+            }
+        }
+        return list;
+    }
+
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Preview(string? text)

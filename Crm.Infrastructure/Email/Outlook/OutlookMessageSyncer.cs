@@ -102,10 +102,12 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
         private readonly SemaphoreSlim _held = new(PagesHeld);
         private readonly SemaphoreSlim _progress = new(1, 1);
         /// <summary>
-        /// The mailbox's slots left to contents while the folders' id chains run, one slot each: a chain's next page never
-        /// waits behind contents (it would be left alone at the end, one slot busy of four); a finished chain gives its slot.
+        /// The mailbox's slots for contents while the folders' id chains run: all but one, so a chain's next (light) page
+        /// waits behind at most one content page and the chains end long before the contents; the first chain to end
+        /// gives its slot back.
         /// </summary>
-        private readonly SemaphoreSlim _contentSlots = new(MailboxConcurrency - MailFolders.Length);
+        private readonly SemaphoreSlim _contentSlots = new(MailboxConcurrency - 1);
+        private int _chainsDone;
         private CancellationToken Ct => stop.Token;
 
         public SyncTotals Totals { get; private set; } = new();
@@ -173,11 +175,16 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
             }
             finally
             {
-                _contentSlots.Release();
+                if (Interlocked.Increment(ref _chainsDone) == 1) _contentSlots.Release();
             }
             await slices;
             // A chain from an older link carries whole messages: those need no second read.
-            if (chain.Whole.Count > 0) await HandAsync(chain.Whole.Where(m => read.TryAdd(m.Id!, 0)).ToList(), logged);
+            if (chain.Whole.Count > 0)
+            {
+                var whole = chain.Whole.Where(m => read.TryAdd(m.Id!, 0)).ToList();
+                await AttachAsync(whole);
+                await HandAsync(whole, logged);
+            }
             foreach (var id in chain.Ids.Concat(chain.Whole.Select(m => m.Id!))) listed?.Enqueue(id);
             var unknown = await syncer.UnknownAsync(connection, chain.Ids.Where(id => !read.ContainsKey(id)).Distinct().ToList(), Ct);
             await EachAsync(unknown, logged);
@@ -185,6 +192,33 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
             if (chain.Removed.Count > 0) await syncer.MarkRemovedAsync(connection, chain.Removed, Ct);
             lock (links) links[folder] = chain.DeltaLink;
             await SaveProgressAsync();
+        }
+
+        /// <summary>
+        /// The attachments of each message that has some: names, types and sizes first, then the content of each file of
+        /// at most <see cref="EmailLimits.AttachmentBytes"/> (a larger one is listed, not kept), as the other sources keep them.
+        /// </summary>
+        private Task AttachAsync(List<Message> messages)
+        {
+            var with = messages.Where(m => m.HasAttachments == true && m.Id is not null).ToList();
+            if (with.Count == 0) return Task.CompletedTask;
+            return Parallel.ForEachAsync(with, new ParallelOptions { MaxDegreeOfParallelism = MailboxConcurrency, CancellationToken = Ct }, async (message, token) =>
+            {
+                var attachments = syncer.Graph.Client.Me.Messages[message.Id].Attachments;
+                var listed = await InSlotAsync(() => Call(() => attachments.GetAsync(request =>
+                {
+                    request.QueryParameters.Select = ["id", "name", "contentType", "size", "isInline"];
+                    request.QueryParameters.Top = EmailLimits.Attachments;
+                }, token)));
+                var files = new List<Attachment>();
+                foreach (var attachment in (listed?.Value ?? []).Where(a => a.IsInline != true).Take(EmailLimits.Attachments))
+                {
+                    if (attachment is FileAttachment && attachment.Id is { } id && attachment.Size is > 0 and <= EmailLimits.AttachmentBytes)
+                        files.Add(await InSlotAsync(() => Call(() => attachments[id].GetAsync(cancellationToken: token))) ?? attachment);
+                    else files.Add(attachment);
+                }
+                message.Attachments = files;
+            });
         }
 
         private async Task<T> InSlotAsync<T>(Func<Task<T>> call)
@@ -287,7 +321,17 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
                     request.Headers.Add("Prefer", "IdType=\"ImmutableId\"");
                 }, Ct))));
                 var value = page?.Value ?? [];
-                await HandAsync(value.Where(m => m.Id is not null && read.TryAdd(m.Id, 0)).ToList(), logged, held: true);
+                var fresh = value.Where(m => m.Id is not null && read.TryAdd(m.Id, 0)).ToList();
+                try
+                {
+                    await AttachAsync(fresh);
+                }
+                catch
+                {
+                    _held.Release();
+                    throw;
+                }
+                await HandAsync(fresh, logged, held: true);
                 next = page?.OdataNextLink;
                 // The rest is older than this page's oldest (or as old: a tie may be on the next page, so it stays in).
                 if (first && next is not null && value.Min(m => m.ReceivedDateTime) is { } oldest && oldest.UtcDateTime - slice.From > TimeSpan.FromSeconds(2))
@@ -310,6 +354,7 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
                 await HoldingAsync(async () =>
                 {
                     await ReadEachAsync(chunk, messages);
+                    await AttachAsync(messages.ToList());
                     return 0;
                 });
                 await HandAsync(messages.ToList(), logged, held: true);
@@ -442,6 +487,10 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
             InReplyTo = Header("In-Reply-To")?.Trim(),
             References = (Header("References") ?? "").Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries).ToList(),
             ThreadId = m.ConversationId,
+            Attachments = (m.Attachments ?? []).Where(a => a.IsInline != true).Take(EmailLimits.Attachments)
+                .Select(a => new IncomingAttachment(a.Name ?? "attachment", a.ContentType ?? "application/octet-stream", a.Size ?? 0,
+                    a is FileAttachment { ContentBytes: { } bytes } && bytes.Length <= EmailLimits.AttachmentBytes ? bytes : null))
+                .ToList(),
             IsBulk = Header("List-Unsubscribe") is not null || Header("List-Id") is not null || precedence is "bulk" or "list" or "junk",
         };
     }

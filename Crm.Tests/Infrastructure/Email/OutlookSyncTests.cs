@@ -221,4 +221,32 @@ public class OutlookSyncTests : IAsyncLifetime
         var check = MailboxCheck.FromJson((await read.SyncStates.SingleAsync(s => s.ObjectType == MailboxCheck.ObjectType, Ct)).Cursor)!;
         Assert.Equal((1102, 1102, 0), (check.Seen, check.Logged, check.Missing));
     }
+
+    [Fact]
+    public async Task AnAttachment_IsListedAndKept_AndAnInlineImageIsNot()
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("ada@engines.example"));
+        message.To.Add(MailboxAddress.Parse(Mailbox));
+        message.Subject = "The quote";
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("mail.example");
+        var body = new BodyBuilder { HtmlBody = "<p>Attached.</p><img src=\"cid:logo\">" };
+        body.Attachments.Add("quote.pdf", "%PDF-1.4 the quote"u8.ToArray(), new ContentType("application", "pdf"));
+        var logo = body.LinkedResources.Add("logo.png", new byte[] { 137, 80, 78, 71 }, new ContentType("image", "png"));
+        logo.ContentId = "logo";
+        message.Body = body.ToMessageBody();
+        using var raw = new MemoryStream();
+        await message.WriteToAsync(raw, Ct);
+        (await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages?folder=inbox", new ByteArrayContent(raw.ToArray()), Ct)).EnsureSuccessStatusCode();
+
+        var run = await SyncAsync();
+
+        Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
+        var email = Assert.Single(await EmailsAsync());
+        Assert.Equal(1, email.AttachmentCount);
+        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        var file = await db.EmailAttachments.SingleAsync(Ct);
+        Assert.Equal(("quote.pdf", "application/pdf", 18L), (file.FileName, file.ContentType, file.Size));
+        Assert.Equal("%PDF-1.4 the quote"u8.ToArray(), file.Content);
+    }
 }
