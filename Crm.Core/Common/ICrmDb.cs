@@ -31,6 +31,7 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Email.EmailSettings> EmailSettings { get; }
     DbSet<Email.MailboxMessage> MailboxMessages { get; }
     DbSet<Email.EmailAttachment> EmailAttachments { get; }
+    DbSet<Email.EmailTemplate> EmailTemplates { get; }
     DbSet<FieldChange> FieldChanges { get; }
     DbSet<ApiKey> ApiKeys { get; }
     DbSet<CustomFieldDefinition> CustomFieldDefinitions { get; }

@@ -118,10 +118,16 @@ public sealed partial class SendEmailHandler(ICrmDbFactory dbFactory, IEnumerabl
 
     private static string Merge(string template, IReadOnlyDictionary<string, string?> values, string field)
     {
-        var unknown = Field().Matches(template).Select(m => m.Groups[1].Value.ToLowerInvariant()).Where(k => !values.ContainsKey(k)).Distinct().ToList();
+        EnsureKnownMergeFields(template, field);
+        return Field().Replace(template, m => values[m.Groups[1].Value.ToLowerInvariant()] ?? "");
+    }
+
+    /// <summary>Refuses a text naming a merge field there is no value for (the known ones are listed in the message).</summary>
+    public static void EnsureKnownMergeFields(string text, string field)
+    {
+        var unknown = Field().Matches(text).Select(m => m.Groups[1].Value.ToLowerInvariant()).Where(k => !MergeFields.Contains(k)).Distinct().ToList();
         if (unknown.Count > 0)
             throw new ValidationFailedException(field, $"Unknown merge field{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Select(u => "{{" + u + "}}"))}; use {string.Join(", ", MergeFields.Select(f => "{{" + f + "}}"))}.");
-        return Field().Replace(template, m => values[m.Groups[1].Value.ToLowerInvariant()] ?? "");
     }
 
     /// <summary>Typed text as HTML: encoded, paragraphs and line breaks kept, bare links made links.</summary>

@@ -63,6 +63,7 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<Crm.Core.Email.EmailSettings> EmailSettings => Set<Crm.Core.Email.EmailSettings>();
     public DbSet<Crm.Core.Email.MailboxMessage> MailboxMessages => Set<Crm.Core.Email.MailboxMessage>();
     public DbSet<Crm.Core.Email.EmailAttachment> EmailAttachments => Set<Crm.Core.Email.EmailAttachment>();
+    public DbSet<Crm.Core.Email.EmailTemplate> EmailTemplates => Set<Crm.Core.Email.EmailTemplate>();
     public DbSet<FieldChange> FieldChanges => Set<FieldChange>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();

@@ -57,7 +57,8 @@ public static class ApiSetup
             .MapExternalLinksApi()
             .MapIntegrationsApi()
             .MapEmailSettingsApi()
-            .MapSendEmailApi();
+            .MapSendEmailApi()
+            .MapEmailTemplatesApi();
         return app;
     }
 }

@@ -60,3 +60,15 @@ internal sealed class EmailAttachmentConfiguration : IEntityTypeConfiguration<Em
         b.HasOne(x => x.Activity).WithMany().HasForeignKey(x => x.ActivityId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class EmailTemplateConfiguration : IEntityTypeConfiguration<EmailTemplate>
+{
+    public void Configure(EntityTypeBuilder<EmailTemplate> b)
+    {
+        b.ConfigureWorkspaceOwned();
+        b.Property(x => x.Name).HasMaxLength(EmailTemplate.NameChars);
+        b.Property(x => x.Subject).HasMaxLength(EmailLimits.SubjectChars);
+        b.Property(x => x.Body).HasMaxLength(EmailLimits.BodyChars);
+        b.HasIndex(x => new { x.WorkspaceId, x.OwnerUserId, x.Name });
+    }
+}

@@ -756,6 +756,48 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("EmailSettings");
                 });
 
+            modelBuilder.Entity("Crm.Core.Email.EmailTemplate", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long?>("OwnerUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "OwnerUserId", "Name");
+
+                    b.ToTable("EmailTemplates");
+                });
+
             modelBuilder.Entity("Crm.Core.Email.MailboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -2809,6 +2851,15 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Crm.Core.Email.EmailSettings", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Email.EmailTemplate", b =>
                 {
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
                         .WithMany()

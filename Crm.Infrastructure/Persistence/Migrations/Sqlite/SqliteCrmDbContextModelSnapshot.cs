@@ -728,6 +728,46 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("EmailSettings");
                 });
 
+            modelBuilder.Entity("Crm.Core.Email.EmailTemplate", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OwnerUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "OwnerUserId", "Name");
+
+                    b.ToTable("EmailTemplates");
+                });
+
             modelBuilder.Entity("Crm.Core.Email.MailboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -2728,6 +2768,15 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Crm.Core.Email.EmailSettings", b =>
+                {
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Email.EmailTemplate", b =>
                 {
                     b.HasOne("Crm.Core.Workspaces.Workspace", null)
                         .WithMany()
