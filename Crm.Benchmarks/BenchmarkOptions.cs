@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Crm.Benchmarks;
 
 public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false, string Format = "csv", int Events = 100_000, int Seconds = 60,
-    int Contacts = 100_000, int Companies = 10_000, int Deals = 20_000, int Changes = 100, int Pairs = 1_000_000, int Messages = 10_000)
+    int Contacts = 100_000, int Companies = 10_000, int Deals = 20_000, int Changes = 100, int Pairs = 1_000_000, int Messages = 10_000,
+    int GraphBaseMs = 100, int GraphPerMessageMs = 10, string? Only = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -21,6 +22,9 @@ public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirector
             int.Parse(Value("--deals") ?? "20000", CultureInfo.InvariantCulture),
             int.Parse(Value("--changes") ?? "100", CultureInfo.InvariantCulture),
             int.Parse(Value("--pairs") ?? "1000000", CultureInfo.InvariantCulture),
-            int.Parse(Value("--messages") ?? "10000", CultureInfo.InvariantCulture));
+            int.Parse(Value("--messages") ?? "10000", CultureInfo.InvariantCulture),
+            int.Parse(Value("--graph-base-ms") ?? "100", CultureInfo.InvariantCulture),
+            int.Parse(Value("--graph-per-message-ms") ?? "10", CultureInfo.InvariantCulture),
+            Value("--only"));
     }
 }

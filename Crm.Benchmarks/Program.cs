@@ -17,6 +17,7 @@ return command switch
     "budget" => await BudgetBenchmark.RunAsync(options),
     "mail-bcc" => await MailBccBenchmark.RunAsync(options),
     "mail-initial" => await MailInitialBenchmark.RunAsync(args.Contains("--messages") ? options : options with { Messages = 20_000 }),
+    "mail-faults" => await MailFaultsBenchmark.RunAsync(args.Contains("--messages") ? options : options with { Messages = 2_000 }),
     "hubspot-initial" => await HubSpotSyncBenchmark.RunAsync(options, incremental: false),
     "hubspot-incremental" => await HubSpotSyncBenchmark.RunAsync(options, incremental: true),
     // Smaller by default: every run under faults starts again from the beginning of a first sync.
@@ -34,7 +35,8 @@ static int Usage()
           dedup [--rows 1000000]                        the duplicate scan over N contacts with 5% planted duplicates and look-alikes
           duplicates-queue [--pairs 1000000]            the review queue's first page, a group's page and a search over N open pairs
           webhooks [--events 100000]                    signed HubSpot deliveries (1-100 events, 5% duplicates, some forged) into the running app
-          mail-initial [--messages 20000]               the first sync of one Gmail mailbox of N messages within Gmail's 250 quota units / s
+          mail-initial [--messages 20000] [--only gmail|outlook] [--graph-base-ms 100 --graph-per-message-ms 10] the first sync of a Gmail mailbox (250 quota units / s) and an Outlook one (4 requests at once) of N messages
+          mail-faults [--messages 2000]                 a Gmail and an Outlook mailbox synced under 5xx, 429 storms, token expiry and expired cursors: lost, duplicates, missing
           mail-bcc [--messages 10000]                   BCC'd mail (raw MIME) posted to the inbound webhook of the running app by 8 senders, each logged
           budget [--seconds 60]                         8 workers calling the sandbox's HubSpot API through one connection's 100 / 10 s budget
           hubspot-initial [--contacts 100000 --companies 10000 --deals 20000]  the first sync of a portal that size at 100 / 10 s
