@@ -51,19 +51,19 @@ public static class MailFaultsBenchmark
             var contacts = await MailInitialBenchmark.SeedContactsAsync(host, admin, 500);
             var (connection, accountId) = await MailInitialBenchmark.ConnectAsync(host, mailbox.OAuth, http, admin, adminId, mailbox.Address, mailbox.Name);
             var seeded = await MailInitialBenchmark.SeedMailboxAsync(http, contacts, total, mailbox.Address, (_, sent, at) => mailbox.SeedPath(sent, at), prefix: "first");
-            var initialRuns = await UnderFaultsAsync(host, http, mailbox.Provider, connection, accountId, workspaceId);
+            var initialRuns = await UnderFaultsAsync(host, http, mailbox.Provider, connection, accountId);
 
             // New mail and deletions since, and a cursor the provider no longer knows.
             var more = await MailInitialBenchmark.SeedMailboxAsync(http, contacts, total / 10, mailbox.Address, (_, sent, at) => mailbox.SeedPath(sent, at), prefix: "second", seed: 11);
             foreach (var id in seeded.ProviderIds.Take(total / 100))
                 (await http.DeleteAsync(mailbox.DeletePath(id))).EnsureSuccessStatusCode();
             (await http.PostAsync(mailbox.ExpireCursorPath, null)).EnsureSuccessStatusCode();
-            var incrementalRuns = await UnderFaultsAsync(host, http, mailbox.Provider, connection, accountId, workspaceId);
+            var incrementalRuns = await UnderFaultsAsync(host, http, mailbox.Provider, connection, accountId);
 
             var expected = seeded.ExpectedMessageIds.Concat(more.ExpectedMessageIds).ToHashSet(StringComparer.Ordinal);
             var (lost, duplicates) = await CountAsync(host, workspaceId, expected);
             // The nightly check, without faults: what it reports missing, and what it had to backfill.
-            await SyncAsync(host, connection, accountId, workspaceId, SyncConnectionHandler.Reconcile);
+            await MailInitialBenchmark.SyncAsync(host, connection, accountId, SyncConnectionHandler.Reconcile);
             await using var db = host.Database.Create(Actor.System(workspaceId));
             var check = MailboxCheck.FromJson((await db.SyncStates.AsNoTracking().SingleAsync(s => s.ObjectType == MailboxCheck.ObjectType)).Cursor)!;
             var (lostAfter, duplicatesAfter) = await CountAsync(host, workspaceId, expected);
@@ -97,7 +97,7 @@ public static class MailFaultsBenchmark
     }
 
     /// <summary>Runs under the faults until one succeeds: a 429 storm two seconds in, every access token expired four seconds in.</summary>
-    private static async Task<int> UnderFaultsAsync(BenchmarkHost host, HttpClient http, string provider, ConnectionRef connection, string accountId, long workspaceId)
+    private static async Task<int> UnderFaultsAsync(BenchmarkHost host, HttpClient http, string provider, ConnectionRef connection, string accountId)
     {
         object Plan(double storm) => new
         {
@@ -118,7 +118,7 @@ public static class MailFaultsBenchmark
             while (runs < MaxRuns)
             {
                 runs++;
-                var run = await SyncAsync(host, connection, accountId, workspaceId, "manual");
+                var run = await MailInitialBenchmark.SyncAsync(host, connection, accountId, "manual");
                 Console.WriteLine($"  {provider} run {runs}: {run.Outcome} (read {run.ReadIn}, logged {run.WrittenIn}){(run.Error is { } e ? ": " + e : "")}");
                 if (run.Outcome == SyncRunOutcome.Succeeded) break;
             }
@@ -130,17 +130,5 @@ public static class MailFaultsBenchmark
             (await http.DeleteAsync("/_sandbox/faults")).EnsureSuccessStatusCode();
         }
         return runs;
-    }
-
-    private static async Task<SyncRun> SyncAsync(BenchmarkHost host, ConnectionRef connection, string accountId, long workspaceId, string trigger)
-    {
-        var admin = await host.AdminOfAsync(workspaceId);
-        await host.RunScopedAsync(async services =>
-        {
-            services.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.Sync, $"connection:{connection.IntegrationId}");
-            return await services.GetRequiredService<SyncConnectionHandler>().HandleAsync(connection, IntegrationType.Email, accountId, trigger, CancellationToken.None);
-        }, admin);
-        await using var db = host.Database.Create(Actor.System(workspaceId));
-        return await db.SyncRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstAsync();
     }
 }

@@ -91,11 +91,7 @@ public static partial class MailInitialBenchmark
 
         var before = JsonDocument.Parse(await http.GetStringAsync($"/_sandbox/google/gmail/{Mailbox}/stats")).RootElement.GetProperty("unitsSpent").GetInt64();
         var clock = Stopwatch.StartNew();
-        await host.RunScopedAsync(async services =>
-        {
-            services.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.Sync, $"connection:{connection.IntegrationId}");
-            return await services.GetRequiredService<SyncConnectionHandler>().HandleAsync(connection, IntegrationType.Email, accountId, "manual", CancellationToken.None);
-        }, admin);
+        await SyncAsync(host, connection, accountId, "manual");
         var seconds = clock.Elapsed.TotalSeconds;
         var stats = JsonDocument.Parse(await http.GetStringAsync($"/_sandbox/google/gmail/{Mailbox}/stats")).RootElement;
         var units = stats.GetProperty("unitsSpent").GetInt64() - before;
@@ -126,11 +122,7 @@ public static partial class MailInitialBenchmark
 
         var before = JsonDocument.Parse(await http.GetStringAsync($"/_sandbox/microsoft/mail/{OutlookMailbox}/stats")).RootElement;
         var clock = Stopwatch.StartNew();
-        await host.RunScopedAsync(async services =>
-        {
-            services.GetRequiredService<ExplicitActor>().Value = Actor.System(workspaceId, ChangeSource.Sync, $"connection:{connection.IntegrationId}");
-            return await services.GetRequiredService<SyncConnectionHandler>().HandleAsync(connection, IntegrationType.Email, accountId, "manual", CancellationToken.None);
-        }, admin);
+        await SyncAsync(host, connection, accountId, "manual");
         var seconds = clock.Elapsed.TotalSeconds;
         var after = JsonDocument.Parse(await http.GetStringAsync($"/_sandbox/microsoft/mail/{OutlookMailbox}/stats")).RootElement;
         var busy = after.GetProperty("busySlotSeconds").GetDouble() - before.GetProperty("busySlotSeconds").GetDouble();
@@ -139,6 +131,19 @@ public static partial class MailInitialBenchmark
         return new GraphRun(seconds, after.GetProperty("requests").GetInt64() - before.GetProperty("requests").GetInt64(), busy / (4 * seconds),
             after.GetProperty("refusedForConcurrency").GetInt64(), await db.Activities.OfType<Crm.Core.Timeline.EmailActivity>().CountAsync(), expected,
             await db.MailboxMessages.CountAsync(), run.Outcome);
+    }
+
+    /// <summary>The mailbox's sync as the scheduler runs it (<paramref name="trigger"/> "manual", or the nightly "reconcile"); the run it recorded.</summary>
+    internal static async Task<SyncRun> SyncAsync(BenchmarkHost host, ConnectionRef connection, string accountId, string trigger)
+    {
+        var admin = await host.AdminOfAsync(connection.WorkspaceId);
+        await host.RunScopedAsync(async services =>
+        {
+            services.GetRequiredService<ExplicitActor>().Value = Actor.System(connection.WorkspaceId, ChangeSource.Sync, $"connection:{connection.IntegrationId}");
+            return await services.GetRequiredService<SyncConnectionHandler>().HandleAsync(connection, IntegrationType.Email, accountId, trigger, CancellationToken.None);
+        }, admin);
+        await using var db = host.Database.Create(Actor.System(connection.WorkspaceId));
+        return await db.SyncRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstAsync();
     }
 
     internal static async Task<List<string>> SeedContactsAsync(BenchmarkHost host, Actor admin, int count)

@@ -18,77 +18,29 @@ namespace Crm.Tests.Infrastructure.Email;
 public class GmailSyncTests : IAsyncLifetime
 {
     private const string Mailbox = "riley@gmail.test";
-    private SandboxServer _sandbox = default!;
-    private CrmWebFactory _factory = default!;
-    private ConnectionRef _connection;
-    private string? _accountId;
-    private HttpClient _control = default!;
-    private long _ada;
+    private MailboxRig _rig = default!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private CrmDatabase Database => _factory.Services.GetRequiredService<CrmDatabase>();
+    private CrmDatabase Database => _rig.Database;
 
     public async ValueTask InitializeAsync()
     {
-        _sandbox = await SandboxServer.StartAsync();
-        _factory = new CrmWebFactory(new Dictionary<string, string>(_sandbox.CrmSettings()) { ["Jobs:Enabled"] = "false" });
-        await _factory.CreateUserAsync(_factory.FirstWorkspaceId, "riley@first.example", "riley-password-1");
-        var rep = await BrowserSession.SignInAsync(_factory, "riley@first.example", "riley-password-1");
-        Assert.Equal(HttpStatusCode.Redirect, (await _sandbox.ConnectAsync(rep, "google", "email", account: Mailbox, returnUrl: "/me/connections")).StatusCode);
-        await using var db = Database.Create(Actor.System(_factory.FirstWorkspaceId));
-        var connection = await db.Integrations.SingleAsync(i => i.Type == IntegrationType.Email, Ct);
-        _connection = new ConnectionRef(_factory.FirstWorkspaceId, connection.Id, connection.Provider);
-        _accountId = connection.AccountId;
-        var ada = new Contact { FirstName = "Ada", Email = "ada@engines.example" };
-        db.Contacts.Add(ada);
-        await db.SaveChangesAsync(Ct);
-        _ada = ada.Id;
-        _control = new HttpClient { BaseAddress = new Uri(_sandbox.Url) };
+        _rig = await MailboxRig.StartAsync("google", Mailbox, "riley@first.example", ct: Ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _control.Dispose();
-        await _factory.DisposeAsync();
-        await _sandbox.DisposeAsync();
+        await _rig.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
     /// <summary>A message put in the sandbox mailbox as Gmail would have received (or sent) it; its Gmail id.</summary>
-    private async Task<string> DeliverAsync(string from, string to, string subject, DateTimeOffset? at = null, string labels = "INBOX", bool bulk = false)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(from));
-        message.To.Add(MailboxAddress.Parse(to));
-        message.Subject = subject;
-        message.Date = at ?? DateTimeOffset.UtcNow.AddHours(-1);
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("mail.example");
-        if (bulk) message.Headers.Add("List-Unsubscribe", "<https://news.example/unsubscribe>");
-        message.Body = new TextPart("plain") { Text = $"About {subject}." };
-        using var raw = new MemoryStream();
-        await message.WriteToAsync(raw, Ct);
-        var internalDate = (at ?? DateTimeOffset.UtcNow.AddHours(-1)).ToUnixTimeMilliseconds();
-        var response = await _control.PostAsync($"/_sandbox/google/gmail/{Mailbox}/messages?labels={labels}&internalDate={internalDate}", new ByteArrayContent(raw.ToArray()), Ct);
-        response.EnsureSuccessStatusCode();
-        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
-    }
+    private Task<string> DeliverAsync(string from, string to, string subject, DateTimeOffset? at = null, string labels = "INBOX", bool bulk = false) =>
+        _rig.DeliverAsync(MailboxRig.Message(from, to, subject, at, bulk), labels, at, Ct);
 
-    private async Task<SyncRun> SyncAsync(string trigger = "manual")
-    {
-        await using (var scope = _factory.Services.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(_connection.WorkspaceId, ChangeSource.Sync, $"connection:{_connection.IntegrationId}");
-            await scope.ServiceProvider.GetRequiredService<SyncConnectionHandler>().HandleAsync(_connection, IntegrationType.Email, _accountId, trigger, Ct);
-        }
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
-        return await db.SyncRuns.OrderByDescending(r => r.Id).FirstAsync(Ct);
-    }
+    private Task<SyncRun> SyncAsync(string trigger = "manual") => _rig.SyncAsync(trigger, Ct);
 
-    private async Task<List<EmailActivity>> EmailsAsync()
-    {
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
-        return await db.Activities.OfType<EmailActivity>().OrderBy(a => a.OccurredAt).ToListAsync(Ct);
-    }
+    private Task<List<EmailActivity>> EmailsAsync() => _rig.EmailsAsync(Ct);
 
     [Fact]
     public async Task FirstSync_LogsTheWindowsMailWithContacts_InBothDirections_AndSkipsBulkOldSpamAndDrafts()
@@ -106,8 +58,8 @@ public class GmailSyncTests : IAsyncLifetime
         var emails = await EmailsAsync();
         Assert.Equal(["Question", "Answer"], emails.Select(e => e.Subject));
         Assert.Equal([ActivityDirection.Inbound, ActivityDirection.Outbound], emails.Select(e => e.Direction));
-        Assert.All(emails, e => Assert.Equal((_ada, EmailProvider.Gmail), (e.ContactId!.Value, e.Provider)));
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        Assert.All(emails, e => Assert.Equal((_rig.AdaId, EmailProvider.Gmail), (e.ContactId!.Value, e.Provider)));
+        await using var db = Database.Create(Actor.System(_rig.Connection.WorkspaceId));
         var seen = await db.MailboxMessages.ToListAsync(Ct);
         Assert.Equal(4, seen.Count);
         Assert.Equal([SkipReasons.Bulk, SkipReasons.NotMail], seen.Where(s => s.Outcome == MailOutcome.Skipped).Select(s => s.Reason).Order());
@@ -120,16 +72,16 @@ public class GmailSyncTests : IAsyncLifetime
         await SyncAsync();
 
         await DeliverAsync("ada@engines.example", Mailbox, "Two");
-        Assert.Equal(HttpStatusCode.NoContent, (await _control.DeleteAsync($"/_sandbox/google/gmail/{Mailbox}/messages/{first}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _rig.Control.DeleteAsync($"/_sandbox/google/gmail/{Mailbox}/messages/{first}", Ct)).StatusCode);
         var second = await SyncAsync();
         Assert.True(second.Outcome == SyncRunOutcome.Succeeded && second.ReadIn == 1, $"{second.Outcome} {second.Error} read {second.ReadIn} written {second.WrittenIn} calls {second.ApiCalls}");
 
         Assert.Equal(["One", "Two"], (await EmailsAsync()).Select(e => e.Subject).Order());
-        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        await using (var db = Database.Create(Actor.System(_rig.Connection.WorkspaceId)))
             Assert.True((await db.MailboxMessages.SingleAsync(m => m.ProviderMessageId == first, Ct)).RemovedAtProvider);
 
         // Gmail forgets the history; the next run starts the window again and logs only what is new.
-        (await _control.PostAsync($"/_sandbox/google/gmail/{Mailbox}/expire-history", null, Ct)).EnsureSuccessStatusCode();
+        (await _rig.Control.PostAsync($"/_sandbox/google/gmail/{Mailbox}/expire-history", null, Ct)).EnsureSuccessStatusCode();
         await DeliverAsync("ada@engines.example", Mailbox, "Three");
         var run = await SyncAsync();
 
@@ -145,7 +97,7 @@ public class GmailSyncTests : IAsyncLifetime
         await DeliverAsync("news@engines.example", Mailbox, "Newsletter", bulk: true);
         await SyncAsync();
         // As if a sync had lost it: neither its activity nor its row exist.
-        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        await using (var db = Database.Create(Actor.System(_rig.Connection.WorkspaceId)))
         {
             var row = await db.MailboxMessages.SingleAsync(m => m.ProviderMessageId == lost, Ct);
             await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM ActivityLinks WHERE ActivityId = {row.ActivityId}", Ct);
@@ -158,7 +110,7 @@ public class GmailSyncTests : IAsyncLifetime
 
         Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
         Assert.Equal(["Kept", "Lost"], (await EmailsAsync()).Select(e => e.Subject).Order());
-        await using var read = Database.Create(Actor.System(_connection.WorkspaceId));
+        await using var read = Database.Create(Actor.System(_rig.Connection.WorkspaceId));
         var check = MailboxCheck.FromJson((await read.SyncStates.SingleAsync(s => s.ObjectType == MailboxCheck.ObjectType, Ct)).Cursor)!;
         Assert.Equal((3, 2, 1, 0, 1), (check.Seen, check.Logged, check.Skipped, check.Missing, check.Backfilled));
         Assert.Equal(1, check.SkippedByReason[SkipReasons.Bulk]);

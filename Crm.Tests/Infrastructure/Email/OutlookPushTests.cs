@@ -22,74 +22,30 @@ namespace Crm.Tests.Infrastructure.Email;
 public class OutlookPushTests : IAsyncLifetime
 {
     private const string Mailbox = "quinn@contoso.test";
-    private SandboxServer _sandbox = default!;
-    private PublicAddress _public = default!;
-    private CrmWebFactory _factory = default!;
-    private ConnectionRef _connection;
-    private string? _accountId;
-    private HttpClient _control = default!;
+    private MailboxRig _rig = default!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private CrmDatabase Database => _factory.Services.GetRequiredService<CrmDatabase>();
+    private CrmDatabase Database => _rig.Database;
 
     public async ValueTask InitializeAsync()
     {
-        _sandbox = await SandboxServer.StartAsync();
-        _public = new PublicAddress();
-        _factory = new CrmWebFactory(new Dictionary<string, string>(_sandbox.CrmSettings())
-        {
-            ["Jobs:Enabled"] = "false", ["Integrations:Microsoft:NotificationUrl"] = _public.Url + "/webhooks/microsoft",
-        });
-        _public.Start(_factory.CreateClient());
-        await _factory.CreateUserAsync(_factory.FirstWorkspaceId, "quinn@first.example", "quinn-password-1");
-        var rep = await BrowserSession.SignInAsync(_factory, "quinn@first.example", "quinn-password-1");
-        Assert.Equal(HttpStatusCode.Redirect, (await _sandbox.ConnectAsync(rep, "microsoft", "email", account: Mailbox, returnUrl: "/me/connections")).StatusCode);
-        await using var db = Database.Create(Actor.System(_factory.FirstWorkspaceId));
-        var connection = await db.Integrations.SingleAsync(i => i.Type == IntegrationType.Email, Ct);
-        _connection = new ConnectionRef(_factory.FirstWorkspaceId, connection.Id, connection.Provider);
-        _accountId = connection.AccountId;
-        db.Contacts.Add(new Contact { FirstName = "Ada", Email = "ada@engines.example" });
-        await db.SaveChangesAsync(Ct);
-        _control = new HttpClient { BaseAddress = new Uri(_sandbox.Url) };
+        _rig = await MailboxRig.StartAsync("microsoft", Mailbox, "quinn@first.example", reachable: true, settings: url => new Dictionary<string, string> { ["Integrations:Microsoft:NotificationUrl"] = url + "/webhooks/microsoft" }, ct: Ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _control.Dispose();
-        await _public.DisposeAsync();
-        await _factory.DisposeAsync();
-        await _sandbox.DisposeAsync();
+        await _rig.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
-    private async Task DeliverAsync(string subject)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("ada@engines.example"));
-        message.To.Add(MailboxAddress.Parse(Mailbox));
-        message.Subject = subject;
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("mail.example");
-        message.Body = new TextPart("plain") { Text = subject };
-        using var raw = new MemoryStream();
-        await message.WriteToAsync(raw, Ct);
-        (await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages?folder=inbox", new ByteArrayContent(raw.ToArray()), Ct)).EnsureSuccessStatusCode();
-    }
+    private Task DeliverAsync(string subject) => _rig.DeliverAsync(MailboxRig.Message("ada@engines.example", Mailbox, subject), "inbox", DateTimeOffset.UtcNow, Ct);
 
-    private async Task<SyncRun> SyncAsync()
-    {
-        await using (var scope = _factory.Services.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(_connection.WorkspaceId, ChangeSource.Sync, $"connection:{_connection.IntegrationId}");
-            await scope.ServiceProvider.GetRequiredService<SyncConnectionHandler>().HandleAsync(_connection, IntegrationType.Email, _accountId, "manual", Ct);
-        }
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
-        return await db.SyncRuns.OrderByDescending(r => r.Id).FirstAsync(Ct);
-    }
+    private Task<SyncRun> SyncAsync(string trigger = "manual") => _rig.SyncAsync(trigger, Ct);
 
     private async Task<List<WebhookChannel>> ChannelsAsync()
     {
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
-        return await db.WebhookChannels.AsNoTracking().Where(c => c.IntegrationId == _connection.IntegrationId).OrderBy(c => c.ResourceId).ToListAsync(Ct);
+        await using var db = Database.Create(Actor.System(_rig.Connection.WorkspaceId));
+        return await db.WebhookChannels.AsNoTracking().Where(c => c.IntegrationId == _rig.Connection.IntegrationId).OrderBy(c => c.ResourceId).ToListAsync(Ct);
     }
 
     [Fact]
@@ -98,9 +54,9 @@ public class OutlookPushTests : IAsyncLifetime
         var run = await SyncAsync();
 
         Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
-        var subscriptions = _sandbox.GraphSubscriptions.All;
+        var subscriptions = _rig.Sandbox.GraphSubscriptions.All;
         Assert.Equal(["me/mailFolders('inbox')/messages", "me/mailFolders('sentitems')/messages"], subscriptions.Select(s => s.Resource).Order());
-        Assert.All(subscriptions, s => Assert.Equal(_public.Url + "/webhooks/microsoft", s.NotificationUrl));
+        Assert.All(subscriptions, s => Assert.Equal(_rig.Public!.Url + "/webhooks/microsoft", s.NotificationUrl));
         var channels = await ChannelsAsync();
         Assert.Equal(subscriptions.Select(s => s.Id).Order(), channels.Select(c => c.ChannelId).Order());
         // The clientState is a secret: the app keeps only its hash.
@@ -118,15 +74,15 @@ public class OutlookPushTests : IAsyncLifetime
                 if (stored is null) await Task.Delay(100, Ct);
             }
             Assert.NotNull(stored);
-            Assert.Equal((_connection.WorkspaceId, _connection.IntegrationId.ToString(System.Globalization.CultureInfo.InvariantCulture), "created"),
+            Assert.Equal((_rig.Connection.WorkspaceId, _rig.Connection.IntegrationId.ToString(System.Globalization.CultureInfo.InvariantCulture), "created"),
                 (stored.WorkspaceId!.Value, stored.Account, stored.Type));
             Assert.DoesNotContain("clientState", stored.Payload, StringComparison.Ordinal);
         }
         // What the inbox job then starts: the mailbox's sync, which finds the message.
         await SyncAsync();
-        await using var read = Database.Create(Actor.System(_connection.WorkspaceId));
+        await using var read = Database.Create(Actor.System(_rig.Connection.WorkspaceId));
         Assert.Equal("Pushed", (await read.Activities.OfType<EmailActivity>().SingleAsync(Ct)).Subject);
-        Assert.Equal(2, _sandbox.GraphSubscriptions.All.Count);
+        Assert.Equal(2, _rig.Sandbox.GraphSubscriptions.All.Count);
     }
 
     [Fact]
@@ -135,10 +91,10 @@ public class OutlookPushTests : IAsyncLifetime
         await SyncAsync();
         var channels = await ChannelsAsync();
         var (inbox, sent) = (channels[0], channels[1]);
-        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        await using (var db = Database.Create(Actor.System(_rig.Connection.WorkspaceId)))
             await db.WebhookChannels.Where(c => c.Id == inbox.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.ExpiresAt, DateTimeOffset.UtcNow.AddHours(5)), Ct);
-        Assert.True(_sandbox.GraphSubscriptions.Forget(sent.ChannelId));
-        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        Assert.True(_rig.Sandbox.GraphSubscriptions.Forget(sent.ChannelId));
+        await using (var db = Database.Create(Actor.System(_rig.Connection.WorkspaceId)))
             await db.WebhookChannels.Where(c => c.Id == sent.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.ExpiresAt, DateTimeOffset.UtcNow.AddHours(5)), Ct);
 
         var run = await SyncAsync();
@@ -147,9 +103,9 @@ public class OutlookPushTests : IAsyncLifetime
         var after = await ChannelsAsync();
         var renewed = Assert.Single(after, c => c.ChannelId == inbox.ChannelId);
         Assert.True(renewed.ExpiresAt > DateTimeOffset.UtcNow.AddDays(2), $"renewed until {renewed.ExpiresAt}");
-        Assert.True(_sandbox.GraphSubscriptions.All.Single(s => s.Id == inbox.ChannelId).ExpiresAt > DateTimeOffset.UtcNow.AddDays(2));
+        Assert.True(_rig.Sandbox.GraphSubscriptions.All.Single(s => s.Id == inbox.ChannelId).ExpiresAt > DateTimeOffset.UtcNow.AddDays(2));
         Assert.DoesNotContain(after, c => c.ChannelId == sent.ChannelId);
         var remade = Assert.Single(after, c => c.ResourceId == "me/mailFolders('sentitems')/messages");
-        Assert.Contains(_sandbox.GraphSubscriptions.All, s => s.Id == remade.ChannelId);
+        Assert.Contains(_rig.Sandbox.GraphSubscriptions.All, s => s.Id == remade.ChannelId);
     }
 }

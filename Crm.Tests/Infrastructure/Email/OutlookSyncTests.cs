@@ -18,76 +18,29 @@ namespace Crm.Tests.Infrastructure.Email;
 public class OutlookSyncTests : IAsyncLifetime
 {
     private const string Mailbox = "riley@contoso.test";
-    private SandboxServer _sandbox = default!;
-    private CrmWebFactory _factory = default!;
-    private ConnectionRef _connection;
-    private string? _accountId;
-    private HttpClient _control = default!;
-    private long _ada;
+    private MailboxRig _rig = default!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private CrmDatabase Database => _factory.Services.GetRequiredService<CrmDatabase>();
+    private CrmDatabase Database => _rig.Database;
 
     public async ValueTask InitializeAsync()
     {
-        _sandbox = await SandboxServer.StartAsync();
-        _factory = new CrmWebFactory(new Dictionary<string, string>(_sandbox.CrmSettings()) { ["Jobs:Enabled"] = "false" });
-        await _factory.CreateUserAsync(_factory.FirstWorkspaceId, "riley@first.example", "riley-password-1");
-        var rep = await BrowserSession.SignInAsync(_factory, "riley@first.example", "riley-password-1");
-        Assert.Equal(HttpStatusCode.Redirect, (await _sandbox.ConnectAsync(rep, "microsoft", "email", account: Mailbox, returnUrl: "/me/connections")).StatusCode);
-        await using var db = Database.Create(Actor.System(_factory.FirstWorkspaceId));
-        var connection = await db.Integrations.SingleAsync(i => i.Type == IntegrationType.Email, Ct);
-        _connection = new ConnectionRef(_factory.FirstWorkspaceId, connection.Id, connection.Provider);
-        _accountId = connection.AccountId;
-        var ada = new Contact { FirstName = "Ada", Email = "ada@engines.example" };
-        db.Contacts.Add(ada);
-        await db.SaveChangesAsync(Ct);
-        _ada = ada.Id;
-        _control = new HttpClient { BaseAddress = new Uri(_sandbox.Url) };
+        _rig = await MailboxRig.StartAsync("microsoft", Mailbox, "riley@first.example", ct: Ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _control.Dispose();
-        await _factory.DisposeAsync();
-        await _sandbox.DisposeAsync();
+        await _rig.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
     /// <summary>A message put in the sandbox mailbox's folder as Exchange would have received (or sent) it; its Graph id.</summary>
-    private async Task<string> DeliverAsync(string from, string to, string subject, DateTimeOffset? at = null, string folder = "inbox", bool bulk = false)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(from));
-        message.To.Add(MailboxAddress.Parse(to));
-        message.Subject = subject;
-        message.Date = at ?? DateTimeOffset.UtcNow.AddHours(-1);
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("mail.example");
-        if (bulk) message.Headers.Add("List-Unsubscribe", "<https://news.example/unsubscribe>");
-        message.Body = new TextPart("plain") { Text = $"About {subject}." };
-        using var raw = new MemoryStream();
-        await message.WriteToAsync(raw, Ct);
-        var response = await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages?folder={folder}&receivedAt={Uri.EscapeDataString((at ?? DateTimeOffset.UtcNow.AddHours(-1)).ToString("O"))}", new ByteArrayContent(raw.ToArray()), Ct);
-        response.EnsureSuccessStatusCode();
-        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
-    }
+    private Task<string> DeliverAsync(string from, string to, string subject, DateTimeOffset? at = null, string folder = "inbox", bool bulk = false) =>
+        _rig.DeliverAsync(MailboxRig.Message(from, to, subject, at, bulk), folder, at, Ct);
 
-    private async Task<SyncRun> SyncAsync(string trigger = "manual")
-    {
-        await using (var scope = _factory.Services.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<ExplicitActor>().Value = Actor.System(_connection.WorkspaceId, ChangeSource.Sync, $"connection:{_connection.IntegrationId}");
-            await scope.ServiceProvider.GetRequiredService<SyncConnectionHandler>().HandleAsync(_connection, IntegrationType.Email, _accountId, trigger, Ct);
-        }
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
-        return await db.SyncRuns.OrderByDescending(r => r.Id).FirstAsync(Ct);
-    }
+    private Task<SyncRun> SyncAsync(string trigger = "manual") => _rig.SyncAsync(trigger, Ct);
 
-    private async Task<List<EmailActivity>> EmailsAsync()
-    {
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
-        return await db.Activities.OfType<EmailActivity>().OrderBy(a => a.OccurredAt).ToListAsync(Ct);
-    }
+    private Task<List<EmailActivity>> EmailsAsync() => _rig.EmailsAsync(Ct);
 
     [Fact]
     public async Task FirstSync_LogsInboxAndSentItems_InBothDirections_AndSkipsBulk()
@@ -102,8 +55,8 @@ public class OutlookSyncTests : IAsyncLifetime
         var emails = await EmailsAsync();
         Assert.Equal(["Question", "Answer"], emails.Select(e => e.Subject));
         Assert.Equal([ActivityDirection.Inbound, ActivityDirection.Outbound], emails.Select(e => e.Direction));
-        Assert.All(emails, e => Assert.Equal((_ada, EmailProvider.Outlook), (e.ContactId!.Value, e.Provider)));
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        Assert.All(emails, e => Assert.Equal((_rig.AdaId, EmailProvider.Outlook), (e.ContactId!.Value, e.Provider)));
+        await using var db = Database.Create(Actor.System(_rig.Connection.WorkspaceId));
         Assert.Equal(SkipReasons.Bulk, (await db.MailboxMessages.SingleAsync(s => s.Outcome == MailOutcome.Skipped, Ct)).Reason);
     }
 
@@ -114,15 +67,15 @@ public class OutlookSyncTests : IAsyncLifetime
         await SyncAsync();
 
         await DeliverAsync("ada@engines.example", Mailbox, "Two");
-        Assert.Equal(HttpStatusCode.NoContent, (await _control.DeleteAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages/{Uri.EscapeDataString(first)}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _rig.Control.DeleteAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages/{Uri.EscapeDataString(first)}", Ct)).StatusCode);
         var second = await SyncAsync();
         Assert.True(second.Outcome == SyncRunOutcome.Succeeded && second.ReadIn == 1, $"{second.Outcome} {second.Error} read {second.ReadIn}");
 
         Assert.Equal(["One", "Two"], (await EmailsAsync()).Select(e => e.Subject).Order());
-        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        await using (var db = Database.Create(Actor.System(_rig.Connection.WorkspaceId)))
             Assert.True((await db.MailboxMessages.SingleAsync(m => m.ProviderMessageId == first, Ct)).RemovedAtProvider);
 
-        (await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/expire-delta", null, Ct)).EnsureSuccessStatusCode();
+        (await _rig.Control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/expire-delta", null, Ct)).EnsureSuccessStatusCode();
         await DeliverAsync("ada@engines.example", Mailbox, "Three");
         var run = await SyncAsync();
 
@@ -149,7 +102,7 @@ public class OutlookSyncTests : IAsyncLifetime
         await DeliverAsync("news@engines.example", Mailbox, "Newsletter", bulk: true);
         await SyncAsync();
         // As if a sync had lost it: neither its activity nor its row exist.
-        await using (var db = Database.Create(Actor.System(_connection.WorkspaceId)))
+        await using (var db = Database.Create(Actor.System(_rig.Connection.WorkspaceId)))
         {
             var row = await db.MailboxMessages.SingleAsync(m => m.ProviderMessageId == lost, Ct);
             await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM ActivityLinks WHERE ActivityId = {row.ActivityId}", Ct);
@@ -162,7 +115,7 @@ public class OutlookSyncTests : IAsyncLifetime
 
         Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
         Assert.Equal(["Kept", "Lost"], (await EmailsAsync()).Select(e => e.Subject).Order());
-        await using var read = Database.Create(Actor.System(_connection.WorkspaceId));
+        await using var read = Database.Create(Actor.System(_rig.Connection.WorkspaceId));
         var check = MailboxCheck.FromJson((await read.SyncStates.SingleAsync(s => s.ObjectType == MailboxCheck.ObjectType, Ct)).Cursor)!;
         Assert.Equal((3, 2, 1, 0, 1), (check.Seen, check.Logged, check.Skipped, check.Missing, check.Backfilled));
         Assert.Equal(1, check.SkippedByReason[SkipReasons.Bulk]);
@@ -175,20 +128,20 @@ public class OutlookSyncTests : IAsyncLifetime
         for (var i = 0; i < 240; i++)
             await DeliverAsync("ada@engines.example", Mailbox, $"Message {i:000}", DateTimeOffset.UtcNow.AddHours(-1 - i * 8), folder: i % 4 == 0 ? "sentitems" : "inbox");
         // Each request takes a while, as Graph's do, so requests overlap only if they are sent side by side.
-        (await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/latency?baseMs=40&perMessageMs=1", null, Ct)).EnsureSuccessStatusCode();
+        (await _rig.Control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/latency?baseMs=40&perMessageMs=1", null, Ct)).EnsureSuccessStatusCode();
 
         var run = await SyncAsync();
 
         Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
         Assert.Equal(240, (await EmailsAsync()).Count);
-        var stats = System.Text.Json.JsonDocument.Parse(await _control.GetStringAsync($"/_sandbox/microsoft/mail/{Mailbox}/stats", Ct)).RootElement;
+        var stats = System.Text.Json.JsonDocument.Parse(await _rig.Control.GetStringAsync($"/_sandbox/microsoft/mail/{Mailbox}/stats", Ct)).RootElement;
         Assert.Equal(4, stats.GetProperty("maxInFlight").GetInt32());
         Assert.Equal(0, stats.GetProperty("refusedForConcurrency").GetInt64());
 
         // The next sync reads only the delta links: nothing read again.
         var requests = stats.GetProperty("requests").GetInt64();
         var next = await SyncAsync();
-        var after = System.Text.Json.JsonDocument.Parse(await _control.GetStringAsync($"/_sandbox/microsoft/mail/{Mailbox}/stats", Ct)).RootElement;
+        var after = System.Text.Json.JsonDocument.Parse(await _rig.Control.GetStringAsync($"/_sandbox/microsoft/mail/{Mailbox}/stats", Ct)).RootElement;
         Assert.Equal((0, 2L), (next.ReadIn, after.GetProperty("requests").GetInt64() - requests));
     }
 
@@ -217,7 +170,7 @@ public class OutlookSyncTests : IAsyncLifetime
         var run = await SyncAsync(SyncConnectionHandler.Reconcile);
 
         Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
-        await using var read = Database.Create(Actor.System(_connection.WorkspaceId));
+        await using var read = Database.Create(Actor.System(_rig.Connection.WorkspaceId));
         var check = MailboxCheck.FromJson((await read.SyncStates.SingleAsync(s => s.ObjectType == MailboxCheck.ObjectType, Ct)).Cursor)!;
         Assert.Equal((1102, 1102, 0), (check.Seen, check.Logged, check.Missing));
     }
@@ -237,14 +190,14 @@ public class OutlookSyncTests : IAsyncLifetime
         message.Body = body.ToMessageBody();
         using var raw = new MemoryStream();
         await message.WriteToAsync(raw, Ct);
-        (await _control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages?folder=inbox", new ByteArrayContent(raw.ToArray()), Ct)).EnsureSuccessStatusCode();
+        (await _rig.Control.PostAsync($"/_sandbox/microsoft/mail/{Mailbox}/messages?folder=inbox", new ByteArrayContent(raw.ToArray()), Ct)).EnsureSuccessStatusCode();
 
         var run = await SyncAsync();
 
         Assert.True(run.Outcome == SyncRunOutcome.Succeeded, run.Error);
         var email = Assert.Single(await EmailsAsync());
         Assert.Equal(1, email.AttachmentCount);
-        await using var db = Database.Create(Actor.System(_connection.WorkspaceId));
+        await using var db = Database.Create(Actor.System(_rig.Connection.WorkspaceId));
         var file = await db.EmailAttachments.SingleAsync(Ct);
         Assert.Equal(("quote.pdf", "application/pdf", 18L), (file.FileName, file.ContentType, file.Size));
         Assert.Equal("%PDF-1.4 the quote"u8.ToArray(), file.Content);
