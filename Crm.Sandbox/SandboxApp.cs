@@ -22,7 +22,7 @@ public static class SandboxApp
         HubSpot: /oauth/authorize, /oauth/v1/token, /oauth/v1/access-tokens/{token}, /account-info/v3/details,
           /crm/v3/objects/{contacts|companies|deals} (list, get, create, update, archive, batch, search), /crm/v3/properties/{type},
           /crm/v3/owners, /crm/v3/pipelines/deals; POST /_sandbox/hubspot/seed
-        Google: /google/o/oauth2/v2/auth, /google/token, /google/revoke, /google/v1/userinfo
+        Google: /google/o/oauth2/v2/auth, /google/token, /google/revoke, /google/v1/userinfo, /google/gmail/v1, /google/calendar/v3 (calendarList, events, watch)
         Microsoft: /microsoft/{tenant}/oauth2/v2.0/authorize and token, /microsoft/graph/v1.0/me
         Salesforce: /services/oauth2/authorize, token, revoke, userinfo
         Faults: POST and DELETE /_sandbox/faults; POST /_sandbox/{provider}/expire-access-tokens and revoke-refresh-tokens; GET /_sandbox/{provider}/stats
@@ -42,6 +42,9 @@ public static class SandboxApp
         builder.Services.AddSingleton<SandboxFaults>();
         builder.Services.AddSingleton<Crm.Sandbox.Google.GmailMailboxes>();
         builder.Services.AddSingleton<Crm.Sandbox.Google.GmailPush>();
+        builder.Services.AddSingleton<Crm.Sandbox.Google.GoogleCalendarStore>();
+        builder.Services.AddSingleton<Crm.Sandbox.Google.GoogleCalendarChannels>();
+        builder.Services.AddSingleton<Crm.Sandbox.Google.CalendarQuota>();
         builder.Services.AddSingleton<Crm.Sandbox.Graph.GraphMailboxes>();
         builder.Services.AddSingleton<Crm.Sandbox.Graph.GraphSubscriptions>();
         builder.Services.AddSingleton<HubSpotApiLimits>();
@@ -65,6 +68,7 @@ public static class SandboxApp
         app.MapGoogleSandbox();
         app.MapGmailSandbox();
         app.Services.GetRequiredService<Crm.Sandbox.Google.GmailPush>().Map(app);
+        app.MapGoogleCalendarSandbox();
         app.MapMicrosoftSandbox();
         app.MapGraphMailSandbox();
         app.Services.GetRequiredService<Crm.Sandbox.Graph.GraphSubscriptions>().Map(app);

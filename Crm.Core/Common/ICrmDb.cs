@@ -32,6 +32,7 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Email.MailboxMessage> MailboxMessages { get; }
     DbSet<Email.EmailAttachment> EmailAttachments { get; }
     DbSet<Email.EmailTemplate> EmailTemplates { get; }
+    DbSet<Calendar.CalendarEventLink> CalendarEventLinks { get; }
     DbSet<FieldChange> FieldChanges { get; }
     DbSet<ApiKey> ApiKeys { get; }
     DbSet<CustomFieldDefinition> CustomFieldDefinitions { get; }

@@ -14,9 +14,11 @@ public sealed class EmailBodyAccess
     private readonly bool _shared;
     private readonly long? _viewer;
     private readonly bool _background;
+    private readonly Actor _actor;
 
     private EmailBodyAccess(bool shared, Actor actor)
     {
+        _actor = actor;
         _shared = shared;
         _viewer = actor.UserId;
         // Jobs read everything; an API key is nobody's mailbox, so it reads private bodies no more than a teammate.
@@ -35,6 +37,12 @@ public sealed class EmailBodyAccess
     public Activity Shown(Activity activity)
     {
         if (activity is EmailActivity email && !CanRead(email)) Hide(email);
+        // A meeting private in its calendar: that it took place, not what it was about.
+        if (activity is MeetingActivity meeting && !Calendar.MeetingAccess.CanSee(_actor, meeting))
+        {
+            meeting.Title = "Private meeting";
+            (meeting.Description, meeting.Location, meeting.MeetingUrl, meeting.Notes) = (null, null, null, null);
+        }
         return activity;
     }
 

@@ -31,7 +31,7 @@ public sealed class LoggingRules
     {
         var settings = await db.EmailSettings.AsNoTracking().FirstOrDefaultAsync(ct) ?? new EmailSettings();
         var users = await db.Users.AsNoTracking().Where(u => !u.InvitationPending).Select(u => u.Email).ToListAsync(ct);
-        var mailboxes = await db.Integrations.AsNoTracking().Where(i => i.Type == Integrations.Connections.IntegrationType.Email && i.AccountName != null)
+        var mailboxes = await db.Integrations.AsNoTracking().Where(i => (i.Type == Integrations.Connections.IntegrationType.Email || i.Type == Integrations.Connections.IntegrationType.Calendar) && i.AccountName != null)
             .Select(i => i.AccountName!).ToListAsync(ct);
         return new LoggingRules(settings, users, mailboxes.Where(a => a.Contains('@')));
     }

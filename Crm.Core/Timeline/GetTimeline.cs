@@ -70,6 +70,7 @@ public sealed class GetTimelineHandler(ICrmDbFactory dbFactory)
         var ownerNames = await db.Users.Where(u => ownerIdsOnPage.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
 
         var bodies = await Email.EmailBodyAccess.ForAsync(db, ct);
+        foreach (var meeting in page.OfType<MeetingActivity>()) bodies.Shown(meeting);
         var attachments = await Email.GetEmailAttachmentHandler.ListAsync(db,
             page.OfType<EmailActivity>().Where(e => e.AttachmentCount > 0 && bodies.CanRead(e)).Select(e => e.Id).ToList(), ct);
         var entries = page.Select(a => new TimelineEntry(a,

@@ -21,6 +21,12 @@ public sealed class ListActivitiesHandler(ICrmDbFactory dbFactory)
     public static IQueryable<Activity> Query(ICrmDb db, ListActivitiesQuery query)
     {
         var activities = db.Activities.AsNoTracking().OfType(query.Type);
+        // A calendar event with no contact, account or deal (logged when a rep logs all meetings) is its owner's alone.
+        if (db.Actor.UserId is { } viewer || db.Actor.Source == ChangeSource.Api)
+        {
+            var me = db.Actor.UserId;
+            activities = activities.Where(a => !(a is MeetingActivity) || a.ContactId != null || a.AccountId != null || a.DealId != null || a.OwnerId == me);
+        }
         // An email reaches its other contacts, accounts and deals through links.
         if (query.ContactId is { } contactId)
             activities = activities.Where(a => a.ContactId == contactId || db.ActivityLinks.Where(l => l.ContactId == contactId).Select(l => l.ActivityId).Contains(a.Id));

@@ -5,6 +5,8 @@ public enum MeetingSource
     Manual = 0,
     Google = 1,
     Outlook = 2,
+    /// <summary>An Apple (iCloud) or other CalDAV calendar.</summary>
+    CalDav = 3,
 }
 
 public enum MeetingOutcome
@@ -38,6 +40,20 @@ public sealed class MeetingActivity : Activity
     public string? ExternalEventId { get; set; }
     public MeetingOutcome? Outcome { get; set; }
     public string? Notes { get; set; }
+    /// <summary>
+    /// The meeting across calendars: its iCalendar UID, and for one occurrence of a series the original start
+    /// (<see cref="Crm.Core.Calendar.MeetingKeys"/>). The same invitation in two reps' calendars is one meeting.
+    /// </summary>
+    public string? MeetingKey { get; set; }
+    public bool IsAllDay { get; set; }
+    /// <summary>The IANA zone the meeting was scheduled in (times are stored as instants).</summary>
+    public string? TimeZone { get; set; }
+    /// <summary>Set when the organizer cancelled it (the timeline shows it struck through).</summary>
+    public DateTimeOffset? CancelledAt { get; set; }
+    /// <summary>Private in the calendar it came from: teammates see that it took place, not its title, description or link.</summary>
+    public bool IsPrivate { get; set; }
+    /// <summary>The users whose connected calendars hold this meeting.</summary>
+    public List<long> CalendarUserIds { get; set; } = [];
 }
 
 public sealed record MeetingAttendee(string Email, string? Name, AttendeeResponse Response, bool IsOrganizer, long? ContactId = null);

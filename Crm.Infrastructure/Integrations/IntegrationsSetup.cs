@@ -79,6 +79,11 @@ public static class IntegrationsSetup
         services.AddScoped<Crm.Infrastructure.Email.Gmail.GmailWatches>();
         services.AddScoped<Crm.Infrastructure.Email.Outlook.OutlookMailSubscriptions>();
         services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Email.Outlook.OutlookMessageSyncer>();
+        services.AddHttpClient<Crm.Infrastructure.Calendar.Google.GoogleCalendarApi>().AddProviderPipeline(Copy(retries));
+        services.AddScoped<Crm.Infrastructure.Calendar.Google.GoogleCalendarWatches>();
+        services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Calendar.Google.GoogleCalendarSyncer>();
+        services.AddKeyedTransient<Crm.Core.Calendar.ICalendarProvider>(IntegrationProviders.Google,
+            (sp, _) => new Crm.Infrastructure.Calendar.Google.GoogleCalendarProvider(sp.GetRequiredService<Crm.Infrastructure.Calendar.Google.GoogleCalendarApi>()));
         services.AddHttpClient<MicrosoftProbe>().AddProviderPipeline(Copy(retries));
         services.AddHttpClient<SalesforceProbe>().AddProviderPipeline(Copy(retries));
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.HubSpot, (sp, _) => sp.GetRequiredService<HubSpotApi>());

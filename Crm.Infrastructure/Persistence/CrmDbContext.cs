@@ -61,6 +61,7 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<ActivityLink> ActivityLinks => Set<ActivityLink>();
     public DbSet<Crm.Core.Email.EmailSettings> EmailSettings => Set<Crm.Core.Email.EmailSettings>();
+    public DbSet<Crm.Core.Calendar.CalendarEventLink> CalendarEventLinks => Set<Crm.Core.Calendar.CalendarEventLink>();
     public DbSet<Crm.Core.Email.MailboxMessage> MailboxMessages => Set<Crm.Core.Email.MailboxMessage>();
     public DbSet<Crm.Core.Email.EmailAttachment> EmailAttachments => Set<Crm.Core.Email.EmailAttachment>();
     public DbSet<Crm.Core.Email.EmailTemplate> EmailTemplates => Set<Crm.Core.Email.EmailTemplate>();

@@ -61,6 +61,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         ["Integrations:Google:AuthorizeUrl"] = Url + "/google/o/oauth2/v2/auth", ["Integrations:Google:TokenUrl"] = Url + "/google/token",
         ["Integrations:Google:RevokeUrl"] = Url + "/google/revoke", ["Integrations:Google:UserInfoUrl"] = Url + "/google/v1/userinfo",
         ["Integrations:Google:GmailApiUrl"] = Url + "/google/gmail/v1/users/me",
+        ["Integrations:Google:CalendarApiUrl"] = Url + "/google/calendar/v3",
         ["Integrations:Microsoft:ClientId"] = MicrosoftClientId, ["Integrations:Microsoft:ClientSecret"] = MicrosoftSecret,
         ["Integrations:Microsoft:LoginBaseUrl"] = Url + "/microsoft", ["Integrations:Microsoft:GraphBaseUrl"] = Url + "/microsoft/graph/v1.0",
         ["Integrations:Salesforce:ClientId"] = SalesforceClientId, ["Integrations:Salesforce:ClientSecret"] = SalesforceSecret,

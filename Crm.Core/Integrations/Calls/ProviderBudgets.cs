@@ -39,7 +39,8 @@ public sealed class ProviderBudgets
         },
         ["salesforce"] = new(StringComparer.OrdinalIgnoreCase) { ["default"] = new() { Concurrent = 25, Daily = 100_000 } },
         ["microsoft"] = new(StringComparer.OrdinalIgnoreCase) { ["default"] = new() { Concurrent = 4 } },
-        ["google"] = new(StringComparer.OrdinalIgnoreCase) { ["default"] = new() { UnitsPerSecond = 250 } },
+        // Gmail: 250 quota units a second per user; Calendar (its calls name the "calendar" tier): 600 requests a minute per user.
+        ["google"] = new(StringComparer.OrdinalIgnoreCase) { ["default"] = new() { UnitsPerSecond = 250 }, ["calendar"] = new() { Requests = 600, WindowSeconds = 60 } },
     };
 
     public ProviderBudget For(string provider, string? tier) =>

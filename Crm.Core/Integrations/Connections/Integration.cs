@@ -112,6 +112,8 @@ public sealed class Integration : Entity, IWorkspaceOwned, ITimestamped
     public DateTimeOffset? InitialSyncConfirmedAt { get; set; }
     /// <summary>Set while a person has paused its sync (its trigger stopped; Resume clears it).</summary>
     public DateTimeOffset? PausedAt { get; set; }
+    /// <summary>A calendar connection's calendars and choices (<see cref="Crm.Core.Calendar.CalendarSettings"/> as JSON); null until first listed.</summary>
+    public string? CalendarSettings { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -27,4 +27,15 @@ public sealed class GoogleAppSettings
     /// <summary>The secret the topic's push subscription puts in its endpoint (<c>/webhooks/google/gmail?token=…</c>).</summary>
     public string? GmailPushToken { get; set; }
     public string CalendarScopes { get; set; } = "openid email https://www.googleapis.com/auth/calendar.readonly https://www.googleapis.com/auth/calendar.events";
+    /// <summary>The Google Calendar API v3.</summary>
+    public string CalendarApiUrl { get; set; } = "https://www.googleapis.com/calendar/v3";
+    /// <summary>
+    /// This app's public address for Calendar push (<c>https://crm.example.com/webhooks/google</c>, HTTPS with a valid
+    /// certificate): when set, each synced calendar is watched and a change starts its sync within seconds; unset, calendars are polled.
+    /// </summary>
+    public string? CalendarNotificationUrl { get; set; }
+    /// <summary>Days back the first calendar sync logs meetings from.</summary>
+    public int CalendarPastDays { get; set; } = Crm.Core.Calendar.CalendarLimits.DefaultPastDays;
+    /// <summary>Days ahead whose meetings are logged as upcoming.</summary>
+    public int CalendarFutureDays { get; set; } = Crm.Core.Calendar.CalendarLimits.DefaultFutureDays;
 }

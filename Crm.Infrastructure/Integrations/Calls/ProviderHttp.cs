@@ -27,7 +27,7 @@ public static class ProviderHttp
                 Delay = options.FirstDelay,
                 MaxDelay = options.MaxDelay,
                 ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context.GetRequestMessage())),
+                ShouldHandle = async args => ShouldRetry(args.Outcome, args.Context.GetRequestMessage()) || await IsGoogleRateLimitAsync(args.Outcome),
             });
             pipeline.AddTimeout(options.PerAttempt);
         });
@@ -48,6 +48,18 @@ public static class ProviderHttp
         // Refused before it was sent: safe for anything; lost on the way back: only for what may be repeated.
         return outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
                || outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException && RepeatSafe(request);
+    }
+
+    /// <summary>
+    /// Google answers a spent per-user quota with 403 as often as 429 (<c>usageLimits</c>: rateLimitExceeded,
+    /// userRateLimitExceeded): nothing was done, so it is retried like a 429. Other 403s (no access) are final.
+    /// </summary>
+    private static async Task<bool> IsGoogleRateLimitAsync(Outcome<HttpResponseMessage> outcome)
+    {
+        if (outcome.Result is not { StatusCode: System.Net.HttpStatusCode.Forbidden } response || response.Content.Headers.ContentLength > 64 * 1024) return false;
+        await response.Content.LoadIntoBufferAsync(64 * 1024);
+        var body = await response.Content.ReadAsStringAsync();
+        return body.Contains("\"rateLimitExceeded\"", StringComparison.Ordinal) || body.Contains("\"userRateLimitExceeded\"", StringComparison.Ordinal);
     }
 
     private static bool RepeatSafe(HttpRequestMessage? request) =>

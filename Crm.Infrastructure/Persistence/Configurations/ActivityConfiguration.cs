@@ -95,5 +95,10 @@ internal sealed class MeetingActivityConfiguration : IEntityTypeConfiguration<Me
         b.Property(x => x.Attendees)
             .HasConversion(JsonColumn.Converter<List<MeetingAttendee>>(), JsonColumn.Comparer<List<MeetingAttendee>>())
             .HasMaxLength(FieldLimits.EmailBody);
+        b.Property(x => x.MeetingKey).HasMaxLength(Crm.Core.Calendar.MeetingKeys.MaxLength);
+        b.Property(x => x.TimeZone).HasMaxLength(64);
+        b.PrimitiveCollection(x => x.CalendarUserIds).HasMaxLength(4000);
+        // One meeting per invitation (and occurrence) in a workspace, whichever calendars hold it.
+        b.HasIndex(x => new { x.WorkspaceId, x.MeetingKey }).IsUnique().HasFilter("\"MeetingKey\" IS NOT NULL");
     }
 }

@@ -167,6 +167,68 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("Crm.Core.Calendar.CalendarEventLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ActivityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CalendarId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
+                    b.Property<long>("IntegrationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("OwnerOrganizes")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<DateTimeOffset>("SeenAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("Start")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.HasIndex("IntegrationId", "EventId", "CalendarId")
+                        .IsUnique();
+
+                    b.ToTable("CalendarEventLinks");
+                });
+
             modelBuilder.Entity("Crm.Core.Contacts.Contact", b =>
                 {
                     b.Property<long>("Id")
@@ -1322,6 +1384,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("BudgetTier")
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("CalendarSettings")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("ConflictRules")
                         .HasColumnType("nvarchar(max)");
@@ -2577,6 +2642,14 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(100000)
                         .HasColumnType("nvarchar(max)");
 
+                    b.PrimitiveCollection<string>("CalendarUserIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Description")
                         .HasMaxLength(10000)
                         .HasColumnType("nvarchar(max)");
@@ -2590,9 +2663,19 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(255)")
                         .HasColumnName("ExternalId");
 
+                    b.Property<bool>("IsAllDay")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("IsPrivate")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Location")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");
+
+                    b.Property<string>("MeetingKey")
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
 
                     b.Property<string>("MeetingUrl")
                         .HasMaxLength(2000)
@@ -2613,12 +2696,20 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset>("StartTime")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .ValueGeneratedOnUpdateSometimes()
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)")
                         .HasColumnName("Title");
+
+                    b.HasIndex("WorkspaceId", "MeetingKey")
+                        .IsUnique()
+                        .HasFilter("\"MeetingKey\" IS NOT NULL");
 
                     b.ToTable("Activities", t =>
                         {
@@ -2695,6 +2786,28 @@ namespace Crm.Infrastructure.Persistence.Migrations.SqlServer
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Calendar.CalendarEventLink", b =>
+                {
+                    b.HasOne("Crm.Core.Timeline.MeetingActivity", "Activity")
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Crm.Core.Integrations.Connections.Integration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Activity");
                 });
 
             modelBuilder.Entity("Crm.Core.Contacts.Contact", b =>

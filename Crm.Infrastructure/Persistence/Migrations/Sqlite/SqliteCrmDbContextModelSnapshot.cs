@@ -158,6 +158,66 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("Crm.Core.Calendar.CalendarEventLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ActivityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CalendarId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IntegrationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OwnerOrganizes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.HasIndex("IntegrationId", "EventId", "CalendarId")
+                        .IsUnique();
+
+                    b.ToTable("CalendarEventLinks");
+                });
+
             modelBuilder.Entity("Crm.Core.Contacts.Contact", b =>
                 {
                     b.Property<long>("Id")
@@ -1273,6 +1333,9 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<string>("BudgetTier")
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CalendarSettings")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ConflictRules")
@@ -2494,6 +2557,14 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(100000)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("CalendarUserIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Description")
                         .HasMaxLength(10000)
                         .HasColumnType("TEXT");
@@ -2507,8 +2578,18 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("ExternalId");
 
+                    b.Property<bool>("IsAllDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsPrivate")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Location")
                         .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MeetingKey")
+                        .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("MeetingUrl")
@@ -2530,12 +2611,20 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("StartTime")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .ValueGeneratedOnUpdateSometimes()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT")
                         .HasColumnName("Title");
+
+                    b.HasIndex("WorkspaceId", "MeetingKey")
+                        .IsUnique()
+                        .HasFilter("\"MeetingKey\" IS NOT NULL");
 
                     b.ToTable("Activities", t =>
                         {
@@ -2612,6 +2701,28 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Core.Calendar.CalendarEventLink", b =>
+                {
+                    b.HasOne("Crm.Core.Timeline.MeetingActivity", "Activity")
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Crm.Core.Integrations.Connections.Integration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Crm.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Activity");
                 });
 
             modelBuilder.Entity("Crm.Core.Contacts.Contact", b =>

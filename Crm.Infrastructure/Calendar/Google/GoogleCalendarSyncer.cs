@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Crm.Core.Calendar;
+using Crm.Core.Integrations.Connections;
+using Crm.Core.Integrations.Google;
+using Crm.Core.Integrations.Sync;
+using Crm.Core.Integrations.Tokens;
+using Crm.Core.Timeline;
+using Crm.Infrastructure.Persistence;
+
+namespace Crm.Infrastructure.Calendar.Google;
+
+/// <summary>
+/// A rep's Google calendars into the timelines. Each chosen calendar is read on its own: first from the window's start
+/// (occurrences of series expanded, a page at a time, the page token saved after each page), then by the sync token
+/// Google gave with the last page — changed, moved, cancelled and deleted events only. A sync token Google no longer
+/// accepts (410) reads the calendar in full again: what was logged is recognised by its version, and what the calendar
+/// no longer holds is found by comparison. The nightly run does the same with every entry looked at again (contacts
+/// added since, meetings come into the window). Where push is configured each calendar is watched
+/// (<see cref="GoogleCalendarWatches"/>); polling stays underneath.
+/// </summary>
+public sealed class GoogleCalendarSyncer(GoogleCalendarApi api, LogMeetingsHandler log, IConnectionStatus status, CrmDatabase database, GoogleAppSettings settings,
+    GoogleCalendarWatches watches, TimeProvider time) : IConnectionSyncer
+{
+    public const string Objects = "events";
+
+    public string Provider => IntegrationProviders.Google;
+    public IntegrationType Type => IntegrationType.Calendar;
+    public string ObjectType => Objects;
+
+    /// <summary>Where each calendar stands: its sync token, or the next page of its first read.</summary>
+    private sealed record CalendarCursor(string? SyncToken, string? PageToken = null, long? WindowStart = null);
+
+    public async Task<SyncTotals> SyncAsync(ConnectionRef connection, bool full, CancellationToken ct)
+    {
+        var scope = await CalendarSyncScope.LoadAsync(database, connection, MeetingSource.Google, settings.CalendarPastDays, settings.CalendarFutureDays, time.GetUtcNow(), ct);
+        await scope.EnsureCalendarsAsync(database, async () => await new GoogleCalendarProvider(api).ListCalendarsAsync(connection, ct), ct);
+        if (!scope.ReadsIn) return new SyncTotals();
+        var cursors = await status.CursorAsync(connection, Objects, ct) is { } text
+            ? JsonSerializer.Deserialize<Dictionary<string, CalendarCursor>>(text) ?? []
+            : new Dictionary<string, CalendarCursor>();
+        var totals = new SyncTotals();
+        foreach (var calendar in scope.Settings.SelectedCalendars)
+        {
+            var cursor = cursors.GetValueOrDefault(calendar.Id);
+            if (cursor?.SyncToken is { } token && !full)
+            {
+                try
+                {
+                    totals += await IncrementalAsync(scope, calendar, token, cursors, ct);
+                    continue;
+                }
+                catch (GoogleSyncTokenExpiredException)
+                {
+                    cursor = null;
+                }
+            }
+            totals += await FullReadAsync(scope, calendar, full ? null : cursor, recheck: full, cursors, ct);
+        }
+        await watches.EnsureAsync(connection, scope.Settings.SelectedCalendars.Select(c => c.Id).ToList(), ct);
+        return totals;
+    }
+
+    private async Task<SyncTotals> IncrementalAsync(CalendarSyncScope scope, CalendarChoice calendar, string syncToken, Dictionary<string, CalendarCursor> cursors,
+        CancellationToken ct)
+    {
+        var totals = new SyncTotals();
+        string? page = null;
+        while (true)
+        {
+            var result = await api.EventsAsync(scope.Connection, calendar.Id, syncToken, null, page, ct);
+            var events = (result.Items ?? []).Select(i => GoogleCalendarEvents.ToEvent(calendar.Id, i, result.TimeZone ?? calendar.TimeZone)).ToList();
+            totals += await scope.LogAsync(log, events, recheck: false, ct);
+            page = result.NextPageToken;
+            if (page is null)
+            {
+                cursors[calendar.Id] = new CalendarCursor(result.NextSyncToken ?? syncToken);
+                await SaveAsync(scope.Connection, cursors, totals, ct);
+                return totals;
+            }
+        }
+    }
+
+    /// <summary>The calendar from the window's start (a stopped first read goes on from its saved page), then what it no longer holds.</summary>
+    private async Task<SyncTotals> FullReadAsync(CalendarSyncScope scope, CalendarChoice calendar, CalendarCursor? resume, bool recheck,
+        Dictionary<string, CalendarCursor> cursors, CancellationToken ct)
+    {
+        var windowStart = resume?.WindowStart is { } started ? DateTimeOffset.FromUnixTimeSeconds(started) : scope.WindowStart;
+        var page = resume?.PageToken;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var totals = new SyncTotals();
+        var fetching = api.EventsAsync(scope.Connection, calendar.Id, null, windowStart, page, ct);
+        Task? ahead = null;
+        try
+        {
+            while (true)
+            {
+                var result = await fetching;
+                // The next page is fetched while this one is logged: Google's quota, not our database, sets the pace.
+                ahead = result.NextPageToken is { } next ? fetching = api.EventsAsync(scope.Connection, calendar.Id, null, windowStart, next, ct) : null;
+                var events = (result.Items ?? []).Select(i => GoogleCalendarEvents.ToEvent(calendar.Id, i, result.TimeZone ?? calendar.TimeZone)).ToList();
+                foreach (var e in events) seen.Add(MeetingKeys.Fit(e.EventId, CalendarLimits.EventIdChars));
+                totals += await scope.LogAsync(log, events, recheck, ct);
+                if (result.NextPageToken is { } following)
+                {
+                    cursors[calendar.Id] = new CalendarCursor(null, following, windowStart.ToUnixTimeSeconds());
+                    await SaveAsync(scope.Connection, cursors, totals, ct);
+                    continue;
+                }
+                // A read that resumed mid-way did not see the first pages: nothing is judged gone from it.
+                if (resume?.PageToken is null) totals += await scope.LogAsync(log, await scope.GoneAsync(database, calendar.Id, windowStart, seen, ct), false, ct);
+                cursors[calendar.Id] = new CalendarCursor(result.NextSyncToken);
+                await SaveAsync(scope.Connection, cursors, totals, ct);
+                return totals;
+            }
+        }
+        catch when (ahead is not null)
+        {
+            try { await ahead; } catch (Exception) { /* the first failure is the one reported */ }
+            throw;
+        }
+    }
+
+    private Task SaveAsync(ConnectionRef connection, Dictionary<string, CalendarCursor> cursors, SyncTotals totals, CancellationToken ct) =>
+        status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(cursors), totals.ReadIn, totals.WrittenIn, ct);
+}
