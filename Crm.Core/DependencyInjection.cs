@@ -20,6 +20,7 @@ public static class DependencyInjection
         services.AddScoped<Imports.RollbackRunner>();
         services.AddScoped<Exports.ExportRunner>();
         services.AddScoped<Duplicates.DuplicateScanner>();
+        services.AddScoped<Calendar.MeetingCalendarWriter>();
         // One handler per kind of run; the executor picks it by the run's kind.
         services.AddKeyedScoped<Runs.IRunHandler, Imports.ImportRunner>(Runs.RunKind.Import);
         services.AddKeyedScoped<Runs.IRunHandler, Imports.RollbackRunner>(Runs.RunKind.ImportRollback);

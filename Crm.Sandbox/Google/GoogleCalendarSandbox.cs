@@ -19,7 +19,7 @@ namespace Crm.Sandbox.Google;
 /// (<see cref="GoogleCalendarChannels"/>). Per-user quota as Google's: 600 requests a minute (sliding), answered 403 or
 /// 429 <c>rateLimitExceeded</c> beyond. Errors in Google's JSON shape.
 /// Control under <c>/_sandbox/google/calendar/{account}</c>: <c>POST calendars</c>, <c>POST calendars/{id}/events</c>
-/// (one resource or an array, imported as another client wrote it), <c>PATCH</c> / <c>DELETE calendars/{id}/events/{eventId}</c>,
+/// (one resource or an array, imported as another client wrote it; <c>GET</c> lists what is stored), <c>PATCH</c> / <c>DELETE calendars/{id}/events/{eventId}</c>,
 /// <c>POST expire-sync-tokens</c>, <c>GET stats</c>.
 /// </summary>
 public static partial class GoogleCalendarSandbox
@@ -175,6 +175,11 @@ public static partial class GoogleCalendarSandbox
             }
             channels.Changed(account, calendar.Id);
             return Results.Json(node is JsonArray ? created : created.FirstOrDefault());
+        });
+        control.MapGet("/calendars/{calendarId}/events", (string account, string calendarId, GoogleCalendarStore store) =>
+        {
+            if (store.Find(account, calendarId) is not { } calendar) return Results.NotFound();
+            lock (calendar.Gate) return Results.Json(new JsonArray(calendar.Events.Values.Select(e => (JsonNode)e.Resource.DeepClone()).ToArray()));
         });
         control.MapPatch("/calendars/{calendarId}/events/{eventId}", async (HttpRequest request, string account, string calendarId, string eventId,
             GoogleCalendarStore store, GoogleCalendarChannels channels, TimeProvider time) =>

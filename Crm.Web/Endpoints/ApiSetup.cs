@@ -58,7 +58,8 @@ public static class ApiSetup
             .MapIntegrationsApi()
             .MapEmailSettingsApi()
             .MapSendEmailApi()
-            .MapEmailTemplatesApi();
+            .MapEmailTemplatesApi()
+            .MapMeetingsApi();
         return app;
     }
 }
