@@ -23,7 +23,7 @@ public static class SandboxApp
           /crm/v3/objects/{contacts|companies|deals} (list, get, create, update, archive, batch, search), /crm/v3/properties/{type},
           /crm/v3/owners, /crm/v3/pipelines/deals; POST /_sandbox/hubspot/seed
         Google: /google/o/oauth2/v2/auth, /google/token, /google/revoke, /google/v1/userinfo, /google/gmail/v1, /google/calendar/v3 (calendarList, events, watch)
-        Microsoft: /microsoft/{tenant}/oauth2/v2.0/authorize and token, /microsoft/graph/v1.0/me
+        Microsoft: /microsoft/{tenant}/oauth2/v2.0/authorize and token, /microsoft/graph/v1.0/me (mail; calendars, calendarView/delta, events)
         Salesforce: /services/oauth2/authorize, token, revoke, userinfo
         Faults: POST and DELETE /_sandbox/faults; POST /_sandbox/{provider}/expire-access-tokens and revoke-refresh-tokens; GET /_sandbox/{provider}/stats
         """;
@@ -47,6 +47,7 @@ public static class SandboxApp
         builder.Services.AddSingleton<Crm.Sandbox.Google.CalendarQuota>();
         builder.Services.AddSingleton<Crm.Sandbox.Graph.GraphMailboxes>();
         builder.Services.AddSingleton<Crm.Sandbox.Graph.GraphSubscriptions>();
+        builder.Services.AddSingleton<Crm.Sandbox.Graph.GraphCalendarStore>();
         builder.Services.AddSingleton<HubSpotApiLimits>();
         builder.Services.AddSingleton<HubSpotWebhooks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HubSpotWebhooks>());
@@ -71,6 +72,7 @@ public static class SandboxApp
         app.MapGoogleCalendarSandbox();
         app.MapMicrosoftSandbox();
         app.MapGraphMailSandbox();
+        app.MapGraphCalendarSandbox();
         app.Services.GetRequiredService<Crm.Sandbox.Graph.GraphSubscriptions>().Map(app);
         app.MapSalesforceSandbox();
         SandboxFaults.MapSandboxControl(app);

@@ -67,14 +67,16 @@ public sealed class CalendarSyncScope
 
     /// <summary>
     /// Entries logged from <paramref name="calendarId"/> that a full read from <paramref name="since"/> did not return:
-    /// gone from the calendar (deleted while no sync token covered it).
+    /// gone from the calendar (deleted while no sync token covered it). A read of a bounded window says nothing of what starts after it.
     /// </summary>
-    public async Task<List<CalendarEvent>> GoneAsync(CrmDatabase database, string calendarId, DateTimeOffset since, IReadOnlySet<string> seen, CancellationToken ct)
+    public async Task<List<CalendarEvent>> GoneAsync(CrmDatabase database, string calendarId, DateTimeOffset since, IReadOnlySet<string> seen, CancellationToken ct,
+        DateTimeOffset? until = null)
     {
+        var end = until ?? DateTimeOffset.MaxValue;
         await using var db = database.Create(Actor.System(Connection.WorkspaceId));
         var id = MeetingKeys.Fit(calendarId, CalendarLimits.CalendarIdChars);
         var known = await db.CalendarEventLinks.AsNoTracking()
-            .Where(l => l.IntegrationId == Connection.IntegrationId && l.CalendarId == id && l.Outcome != CalendarEntryOutcome.Removed && l.Start >= since)
+            .Where(l => l.IntegrationId == Connection.IntegrationId && l.CalendarId == id && l.Outcome != CalendarEntryOutcome.Removed && l.Start >= since && l.Start < end)
             .Select(l => l.EventId).ToListAsync(ct);
         return known.Where(e => !seen.Contains(e)).Select(e => CalendarEvent.Gone(calendarId, e)).ToList();
     }

@@ -84,6 +84,9 @@ public static class IntegrationsSetup
         services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Calendar.Google.GoogleCalendarSyncer>();
         services.AddKeyedTransient<Crm.Core.Calendar.ICalendarProvider>(IntegrationProviders.Google,
             (sp, _) => new Crm.Infrastructure.Calendar.Google.GoogleCalendarProvider(sp.GetRequiredService<Crm.Infrastructure.Calendar.Google.GoogleCalendarApi>()));
+        services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Calendar.Outlook.GraphCalendarSyncer>();
+        services.AddKeyedTransient<Crm.Core.Calendar.ICalendarProvider>(IntegrationProviders.Microsoft,
+            (sp, _) => new Crm.Infrastructure.Calendar.Outlook.GraphCalendarProvider(sp.GetRequiredService<Crm.Infrastructure.Email.Outlook.GraphMailClient>()));
         services.AddHttpClient<MicrosoftProbe>().AddProviderPipeline(Copy(retries));
         services.AddHttpClient<SalesforceProbe>().AddProviderPipeline(Copy(retries));
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.HubSpot, (sp, _) => sp.GetRequiredService<HubSpotApi>());

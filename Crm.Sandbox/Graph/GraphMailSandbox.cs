@@ -27,28 +27,7 @@ public static partial class GraphMailSandbox
     public static void MapGraphMailSandbox(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup(Base).WithMetadata(new SandboxSurface("microsoft", SandboxSurface.Api));
-        // Exchange's per-mailbox limit: 4 requests at once (a fifth: 429 MailboxConcurrency with Retry-After), each taking
-        // the time the control endpoint set, longer for each message it returns, as Graph's do.
-        me.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            var tokens = http.RequestServices.GetRequiredService<SandboxTokens>();
-            var time = http.RequestServices.GetRequiredService<TimeProvider>();
-            if (tokens["microsoft"].Validate(StandardOAuthServer.BearerOf(http.Request), time.GetUtcNow()) is not { } grant) return await next(context);
-            var box = http.RequestServices.GetRequiredService<GraphMailboxes>().Of(grant.Account);
-            using var slot = box.Enter();
-            if (slot is null)
-            {
-                http.Response.Headers.RetryAfter = "1";
-                return Error(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", time);
-            }
-            var result = await next(context);
-            var items = http.Items.TryGetValue(ItemsReturned, out var count) ? (int)count! : 0;
-            var (baseMs, perMessageMs) = box.Latency;
-            var delay = baseMs + perMessageMs * items;
-            if (delay > 0) await Task.Delay(TimeSpan.FromMilliseconds(delay), http.RequestAborted);
-            return result;
-        });
+        me.AddEndpointFilter(MailboxLimit);
 
         me.MapGet("/mailFolders", (HttpRequest request, GraphMailboxes boxes, SandboxTokens tokens, TimeProvider time) =>
         {
@@ -246,9 +225,34 @@ public static partial class GraphMailSandbox
         control.MapGet("/stats", (string account, GraphMailboxes boxes) => Results.Json(boxes.Of(account).Stats()));
     }
 
-    private const string ItemsReturned = "graph.itemsReturned";
+    public const string ItemsReturned = "graph.itemsReturned";
 
     /// <summary>What a page costs Exchange to produce, in full messages: twenty with only a few small fields (ids) count as one.</summary>
+    /// <summary>
+    /// Exchange's per-mailbox limit, shared by mail and calendar: 4 requests at once (a fifth: 429 MailboxConcurrency with
+    /// Retry-After), each taking the time the control endpoint set, longer for each item it returns, as Graph's do.
+    /// </summary>
+    public static async ValueTask<object?> MailboxLimit(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var tokens = http.RequestServices.GetRequiredService<SandboxTokens>();
+        var time = http.RequestServices.GetRequiredService<TimeProvider>();
+        if (tokens["microsoft"].Validate(StandardOAuthServer.BearerOf(http.Request), time.GetUtcNow()) is not { } grant) return await next(context);
+        var box = http.RequestServices.GetRequiredService<GraphMailboxes>().Of(grant.Account);
+        using var slot = box.Enter();
+        if (slot is null)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return Error(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", time);
+        }
+        var result = await next(context);
+        var items = http.Items.TryGetValue(ItemsReturned, out var count) ? (int)count! : 0;
+        var (baseMs, perMessageMs) = box.Latency;
+        var delay = baseMs + perMessageMs * items;
+        if (delay > 0) await Task.Delay(TimeSpan.FromMilliseconds(delay), http.RequestAborted);
+        return result;
+    }
+
     private static int Weight(int messages, IReadOnlySet<string> select) =>
         select.Count is > 0 and <= 3 && !select.Contains("body") && !select.Contains("internetMessageHeaders") ? (messages + 19) / 20 : messages;
 

@@ -107,6 +107,33 @@ public sealed class CalendarRig : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Puts a Graph event in a sandbox Outlook calendar ("default" or an id) as another client wrote it; returns its id.</summary>
+    public async Task<string> ImportGraphAsync(string account, JsonObject resource, string calendarId = "default", CancellationToken ct = default)
+    {
+        var response = await Control.PostAsJsonAsync($"/_sandbox/microsoft/calendar/{account}/calendars/{Uri.EscapeDataString(calendarId)}/events", resource, ct);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
+    }
+
+    public async Task ChangeGraphAsync(string account, string eventId, JsonObject patch, CancellationToken ct = default) =>
+        (await Control.PatchAsJsonAsync($"/_sandbox/microsoft/calendar/{account}/events/{Uri.EscapeDataString(eventId)}", patch, ct)).EnsureSuccessStatusCode();
+
+    public async Task DeleteGraphAsync(string account, string eventId, CancellationToken ct = default) =>
+        (await Control.DeleteAsync($"/_sandbox/microsoft/calendar/{account}/events/{Uri.EscapeDataString(eventId)}", ct)).EnsureSuccessStatusCode();
+
+    /// <summary>A Graph event: wall-clock times in <paramref name="zone"/> (a Windows or IANA name), the organizer and attendees.</summary>
+    public static JsonObject GraphEvent(string subject, DateTime wallStart, string zone, string organizer, IEnumerable<string> attendees, TimeSpan? length = null) => new()
+    {
+        ["subject"] = subject,
+        ["start"] = new JsonObject { ["dateTime"] = wallStart.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff"), ["timeZone"] = zone },
+        ["end"] = new JsonObject { ["dateTime"] = (wallStart + (length ?? TimeSpan.FromHours(1))).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff"), ["timeZone"] = zone },
+        ["organizer"] = new JsonObject { ["emailAddress"] = new JsonObject { ["address"] = organizer } },
+        ["attendees"] = new JsonArray(attendees.Select(a => (JsonNode)new JsonObject
+        {
+            ["type"] = "required", ["emailAddress"] = new JsonObject { ["address"] = a }, ["status"] = new JsonObject { ["response"] = "accepted" },
+        }).ToArray()),
+    };
+
     /// <summary>A timed Google event from <paramref name="start"/> for an hour (UTC unless a zone is named), with these attendees.</summary>
     public static JsonObject GoogleEvent(string title, DateTimeOffset start, string organizer, IEnumerable<string> attendees, string? zone = null, string? uid = null,
         TimeSpan? length = null)

@@ -21,6 +21,11 @@ public sealed class MicrosoftAppSettings
     /// </summary>
     public string? NotificationUrl { get; set; }
 
+    /// <summary>Days back the first calendar sync logs meetings from.</summary>
+    public int CalendarPastDays { get; set; } = Crm.Core.Calendar.CalendarLimits.DefaultPastDays;
+    /// <summary>Days ahead whose meetings are logged as upcoming (Graph's calendar view is read for this window).</summary>
+    public int CalendarFutureDays { get; set; } = Crm.Core.Calendar.CalendarLimits.DefaultFutureDays;
+
     public string AuthorizeUrl => $"{LoginBaseUrl.TrimEnd('/')}/{Tenant}/oauth2/v2.0/authorize";
     public string TokenUrl => $"{LoginBaseUrl.TrimEnd('/')}/{Tenant}/oauth2/v2.0/token";
 }

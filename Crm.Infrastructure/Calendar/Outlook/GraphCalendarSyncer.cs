@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json;
+using Crm.Core.Calendar;
+using Crm.Core.Integrations.Connections;
+using Crm.Core.Integrations.Graph;
+using Crm.Core.Integrations.Sync;
+using Crm.Core.Integrations.Tokens;
+using Crm.Core.Timeline;
+using Crm.Infrastructure.Email.Outlook;
+using Crm.Infrastructure.Persistence;
+using Microsoft.Graph.Me.Calendars.Item.CalendarView.Delta;
+
+namespace Crm.Infrastructure.Calendar.Outlook;
+
+/// <summary>
+/// A rep's Outlook calendars into the timelines through the Microsoft Graph SDK: per chosen calendar, its
+/// <c>calendarView/delta</c> over the window (past days to the horizon; occurrences of series expanded by Graph), a page
+/// at a time with the next link saved, then the delta link — changed, moved and cancelled events, removed ones as
+/// <c>@removed</c>. Graph keeps the window in its tokens, so the nightly run starts a new round over the moved window
+/// (meetings come into it) and compares what it returns with what was logged. A delta link Graph no longer knows (410)
+/// does the same at once. Times are asked for in UTC and read in the zone each event names (Windows names included).
+/// </summary>
+public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandler log, IConnectionStatus status, CrmDatabase database, MicrosoftAppSettings settings,
+    TimeProvider time) : IConnectionSyncer
+{
+    public const string Objects = "events";
+    public const int PageSize = 100;
+
+    public string Provider => IntegrationProviders.Microsoft;
+    public IntegrationType Type => IntegrationType.Calendar;
+    public string ObjectType => Objects;
+
+    /// <summary>Where each calendar stands: its delta link, or the next page of a round over the window.</summary>
+    private sealed record CalendarCursor(string? DeltaLink, string? NextLink = null, long? WindowStart = null, long? WindowEnd = null);
+
+    public async Task<SyncTotals> SyncAsync(ConnectionRef connection, bool full, CancellationToken ct)
+    {
+        var scope = await CalendarSyncScope.LoadAsync(database, connection, MeetingSource.Outlook, settings.CalendarPastDays, settings.CalendarFutureDays, time.GetUtcNow(), ct);
+        await scope.EnsureCalendarsAsync(database, async () => await new GraphCalendarProvider(graph).ListCalendarsAsync(connection, ct), ct);
+        if (!scope.ReadsIn) return new SyncTotals();
+        var cursors = await status.CursorAsync(connection, Objects, ct) is { } text
+            ? JsonSerializer.Deserialize<Dictionary<string, CalendarCursor>>(text) ?? []
+            : new Dictionary<string, CalendarCursor>();
+        var totals = new SyncTotals();
+        using var _ = GraphMailClient.For(connection);
+        foreach (var calendar in scope.Settings.SelectedCalendars)
+        {
+            var cursor = cursors.GetValueOrDefault(calendar.Id);
+            if (cursor?.DeltaLink is { } deltaLink && !full)
+            {
+                try
+                {
+                    totals += await RoundAsync(scope, calendar.Id, deltaLink, null, cursors, ct);
+                    continue;
+                }
+                catch (GraphDeltaGoneException)
+                {
+                    cursor = null;
+                }
+            }
+            totals += await RoundAsync(scope, calendar.Id, null, full ? null : cursor, cursors, ct, recheck: full);
+        }
+        return totals;
+    }
+
+    /// <summary>
+    /// One delta round: from <paramref name="deltaLink"/> (changes), or over the window from its start (a stopped round goes
+    /// on from its saved next link); a round over the window ends by finding what the calendar no longer holds.
+    /// </summary>
+    private async Task<SyncTotals> RoundAsync(CalendarSyncScope scope, string calendarId, string? deltaLink, CalendarCursor? resume,
+        Dictionary<string, CalendarCursor> cursors, CancellationToken ct, bool recheck = false)
+    {
+        var windowStart = resume?.WindowStart is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : scope.WindowStart;
+        var windowEnd = resume?.WindowEnd is { } e ? DateTimeOffset.FromUnixTimeSeconds(e) : scope.Horizon;
+        var fullRound = deltaLink is null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var totals = new SyncTotals();
+        var url = deltaLink ?? resume?.NextLink;
+        while (true)
+        {
+            var builder = graph.Client.Me.Calendars[calendarId].CalendarView.Delta;
+            var page = await GraphCalendarCalls.RunAsync(() => url is null
+                ? builder.GetAsDeltaGetResponseAsync(r =>
+                {
+                    r.QueryParameters.StartDateTime = Iso(windowStart);
+                    r.QueryParameters.EndDateTime = Iso(windowEnd);
+                    Prefer(r.Headers);
+                }, ct)
+                : builder.WithUrl(url).GetAsDeltaGetResponseAsync(r => Prefer(r.Headers), ct), allowGone: url is not null);
+            var events = (page?.Value ?? []).Select(item => GraphCalendarEvents.ToEvent(calendarId, item)).ToList();
+            foreach (var item in events) seen.Add(MeetingKeys.Fit(item.EventId, CalendarLimits.EventIdChars));
+            totals += await scope.LogAsync(log, events, recheck, ct);
+            if (page?.OdataNextLink is { } next)
+            {
+                url = next;
+                cursors[calendarId] = new CalendarCursor(null, next, windowStart.ToUnixTimeSeconds(), windowEnd.ToUnixTimeSeconds());
+                if (fullRound) await SaveAsync(scope.Connection, cursors, totals, ct);
+                continue;
+            }
+            if (fullRound && resume?.NextLink is null)
+                totals += await scope.LogAsync(log, await scope.GoneAsync(database, calendarId, windowStart, seen, ct, windowEnd), false, ct);
+            cursors[calendarId] = new CalendarCursor(page?.OdataDeltaLink ?? deltaLink);
+            await SaveAsync(scope.Connection, cursors, totals, ct);
+            return totals;
+        }
+    }
+
+    private static void Prefer(Microsoft.Kiota.Abstractions.RequestHeaders headers)
+    {
+        headers.Add("Prefer", $"odata.maxpagesize={PageSize}");
+        headers.Add("Prefer", "outlook.timezone=\"UTC\"");
+    }
+
+    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private Task SaveAsync(ConnectionRef connection, Dictionary<string, CalendarCursor> cursors, SyncTotals totals, CancellationToken ct) =>
+        status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(cursors), totals.ReadIn, totals.WrittenIn, ct);
+}
