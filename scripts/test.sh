@@ -17,6 +17,8 @@ install() {  # install <command> <apt-get arguments...>
 install chromium chromium
 install soffice --no-install-recommends libreoffice-calc-nogui
 install npm nodejs npm
+# Radicale, a real CalDAV server the CalDAV tests run against (CalDavCalendarSyncTests).
+install radicale radicale
 
 # HubSpot's own Node.js client, pinned, to check the sandbox with (HubSpotOfficialClientTests; skipped without it).
 if [ ! -d contract/hubspot/node_modules/@hubspot/api-client ]; then

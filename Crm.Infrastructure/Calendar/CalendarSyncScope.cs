@@ -80,4 +80,21 @@ public sealed class CalendarSyncScope
             .Select(l => l.EventId).ToListAsync(ct);
         return known.Where(e => !seen.Contains(e)).Select(e => CalendarEvent.Gone(calendarId, e)).ToList();
     }
+
+    /// <summary>
+    /// What was logged from these resources of a calendar (CalDAV: an href and its occurrences "href#start") from
+    /// <paramref name="since"/> on: a resource that changed or went may have lost some of them.
+    /// </summary>
+    public async Task<List<string>> KnownUnderAsync(CrmDatabase database, string calendarId, IReadOnlyCollection<string> hrefs, DateTimeOffset since, CancellationToken ct)
+    {
+        if (hrefs.Count == 0) return [];
+        await using var db = database.Create(Actor.System(Connection.WorkspaceId));
+        var id = MeetingKeys.Fit(calendarId, CalendarLimits.CalendarIdChars);
+        // Compared here rather than in SQL: an occurrence's id is its resource's href and a start.
+        var wanted = hrefs.ToHashSet(StringComparer.Ordinal);
+        var rows = await db.CalendarEventLinks.AsNoTracking()
+            .Where(l => l.IntegrationId == Connection.IntegrationId && l.CalendarId == id && l.Outcome != CalendarEntryOutcome.Removed && (l.Start == null || l.Start >= since))
+            .Select(l => l.EventId).ToListAsync(ct);
+        return rows.Where(e => wanted.Contains(e) || (e.IndexOf('#') is var hash and > 0 && wanted.Contains(e[..hash]))).ToList();
+    }
 }

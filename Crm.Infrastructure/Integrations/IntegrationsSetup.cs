@@ -30,6 +30,7 @@ public static class IntegrationsSetup
         services.AddSingleton(configuration.GetSection(HubSpotAppSettings.Section).Get<HubSpotAppSettings>() ?? new HubSpotAppSettings());
         services.AddSingleton(configuration.GetSection(GoogleAppSettings.Section).Get<GoogleAppSettings>() ?? new GoogleAppSettings());
         services.AddSingleton(configuration.GetSection(MicrosoftAppSettings.Section).Get<MicrosoftAppSettings>() ?? new MicrosoftAppSettings());
+        services.AddSingleton(configuration.GetSection(Crm.Core.Integrations.CalDav.CalDavAppSettings.Section).Get<Crm.Core.Integrations.CalDav.CalDavAppSettings>() ?? new Crm.Core.Integrations.CalDav.CalDavAppSettings());
         services.AddSingleton(configuration.GetSection(SalesforceAppSettings.Section).Get<SalesforceAppSettings>() ?? new SalesforceAppSettings());
         var budgets = new ProviderBudgets();
         configuration.GetSection(ProviderBudgets.Section).Bind(budgets.Providers);
@@ -87,6 +88,20 @@ public static class IntegrationsSetup
         services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Calendar.Outlook.GraphCalendarSyncer>();
         services.AddKeyedTransient<Crm.Core.Calendar.ICalendarProvider>(IntegrationProviders.Microsoft,
             (sp, _) => new Crm.Infrastructure.Calendar.Outlook.GraphCalendarProvider(sp.GetRequiredService<Crm.Infrastructure.Email.Outlook.GraphMailClient>()));
+        // CalDAV: Basic authentication with the app-specific password, redirects followed by hand (same host only).
+        services.AddHttpClient<Crm.Infrastructure.Calendar.CalDav.CalDavClient>(http => http.Timeout = TimeSpan.FromSeconds(100))
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false })
+            .AddStandardResilienceHandler(o =>
+            {
+                o.Retry.ShouldRetryAfterHeader = true;
+                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
+                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(90);
+                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);
+            });
+        services.AddScoped<Crm.Infrastructure.Calendar.CalDav.CalDavAccounts>();
+        services.AddScoped<Crm.Core.Calendar.ICalDavConnector, Crm.Infrastructure.Calendar.CalDav.CalDavConnector>();
+        services.AddScoped<IConnectionSyncer, Crm.Infrastructure.Calendar.CalDav.CalDavCalendarSyncer>();
+        services.AddKeyedScoped<Crm.Core.Calendar.ICalendarProvider, Crm.Infrastructure.Calendar.CalDav.CalDavProvider>(IntegrationProviders.CalDav);
         services.AddHttpClient<MicrosoftProbe>().AddProviderPipeline(Copy(retries));
         services.AddHttpClient<SalesforceProbe>().AddProviderPipeline(Copy(retries));
         services.AddKeyedTransient<IConnectionProbe>(IntegrationProviders.HubSpot, (sp, _) => sp.GetRequiredService<HubSpotApi>());

@@ -57,9 +57,7 @@ public sealed class CalendarRig : IAsyncDisposable
     public async Task<ConnectionRef> ConnectAsync(string rep, string account, long? workspaceId = null, CancellationToken ct = default)
     {
         var workspace = workspaceId ?? Factory.FirstWorkspaceId;
-        var password = rep.Split('@')[0] + "-password-1";
-        var userId = await Factory.CreateUserAsync(workspace, rep, password);
-        var session = await BrowserSession.SignInAsync(Factory, rep, password);
+        var (userId, session) = await AddRepAsync(rep, workspace);
         var connected = await Sandbox.ConnectAsync(session, Provider, "calendar", account: account, returnUrl: "/me/connections");
         if (connected.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Connecting {account} answered {connected.StatusCode}.");
         await using var db = Database.Create(Actor.System(workspace));
@@ -68,6 +66,17 @@ public sealed class CalendarRig : IAsyncDisposable
         Reps[rep] = (connection, userId, session);
         return connection;
     }
+
+    /// <summary>A rep of the workspace, signed in; no connection yet.</summary>
+    public async Task<(long UserId, BrowserSession Session)> AddRepAsync(string rep, long? workspaceId = null)
+    {
+        var password = rep.Split('@')[0] + "-password-1";
+        var userId = await Factory.CreateUserAsync(workspaceId ?? Factory.FirstWorkspaceId, rep, password);
+        return (userId, await BrowserSession.SignInAsync(Factory, rep, password));
+    }
+
+    /// <summary>Records a rep's connection made another way (a CalDAV form) so the rig's helpers know it.</summary>
+    public void Remember(string rep, ConnectionRef connection, long userId, BrowserSession session) => Reps[rep] = (connection, userId, session);
 
     /// <summary>The connection's sync as the scheduler runs it ("reconcile" for the nightly full run); the run it recorded.</summary>
     public async Task<SyncRun> SyncAsync(ConnectionRef connection, string trigger = "manual", CancellationToken ct = default)

@@ -34,6 +34,14 @@ public static class MeetingsApi
                 TypedResults.Ok(await handler.HandleAsync(RecordOf(recordType), recordId, take ?? 5, ct)))
             .WithName("ListUpcomingMeetings").WithSummary("A contact's, account's or deal's meetings still to come, soonest first (?recordType=contact&recordId=…)");
 
+        api.MapPost("/integrations/caldav", async (CalDavConnectInput input, ConnectCalDavHandler handler, CancellationToken ct) =>
+            {
+                var connection = await handler.HandleAsync(input, ct);
+                return TypedResults.Created($"/api/v1/integrations/{connection.Id}", connection);
+            })
+            .WithTags("Integrations").WithName("ConnectCalDav")
+            .WithSummary("Connect your Apple (iCloud) or other CalDAV calendar {\"serverUrl\",\"username\",\"password\"} with an app-specific password; tried before it is saved, stored encrypted");
+
         var calendars = api.MapGroup("/integrations/{id:long}/calendars").WithTags("Integrations");
         calendars.MapGet("", async (long id, bool? refresh, GetCalendarSettingsHandler handler, CancellationToken ct) =>
                 TypedResults.Ok(await handler.HandleAsync(id, refresh ?? false, ct)))
