@@ -44,6 +44,7 @@ PIDS+=($!)
   Integrations__Google__UserInfoUrl="http://127.0.0.1:${SANDBOX_PORT}/google/v1/userinfo" \
   Email__PublicUrl="${URL}" \
   Integrations__Google__GmailApiUrl="http://127.0.0.1:${SANDBOX_PORT}/google/gmail/v1/users/me" \
+  Integrations__Google__CalendarApiUrl="http://127.0.0.1:${SANDBOX_PORT}/google/calendar/v3" \
   Integrations__Microsoft__ClientId="6731de76-14a6-49ae-97bc-6eba6914391e" \
   Integrations__Microsoft__ClientSecret="sandbox-microsoft-secret-change-me" \
   Integrations__Microsoft__LoginBaseUrl="http://127.0.0.1:${SANDBOX_PORT}/microsoft" \

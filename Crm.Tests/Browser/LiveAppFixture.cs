@@ -46,6 +46,7 @@ public sealed class LiveAppFixture : IAsyncLifetime
             ["Integrations__Google__RevokeUrl"] = Sandbox.BaseUrl + "/google/revoke",
             ["Integrations__Google__UserInfoUrl"] = Sandbox.BaseUrl + "/google/v1/userinfo",
             ["Integrations__Google__GmailApiUrl"] = Sandbox.BaseUrl + "/google/gmail/v1/users/me",
+            ["Integrations__Google__CalendarApiUrl"] = Sandbox.BaseUrl + "/google/calendar/v3",
             ["Integrations__Microsoft__ClientId"] = "6731de76-14a6-49ae-97bc-6eba6914391e",
             ["Integrations__Microsoft__ClientSecret"] = "sandbox-microsoft-secret-change-me",
             ["Integrations__Microsoft__LoginBaseUrl"] = Sandbox.BaseUrl + "/microsoft",

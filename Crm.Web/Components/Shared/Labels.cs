@@ -96,6 +96,10 @@ public static class Labels
     /// <summary>The time of day of a moment in the person's zone ("14:05").</summary>
     public static string Clock(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("HH:mm", CultureInfo.InvariantCulture);
 
+    /// <summary>An all-day event's date, in the zone it was made in (it is that date wherever it is read).</summary>
+    public static string Day(DateTimeOffset at, string? zone) =>
+        TimeZoneInfo.ConvertTime(at, Crm.Core.Calendar.CalendarTimes.ZoneOf(zone)).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
     /// <summary>The calendar day of a moment in the person's zone (what "today" means to them).</summary>
     public static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
 
