@@ -22,6 +22,7 @@ public sealed class GoogleCalendarSyncer(GoogleCalendarApi api, LogMeetingsHandl
     GoogleCalendarWatches watches, TimeProvider time) : IConnectionSyncer
 {
     public const string Objects = "events";
+    public const int CalendarsAtOnce = 4;
 
     public string Provider => IntegrationProviders.Google;
     public IntegrationType Type => IntegrationType.Calendar;
@@ -35,32 +36,35 @@ public sealed class GoogleCalendarSyncer(GoogleCalendarApi api, LogMeetingsHandl
         var scope = await CalendarSyncScope.LoadAsync(database, connection, MeetingSource.Google, settings.CalendarPastDays, settings.CalendarFutureDays, time.GetUtcNow(), ct);
         await scope.EnsureCalendarsAsync(database, async () => await new GoogleCalendarProvider(api).ListCalendarsAsync(connection, ct), ct);
         if (!scope.ReadsIn) return new SyncTotals();
-        var cursors = await status.CursorAsync(connection, Objects, ct) is { } text
-            ? JsonSerializer.Deserialize<Dictionary<string, CalendarCursor>>(text) ?? []
-            : new Dictionary<string, CalendarCursor>();
+        var cursors = new CalendarCursors<CalendarCursor>(status, connection, Objects, await status.CursorAsync(connection, Objects, ct));
         var totals = new SyncTotals();
-        foreach (var calendar in scope.Settings.SelectedCalendars)
+        // Calendars side by side (the connection's budget paces them together): one calendar's logging overlaps another's reads.
+        await Parallel.ForEachAsync(scope.Settings.SelectedCalendars, new ParallelOptions { MaxDegreeOfParallelism = CalendarsAtOnce, CancellationToken = ct }, async (calendar, token) =>
         {
-            var cursor = cursors.GetValueOrDefault(calendar.Id);
-            if (cursor?.SyncToken is { } token && !full)
+            var cursor = cursors.Get(calendar.Id);
+            SyncTotals done;
+            if (cursor?.SyncToken is { } syncToken && !full)
             {
                 try
                 {
-                    totals += await IncrementalAsync(scope, calendar, token, cursors, ct);
-                    continue;
+                    done = await IncrementalAsync(scope, calendar, syncToken, cursors, token);
+                    cursors.Add(done);
+                    return;
                 }
                 catch (GoogleSyncTokenExpiredException)
                 {
                     cursor = null;
                 }
             }
-            totals += await FullReadAsync(scope, calendar, full ? null : cursor, recheck: full, cursors, ct);
-        }
+            done = await FullReadAsync(scope, calendar, full ? null : cursor, recheck: full, cursors, token);
+            cursors.Add(done);
+        });
+        totals += cursors.Totals;
         await watches.EnsureAsync(connection, scope.Settings.SelectedCalendars.Select(c => c.Id).ToList(), ct);
         return totals;
     }
 
-    private async Task<SyncTotals> IncrementalAsync(CalendarSyncScope scope, CalendarChoice calendar, string syncToken, Dictionary<string, CalendarCursor> cursors,
+    private async Task<SyncTotals> IncrementalAsync(CalendarSyncScope scope, CalendarChoice calendar, string syncToken, CalendarCursors<CalendarCursor> cursors,
         CancellationToken ct)
     {
         var totals = new SyncTotals();
@@ -73,8 +77,7 @@ public sealed class GoogleCalendarSyncer(GoogleCalendarApi api, LogMeetingsHandl
             page = result.NextPageToken;
             if (page is null)
             {
-                cursors[calendar.Id] = new CalendarCursor(result.NextSyncToken ?? syncToken);
-                await SaveAsync(scope.Connection, cursors, totals, ct);
+                await cursors.SaveAsync(calendar.Id, new CalendarCursor(result.NextSyncToken ?? syncToken), ct);
                 return totals;
             }
         }
@@ -82,7 +85,7 @@ public sealed class GoogleCalendarSyncer(GoogleCalendarApi api, LogMeetingsHandl
 
     /// <summary>The calendar from the window's start (a stopped first read goes on from its saved page), then what it no longer holds.</summary>
     private async Task<SyncTotals> FullReadAsync(CalendarSyncScope scope, CalendarChoice calendar, CalendarCursor? resume, bool recheck,
-        Dictionary<string, CalendarCursor> cursors, CancellationToken ct)
+        CalendarCursors<CalendarCursor> cursors, CancellationToken ct)
     {
         var windowStart = resume?.WindowStart is { } started ? DateTimeOffset.FromUnixTimeSeconds(started) : scope.WindowStart;
         var page = resume?.PageToken;
@@ -102,14 +105,12 @@ public sealed class GoogleCalendarSyncer(GoogleCalendarApi api, LogMeetingsHandl
                 totals += await scope.LogAsync(log, events, recheck, ct);
                 if (result.NextPageToken is { } following)
                 {
-                    cursors[calendar.Id] = new CalendarCursor(null, following, windowStart.ToUnixTimeSeconds());
-                    await SaveAsync(scope.Connection, cursors, totals, ct);
+                    await cursors.SaveAsync(calendar.Id, new CalendarCursor(null, following, windowStart.ToUnixTimeSeconds()), ct);
                     continue;
                 }
                 // A read that resumed mid-way did not see the first pages: nothing is judged gone from it.
                 if (resume?.PageToken is null) totals += await scope.LogAsync(log, await scope.GoneAsync(database, calendar.Id, windowStart, seen, ct), false, ct);
-                cursors[calendar.Id] = new CalendarCursor(result.NextSyncToken);
-                await SaveAsync(scope.Connection, cursors, totals, ct);
+                await cursors.SaveAsync(calendar.Id, new CalendarCursor(result.NextSyncToken), ct);
                 return totals;
             }
         }
@@ -119,7 +120,4 @@ public sealed class GoogleCalendarSyncer(GoogleCalendarApi api, LogMeetingsHandl
             throw;
         }
     }
-
-    private Task SaveAsync(ConnectionRef connection, Dictionary<string, CalendarCursor> cursors, SyncTotals totals, CancellationToken ct) =>
-        status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(cursors), totals.ReadIn, totals.WrittenIn, ct);
 }

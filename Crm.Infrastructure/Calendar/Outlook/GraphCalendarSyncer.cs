@@ -25,6 +25,7 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
 {
     public const string Objects = "events";
     public const int PageSize = 100;
+    public const int CalendarsAtOnce = 4;
 
     public string Provider => IntegrationProviders.Microsoft;
     public IntegrationType Type => IntegrationType.Calendar;
@@ -38,28 +39,28 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
         var scope = await CalendarSyncScope.LoadAsync(database, connection, MeetingSource.Outlook, settings.CalendarPastDays, settings.CalendarFutureDays, time.GetUtcNow(), ct);
         await scope.EnsureCalendarsAsync(database, async () => await new GraphCalendarProvider(graph).ListCalendarsAsync(connection, ct), ct);
         if (!scope.ReadsIn) return new SyncTotals();
-        var cursors = await status.CursorAsync(connection, Objects, ct) is { } text
-            ? JsonSerializer.Deserialize<Dictionary<string, CalendarCursor>>(text) ?? []
-            : new Dictionary<string, CalendarCursor>();
+        var cursors = new CalendarCursors<CalendarCursor>(status, connection, Objects, await status.CursorAsync(connection, Objects, ct));
         var totals = new SyncTotals();
         using var _ = GraphMailClient.For(connection);
-        foreach (var calendar in scope.Settings.SelectedCalendars)
+        // Calendars side by side: Exchange allows 4 requests at once per mailbox, and one calendar's logging overlaps another's reads.
+        await Parallel.ForEachAsync(scope.Settings.SelectedCalendars, new ParallelOptions { MaxDegreeOfParallelism = CalendarsAtOnce, CancellationToken = ct }, async (calendar, token) =>
         {
-            var cursor = cursors.GetValueOrDefault(calendar.Id);
+            var cursor = cursors.Get(calendar.Id);
             if (cursor?.DeltaLink is { } deltaLink && !full)
             {
                 try
                 {
-                    totals += await RoundAsync(scope, calendar.Id, deltaLink, null, cursors, ct);
-                    continue;
+                    cursors.Add(await RoundAsync(scope, calendar.Id, deltaLink, null, cursors, token));
+                    return;
                 }
                 catch (GraphDeltaGoneException)
                 {
                     cursor = null;
                 }
             }
-            totals += await RoundAsync(scope, calendar.Id, null, full ? null : cursor, cursors, ct, recheck: full);
-        }
+            cursors.Add(await RoundAsync(scope, calendar.Id, null, full ? null : cursor, cursors, token, recheck: full));
+        });
+        totals += cursors.Totals;
         return totals;
     }
 
@@ -68,7 +69,7 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
     /// on from its saved next link); a round over the window ends by finding what the calendar no longer holds.
     /// </summary>
     private async Task<SyncTotals> RoundAsync(CalendarSyncScope scope, string calendarId, string? deltaLink, CalendarCursor? resume,
-        Dictionary<string, CalendarCursor> cursors, CancellationToken ct, bool recheck = false)
+        CalendarCursors<CalendarCursor> cursors, CancellationToken ct, bool recheck = false)
     {
         var windowStart = resume?.WindowStart is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : scope.WindowStart;
         var windowEnd = resume?.WindowEnd is { } e ? DateTimeOffset.FromUnixTimeSeconds(e) : scope.Horizon;
@@ -93,14 +94,12 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
             if (page?.OdataNextLink is { } next)
             {
                 url = next;
-                cursors[calendarId] = new CalendarCursor(null, next, windowStart.ToUnixTimeSeconds(), windowEnd.ToUnixTimeSeconds());
-                if (fullRound) await SaveAsync(scope.Connection, cursors, totals, ct);
+                if (fullRound) await cursors.SaveAsync(calendarId, new CalendarCursor(null, next, windowStart.ToUnixTimeSeconds(), windowEnd.ToUnixTimeSeconds()), ct);
                 continue;
             }
             if (fullRound && resume?.NextLink is null)
                 totals += await scope.LogAsync(log, await scope.GoneAsync(database, calendarId, windowStart, seen, ct, windowEnd), false, ct);
-            cursors[calendarId] = new CalendarCursor(page?.OdataDeltaLink ?? deltaLink);
-            await SaveAsync(scope.Connection, cursors, totals, ct);
+            await cursors.SaveAsync(calendarId, new CalendarCursor(page?.OdataDeltaLink ?? deltaLink), ct);
             return totals;
         }
     }
@@ -112,7 +111,4 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
     }
 
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private Task SaveAsync(ConnectionRef connection, Dictionary<string, CalendarCursor> cursors, SyncTotals totals, CancellationToken ct) =>
-        status.SaveProgressAsync(connection, Objects, JsonSerializer.Serialize(cursors), totals.ReadIn, totals.WrittenIn, ct);
 }
