@@ -4,7 +4,7 @@ namespace Crm.Benchmarks;
 
 public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirectory, bool PrepareOnly = false, string Format = "csv", int Events = 100_000, int Seconds = 60,
     int Contacts = 100_000, int Companies = 10_000, int Deals = 20_000, int Changes = 100, int Pairs = 1_000_000, int Messages = 10_000,
-    int GraphBaseMs = 100, int GraphPerMessageMs = 10, string? Only = null)
+    int GraphBaseMs = 100, int GraphPerMessageMs = 10, string? Only = null, int Calendars = 5)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -25,6 +25,7 @@ public sealed record BenchmarkOptions(int Rows, int Repeat, string? WorkDirector
             int.Parse(Value("--messages") ?? "10000", CultureInfo.InvariantCulture),
             int.Parse(Value("--graph-base-ms") ?? "100", CultureInfo.InvariantCulture),
             int.Parse(Value("--graph-per-message-ms") ?? "10", CultureInfo.InvariantCulture),
-            Value("--only"));
+            Value("--only"),
+            int.Parse(Value("--calendars") ?? "5", CultureInfo.InvariantCulture));
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Crm.Benchmarks;
 
 /// <summary>
-/// The mail benchmarks' rig: the sandbox as its own process (Gmail's quota and Graph's 4 requests at once enforced
+/// The mail and calendar benchmarks' rig: the sandbox as its own process (Gmail's quota and Graph's 4 requests at once enforced
 /// there) and the CRM in this process, pointed at it.
 /// </summary>
 public sealed class MailBenchmarkRig : IAsyncDisposable
@@ -46,6 +46,7 @@ public sealed class MailBenchmarkRig : IAsyncDisposable
                 ["Integrations:Google:ClientId"] = GoogleClientId, ["Integrations:Google:ClientSecret"] = GoogleSecret,
                 ["Integrations:Google:AuthorizeUrl"] = url + "/google/o/oauth2/v2/auth", ["Integrations:Google:TokenUrl"] = url + "/google/token",
                 ["Integrations:Google:UserInfoUrl"] = url + "/google/v1/userinfo", ["Integrations:Google:GmailApiUrl"] = url + "/google/gmail/v1/users/me",
+                ["Integrations:Google:CalendarApiUrl"] = url + "/google/calendar/v3",
                 ["Integrations:Microsoft:ClientId"] = MicrosoftClientId, ["Integrations:Microsoft:ClientSecret"] = MicrosoftSecret,
                 ["Integrations:Microsoft:LoginBaseUrl"] = url + "/microsoft", ["Integrations:Microsoft:GraphBaseUrl"] = url + "/microsoft/graph/v1.0",
             });

@@ -96,8 +96,9 @@ public static class MailFaultsBenchmark
         return (lost, duplicates);
     }
 
-    /// <summary>Runs under the faults until one succeeds: a 429 storm two seconds in, every access token expired four seconds in.</summary>
-    private static async Task<int> UnderFaultsAsync(BenchmarkHost host, HttpClient http, string provider, ConnectionRef connection, string accountId)
+    /// <summary>Runs (of a mailbox or a calendar) under the faults until one succeeds: a 429 storm two seconds in, every access token expired four seconds in.</summary>
+    internal static async Task<int> UnderFaultsAsync(BenchmarkHost host, HttpClient http, string provider, ConnectionRef connection, string accountId,
+        IntegrationType type = IntegrationType.Email)
     {
         object Plan(double storm) => new
         {
@@ -118,7 +119,7 @@ public static class MailFaultsBenchmark
             while (runs < MaxRuns)
             {
                 runs++;
-                var run = await MailInitialBenchmark.SyncAsync(host, connection, accountId, "manual");
+                var run = await MailInitialBenchmark.SyncAsync(host, connection, accountId, "manual", type);
                 Console.WriteLine($"  {provider} run {runs}: {run.Outcome} (read {run.ReadIn}, logged {run.WrittenIn}){(run.Error is { } e ? ": " + e : "")}");
                 if (run.Outcome == SyncRunOutcome.Succeeded) break;
             }

@@ -134,13 +134,13 @@ public static partial class MailInitialBenchmark
     }
 
     /// <summary>The mailbox's sync as the scheduler runs it (<paramref name="trigger"/> "manual", or the nightly "reconcile"); the run it recorded.</summary>
-    internal static async Task<SyncRun> SyncAsync(BenchmarkHost host, ConnectionRef connection, string accountId, string trigger)
+    internal static async Task<SyncRun> SyncAsync(BenchmarkHost host, ConnectionRef connection, string accountId, string trigger, IntegrationType type = IntegrationType.Email)
     {
         var admin = await host.AdminOfAsync(connection.WorkspaceId);
         await host.RunScopedAsync(async services =>
         {
             services.GetRequiredService<ExplicitActor>().Value = Actor.System(connection.WorkspaceId, ChangeSource.Sync, $"connection:{connection.IntegrationId}");
-            return await services.GetRequiredService<SyncConnectionHandler>().HandleAsync(connection, IntegrationType.Email, accountId, trigger, CancellationToken.None);
+            return await services.GetRequiredService<SyncConnectionHandler>().HandleAsync(connection, type, accountId, trigger, CancellationToken.None);
         }, admin);
         await using var db = host.Database.Create(Actor.System(connection.WorkspaceId));
         return await db.SyncRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstAsync();
@@ -157,11 +157,11 @@ public static partial class MailInitialBenchmark
 
     /// <summary>The rep's mailbox connected as the app connects it: consent, code, tokens stored encrypted.</summary>
     internal static async Task<(ConnectionRef Connection, string AccountId)> ConnectAsync(BenchmarkHost host, IOAuthProvider oauth, HttpClient browser, Actor admin, long adminId,
-        string mailbox, string name)
+        string mailbox, string name, IntegrationType type = IntegrationType.Email)
     {
         var verifier = Pkce.NewVerifier();
         var redirect = $"http://127.0.0.1:5080/integrations/{oauth.Provider}/callback";
-        var page = await browser.GetStringAsync(oauth.AuthorizeUrl(new OAuthStart("bench", Pkce.ChallengeOf(verifier), Pkce.Method), redirect, IntegrationType.Email));
+        var page = await browser.GetStringAsync(oauth.AuthorizeUrl(new OAuthStart("bench", Pkce.ChallengeOf(verifier), Pkce.Method), redirect, type));
         var fields = Field().Matches(page).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
         fields["account"] = mailbox;
         fields["decision"] = "grant";
@@ -174,7 +174,7 @@ public static partial class MailInitialBenchmark
             await using var db = await services.GetRequiredService<ICrmDbFactory>().CreateAsync();
             var integration = new Integration
             {
-                Provider = oauth.Provider, Type = IntegrationType.Email, Name = name, AccountId = account.Id, AccountName = mailbox,
+                Provider = oauth.Provider, Type = type, Name = name, AccountId = account.Id, AccountName = mailbox,
                 OwnerUserId = adminId, ConnectedByUserId = adminId, Status = ConnectionStatus.Connected,
             };
             db.Integrations.Add(integration);

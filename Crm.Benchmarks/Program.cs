@@ -17,6 +17,8 @@ return command switch
     "budget" => await BudgetBenchmark.RunAsync(options),
     "mail-bcc" => await MailBccBenchmark.RunAsync(options),
     "mail-initial" => await MailInitialBenchmark.RunAsync(args.Contains("--messages") ? options : options with { Messages = 20_000 }),
+    "calendar-initial" => await CalendarInitialBenchmark.RunAsync(args.Contains("--events") ? options : options with { Events = 10_000 }),
+    "calendar-faults" => await CalendarFaultsBenchmark.RunAsync(args.Contains("--events") ? options : options with { Events = 2_000 }),
     "mail-faults" => await MailFaultsBenchmark.RunAsync(args.Contains("--messages") ? options : options with { Messages = 2_000 }),
     "hubspot-initial" => await HubSpotSyncBenchmark.RunAsync(options, incremental: false),
     "hubspot-incremental" => await HubSpotSyncBenchmark.RunAsync(options, incremental: true),
@@ -37,6 +39,8 @@ static int Usage()
           webhooks [--events 100000]                    signed HubSpot deliveries (1-100 events, 5% duplicates, some forged) into the running app
           mail-initial [--messages 20000] [--only gmail|outlook] [--graph-base-ms 100 --graph-per-message-ms 10] the first sync of a Gmail mailbox (250 quota units / s) and an Outlook one (4 requests at once) of N messages
           mail-faults [--messages 2000]                 a Gmail and an Outlook mailbox synced under 5xx, 429 storms, token expiry and expired cursors: lost, duplicates, missing
+          calendar-initial [--calendars 5] [--events 10000] [--only google|outlook]  the first sync of a Google account and an Outlook mailbox with N events over C calendars, then 50 changes
+          calendar-faults [--events 2000]               Google, Outlook and CalDAV-like calendars synced under 5xx, 429 storms, token expiry and expired sync tokens: lost, duplicates
           mail-bcc [--messages 10000]                   BCC'd mail (raw MIME) posted to the inbound webhook of the running app by 8 senders, each logged
           budget [--seconds 60]                         8 workers calling the sandbox's HubSpot API through one connection's 100 / 10 s budget
           hubspot-initial [--contacts 100000 --companies 10000 --deals 20000]  the first sync of a portal that size at 100 / 10 s

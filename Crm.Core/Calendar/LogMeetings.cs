@@ -26,6 +26,12 @@ public sealed record MeetingLogResult(string EventId, CalendarEntryOutcome Outco
 /// </summary>
 public sealed class LogMeetingsHandler(ICrmDbFactory dbFactory, IEmailBodySanitizer sanitizer, TimeProvider clock)
 {
+    /// <summary>
+    /// One batch written at a time in this process: calendars are read side by side, and writers queueing in the
+    /// database (SQLite's busy wait backs off in long sleeps) cost far more than waiting here.
+    /// </summary>
+    private static readonly SemaphoreSlim SaveGate = new(1, 1);
+
     public async Task<IReadOnlyList<MeetingLogResult>> HandleAsync(IReadOnlyList<MeetingToLog> batch, MeetingLogOptions options, CancellationToken ct = default)
     {
         if (batch.Count == 0) return [];
@@ -58,6 +64,8 @@ public sealed class LogMeetingsHandler(ICrmDbFactory dbFactory, IEmailBodySaniti
         public required Dictionary<string, MeetingActivity> ByKey { get; init; }
         public required Dictionary<long, MeetingActivity> ById { get; init; }
         public Dictionary<MeetingActivity, List<ActivityLink>> ActivityLinks { get; } = new(ReferenceEqualityComparer.Instance);
+        /// <summary>The open deals of every contact the batch's attendees matched, read in one query.</summary>
+        public Dictionary<long, List<long>> OpenDeals { get; set; } = [];
     }
 
     private async Task<IReadOnlyList<MeetingLogResult>> HandleTogetherAsync(IReadOnlyList<MeetingToLog> batch, MeetingLogOptions options, CancellationToken ct)
@@ -78,7 +86,14 @@ public sealed class LogMeetingsHandler(ICrmDbFactory dbFactory, IEmailBodySaniti
             ById = meetings.ToDictionary(m => m.Id),
         };
         var contacts = new ContactLookup();
-        await contacts.PrefetchAsync(db, batch.SelectMany(b => b.Event.Attendees.Take(CalendarLimits.Attendees).Select(a => a.Email)), ct);
+        var addresses = batch.SelectMany(b => b.Event.Attendees.Take(CalendarLimits.Attendees).Select(a => a.Email)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        await contacts.PrefetchAsync(db, addresses, ct);
+        var matchedIds = (await contacts.MatchAsync(db, addresses, ct)).Select(c => c.Id).Distinct().ToList();
+        if (matchedIds.Count > 0)
+            state.OpenDeals = (await db.DealContacts.Where(dc => matchedIds.Contains(dc.ContactId))
+                    .Join(db.Deals, dc => dc.DealId, d => d.Id, (dc, d) => new { dc.ContactId, d.Id, d.Stage!.IsWon, d.Stage.IsLost })
+                    .Where(x => !x.IsWon && !x.IsLost).ToListAsync(ct))
+                .GroupBy(x => x.ContactId).ToDictionary(g => g.Key, g => g.Select(x => x.Id).Distinct().ToList());
 
         var decided = new List<(CalendarEventLink Link, MeetingLogResult Result)>(batch.Count);
         foreach (var item in batch)
@@ -86,7 +101,15 @@ public sealed class LogMeetingsHandler(ICrmDbFactory dbFactory, IEmailBodySaniti
             ct.ThrowIfCancellationRequested();
             decided.Add(await DecideAsync(db, rules, contacts, state, item, options, ct));
         }
-        await db.SaveChangesAsync(ct);
+        await SaveGate.WaitAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            SaveGate.Release();
+        }
         return decided.Select(d => d.Result with { ActivityId = d.Link.ActivityId }).ToList();
     }
 
@@ -231,10 +254,7 @@ public sealed class LogMeetingsHandler(ICrmDbFactory dbFactory, IEmailBodySaniti
         if (meeting.DealId is null && contactIds.Count > 0)
         {
             // Suggested: the one open deal these contacts are on; with several the rep picks.
-            var open = await db.DealContacts.Where(dc => contactIds.Contains(dc.ContactId))
-                .Join(db.Deals, dc => dc.DealId, d => d.Id, (dc, d) => d)
-                .Where(d => !d.Stage!.IsWon && !d.Stage.IsLost)
-                .Select(d => d.Id).Distinct().Take(2).ToListAsync(ct);
+            var open = contactIds.SelectMany(id => state.OpenDeals.GetValueOrDefault(id) ?? []).Distinct().Take(2).ToList();
             if (open.Count == 1)
             {
                 meeting.DealId = open[0];

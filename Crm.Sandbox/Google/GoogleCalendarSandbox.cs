@@ -20,7 +20,7 @@ namespace Crm.Sandbox.Google;
 /// 429 <c>rateLimitExceeded</c> beyond. Errors in Google's JSON shape.
 /// Control under <c>/_sandbox/google/calendar/{account}</c>: <c>POST calendars</c>, <c>POST calendars/{id}/events</c>
 /// (one resource or an array, imported as another client wrote it; <c>GET</c> lists what is stored), <c>PATCH</c> / <c>DELETE calendars/{id}/events/{eventId}</c>,
-/// <c>POST expire-sync-tokens</c>, <c>GET stats</c>.
+/// <c>POST expire-sync-tokens</c>, <c>POST latency?baseMs&amp;perItemMs</c> (events.list's time to answer), <c>GET stats</c>.
 /// </summary>
 public static partial class GoogleCalendarSandbox
 {
@@ -45,12 +45,16 @@ public static partial class GoogleCalendarSandbox
             return Results.Json(new JsonObject { ["kind"] = "calendar#calendarList", ["etag"] = "\"p1\"", ["items"] = new JsonArray(items) });
         });
 
-        api.MapGet("/calendars/{calendarId}/events", (HttpRequest request, string calendarId, GoogleCalendarStore store, CalendarQuota quota, SandboxTokens tokens,
+        api.MapGet("/calendars/{calendarId}/events", async (HttpRequest request, string calendarId, GoogleCalendarStore store, CalendarQuota quota, SandboxTokens tokens,
             TimeProvider time) =>
         {
             if (Authorized(request, tokens, time, quota, out var account) is { } refused) return refused;
             if (store.Find(account!, calendarId) is not { } calendar) return NotFound();
-            return List(request, calendar, store, time.GetUtcNow());
+            var (result, items) = List(request, calendar, store, time.GetUtcNow());
+            // Google's own time to answer, when the control endpoint set one (base + per event returned).
+            if (quota.LatencyOf(account!) is { } latency && latency.BaseMs + latency.PerItemMs * items > 0)
+                await Task.Delay(TimeSpan.FromMilliseconds(latency.BaseMs + latency.PerItemMs * items), request.HttpContext.RequestAborted);
+            return result;
         });
 
         api.MapGet("/calendars/{calendarId}/events/{eventId}", (HttpRequest request, string calendarId, string eventId, GoogleCalendarStore store, CalendarQuota quota,
@@ -199,6 +203,11 @@ public static partial class GoogleCalendarSandbox
             channels.Changed(account, calendar.Id);
             return Results.NoContent();
         });
+        control.MapPost("/latency", (string account, double? baseMs, double? perItemMs, CalendarQuota quota) =>
+        {
+            quota.SetLatency(account, baseMs ?? 0, perItemMs ?? 0);
+            return Results.NoContent();
+        });
         control.MapPost("/expire-sync-tokens", (string account, GoogleCalendarStore store) =>
         {
             foreach (var calendar in store.CalendarsOf(account).Values) calendar.Epoch++;
@@ -214,33 +223,33 @@ public static partial class GoogleCalendarSandbox
     }
 
     /// <summary>events.list: a window (optionally bounded) or the changes after a sync token, in keyset pages.</summary>
-    private static IResult List(HttpRequest request, SandboxCalendar calendar, GoogleCalendarStore store, DateTimeOffset now)
+    private static (IResult Result, int Items) List(HttpRequest request, SandboxCalendar calendar, GoogleCalendarStore store, DateTimeOffset now)
     {
         var query = request.Query;
         var max = query["maxResults"].FirstOrDefault() is { } m ? int.TryParse(m, out var n) ? n : -1 : 250;
-        if (max is < 1 or > 2500) return Error(400, "Invalid value for maxResults", "invalid", "INVALID_ARGUMENT");
+        if (max is < 1 or > 2500) return (Error(400, "Invalid value for maxResults", "invalid", "INVALID_ARGUMENT"), 0);
         var singleEvents = query["singleEvents"] == "true";
         Page page;
         if (query["pageToken"].FirstOrDefault() is { Length: > 0 } pageToken)
         {
-            if (Page.Decode(pageToken) is not { } decoded) return Error(400, "Invalid page token", "invalid", "INVALID_ARGUMENT");
-            if (decoded.Epoch != calendar.Epoch && decoded.After is not null) return Gone();
+            if (Page.Decode(pageToken) is not { } decoded) return (Error(400, "Invalid page token", "invalid", "INVALID_ARGUMENT"), 0);
+            if (decoded.Epoch != calendar.Epoch && decoded.After is not null) return (Gone(), 0);
             page = decoded;
         }
         else if (query["syncToken"].FirstOrDefault() is { Length: > 0 } syncToken)
         {
             if (query.ContainsKey("timeMin") || query.ContainsKey("timeMax") || query.ContainsKey("updatedMin") || query.ContainsKey("q") || query.ContainsKey("orderBy") || query.ContainsKey("iCalUID"))
-                return Error(400, "Sync token cannot be used with timeMin, timeMax, updatedMin, q, orderBy or iCalUID.", "invalid", "INVALID_ARGUMENT");
-            if (Page.DecodeSync(syncToken) is not { } sync) return Error(400, "Invalid sync token value.", "invalid", "INVALID_ARGUMENT");
-            if (sync.Epoch != calendar.Epoch) return Gone();
+                return (Error(400, "Sync token cannot be used with timeMin, timeMax, updatedMin, q, orderBy or iCalUID.", "invalid", "INVALID_ARGUMENT"), 0);
+            if (Page.DecodeSync(syncToken) is not { } sync) return (Error(400, "Invalid sync token value.", "invalid", "INVALID_ARGUMENT"), 0);
+            if (sync.Epoch != calendar.Epoch) return (Gone(), 0);
             page = new Page(calendar.Epoch, store.CurrentSeq, sync.Seq, null, null, null, null);
         }
         else
         {
             DateTimeOffset? min = null, maxTime = null;
-            if (query["timeMin"].FirstOrDefault() is { } tmin && !TryTime(tmin, out min)) return Error(400, "Bad Request", "badRequest", "INVALID_ARGUMENT");
-            if (query["timeMax"].FirstOrDefault() is { } tmax && !TryTime(tmax, out maxTime)) return Error(400, "Bad Request", "badRequest", "INVALID_ARGUMENT");
-            if (min is not null && maxTime is not null && maxTime <= min) return Error(400, "The specified time range is empty.", "timeRangeEmpty", "INVALID_ARGUMENT");
+            if (query["timeMin"].FirstOrDefault() is { } tmin && !TryTime(tmin, out min)) return (Error(400, "Bad Request", "badRequest", "INVALID_ARGUMENT"), 0);
+            if (query["timeMax"].FirstOrDefault() is { } tmax && !TryTime(tmax, out maxTime)) return (Error(400, "Bad Request", "badRequest", "INVALID_ARGUMENT"), 0);
+            if (min is not null && maxTime is not null && maxTime <= min) return (Error(400, "The specified time range is empty.", "timeRangeEmpty", "INVALID_ARGUMENT"), 0);
             page = new Page(calendar.Epoch, store.CurrentSeq, null, min?.UtcTicks, maxTime?.UtcTicks, null, null);
         }
         var showDeleted = page.After is not null || query["showDeleted"] == "true";
@@ -268,7 +277,7 @@ public static partial class GoogleCalendarSandbox
         };
         if (more) body["nextPageToken"] = (page with { LastStart = selected[^1].Start, LastId = selected[^1].Id }).Encode();
         else body["nextSyncToken"] = Page.EncodeSync(calendar.Epoch, page.Snapshot);
-        return Results.Json(body);
+        return (Results.Json(body), selected.Count);
     }
 
     /// <summary>An item as listed: its etag from its last change; a deleted one reduced to what Google still says about it.</summary>
@@ -506,6 +515,11 @@ public sealed class CalendarQuota
     }
 
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (double BaseMs, double PerItemMs)> _latency = new(StringComparer.OrdinalIgnoreCase);
+
+    public void SetLatency(string account, double baseMs, double perItemMs) => _latency[account] = (Math.Clamp(baseMs, 0, 10_000), Math.Clamp(perItemMs, 0, 1_000));
+
+    public (double BaseMs, double PerItemMs)? LatencyOf(string account) => _latency.TryGetValue(account, out var latency) ? latency : null;
 
     public bool TrySpend(string account, DateTimeOffset now, out bool useForbidden)
     {
