@@ -23,7 +23,7 @@ public class AccessibilityTests(LiveAppFixture app)
         { "admin", "integrations", "/admin/integrations" }, { "admin", "custom-fields", "/admin/custom-fields" }, { "admin", "settings", "/admin/settings" }, { "admin", "email", "/admin/email" },
         { "admin", "preferences", "/preferences" },
         { "rep", "home", "/" }, { "rep", "contacts", "/contacts" }, { "rep", "contact", "contact" }, { "rep", "deals", "/deals" },
-        { "rep", "board", "/deals/board" }, { "rep", "connections", "/me/connections" }, { "rep", "email-templates", "/me/email-templates" }, { "rep", "refused", "/admin/users" },
+        { "rep", "board", "/deals/board" }, { "rep", "connections", "/me/connections" }, { "rep", "email-templates", "/me/email-templates" }, { "rep", "connect-caldav", "/me/connections/caldav" }, { "rep", "refused", "/admin/users" },
     };
 
     [Theory]
