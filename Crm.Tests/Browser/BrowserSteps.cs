@@ -57,4 +57,19 @@ public static class BrowserSteps
             throw new Xunit.Sdk.XunitException($"The dialog did not close after {saveSelector}. It shows: {shown}\nIts inputs: {string.Join(", ", values)}");
         }
     }
+
+    /// <summary>Opens the contact's page again until its timeline shows <paramref name="text"/> (a sync runs in the background), at most a minute.</summary>
+    public static async Task<ILocator> WaitForTimelineAsync(this IPage page, string baseUrl, long contactId, string text, CancellationToken ct)
+    {
+        var timeline = page.Locator("#timeline");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            await page.GotoAsync($"{baseUrl}/contacts/{contactId}");
+            await page.WaitForInteractiveAsync();
+            if ((await timeline.InnerTextAsync()).Contains(text, StringComparison.Ordinal)) break;
+            await Task.Delay(1000, ct);
+        }
+        return timeline;
+    }
 }

@@ -58,15 +58,7 @@ public class CalendarTests(LiveAppFixture app)
         await page.GotoAsync($"{app.Web.BaseUrl}/me/connections");
         await page.WaitForInteractiveAsync();
         await page.ClickAsync("#sync-now-google-calendar");
-        var timeline = page.Locator("#timeline");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            await page.GotoAsync($"{app.Web.BaseUrl}/contacts/{contactId}");
-            await page.WaitForInteractiveAsync();
-            if ((await timeline.InnerTextAsync()).Contains(title, StringComparison.Ordinal)) break;
-            await Task.Delay(1000, Ct);
-        }
+        var timeline = await page.WaitForTimelineAsync(app.Web.BaseUrl, contactId, title, Ct);
         var entry = timeline.Locator(".timeline-entry[data-type=meeting]", new() { HasText = title });
         await Expect(entry).ToBeVisibleAsync();
         await Expect(entry).ToContainTextAsync("Join link");

@@ -44,15 +44,7 @@ public class EmailTests(LiveAppFixture app)
         }
 
         await page.ClickAsync("#sync-now-gmail");
-        var timeline = page.Locator("#timeline");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            await page.GotoAsync($"{app.Web.BaseUrl}/contacts/{contactId}");
-            await page.WaitForInteractiveAsync();
-            if ((await timeline.InnerTextAsync()).Contains(subject, StringComparison.Ordinal)) break;
-            await Task.Delay(1000, Ct);
-        }
+        var timeline = await page.WaitForTimelineAsync(app.Web.BaseUrl, contactId, subject, Ct);
         var entry = timeline.Locator(".timeline-entry[data-type=email]", new() { HasText = subject });
         await Expect(entry).ToBeVisibleAsync();
         await Expect(entry).ToContainTextAsync("Received");

@@ -4,6 +4,8 @@ using Crm.Core.Integrations.Tokens;
 using Crm.Infrastructure.Email.Outlook;
 using Microsoft.Graph.Me.Events.Item.Cancel;
 
+using Crm.Infrastructure.Integrations.Graph;
+
 namespace Crm.Infrastructure.Calendar.Outlook;
 
 /// <summary>Outlook calendars through the Microsoft Graph SDK as the CRM writes to them: created with the contacts invited, changed, cancelled by the organizer.</summary>
@@ -12,7 +14,7 @@ public sealed class GraphCalendarProvider(GraphMailClient graph) : ICalendarProv
     public async Task<IReadOnlyList<CalendarChoice>> ListCalendarsAsync(ConnectionRef connection, CancellationToken ct)
     {
         using var _ = GraphMailClient.For(connection);
-        var page = await GraphCalendarCalls.RunAsync(() => graph.Client.Me.Calendars.GetAsync(r => r.QueryParameters.Top = 100, ct));
+        var page = await GraphCalls.RunAsync(() => graph.Client.Me.Calendars.GetAsync(r => r.QueryParameters.Top = 100, ct));
         return (page?.Value ?? [])
             .Where(c => c.Id is not null)
             .OrderByDescending(c => c.IsDefaultCalendar == true).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
@@ -23,7 +25,7 @@ public sealed class GraphCalendarProvider(GraphMailClient graph) : ICalendarProv
     public async Task<PlacedEvent> CreateEventAsync(ConnectionRef connection, string calendarId, OutgoingEvent e, CancellationToken ct)
     {
         using var _ = GraphMailClient.For(connection);
-        var created = await GraphCalendarCalls.RunAsync(() => graph.Client.Me.Calendars[calendarId].Events.PostAsync(GraphCalendarEvents.ToGraph(e), cancellationToken: ct));
+        var created = await GraphCalls.RunAsync(() => graph.Client.Me.Calendars[calendarId].Events.PostAsync(GraphCalendarEvents.ToGraph(e), cancellationToken: ct));
         return Placed(created);
     }
 
@@ -32,7 +34,7 @@ public sealed class GraphCalendarProvider(GraphMailClient graph) : ICalendarProv
         using var _ = GraphMailClient.For(connection);
         var changes = GraphCalendarEvents.ToGraph(e);
         changes.TransactionId = null;
-        var updated = await GraphCalendarCalls.RunAsync(() => graph.Client.Me.Events[eventId].PatchAsync(changes, cancellationToken: ct));
+        var updated = await GraphCalls.RunAsync(() => graph.Client.Me.Events[eventId].PatchAsync(changes, cancellationToken: ct));
         return Placed(updated);
     }
 
@@ -41,7 +43,7 @@ public sealed class GraphCalendarProvider(GraphMailClient graph) : ICalendarProv
         using var _ = GraphMailClient.For(connection);
         try
         {
-            await GraphCalendarCalls.RunAsync<object>(async () =>
+            await GraphCalls.RunAsync<object>(async () =>
             {
                 await graph.Client.Me.Events[eventId].Cancel.PostAsync(new CancelPostRequestBody { Comment = "Cancelled in the CRM." }, cancellationToken: ct);
                 return null;

@@ -10,6 +10,8 @@ using Crm.Infrastructure.Email.Outlook;
 using Crm.Infrastructure.Persistence;
 using Microsoft.Graph.Me.Calendars.Item.CalendarView.Delta;
 
+using Crm.Infrastructure.Integrations.Graph;
+
 namespace Crm.Infrastructure.Calendar.Outlook;
 
 /// <summary>
@@ -80,7 +82,7 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
         while (true)
         {
             var builder = graph.Client.Me.Calendars[calendarId].CalendarView.Delta;
-            var page = await GraphCalendarCalls.RunAsync(() => url is null
+            var page = await GraphCalls.RunAsync(() => url is null
                 ? builder.GetAsDeltaGetResponseAsync(r =>
                 {
                     r.QueryParameters.StartDateTime = Iso(windowStart);

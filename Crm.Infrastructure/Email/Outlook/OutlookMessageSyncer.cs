@@ -12,7 +12,7 @@ using Crm.Core.Timeline;
 using Crm.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Graph.Models;
-using Microsoft.Graph.Models.ODataErrors;
+using Crm.Infrastructure.Integrations.Graph;
 
 namespace Crm.Infrastructure.Email.Outlook;
 
@@ -205,7 +205,7 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
             return Parallel.ForEachAsync(with, new ParallelOptions { MaxDegreeOfParallelism = MailboxConcurrency, CancellationToken = Ct }, async (message, token) =>
             {
                 var attachments = syncer.Graph.Client.Me.Messages[message.Id].Attachments;
-                var listed = await InSlotAsync(() => Call(() => attachments.GetAsync(request =>
+                var listed = await InSlotAsync(() => GraphCalls.RunAsync(() => attachments.GetAsync(request =>
                 {
                     request.QueryParameters.Select = ["id", "name", "contentType", "size", "isInline"];
                     request.QueryParameters.Top = EmailLimits.Attachments;
@@ -214,7 +214,7 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
                 foreach (var attachment in (listed?.Value ?? []).Where(a => a.IsInline != true).Take(EmailLimits.Attachments))
                 {
                     if (attachment is FileAttachment && attachment.Id is { } id && attachment.Size is > 0 and <= EmailLimits.AttachmentBytes)
-                        files.Add(await InSlotAsync(() => Call(() => attachments[id].GetAsync(cancellationToken: token))) ?? attachment);
+                        files.Add(await InSlotAsync(() => GraphCalls.RunAsync(() => attachments[id].GetAsync(cancellationToken: token))) ?? attachment);
                     else files.Add(attachment);
                 }
                 message.Attachments = files;
@@ -310,7 +310,7 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
             do
             {
                 var from = next;
-                var page = await HoldingAsync(() => InSlotAsync(() => Call(() => (from is null ? messages : messages.WithUrl(from)).GetAsync(request =>
+                var page = await HoldingAsync(() => InSlotAsync(() => GraphCalls.RunAsync(() => (from is null ? messages : messages.WithUrl(from)).GetAsync(request =>
                 {
                     if (from is null)
                     {
@@ -366,7 +366,7 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
             {
                 try
                 {
-                    var message = await InSlotAsync(() => Call(() => syncer.Graph.Client.Me.Messages[id].GetAsync(request =>
+                    var message = await InSlotAsync(() => GraphCalls.RunAsync(() => syncer.Graph.Client.Me.Messages[id].GetAsync(request =>
                     {
                         request.QueryParameters.Select = Fields;
                         request.Headers.Add("Prefer", "IdType=\"ImmutableId\"");
@@ -402,7 +402,7 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
                     ct.ThrowIfCancellationRequested();
                     var delta = graph.Client.Me.MailFolders[folder].Messages.Delta;
                     var from = next;
-                    var page = await Call(() => (from is null ? delta : delta.WithUrl(from)).GetAsDeltaGetResponseAsync(request =>
+                    var page = await GraphCalls.RunAsync(() => (from is null ? delta : delta.WithUrl(from)).GetAsDeltaGetResponseAsync(request =>
                     {
                         if (from is null)
                         {
@@ -423,35 +423,12 @@ public sealed class OutlookMessageSyncer(GraphMailClient graph, LogEmailHandler 
                     else return chain with { DeltaLink = page?.OdataDeltaLink ?? next ?? "" };
                 }
             }
-            catch (DeltaGoneException) when (!restarted && link is not null)
+            catch (GraphDeltaGoneException) when (!restarted && link is not null)
             {
                 // The delta token expired: the folder from the start of the window again.
                 restarted = true;
                 link = null;
             }
-        }
-    }
-
-    private sealed class DeltaGoneException(Exception inner) : Exception("Graph no longer knows the delta token.", inner);
-
-    /// <summary>Graph's errors as the platform's: a 410 on a delta link as <see cref="DeltaGoneException"/> when asked.</summary>
-    private static async Task<T?> Call<T>(Func<Task<T?>> call, bool allowGone = false)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (ODataError e) when (allowGone && e.ResponseStatusCode == 410)
-        {
-            throw new DeltaGoneException(e);
-        }
-        catch (ODataError e)
-        {
-            throw new ProviderApiException("Outlook", e.ResponseStatusCode, e.Error?.Code, $"Outlook answered {e.ResponseStatusCode} {e.Error?.Code}: {e.Error?.Message ?? e.Message}");
-        }
-        catch (Microsoft.Kiota.Abstractions.ApiException e)
-        {
-            throw new ProviderApiException("Outlook", e.ResponseStatusCode, null, $"Outlook answered {e.ResponseStatusCode}: {e.Message}");
         }
     }
 

@@ -1,13 +1,13 @@
 using Crm.Core.Integrations.Calls;
 using Microsoft.Graph.Models.ODataErrors;
 
-namespace Crm.Infrastructure.Calendar.Outlook;
+namespace Crm.Infrastructure.Integrations.Graph;
 
-/// <summary>A delta link Graph no longer knows (410): the calendar is read in full again.</summary>
-public sealed class GraphDeltaGoneException(Exception inner) : Exception("Graph no longer knows the calendar's delta token.", inner);
+/// <summary>A delta link Graph no longer knows (410): the folder or calendar is read in full again.</summary>
+public sealed class GraphDeltaGoneException(Exception inner) : Exception("Graph no longer knows the delta token.", inner);
 
-/// <summary>Graph's SDK errors as the platform's typed ones.</summary>
-public static class GraphCalendarCalls
+/// <summary>Graph's SDK errors as the platform's typed ones (mail and calendars): a 410 on a delta link as <see cref="GraphDeltaGoneException"/> when asked.</summary>
+public static class GraphCalls
 {
     public static async Task<T?> RunAsync<T>(Func<Task<T?>> call, bool allowGone = false)
     {
