@@ -124,4 +124,23 @@ public class TimelineEntryViewTests : ComponentTestContext
         Assert.Contains("c@d.example", timeline.Markup);
         Assert.Contains("Only the people whose mailbox had this email can read it.", timeline.Find(".email-body-hidden").TextContent);
     }
+
+    [Fact]
+    public void AMeeting_OffersItsOutcome_OnlyOnceItHasStarted_AndNotWhenCancelled_AndAnAllDayOneShowsItsDate()
+    {
+        Render<MudPopoverProvider>();
+        var timeline = RenderEntries(
+            Entry(new MeetingActivity { Title = "Held", StartTime = Now.AddHours(-2), EndTime = Now.AddHours(-1) }, 1),
+            Entry(new MeetingActivity { Title = "To come", StartTime = Now.AddDays(2), EndTime = Now.AddDays(2).AddHours(1) }, 2),
+            Entry(new MeetingActivity { Title = "Called off", StartTime = Now.AddHours(-5), EndTime = Now.AddHours(-4), CancelledAt = Now.AddDays(-1), Outcome = MeetingOutcome.Cancelled }, 3),
+            Entry(new MeetingActivity { Title = "Offsite", StartTime = new DateTimeOffset(2026, 12, 5, 8, 0, 0, TimeSpan.Zero), EndTime = new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero),
+                IsAllDay = true, TimeZone = "America/Los_Angeles" }, 4));
+
+        var items = timeline.FindAll(".timeline-entry");
+        Assert.Single(items[0].QuerySelectorAll(".meeting-outcome-select"));
+        Assert.Empty(items[1].QuerySelectorAll(".meeting-outcome-select"));
+        Assert.Empty(items[2].QuerySelectorAll(".meeting-outcome-select"));
+        Assert.Contains("cancelled", items[2].TextContent);
+        Assert.Contains("5 Dec 2026 (all day)", items[3].TextContent);
+    }
 }
