@@ -49,10 +49,10 @@ public static class GraphCalendarSandbox
                 return Delta(http, calendar, store, time);
             });
 
-        me.MapPost("/calendars/{calendarId}/events", async (HttpRequest request, string calendarId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time) =>
-            await CreateAsync(request, calendarId, store, tokens, time));
-        me.MapPost("/events", async (HttpRequest request, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time) =>
-            await CreateAsync(request, null, store, tokens, time));
+        me.MapPost("/calendars/{calendarId}/events", async (HttpRequest request, string calendarId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time,
+            GraphSubscriptions subscriptions) => await CreateAsync(request, calendarId, store, tokens, time, subscriptions));
+        me.MapPost("/events", async (HttpRequest request, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time, GraphSubscriptions subscriptions) =>
+            await CreateAsync(request, null, store, tokens, time, subscriptions));
 
         me.MapGet("/events/{eventId}", (HttpRequest request, string eventId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time) =>
         {
@@ -61,28 +61,36 @@ public static class GraphCalendarSandbox
             return row is { Gone: false } found ? Results.Json(Shown(found.Item, found.Seq, Zone(request))) : NotFound(time);
         });
 
-        me.MapPatch("/events/{eventId}", async (HttpRequest request, string eventId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time) =>
+        me.MapPatch("/events/{eventId}", async (HttpRequest request, string eventId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time,
+            GraphSubscriptions subscriptions) =>
         {
             if (Authorized(request, tokens, time, out var account) is { } refused) return refused;
             if (await JsonNode.ParseAsync(request.Body) is not JsonObject body) return GraphMailSandbox.Error(400, "BadRequest", "Empty Payload. JSON content expected.", time);
             var updated = Change(store, account!, eventId, body, time.GetUtcNow());
-            return updated is null ? NotFound(time) : Results.Json(Shown(updated.Resource, updated.Seq, Zone(request)));
+            if (updated is null) return NotFound(time);
+            Notify(store, subscriptions, account!, eventId, "updated");
+            return Results.Json(Shown(updated.Resource, updated.Seq, Zone(request)));
         });
 
-        me.MapDelete("/events/{eventId}", (HttpRequest request, string eventId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time) =>
+        me.MapDelete("/events/{eventId}", (HttpRequest request, string eventId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time,
+            GraphSubscriptions subscriptions) =>
         {
             if (Authorized(request, tokens, time, out var account) is { } refused) return refused;
-            return Delete(store, account!, eventId, time.GetUtcNow()) ? Results.NoContent() : NotFound(time);
+            if (!Delete(store, account!, eventId, time.GetUtcNow())) return NotFound(time);
+            Notify(store, subscriptions, account!, eventId, "deleted");
+            return Results.NoContent();
         });
 
         // Only the organizer cancels: the attendees get the cancellation and the event leaves the organizer's calendar.
-        me.MapPost("/events/{eventId}/cancel", (HttpRequest request, string eventId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time) =>
+        me.MapPost("/events/{eventId}/cancel", (HttpRequest request, string eventId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time,
+            GraphSubscriptions subscriptions) =>
         {
             if (Authorized(request, tokens, time, out var account) is { } refused) return refused;
             if (Find(store, account!, eventId, time.GetUtcNow()) is not { Gone: false } row) return NotFound(time);
             if (row.Item["isOrganizer"]?.GetValue<bool>() == false)
                 return GraphMailSandbox.Error(400, "ErrorAccessDenied", "Your request can't be completed. You need to be an organizer to cancel a meeting.", time);
             Delete(store, account!, eventId, time.GetUtcNow());
+            Notify(store, subscriptions, account!, eventId, "deleted");
             return Results.Accepted();
         });
 
@@ -104,26 +112,41 @@ public static class GraphCalendarSandbox
             if (store.Find(account, calendarId == "default" ? null : calendarId) is not { } calendar) return Results.NotFound();
             lock (calendar.Gate) return Results.Json(new JsonArray(calendar.Events.Values.Where(e => !e.Deleted).Select(e => (JsonNode)e.Resource.DeepClone()).ToArray()));
         });
-        control.MapPost("/calendars/{calendarId}/events", async (HttpRequest request, string account, string calendarId, GraphCalendarStore store, TimeProvider time) =>
+        control.MapPost("/calendars/{calendarId}/events", async (HttpRequest request, string account, string calendarId, GraphCalendarStore store, TimeProvider time,
+            GraphSubscriptions subscriptions) =>
         {
             if (store.Find(account, calendarId == "default" ? null : calendarId) is not { } calendar) return Results.NotFound();
             var node = await JsonNode.ParseAsync(request.Body);
             var items = node is JsonArray array ? array.OfType<JsonObject>().ToList() : node is JsonObject one ? [one] : [];
             var created = items.Select(i => (JsonNode)new JsonObject { ["id"] = Insert(store, account, calendar, (JsonObject)i.DeepClone(), time.GetUtcNow()).Id }).ToArray();
+            foreach (var id in created.Select(c => c!["id"]!.GetValue<string>()).Take(100)) subscriptions.EventChanged(account, calendar.Id, id, "created");
             return Results.Json(node is JsonArray ? new JsonArray(created) : created.FirstOrDefault());
         });
-        control.MapPatch("/events/{eventId}", async (HttpRequest request, string account, string eventId, GraphCalendarStore store, TimeProvider time) =>
+        control.MapPatch("/events/{eventId}", async (HttpRequest request, string account, string eventId, GraphCalendarStore store, TimeProvider time,
+            GraphSubscriptions subscriptions) =>
         {
             var body = await JsonNode.ParseAsync(request.Body) as JsonObject ?? new JsonObject();
-            return Change(store, account, eventId, body, time.GetUtcNow()) is { } updated ? Results.Json(updated.Resource) : Results.NotFound();
+            if (Change(store, account, eventId, body, time.GetUtcNow()) is not { } updated) return Results.NotFound();
+            Notify(store, subscriptions, account, eventId, "updated");
+            return Results.Json(updated.Resource);
         });
-        control.MapDelete("/events/{eventId}", (string account, string eventId, GraphCalendarStore store, TimeProvider time) =>
-            Delete(store, account, eventId, time.GetUtcNow()) ? Results.NoContent() : Results.NotFound());
+        control.MapDelete("/events/{eventId}", (string account, string eventId, GraphCalendarStore store, TimeProvider time, GraphSubscriptions subscriptions) =>
+        {
+            if (!Delete(store, account, eventId, time.GetUtcNow())) return Results.NotFound();
+            Notify(store, subscriptions, account, eventId, "deleted");
+            return Results.NoContent();
+        });
         control.MapPost("/expire-delta", (string account, GraphCalendarStore store) =>
         {
             foreach (var calendar in store.CalendarsOf(account).Values) calendar.Epoch++;
             return Results.NoContent();
         });
+    }
+
+    /// <summary>The change notifications of the event's calendar.</summary>
+    private static void Notify(GraphCalendarStore store, GraphSubscriptions subscriptions, string account, string eventId, string changeType)
+    {
+        if (store.FindEvent(account, eventId) is var (calendar, _)) subscriptions.EventChanged(account, calendar.Id, eventId, changeType);
     }
 
     private static IResult Delta(HttpContext http, GraphCalendar calendar, GraphCalendarStore store, TimeProvider time)
@@ -182,7 +205,8 @@ public static class GraphCalendarSandbox
         return Results.Json(body);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, string? calendarId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time)
+    private static async Task<IResult> CreateAsync(HttpRequest request, string? calendarId, GraphCalendarStore store, SandboxTokens tokens, TimeProvider time,
+        GraphSubscriptions subscriptions)
     {
         if (Authorized(request, tokens, time, out var account) is { } refused) return refused;
         if (store.Find(account!, calendarId) is not { } calendar) return NotFound(time);
@@ -204,6 +228,7 @@ public static class GraphCalendarSandbox
         body["organizer"] = new JsonObject { ["emailAddress"] = new JsonObject { ["name"] = account, ["address"] = account } };
         body["isOrganizer"] = true;
         var stored = Insert(store, account!, calendar, body, time.GetUtcNow());
+        subscriptions.EventChanged(account!, calendar.Id, stored.Id, "created");
         return Results.Json(Shown(stored.Resource, stored.Seq, Zone(request)), statusCode: 201);
     }
 

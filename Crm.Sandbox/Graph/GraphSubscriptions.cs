@@ -156,6 +156,35 @@ public sealed partial class GraphSubscriptions(TimeProvider time, ILogger<GraphS
         }
     }
 
+    /// <summary>Tells each live subscription on the calendar (or on all events) that an event was created, updated or deleted.</summary>
+    public void EventChanged(string account, string calendarId, string eventId, string changeType)
+    {
+        var now = time.GetUtcNow();
+        foreach (var subscription in _byId.Values.Where(s => string.Equals(s.Account, account, StringComparison.OrdinalIgnoreCase) && s.ExpiresAt > now
+                                                             && (s.Folder == "calendar:" + calendarId || s.Folder == "calendar:*")
+                                                             && s.ChangeType.Split(',', StringSplitOptions.TrimEntries).Contains(changeType)))
+        {
+            var user = MicrosoftSandbox.ObjectIdOf(account);
+            var notification = new JsonObject
+            {
+                ["value"] = new JsonArray(new JsonObject
+                {
+                    ["subscriptionId"] = subscription.Id,
+                    ["subscriptionExpirationDateTime"] = subscription.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+                    ["changeType"] = changeType,
+                    ["resource"] = $"Users/{user}/Events/{eventId}",
+                    ["resourceData"] = new JsonObject
+                    {
+                        ["@odata.type"] = "#Microsoft.Graph.Event", ["@odata.id"] = $"Users/{user}/Events/{eventId}", ["@odata.etag"] = "W/\"DwAAABYAAAD\"", ["id"] = eventId,
+                    },
+                    ["clientState"] = subscription.ClientState,
+                    ["tenantId"] = "9188040d-6c67-4c5b-b112-36a304b66dad",
+                }),
+            }.ToJsonString();
+            _ = DeliverAsync(subscription.NotificationUrl, notification);
+        }
+    }
+
     private async Task DeliverAsync(string url, string body)
     {
         for (var attempt = 1; attempt <= 5; attempt++)
@@ -200,6 +229,9 @@ public sealed partial class GraphSubscriptions(TimeProvider time, ILogger<GraphS
     /// <summary>The folder a subscription's resource names (inbox, sentitems), "*" for the whole mailbox; null when not mail.</summary>
     private static string? FolderOf(string resource, GraphMailbox box)
     {
+        // Calendars: "me/events" (every calendar) or "me/calendars/{id}/events".
+        if (CalendarPattern().Match(resource.Trim()) is { Success: true } calendar)
+            return "calendar:" + (calendar.Groups["id"].Success ? calendar.Groups["id"].Value : "*");
         var match = ResourcePattern().Match(resource.Trim());
         if (!match.Success) return null;
         var folder = match.Groups["quoted"].Success ? match.Groups["quoted"].Value : match.Groups["plain"].Success ? match.Groups["plain"].Value : null;
@@ -217,6 +249,9 @@ public sealed partial class GraphSubscriptions(TimeProvider time, ILogger<GraphS
     private string? Account(HttpRequest request, SandboxTokens tokens) => tokens["microsoft"].Validate(StandardOAuthServer.BearerOf(request), time.GetUtcNow())?.Account;
 
     private IResult Unauthorized() => GraphMailSandbox.Error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.", time);
+
+    [GeneratedRegex(@"^/?(?:me|users/[^/]+)/(?:calendars/(?<id>[^/]+)/)?events$", RegexOptions.IgnoreCase)]
+    private static partial Regex CalendarPattern();
 
     [GeneratedRegex(@"^/?(?:me|users/[^/]+)/(?:mailFolders(?:\('(?<quoted>[^']+)'\)|/(?<plain>[^/]+))/)?messages$", RegexOptions.IgnoreCase)]
     private static partial Regex ResourcePattern();

@@ -224,7 +224,7 @@ public class IntegrationsTests(LiveAppFixture app)
         {
             await db.OpenAsync(TestContext.Current.CancellationToken);
             await using var command = db.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM IntegrationCredentials c JOIN Integrations i ON i.Id = c.IntegrationId WHERE i.Provider = 'google'";
+            command.CommandText = "SELECT COUNT(*) FROM IntegrationCredentials c JOIN Integrations i ON i.Id = c.IntegrationId WHERE i.Provider = 'google' AND i.Type = 1";
             Assert.Equal(0L, (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
         }
         await page.Context.CloseAsync();

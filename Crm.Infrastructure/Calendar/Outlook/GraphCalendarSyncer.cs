@@ -21,9 +21,11 @@ namespace Crm.Infrastructure.Calendar.Outlook;
 /// <c>@removed</c>. Graph keeps the window in its tokens, so the nightly run starts a new round over the moved window
 /// (meetings come into it) and compares what it returns with what was logged. A delta link Graph no longer knows (410)
 /// does the same at once. Times are asked for in UTC and read in the zone each event names (Windows names included).
+/// Where <see cref="MicrosoftAppSettings.NotificationUrl"/> is set, each chosen calendar has a change-notification
+/// subscription (<see cref="OutlookMailSubscriptions"/>) that starts the sync within seconds; polling stays underneath.
 /// </summary>
 public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandler log, IConnectionStatus status, CrmDatabase database, MicrosoftAppSettings settings,
-    TimeProvider time) : IConnectionSyncer
+    OutlookMailSubscriptions subscriptions, TimeProvider time) : IConnectionSyncer
 {
     public const string Objects = "events";
     public const int PageSize = 100;
@@ -63,6 +65,7 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
             cursors.Add(await RoundAsync(scope, calendar.Id, null, full ? null : cursor, cursors, token, recheck: full));
         });
         totals += cursors.Totals;
+        await subscriptions.EnsureCalendarsAsync(connection, scope.Settings.SelectedCalendars.Select(c => c.Id).ToList(), ct);
         return totals;
     }
 
