@@ -35,13 +35,17 @@ public sealed class RadicaleServer : IAsyncDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         var server = new RadicaleServer(process, directory, $"http://127.0.0.1:{port}");
-        using var http = new HttpClient();
+        var (user, password) = users.First();
+        using var http = server.ClientFor(user, password);
         for (var i = 0; i < 100; i++)
         {
             try
             {
-                using var response = await http.GetAsync(server.Url + "/.web/", ct);
-                return server;
+                // Ready once it answers a signed-in PROPFIND (which also makes the user's principal collection).
+                using var probe = new HttpRequestMessage(new HttpMethod("PROPFIND"), "/" + user + "/") { Headers = { { "Depth", "0" } } };
+                using var response = await http.SendAsync(probe, ct);
+                if ((int)response.StatusCode == 207) return server;
+                await Task.Delay(100, ct);
             }
             catch (HttpRequestException) when (!process.HasExited)
             {
@@ -72,15 +76,31 @@ public sealed class RadicaleServer : IAsyncDisposable
         var body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><c:mkcalendar xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:set><d:prop>"
                    + $"<d:displayname>{name}</d:displayname><c:supported-calendar-component-set><c:comp name=\"VEVENT\"/></c:supported-calendar-component-set>"
                    + "</d:prop></d:set></c:mkcalendar>";
-        using var request = new HttpRequestMessage(new HttpMethod("MKCALENDAR"), path) { Content = new StringContent(body, Encoding.UTF8, "application/xml") };
-        using var response = await client.SendAsync(request, ct);
+        using var response = await WithRetriesAsync(() => client.SendAsync(
+            new HttpRequestMessage(new HttpMethod("MKCALENDAR"), path) { Content = new StringContent(body, Encoding.UTF8, "application/xml") }, ct), ct);
         if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"MKCALENDAR {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
     }
 
     public static async Task PutAsync(HttpClient client, string path, string ics, CancellationToken ct = default)
     {
-        using var response = await client.PutAsync(path, new StringContent(ics.ReplaceLineEndings("\r\n"), Encoding.UTF8, "text/calendar"), ct);
+        using var response = await WithRetriesAsync(() => client.PutAsync(path, new StringContent(ics.ReplaceLineEndings("\r\n"), Encoding.UTF8, "text/calendar"), ct), ct);
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    /// <summary>Radicale's threaded server now and then closes a connection mid-answer: the request is sent again (at most 3 times).</summary>
+    private static async Task<HttpResponseMessage> WithRetriesAsync(Func<Task<HttpResponseMessage>> send, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await send();
+            }
+            catch (HttpRequestException) when (attempt < 3)
+            {
+                await Task.Delay(200 * attempt, ct);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
