@@ -44,6 +44,49 @@ internal sealed class SqliteStatement : IDisposable
         return new SqliteStatement(connection, sql, Binders.For(clrType, properties), properties.Length, returnId);
     }
 
+    /// <summary>
+    /// INSERT of a row EF tracks, returning its new id: every stored column of <paramref name="entity"/>'s type, the
+    /// shadow ones (a TPH discriminator) last, bound from EF's entry by <see cref="Insert(object, IReadOnlyList{object?})"/>.
+    /// </summary>
+    public static SqliteStatement InsertTracked(IEntityType entity, SqliteConnection connection, out IProperty[] shadow)
+    {
+        var stored = entity.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never)).ToArray();
+        var members = stored.Where(p => !p.IsShadowProperty()).ToArray();
+        shadow = stored.Where(p => p.IsShadowProperty()).ToArray();
+        var columns = members.Concat(shadow).ToArray();
+        var sql = $"INSERT INTO \"{entity.GetTableName()}\" ({string.Join(", ", columns.Select(p => $"\"{p.GetColumnName()}\""))}) " +
+                  $"VALUES ({string.Join(", ", columns.Select((_, i) => $"?{i + 1}"))}) RETURNING \"Id\"";
+        var convert = shadow.Select(p => p.GetValueConverter() ?? p.GetTypeMapping().Converter).ToArray();
+        var statement = new SqliteStatement(connection, sql, Binders.For(entity.ClrType, members), columns.Length, true) { _shadowConverters = convert, _firstShadow = members.Length + 1 };
+        return statement;
+    }
+
+    private ValueConverter?[] _shadowConverters = [];
+    private int _firstShadow;
+
+    /// <summary>Runs the INSERT of <see cref="InsertTracked"/> for one row and its shadow values; the new id.</summary>
+    public long Insert(object entity, IReadOnlyList<object?> shadowValues)
+    {
+        _bind(_statement, entity);
+        for (var i = 0; i < shadowValues.Count; i++)
+            BindValue(_firstShadow + i, shadowValues[i] is { } value && _shadowConverters[i] is { } converter ? converter.ConvertToProvider(value) : shadowValues[i]);
+        return Step();
+    }
+
+    private void BindValue(int index, object? value)
+    {
+        switch (value)
+        {
+            case null: raw.sqlite3_bind_null(_statement, index); break;
+            case string text: raw.sqlite3_bind_text16(_statement, index, text.AsSpan()); break;
+            case bool flag: raw.sqlite3_bind_int64(_statement, index, flag ? 1 : 0); break;
+            case long or int or short or byte: raw.sqlite3_bind_int64(_statement, index, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+            case double or float: raw.sqlite3_bind_double(_statement, index, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+            case Enum: raw.sqlite3_bind_int64(_statement, index, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+            default: throw new InvalidOperationException($"No SQLite binding for {value.GetType().Name}.");
+        }
+    }
+
     /// <summary>UPDATE of the given columns plus those every update sets, guarded by id, workspace and the version read.</summary>
     public static SqliteStatement Update(IModel model, Type clrType, IEnumerable<string> columns, SqliteConnection connection)
     {

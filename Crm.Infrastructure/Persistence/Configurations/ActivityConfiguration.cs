@@ -65,8 +65,8 @@ internal sealed class EmailActivityConfiguration : IEntityTypeConfiguration<Emai
         b.Property(x => x.Body).HasColumnName("Body").HasMaxLength(FieldLimits.EmailBody);
         b.Property(x => x.Direction).HasColumnName("Direction");
         b.Property(x => x.From).HasMaxLength(FieldLimits.Email);
-        b.PrimitiveCollection(x => x.To).HasMaxLength(40_000);
-        b.PrimitiveCollection(x => x.Cc).HasMaxLength(40_000);
+        b.PrimitiveCollection(x => x.To).HasMaxLength(40_000).ComparedByElements();
+        b.PrimitiveCollection(x => x.Cc).HasMaxLength(40_000).ComparedByElements();
         b.Property(x => x.ExternalId).HasColumnName("ExternalId").HasMaxLength(FieldLimits.ExternalId);
         b.Property(x => x.ThreadId).HasMaxLength(FieldLimits.ExternalId);
         b.Property(x => x.ClickedLinks)
@@ -75,7 +75,7 @@ internal sealed class EmailActivityConfiguration : IEntityTypeConfiguration<Emai
         b.Property(x => x.HtmlBody).HasMaxLength(Crm.Core.Email.EmailLimits.BodyChars * 2);
         b.Property(x => x.MessageId).HasMaxLength(998);
         b.Property(x => x.InReplyTo).HasMaxLength(998);
-        b.PrimitiveCollection(x => x.MailboxUserIds).HasMaxLength(4000);
+        b.PrimitiveCollection(x => x.MailboxUserIds).HasMaxLength(4000).ComparedByElements();
         // One activity per message in a workspace, whatever mailbox or address brought it (deleted ones included:
         // a later copy of a message someone deleted does not come back).
         b.HasIndex(x => new { x.WorkspaceId, x.MessageId }).IsUnique().HasFilter("\"MessageId\" IS NOT NULL");
@@ -97,7 +97,7 @@ internal sealed class MeetingActivityConfiguration : IEntityTypeConfiguration<Me
             .HasMaxLength(FieldLimits.EmailBody);
         b.Property(x => x.MeetingKey).HasMaxLength(Crm.Core.Calendar.MeetingKeys.MaxLength);
         b.Property(x => x.TimeZone).HasMaxLength(64);
-        b.PrimitiveCollection(x => x.CalendarUserIds).HasMaxLength(4000);
+        b.PrimitiveCollection(x => x.CalendarUserIds).HasMaxLength(4000).ComparedByElements();
         // One meeting per invitation (and occurrence) in a workspace, whichever calendars hold it.
         b.HasIndex(x => new { x.WorkspaceId, x.MeetingKey }).IsUnique().HasFilter("\"MeetingKey\" IS NOT NULL");
     }

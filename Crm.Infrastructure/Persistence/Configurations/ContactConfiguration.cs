@@ -24,7 +24,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.Property(x => x.Region).HasMaxLength(FieldLimits.City);
         b.Property(x => x.PostalCode).HasMaxLength(FieldLimits.PostalCode);
         b.Property(x => x.Country).HasMaxLength(FieldLimits.City);
-        b.PrimitiveCollection(x => x.AdditionalEmails).HasMaxLength(4000);
+        b.PrimitiveCollection(x => x.AdditionalEmails).HasMaxLength(4000).ComparedByElements();
         b.Property(x => x.CustomFields)
             .HasConversion(JsonColumn.Converter<Dictionary<string, string>>(), JsonColumn.Comparer<Dictionary<string, string>>())
             .HasMaxLength(FieldLimits.EmailBody);

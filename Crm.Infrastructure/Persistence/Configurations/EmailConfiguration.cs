@@ -26,7 +26,7 @@ internal sealed class EmailSettingsConfiguration : IEntityTypeConfiguration<Emai
     {
         b.ConfigureWorkspaceOwned();
         b.HasIndex(x => x.WorkspaceId).IsUnique();
-        b.PrimitiveCollection(x => x.NeverLog).HasMaxLength(EmailSettings.NeverLogEntries * 260);
+        b.PrimitiveCollection(x => x.NeverLog).HasMaxLength(EmailSettings.NeverLogEntries * 260).ComparedByElements();
         b.Property(x => x.LoggingTokenHash).HasMaxLength(64);
         b.Property(x => x.LoggingTokenProtected).HasMaxLength(1000);
         b.Property(x => x.LastRefusedFrom).HasMaxLength(FieldLimits.Email);

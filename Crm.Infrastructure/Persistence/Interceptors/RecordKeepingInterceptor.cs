@@ -15,6 +15,9 @@ namespace Crm.Infrastructure.Persistence.Interceptors;
 /// </summary>
 public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInterceptor
 {
+    /// <summary>The clock every stamp is taken from (a test's fake one included).</summary>
+    public TimeProvider Time => time;
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         Apply(eventData.Context);
