@@ -29,7 +29,10 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
 {
     public const string Objects = "events";
     public const int PageSize = 100;
-    public const int CalendarsAtOnce = 4;
+    /// <summary>Calendars read side by side; their requests share <see cref="MailboxRequestsAtOnce"/> slots.</summary>
+    public const int CalendarsAtOnce = 8;
+    /// <summary>Exchange's limit of requests at once per mailbox.</summary>
+    public const int MailboxRequestsAtOnce = 4;
 
     public string Provider => IntegrationProviders.Microsoft;
     public IntegrationType Type => IntegrationType.Calendar;
@@ -46,7 +49,9 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
         var cursors = new CalendarCursors<CalendarCursor>(status, connection, Objects, await status.CursorAsync(connection, Objects, ct));
         var totals = new SyncTotals();
         using var _ = GraphMailClient.For(connection);
-        // Calendars side by side: Exchange allows 4 requests at once per mailbox, and one calendar's logging overlaps another's reads.
+        // Calendars side by side, one calendar's logging overlapping another's reads; Exchange allows 4 requests at once
+        // per mailbox, so more calendars than that share 4 request slots rather than the last ones waiting for a lane.
+        using var slots = new SemaphoreSlim(MailboxRequestsAtOnce);
         await Parallel.ForEachAsync(scope.Settings.SelectedCalendars, new ParallelOptions { MaxDegreeOfParallelism = CalendarsAtOnce, CancellationToken = ct }, async (calendar, token) =>
         {
             var cursor = cursors.Get(calendar.Id);
@@ -54,7 +59,7 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
             {
                 try
                 {
-                    cursors.Add(await RoundAsync(scope, calendar.Id, deltaLink, null, cursors, token));
+                    cursors.Add(await RoundAsync(scope, calendar.Id, deltaLink, null, cursors, slots, token));
                     return;
                 }
                 catch (GraphDeltaGoneException)
@@ -62,7 +67,7 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
                     cursor = null;
                 }
             }
-            cursors.Add(await RoundAsync(scope, calendar.Id, null, full ? null : cursor, cursors, token, recheck: full));
+            cursors.Add(await RoundAsync(scope, calendar.Id, null, full ? null : cursor, cursors, slots, token, recheck: full));
         });
         totals += cursors.Totals;
         await subscriptions.EnsureCalendarsAsync(connection, scope.Settings.SelectedCalendars.Select(c => c.Id).ToList(), ct);
@@ -74,18 +79,18 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
     /// on from its saved next link); a round over the window ends by finding what the calendar no longer holds.
     /// </summary>
     private async Task<SyncTotals> RoundAsync(CalendarSyncScope scope, string calendarId, string? deltaLink, CalendarCursor? resume,
-        CalendarCursors<CalendarCursor> cursors, CancellationToken ct, bool recheck = false)
+        CalendarCursors<CalendarCursor> cursors, SemaphoreSlim slots, CancellationToken ct, bool recheck = false)
     {
         var windowStart = resume?.WindowStart is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : scope.WindowStart;
         var windowEnd = resume?.WindowEnd is { } e ? DateTimeOffset.FromUnixTimeSeconds(e) : scope.Horizon;
         var fullRound = deltaLink is null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var totals = new SyncTotals();
-        var url = deltaLink ?? resume?.NextLink;
-        while (true)
+        // The next page is asked for while this one is logged; a request holds one of the mailbox's slots only while it is out.
+        Task<DeltaGetResponse?> Fetch(string? url) => WithSlotAsync(slots, () =>
         {
             var builder = graph.Client.Me.Calendars[calendarId].CalendarView.Delta;
-            var page = await GraphCalls.RunAsync(() => url is null
+            return GraphCalls.RunAsync(() => url is null
                 ? builder.GetAsDeltaGetResponseAsync(r =>
                 {
                     r.QueryParameters.StartDateTime = Iso(windowStart);
@@ -93,19 +98,47 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
                     Prefer(r.Headers);
                 }, ct)
                 : builder.WithUrl(url).GetAsDeltaGetResponseAsync(r => Prefer(r.Headers), ct), allowGone: url is not null);
-            var events = (page?.Value ?? []).Select(item => GraphCalendarEvents.ToEvent(calendarId, item)).ToList();
-            foreach (var item in events) seen.Add(MeetingKeys.Fit(item.EventId, CalendarLimits.EventIdChars));
-            totals += await scope.LogAsync(log, events, recheck, ct);
-            if (page?.OdataNextLink is { } next)
+        }, ct);
+        var fetching = Fetch(deltaLink ?? resume?.NextLink);
+        Task? ahead = null;
+        try
+        {
+            while (true)
             {
-                url = next;
-                if (fullRound) await cursors.SaveAsync(calendarId, new CalendarCursor(null, next, windowStart.ToUnixTimeSeconds(), windowEnd.ToUnixTimeSeconds()), ct);
-                continue;
+                var page = await fetching;
+                var next = page?.OdataNextLink;
+                ahead = next is not null ? fetching = Fetch(next) : null;
+                var events = (page?.Value ?? []).Select(item => GraphCalendarEvents.ToEvent(calendarId, item)).ToList();
+                foreach (var item in events) seen.Add(MeetingKeys.Fit(item.EventId, CalendarLimits.EventIdChars));
+                totals += await scope.LogAsync(log, events, recheck, ct);
+                if (next is not null)
+                {
+                    if (fullRound) await cursors.SaveAsync(calendarId, new CalendarCursor(null, next, windowStart.ToUnixTimeSeconds(), windowEnd.ToUnixTimeSeconds()), ct);
+                    continue;
+                }
+                if (fullRound && resume?.NextLink is null)
+                    totals += await scope.LogAsync(log, await scope.GoneAsync(database, calendarId, windowStart, seen, ct, windowEnd), false, ct);
+                await cursors.SaveAsync(calendarId, new CalendarCursor(page?.OdataDeltaLink ?? deltaLink), ct);
+                return totals;
             }
-            if (fullRound && resume?.NextLink is null)
-                totals += await scope.LogAsync(log, await scope.GoneAsync(database, calendarId, windowStart, seen, ct, windowEnd), false, ct);
-            await cursors.SaveAsync(calendarId, new CalendarCursor(page?.OdataDeltaLink ?? deltaLink), ct);
-            return totals;
+        }
+        catch when (ahead is not null)
+        {
+            try { await ahead; } catch (Exception) { /* the first failure is the one reported */ }
+            throw;
+        }
+    }
+
+    private static async Task<T> WithSlotAsync<T>(SemaphoreSlim slots, Func<Task<T>> call, CancellationToken ct)
+    {
+        await slots.WaitAsync(ct);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 
