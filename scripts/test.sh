@@ -26,6 +26,12 @@ if [ ! -d contract/hubspot/node_modules/@hubspot/api-client ]; then
     || echo "Could not install HubSpot's Node client: its contract check is skipped."
 fi
 
+# Google's own Node.js Calendar client, pinned, to check the sandbox with (GoogleCalendarOfficialClientTests; skipped without it).
+if [ ! -d contract/google-calendar/node_modules/@googleapis/calendar ]; then
+  (cd contract/google-calendar && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+    || echo "Could not install Google's Node Calendar client: its contract check is skipped."
+fi
+
 # axe-core, pinned, injected by the browser tests into every main page (AccessibilityTests).
 if [ ! -f contract/axe/node_modules/axe-core/axe.min.js ]; then
   (cd contract/axe && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \

@@ -63,8 +63,8 @@ public static partial class GoogleCalendarSandbox
             if (Authorized(request, tokens, time, quota, out var account) is { } refused) return refused;
             if (store.Find(account!, calendarId) is not { } calendar) return NotFound();
             var row = GoogleCalendarStore.Expanded(calendar, time.GetUtcNow()).FirstOrDefault(r => r.Item["id"]?.GetValue<string>() == eventId);
-            if (row.Item is not null) return Results.Json(row.Item);
-            lock (calendar.Gate) return calendar.Events.TryGetValue(eventId, out var stored) ? Results.Json(stored.Resource) : NotFound();
+            if (row.Item is not null) return Results.Json(WithETag(row.Item, row.Seq));
+            lock (calendar.Gate) return calendar.Events.TryGetValue(eventId, out var stored) ? Results.Json(WithETag(stored.Resource, stored.Seq)) : NotFound();
         });
 
         api.MapPost("/calendars/{calendarId}/events", async (HttpRequest request, string calendarId, GoogleCalendarStore store, CalendarQuota quota, SandboxTokens tokens,
@@ -80,7 +80,7 @@ public static partial class GoogleCalendarSandbox
             if (stored is null) return Error(409, "The requested identifier already exists.", "duplicate", "ALREADY_EXISTS");
             channels.Changed(account!, calendar.Id);
             Invite(store, channels, account!, stored.Resource, time.GetUtcNow());
-            return Results.Json(stored.Resource);
+            return Results.Json(WithETag(stored.Resource, stored.Seq));
         });
 
         api.MapMethods("/calendars/{calendarId}/events/{eventId}", ["PATCH", "PUT"], async (HttpRequest request, string calendarId, string eventId, GoogleCalendarStore store,
@@ -95,7 +95,7 @@ public static partial class GoogleCalendarSandbox
             if (Validate(updated.Resource, calendar.TimeZone) is { } invalid) return invalid;
             channels.Changed(account!, calendar.Id);
             Propagate(store, channels, account!, updated.Resource, time.GetUtcNow());
-            return Results.Json(updated.Resource);
+            return Results.Json(WithETag(updated.Resource, updated.Seq));
         });
 
         api.MapDelete("/calendars/{calendarId}/events/{eventId}", (HttpRequest request, string calendarId, string eventId, GoogleCalendarStore store, CalendarQuota quota,
@@ -280,6 +280,14 @@ public static partial class GoogleCalendarSandbox
         return (Results.Json(body), selected.Count);
     }
 
+    /// <summary>An event as events.get, insert and patch return it: whole, with the etag of its last change.</summary>
+    private static JsonObject WithETag(JsonObject item, long seq)
+    {
+        var shown = (JsonObject)item.DeepClone();
+        shown["etag"] = GoogleCalendarStore.ETag(seq);
+        return shown;
+    }
+
     /// <summary>An item as listed: its etag from its last change; a deleted one reduced to what Google still says about it.</summary>
     private static JsonObject Shown(JsonObject item, long seq)
     {
@@ -290,9 +298,7 @@ public static partial class GoogleCalendarSandbox
             if (item["originalStartTime"] is { } original) gone["originalStartTime"] = original.DeepClone();
             return gone;
         }
-        var shown = (JsonObject)item.DeepClone();
-        shown["etag"] = GoogleCalendarStore.ETag(seq);
-        return shown;
+        return WithETag(item, seq);
     }
 
     private static StoredCalendarEvent? Insert(GoogleCalendarStore store, string account, SandboxCalendar calendar, JsonObject body, DateTimeOffset now, bool organizerSelf)

@@ -123,5 +123,23 @@ public sealed partial class SandboxServer : IAsyncDisposable
         return json.RootElement.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>A Google access token for <paramref name="account"/>, got as an app gets one (consent, code, token endpoint).</summary>
+    public async Task<string> GoogleAccessTokenAsync(string account, string scope = "https://www.googleapis.com/auth/calendar")
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string redirect = "http://127.0.0.1:5080/integrations/google/callback";
+        var back = await ConsentAsync(new Uri($"{Url}/google/o/oauth2/v2/auth?client_id={GoogleClientId}&redirect_uri={Uri.EscapeDataString(redirect)}" +
+                                              $"&response_type=code&access_type=offline&scope={Uri.EscapeDataString(scope)}"), account: account);
+        var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(back.Query)["code"].ToString();
+        using var http = new HttpClient();
+        var response = await http.PostAsync($"{Url}/google/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = GoogleClientId, ["client_secret"] = GoogleSecret, ["redirect_uri"] = redirect, ["code"] = code,
+        }), ct);
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
