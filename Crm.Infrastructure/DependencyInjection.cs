@@ -73,6 +73,7 @@ public static class DependencyInjection
         services.AddSingleton<IImportErrorFile, ImportErrorFile>();
         services.AddSingleton<Crm.Core.Exports.IExportFileWriter, Crm.Infrastructure.Exports.ExportFileWriter>();
         services.AddCrmIntegrations(builder.Configuration);
+        Crm.Infrastructure.Webhooks.WebhooksSetup.AddCrmWebhooks(services, builder.Configuration);
         Crm.Infrastructure.Email.EmailSetup.AddCrmEmail(services, builder.Configuration);
         // The one writer of runs; the stale period is the jobs' (Jobs:StaleAfter) where the app configures jobs.
         services.AddSingleton<Crm.Core.Runs.IRunService>(sp => new Crm.Infrastructure.Runs.RunService(sp.GetRequiredService<CrmDatabase>(),

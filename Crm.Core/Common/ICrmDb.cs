@@ -56,6 +56,11 @@ public interface ICrmDb : IAsyncDisposable
     DbSet<Integrations.OAuth.OAuthState> OAuthStates { get; }
     /// <summary>Read only: runs are written by <see cref="Runs.IRunService"/> alone.</summary>
     DbSet<Runs.Run> Runs { get; }
+    /// <summary>Written in the same save as the change they announce (the record-keeping interceptor).</summary>
+    DbSet<Webhooks.OutboxEvent> OutboxEvents { get; }
+    DbSet<Webhooks.WebhookSubscription> WebhookSubscriptions { get; }
+    DbSet<Webhooks.WebhookDelivery> WebhookDeliveries { get; }
+    DbSet<Webhooks.WebhookAttempt> WebhookAttempts { get; }
     Task<int> SaveChangesAsync(CancellationToken ct = default);
 
     /// <summary>

@@ -91,6 +91,11 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     /// <summary>Provider deliveries before they are attributed to a workspace: read and written by the inbox alone.</summary>
     public DbSet<Crm.Core.Integrations.Webhooks.WebhookEvent> WebhookEvents => Set<Crm.Core.Integrations.Webhooks.WebhookEvent>();
 
+    public DbSet<Crm.Core.Webhooks.OutboxEvent> OutboxEvents => Set<Crm.Core.Webhooks.OutboxEvent>();
+    public DbSet<Crm.Core.Webhooks.WebhookSubscription> WebhookSubscriptions => Set<Crm.Core.Webhooks.WebhookSubscription>();
+    public DbSet<Crm.Core.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Crm.Core.Webhooks.WebhookDelivery>();
+    public DbSet<Crm.Core.Webhooks.WebhookAttempt> WebhookAttempts => Set<Crm.Core.Webhooks.WebhookAttempt>();
+
     Task<int> ICrmDb.SaveChangesAsync(CancellationToken ct) => SaveChangesAsync(ct);
 
     protected override void OnModelCreating(ModelBuilder builder)

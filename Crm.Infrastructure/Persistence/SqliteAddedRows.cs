@@ -44,26 +44,36 @@ internal static class SqliteAddedRows
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         var statements = new Dictionary<IEntityType, (SqliteStatement Statement, IProperty[] Shadow)>();
         var written = 0;
+        var events = new List<Crm.Core.Webhooks.OutboxEvent>();
+        void Insert(EntityEntry entry)
+        {
+            RecordWrites.Inserting(entry.Entity, db.Actor, now);
+            if (!statements.TryGetValue(entry.Metadata, out var prepared))
+            {
+                var statement = SqliteStatement.InsertTracked(entry.Metadata, connection, out var shadow);
+                statements[entry.Metadata] = prepared = (statement, shadow);
+            }
+            var id = prepared.Statement.Insert(entry.Entity, prepared.Shadow.Select(p => entry.Property(p.Name).CurrentValue).ToList());
+            // What EF's own save would announce for it (an activity logged).
+            events.AddRange(OutboxWrites.For(entry, now));
+            // Its id moves to the rows that point at it (EF's fix-up), and EF will not write it again.
+            entry.Property("Id").CurrentValue = id;
+            entry.State = EntityState.Unchanged;
+            // What was written is what it was read as (the snapshot EF took when it was added predates the stamps).
+            entry.OriginalValues.SetValues(entry.CurrentValues);
+            written++;
+        }
         try
         {
             foreach (var entry in added.OrderBy(e => Rank(e.Metadata)))
             {
                 // A row pointing at a row EF has still to write (a contact created in the same save) waits for EF.
                 if (entry.Metadata.GetForeignKeys().SelectMany(fk => fk.Properties).Any(p => entry.Property(p.Name).IsTemporary)) continue;
-                RecordWrites.Inserting(entry.Entity, db.Actor, now);
-                if (!statements.TryGetValue(entry.Metadata, out var prepared))
-                {
-                    var statement = SqliteStatement.InsertTracked(entry.Metadata, connection, out var shadow);
-                    statements[entry.Metadata] = prepared = (statement, shadow);
-                }
-                var id = prepared.Statement.Insert(entry.Entity, prepared.Shadow.Select(p => entry.Property(p.Name).CurrentValue).ToList());
-                // Its id moves to the rows that point at it (EF's fix-up), and EF will not write it again.
-                entry.Property("Id").CurrentValue = id;
-                entry.State = EntityState.Unchanged;
-                // What was written is what it was read as (the snapshot EF took when it was added predates the stamps).
-                entry.OriginalValues.SetValues(entry.CurrentValues);
-                written++;
+                Insert(entry);
             }
+            // The events, now that the rows they are about have ids.
+            db.OutboxEvents.AddRange(events.ToList());
+            foreach (var message in events.ToList()) Insert(db.Entry(message));
         }
         catch (SqliteException e)
         {

@@ -40,7 +40,9 @@ public sealed class CrmTestHost : IAsyncDisposable
     public CrmDatabase Database => _services.GetRequiredService<CrmDatabase>();
 
     /// <param name="directory">An existing data folder (e.g. one an app process uses); a new temp folder when null.</param>
-    public static async Task<CrmTestHost> StartAsync(Dictionary<string, string?>? settings = null, Type? writer = null, string? directory = null)
+    /// <param name="configure">Replaces services after the app's own (a fake name resolver, say).</param>
+    public static async Task<CrmTestHost> StartAsync(Dictionary<string, string?>? settings = null, Type? writer = null, string? directory = null,
+        Action<IServiceCollection>? configure = null)
     {
         var ownsDirectory = directory is null;
         directory ??= TestPaths.NewTempDirectory("db");
@@ -68,6 +70,7 @@ public sealed class CrmTestHost : IAsyncDisposable
         builder.Services.AddSingleton<InlineExports>();
         builder.Services.AddSingleton<InlineScans>();
         if (writer is not null) builder.Services.AddSingleton(typeof(Crm.Infrastructure.Imports.IImportBatchWriter), writer);
+        configure?.Invoke(builder.Services);
         var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         var host = new CrmTestHost(services, directory, ownsDirectory);
         await using (var scope = services.CreateAsyncScope())

@@ -59,7 +59,8 @@ public static class ApiSetup
             .MapEmailSettingsApi()
             .MapSendEmailApi()
             .MapEmailTemplatesApi()
-            .MapMeetingsApi();
+            .MapMeetingsApi()
+            .MapWebhookSubscriptionsApi();
         return app;
     }
 }

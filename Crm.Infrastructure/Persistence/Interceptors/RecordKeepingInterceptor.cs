@@ -37,6 +37,7 @@ public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInt
         var now = time.GetUtcNow();
         db.ChangeTracker.DetectChanges();
         var changes = new List<FieldChange>();
+        var events = new List<Crm.Core.Webhooks.OutboxEvent>();
 
         foreach (var entry in db.ChangeTracker.Entries().ToList())
         {
@@ -63,6 +64,7 @@ public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInt
                 }
             }
 
+            events.AddRange(OutboxWrites.For(entry, now));
             if (db.CallerWritesHistory) continue;
             if (entry is { State: EntityState.Modified, Entity: ITrackedRecord record })
                 changes.AddRange(FieldChanges.Of(entry, record));
@@ -71,5 +73,7 @@ public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInt
         }
 
         db.FieldChanges.AddRange(changes.Select(change => RecordWrites.Recorded(change, actor, now)));
+        foreach (var message in events) RecordWrites.Inserting(message, actor, now);
+        db.OutboxEvents.AddRange(events);
     }
 }

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Crm.Core.Common;
+using Crm.Core.Webhooks;
+using Crm.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Crm.Infrastructure.Webhooks;
+
+/// <summary>
+/// Sends the outbox to the endpoints: <see cref="DispatchAsync"/> turns new events into one delivery per subscription
+/// that wants them; <see cref="SendDueAsync"/> sends what is due — at least once, the oldest first, never two about the
+/// same record to the same endpoint at once (an event waits for the one before it), signed per Standard Webhooks. A
+/// failure (timeout, 408, 429, 5xx, no connection) is tried again with backoff (<see cref="WebhookBackoff"/>,
+/// Retry-After honoured) for 3 days; another 4xx is given up at once; 410 Gone turns the endpoint off (Zapier's
+/// unsubscribe). An endpoint failing for 3 days is turned off, with the reason for its admins.
+/// </summary>
+public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector secrets, IHttpClientFactory http, TimeProvider time, ILogger<WebhookSender> log)
+{
+    public const string HttpClientName = "webhooks";
+    private const int DispatchBatch = 1000;
+    private const int SendBatch = 200;
+    private static readonly Random Jitter = new();
+
+    /// <summary>New events to deliveries; how many events were dispatched.</summary>
+    public async Task<int> DispatchAsync(CancellationToken ct)
+    {
+        List<(long Id, long WorkspaceId)> pending;
+        await using (var scan = database.Create(Actor.Anonymous))
+            pending = (await scan.OutboxEvents.IgnoreQueryFilters().Where(e => e.DispatchedAt == null).OrderBy(e => e.Id).Take(DispatchBatch)
+                .Select(e => new { e.Id, e.WorkspaceId }).ToListAsync(ct)).Select(e => (e.Id, e.WorkspaceId)).ToList();
+        foreach (var workspace in pending.GroupBy(e => e.WorkspaceId))
+        {
+            await using var db = database.Create(Actor.System(workspace.Key));
+            var ids = workspace.Select(e => e.Id).ToList();
+            var events = await db.OutboxEvents.Where(e => ids.Contains(e.Id) && e.DispatchedAt == null).OrderBy(e => e.Id).ToListAsync(ct);
+            var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive).ToListAsync(ct);
+            var now = time.GetUtcNow();
+            foreach (var message in events)
+            {
+                message.RecordKey = message.CurrentRecordKey();
+                message.DispatchedAt = now;
+                foreach (var subscription in subscriptions.Where(s => s.Wants(message.Type)))
+                    db.WebhookDeliveries.Add(new WebhookDelivery
+                    {
+                        SubscriptionId = subscription.Id, OutboxEventId = message.Id, EventId = message.EventId, EventType = message.Type,
+                        RecordKey = message.RecordKey, CreatedAt = now, NextAttemptAt = now,
+                    });
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        return pending.Count;
+    }
+
+    /// <summary>Sends every delivery that is due (and first in line for its record); how many requests were made.</summary>
+    public async Task<int> SendDueAsync(CancellationToken ct, int concurrency = 32)
+    {
+        var now = time.GetUtcNow();
+        List<WebhookDelivery> due;
+        Dictionary<long, WebhookSubscription> subscriptions;
+        await using (var scan = database.Create(Actor.Anonymous))
+        {
+            var deliveries = scan.WebhookDeliveries.IgnoreQueryFilters();
+            due = await deliveries.AsNoTracking().Include(d => d.Event)
+                .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
+                // In order per record: one waits while an older one about the same record to the same endpoint is pending.
+                .Where(d => d.RecordKey == null || !deliveries.Any(o => o.SubscriptionId == d.SubscriptionId && o.RecordKey == d.RecordKey
+                                                                         && o.Status == WebhookDeliveryStatus.Pending && o.Id < d.Id))
+                .OrderBy(d => d.Id).Take(SendBatch).ToListAsync(ct);
+            var subscriptionIds = due.Select(d => d.SubscriptionId).Distinct().ToList();
+            subscriptions = await scan.WebhookSubscriptions.IgnoreQueryFilters().AsNoTracking().Where(s => subscriptionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        }
+        if (due.Count == 0) return 0;
+        var results = new List<(WebhookDelivery Delivery, Outcome Outcome)>();
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = ct }, async (delivery, token) =>
+        {
+            var outcome = subscriptions.TryGetValue(delivery.SubscriptionId, out var subscription) && subscription.IsActive
+                ? await SendAsync(subscription, delivery, token)
+                : Outcome.Dropped("The endpoint was turned off or removed.");
+            lock (results) results.Add((delivery, outcome));
+        });
+        foreach (var workspace in results.GroupBy(r => r.Delivery.WorkspaceId))
+            await RecordAsync(workspace.Key, workspace.ToList(), ct);
+        return results.Count(r => r.Outcome.Attempted);
+    }
+
+    private sealed record Outcome(bool Attempted, bool Delivered, bool Retry, bool Gone, int? StatusCode, string? Error, string? ResponseBody, int DurationMs,
+        TimeSpan? RetryAfter, string RequestBody, DateTimeOffset At)
+    {
+        public static Outcome Dropped(string why) => new(false, false, false, false, null, why, null, 0, null, "", default);
+    }
+
+    private async Task<Outcome> SendAsync(WebhookSubscription subscription, WebhookDelivery delivery, CancellationToken ct)
+    {
+        var at = time.GetUtcNow();
+        var body = Body(delivery);
+        var keys = new List<string> { secrets.Unprotect(subscription.ProtectedSecret) };
+        if (subscription.ProtectedPreviousSecret is { } previous && subscription.PreviousSecretExpiresAt > at) keys.Add(secrets.Unprotect(previous));
+        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation(StandardWebhookSignature.IdHeader, delivery.EventId);
+        request.Headers.TryAddWithoutValidation(StandardWebhookSignature.TimestampHeader, at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(StandardWebhookSignature.SignatureHeader, StandardWebhookSignature.SignAll(keys, delivery.EventId, at, body));
+        request.Headers.UserAgent.ParseAdd("CRM-Webhooks/1.0");
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(WebhookLimits.Timeout);
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var excerpt = await ExcerptAsync(response, timeout.Token);
+            var status = (int)response.StatusCode;
+            var retryAfter = response.Headers.RetryAfter is { } header
+                ? header.Delta ?? (header.Date is { } date ? date - time.GetUtcNow() : null)
+                : null;
+            var ok = status is >= 200 and < 300;
+            var retry = status is 408 or 429 or >= 500;
+            return new Outcome(true, ok, retry, status == 410, status, ok ? null : $"HTTP {status}", excerpt, (int)clock.ElapsedMilliseconds, retryAfter, body, at);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new Outcome(true, false, true, false, null, $"No answer within {WebhookLimits.Timeout.TotalSeconds:F0} s.", null, (int)clock.ElapsedMilliseconds, null, body, at);
+        }
+        catch (HttpRequestException e)
+        {
+            var refused = e.InnerException as WebhookTargetRefusedException;
+            return new Outcome(true, false, true, false, null, Cut(refused?.Message ?? e.Message, 500), null, (int)clock.ElapsedMilliseconds, null, body, at);
+        }
+    }
+
+    /// <summary>What receivers get: the event's id, type, time and workspace, and its data (the record with its id).</summary>
+    private static string Body(WebhookDelivery delivery)
+    {
+        var message = delivery.Event!;
+        var data = JsonNode.Parse(message.Data) as JsonObject ?? [];
+        if (data["object"] is JsonObject record && message.CurrentRecordKey() is { } key && key.Split(':') is [_, var id] && long.TryParse(id, out var recordId))
+        {
+            var withId = new JsonObject { ["id"] = recordId };
+            foreach (var (name, value) in record.ToList())
+            {
+                record.Remove(name);
+                withId[name] = value;
+            }
+            data["object"] = withId;
+        }
+        return new JsonObject
+        {
+            ["id"] = message.EventId, ["type"] = message.Type,
+            ["timestamp"] = message.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["workspaceId"] = message.WorkspaceId, ["data"] = data,
+        }.ToJsonString();
+    }
+
+    private static async Task<string?> ExcerptAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[WebhookLimits.LoggedResponseBytes];
+        var read = 0;
+        while (read < buffer.Length && await stream.ReadAsync(buffer.AsMemory(read), ct) is var n and > 0) read += n;
+        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    /// <summary>The outcomes of one workspace's deliveries: their log rows, their next attempts, their endpoints' health.</summary>
+    private async Task RecordAsync(long workspaceId, List<(WebhookDelivery Delivery, Outcome Outcome)> results, CancellationToken ct)
+    {
+        await using var db = database.Create(Actor.System(workspaceId));
+        var ids = results.Select(r => r.Delivery.Id).ToList();
+        var deliveries = await db.WebhookDeliveries.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
+        var subscriptionIds = results.Select(r => r.Delivery.SubscriptionId).Distinct().ToList();
+        var subscriptions = await db.WebhookSubscriptions.Where(s => subscriptionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        var now = time.GetUtcNow();
+        foreach (var (sent, outcome) in results)
+        {
+            if (!deliveries.TryGetValue(sent.Id, out var delivery) || delivery.Status != WebhookDeliveryStatus.Pending) continue;
+            subscriptions.TryGetValue(delivery.SubscriptionId, out var subscription);
+            if (!outcome.Attempted)
+            {
+                (delivery.Status, delivery.CompletedAt, delivery.LastError) = (WebhookDeliveryStatus.Failed, now, outcome.Error);
+                continue;
+            }
+            delivery.Attempts++;
+            (delivery.LastStatusCode, delivery.LastError) = (outcome.StatusCode, outcome.Error);
+            db.WebhookAttempts.Add(new WebhookAttempt
+            {
+                DeliveryId = delivery.Id, SubscriptionId = delivery.SubscriptionId, Number = delivery.Attempts, AttemptedAt = outcome.At, DurationMs = outcome.DurationMs,
+                StatusCode = outcome.StatusCode, ResponseBody = outcome.ResponseBody, Error = outcome.Error, RequestBody = outcome.RequestBody,
+            });
+            if (outcome.Delivered)
+            {
+                (delivery.Status, delivery.CompletedAt) = (WebhookDeliveryStatus.Delivered, now);
+                if (subscription is not null) subscription.FailingSince = null;
+                continue;
+            }
+            delivery.FirstFailedAt ??= outcome.At;
+            if (subscription is not null) subscription.FailingSince ??= outcome.At;
+            if (outcome.Gone && subscription is not null)
+            {
+                (delivery.Status, delivery.CompletedAt) = (WebhookDeliveryStatus.Failed, now);
+                await DisableAsync(db, subscription, "The endpoint answered 410 Gone: it asked to be sent nothing more.", now, ct);
+                continue;
+            }
+            if (!outcome.Retry || now - delivery.FirstFailedAt >= WebhookLimits.GiveUpAfter)
+            {
+                (delivery.Status, delivery.CompletedAt) = (WebhookDeliveryStatus.Failed, now);
+                if (outcome.Retry) delivery.LastError = Cut($"Given up after {delivery.Attempts} attempts over 3 days: {outcome.Error}", 500);
+            }
+            else delivery.NextAttemptAt = now + WebhookBackoff.After(delivery.Attempts, outcome.RetryAfter, Jitter);
+            if (subscription is { IsActive: true, FailingSince: { } since } && now - since >= WebhookLimits.GiveUpAfter)
+                await DisableAsync(db, subscription, Cut($"Every delivery failed for 3 days (the last: {outcome.Error}).", 500), now, ct);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task DisableAsync(ICrmDb db, WebhookSubscription subscription, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!subscription.IsActive) return;
+        (subscription.IsActive, subscription.DisabledReason, subscription.DisabledAt) = (false, reason, now);
+        log.LogWarning("Webhook endpoint {SubscriptionId} of workspace {WorkspaceId} turned off: {Reason}", subscription.Id, subscription.WorkspaceId, reason);
+        // What it still had waiting is given up with it (the log shows why); turning it on again starts afresh.
+        var waiting = await db.WebhookDeliveries.Where(d => d.SubscriptionId == subscription.Id && d.Status == WebhookDeliveryStatus.Pending).ToListAsync(ct);
+        foreach (var delivery in waiting.Where(d => d.Status == WebhookDeliveryStatus.Pending))
+            (delivery.Status, delivery.CompletedAt, delivery.LastError) = (WebhookDeliveryStatus.Failed, now, delivery.LastError ?? "The endpoint was turned off.");
+    }
+
+    private static string Cut(string text, int length) => text.Length <= length ? text : text[..length];
+}
