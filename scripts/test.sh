@@ -32,6 +32,12 @@ if [ ! -d contract/google-calendar/node_modules/@googleapis/calendar ]; then
     || echo "Could not install Google's Node Calendar client: its contract check is skipped."
 fi
 
+# The Zapier integration (zapier-platform-core, jest), pinned; ZapierIntegrationTests runs its tests against the app.
+if [ ! -d integrations/zapier/node_modules/zapier-platform-core ]; then
+  (cd integrations/zapier && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+    || echo "Could not install the Zapier integration's packages: its tests are skipped."
+fi
+
 # axe-core, pinned, injected by the browser tests into every main page (AccessibilityTests).
 if [ ! -f contract/axe/node_modules/axe-core/axe.min.js ]; then
   (cd contract/axe && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \

@@ -163,6 +163,9 @@ public static class Merges
         db.FieldChanges.Add(Audit(type, loser.Id, "MergedInto", null, $"#{winner.Id} {Describe(winner)}", now, db.Actor));
         db.MergeRecords.Add(record);
         await CloseCandidatesAsync(db, type, winner.Id, loser.Id, now, ct);
+        // Receivers keyed on the loser's id learn where it went (its deletion and the winner's update come as their own events).
+        var kind = type == RecordType.Contact ? "contact" : "account";
+        Webhooks.Outbox.Announce(db, $"{kind}.merged", Webhooks.OutboxEvent.KeyOf(kind, winner.Id), new { winnerId = winner.Id, loserId = loser.Id }, now);
         await db.SaveChangesAsync(ct);
         return record;
     }

@@ -95,6 +95,7 @@ public sealed partial class ExportRunner(ICrmDbFactory dbFactory, IFileStore fil
         await using var db = await dbFactory.CreateAsync(ct);
         var retention = await db.Workspaces.Where(w => w.Id == job.WorkspaceId).Select(w => w.ExportRetentionHours).SingleAsync(ct);
         var now = time.GetUtcNow();
+        await using var transaction = await db.BeginTransactionAsync(ct);
         await db.ExportJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.Status, ExportStatus.Completed)
             .SetProperty(j => j.FileKey, fileKey)
@@ -104,6 +105,13 @@ public sealed partial class ExportRunner(ICrmDbFactory dbFactory, IFileStore fil
             .SetProperty(j => j.CompletedAt, now)
             .SetProperty(j => j.ExpiresAt, now.AddHours(retention))
             .SetProperty(j => j.UpdatedAt, now), ct);
+        // Ready, in the same transaction: the file is there to download when a receiver hears of it.
+        Webhooks.Outbox.Announce(db, Webhooks.WebhookEventTypes.ExportReady, $"export:{job.Id}", new
+        {
+            export = new { job.Id, job.FileName, job.Format, rows = written, size, downloadUrl = $"/api/v1/exports/{job.Id}/file", expiresAt = now.AddHours(retention) },
+        }, now);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>

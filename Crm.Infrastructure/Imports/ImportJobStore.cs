@@ -36,7 +36,7 @@ public sealed class ImportJobStore(CrmDatabase database) : IImportJobStore
 
     public async Task FinishAsync(long importId, RunLease lease, ImportStatus status, string? failureReason, DateTimeOffset now, CancellationToken ct)
     {
-        await using var db = database.Create(Actor.Anonymous);
+        await using var db = database.Create(Actor.System(await WorkspaceOfAsync(importId, ct)));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!await RunService.BeatWithinAsync(db, lease, new RunProgress("Finishing", 0), now, ct)) throw new ImportClaimLostException(importId);
         await Jobs(db).Where(j => j.Id == importId).ExecuteUpdateAsync(s => s
@@ -44,12 +44,13 @@ public sealed class ImportJobStore(CrmDatabase database) : IImportJobStore
             .SetProperty(j => j.FailureReason, failureReason)
             .SetProperty(j => j.CompletedAt, now)
             .SetProperty(j => j.UpdatedAt, now), ct);
+        await AnnounceAsync(db, importId, Crm.Core.Webhooks.WebhookEventTypes.ImportCompleted, now, ct);
         await transaction.CommitAsync(ct);
     }
 
     public async Task FinishRollbackAsync(long importId, RunLease lease, DateTimeOffset now, CancellationToken ct)
     {
-        await using var db = database.Create(Actor.Anonymous);
+        await using var db = database.Create(Actor.System(await WorkspaceOfAsync(importId, ct)));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!await RunService.BeatWithinAsync(db, lease, new RunProgress("Finishing", 0), now, ct)) throw new ImportClaimLostException(importId);
         var finished = await Jobs(db).Where(j => j.Id == importId && j.Status == ImportStatus.RollingBack)
@@ -58,6 +59,23 @@ public sealed class ImportJobStore(CrmDatabase database) : IImportJobStore
                 .SetProperty(j => j.RolledBackAt, now)
                 .SetProperty(j => j.UpdatedAt, now), ct);
         if (finished == 0) throw new ImportClaimLostException(importId);
+        await AnnounceAsync(db, importId, Crm.Core.Webhooks.WebhookEventTypes.ImportRolledBack, now, ct);
         await transaction.CommitAsync(ct);
+    }
+
+    private async Task<long> WorkspaceOfAsync(long importId, CancellationToken ct)
+    {
+        await using var db = database.Create(Actor.Anonymous);
+        return await Jobs(db).Where(j => j.Id == importId).Select(j => j.WorkspaceId).SingleAsync(ct);
+    }
+
+    /// <summary>The import's outcome as an event, in the transaction that records it (one event, however many rows).</summary>
+    private static async Task AnnounceAsync(CrmDbContext db, long importId, string type, DateTimeOffset now, CancellationToken ct)
+    {
+        var job = await Jobs(db).AsNoTracking().Where(j => j.Id == importId)
+            .Select(j => new { j.Id, j.ObjectType, j.Status, j.FileName, j.TotalRows, j.RowsCreated, j.RowsUpdated, j.RowsSkipped, j.RowsFailed, j.FailureReason, j.RollbackDeleted, j.RollbackRestored })
+            .SingleAsync(ct);
+        Crm.Core.Webhooks.Outbox.Announce(db, type, $"import:{importId}", new { import = job }, now);
+        await db.SaveChangesAsync(ct);
     }
 }

@@ -16,11 +16,28 @@ public sealed class ConnectionStatusService(CrmDatabase database, IConnectionSch
     public async Task NeedsReconnectAsync(ConnectionRef connection, string reason, CancellationToken ct = default)
     {
         await using (var db = database.Create(Actor.System(connection.WorkspaceId, ChangeSource.Sync)))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var row = await db.Integrations.AsNoTracking().SingleOrDefaultAsync(i => i.Id == connection.IntegrationId, ct);
             await db.Integrations.Where(i => i.Id == connection.IntegrationId && i.Status != ConnectionStatus.Disconnected)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ConnectionStatus.NeedsReconnect)
                     .SetProperty(i => i.ErrorMessage, Limit(reason)).SetProperty(i => i.ErrorCount, i => i.ErrorCount + 1), ct);
+            if (row is { Status: not (ConnectionStatus.NeedsReconnect or ConnectionStatus.Disconnected) })
+            {
+                AnnounceReconnect(db, row, reason);
+                await db.SaveChangesAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
+        }
         await schedule.StopAsync(connection.IntegrationId, ct);
     }
+
+    /// <summary>Once, when a connection starts needing its owner to sign in again (not on every failed run after).</summary>
+    private void AnnounceReconnect(CrmDbContext db, Integration row, string? reason) =>
+        Crm.Core.Webhooks.Outbox.Announce(db, Crm.Core.Webhooks.WebhookEventTypes.ConnectionNeedsReconnect, $"connection:{row.Id}", new
+        {
+            connection = new { row.Id, row.Provider, row.Type, row.Name, row.OwnerUserId, reason = reason is null ? null : Limit(reason) },
+        }, time.GetUtcNow());
 
     public async Task FailedAsync(ConnectionRef connection, string reason, CancellationToken ct = default)
     {
@@ -87,6 +104,7 @@ public sealed class ConnectionStatusService(CrmDatabase database, IConnectionSch
                     row.ErrorCount++;
                     break;
                 case SyncRunOutcome.NeedsReconnect:
+                    if (row.Status != ConnectionStatus.NeedsReconnect) AnnounceReconnect(db, row, error);
                     (row.Status, row.ErrorMessage) = (ConnectionStatus.NeedsReconnect, error is null ? row.ErrorMessage : Limit(error));
                     break;
                 default:

@@ -10,6 +10,7 @@ public sealed class WebhookDeliveryService(WebhookSender sender, WebhookSettings
     {
         if (!settings.Enabled) return;
         var rest = TimeSpan.FromSeconds(Math.Clamp(settings.PollSeconds, 0.05, 60));
+        var cleaned = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var busy = false;
@@ -17,6 +18,11 @@ public sealed class WebhookDeliveryService(WebhookSender sender, WebhookSettings
             {
                 busy |= await sender.DispatchAsync(stoppingToken) > 0;
                 busy |= await sender.SendDueAsync(stoppingToken, settings.Concurrency) > 0;
+                if (DateTimeOffset.UtcNow - cleaned > TimeSpan.FromHours(1))
+                {
+                    await sender.CleanUpAsync(stoppingToken);
+                    cleaned = DateTimeOffset.UtcNow;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

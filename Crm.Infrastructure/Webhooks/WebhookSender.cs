@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Crm.Core.Common;
 using Crm.Core.Webhooks;
 using Crm.Infrastructure.Persistence;
@@ -96,7 +95,7 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
     private async Task<Outcome> SendAsync(WebhookSubscription subscription, WebhookDelivery delivery, CancellationToken ct)
     {
         var at = time.GetUtcNow();
-        var body = Body(delivery);
+        var body = WebhookPayload.Render(delivery.Event!);
         var keys = new List<string> { secrets.Unprotect(subscription.ProtectedSecret) };
         if (subscription.ProtectedPreviousSecret is { } previous && subscription.PreviousSecretExpiresAt > at) keys.Add(secrets.Unprotect(previous));
         using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
@@ -128,29 +127,6 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
             var refused = e.InnerException as WebhookTargetRefusedException;
             return new Outcome(true, false, true, false, null, Cut(refused?.Message ?? e.Message, 500), null, (int)clock.ElapsedMilliseconds, null, body, at);
         }
-    }
-
-    /// <summary>What receivers get: the event's id, type, time and workspace, and its data (the record with its id).</summary>
-    private static string Body(WebhookDelivery delivery)
-    {
-        var message = delivery.Event!;
-        var data = JsonNode.Parse(message.Data) as JsonObject ?? [];
-        if (data["object"] is JsonObject record && message.CurrentRecordKey() is { } key && key.Split(':') is [_, var id] && long.TryParse(id, out var recordId))
-        {
-            var withId = new JsonObject { ["id"] = recordId };
-            foreach (var (name, value) in record.ToList())
-            {
-                record.Remove(name);
-                withId[name] = value;
-            }
-            data["object"] = withId;
-        }
-        return new JsonObject
-        {
-            ["id"] = message.EventId, ["type"] = message.Type,
-            ["timestamp"] = message.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            ["workspaceId"] = message.WorkspaceId, ["data"] = data,
-        }.ToJsonString();
     }
 
     private static async Task<string?> ExcerptAsync(HttpResponseMessage response, CancellationToken ct)
@@ -222,6 +198,20 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
         var waiting = await db.WebhookDeliveries.Where(d => d.SubscriptionId == subscription.Id && d.Status == WebhookDeliveryStatus.Pending).ToListAsync(ct);
         foreach (var delivery in waiting.Where(d => d.Status == WebhookDeliveryStatus.Pending))
             (delivery.Status, delivery.CompletedAt, delivery.LastError) = (WebhookDeliveryStatus.Failed, now, delivery.LastError ?? "The endpoint was turned off.");
+    }
+
+    /// <summary>How long sent events stay for the log, redelivery and pollers.</summary>
+    public static readonly TimeSpan KeepEvents = TimeSpan.FromDays(7);
+
+    /// <summary>Events dispatched longer ago than <see cref="KeepEvents"/>, with nothing left to send, go (their log with them).</summary>
+    public async Task<int> CleanUpAsync(CancellationToken ct)
+    {
+        var cutoff = time.GetUtcNow() - KeepEvents;
+        await using var db = database.Create(Actor.Anonymous);
+        var deliveries = db.WebhookDeliveries.IgnoreQueryFilters();
+        return await db.OutboxEvents.IgnoreQueryFilters()
+            .Where(e => e.DispatchedAt != null && e.DispatchedAt < cutoff && !deliveries.Any(d => d.OutboxEventId == e.Id && d.Status == WebhookDeliveryStatus.Pending))
+            .OrderBy(e => e.Id).Take(5000).ExecuteDeleteAsync(ct);
     }
 
     private static string Cut(string text, int length) => text.Length <= length ? text : text[..length];

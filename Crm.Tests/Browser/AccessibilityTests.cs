@@ -20,7 +20,7 @@ public class AccessibilityTests(LiveAppFixture app)
         { "admin", "home", "/" }, { "admin", "contacts", "/contacts" }, { "admin", "contact", "contact" }, { "admin", "accounts", "/accounts" },
         { "admin", "deals", "/deals" }, { "admin", "board", "/deals/board" }, { "admin", "imports", "/imports" }, { "admin", "new-import", "/imports/new" },
         { "admin", "duplicates", "/duplicates" }, { "admin", "exports", "/exports" }, { "admin", "users", "/admin/users" },
-        { "admin", "integrations", "/admin/integrations" }, { "admin", "custom-fields", "/admin/custom-fields" }, { "admin", "settings", "/admin/settings" }, { "admin", "email", "/admin/email" },
+        { "admin", "integrations", "/admin/integrations" }, { "admin", "custom-fields", "/admin/custom-fields" }, { "admin", "settings", "/admin/settings" }, { "admin", "email", "/admin/email" }, { "admin", "webhooks", "/admin/webhooks" },
         { "admin", "preferences", "/preferences" },
         { "rep", "home", "/" }, { "rep", "contacts", "/contacts" }, { "rep", "contact", "contact" }, { "rep", "deals", "/deals" },
         { "rep", "board", "/deals/board" }, { "rep", "connections", "/me/connections" }, { "rep", "email-templates", "/me/email-templates" }, { "rep", "connect-caldav", "/me/connections/caldav" }, { "rep", "refused", "/admin/users" },

@@ -54,6 +54,8 @@ public sealed class LiveAppFixture : IAsyncLifetime
             ["Integrations__Salesforce__ClientId"] = "3MVG9sandbox.crm.connected.app",
             ["Integrations__Salesforce__ClientSecret"] = "sandbox-salesforce-secret-change-me",
             ["Integrations__Salesforce__LoginUrl"] = Sandbox.BaseUrl,
+            // A webhook receiver the browser tests start on this machine, as an operator allows one on their network.
+            ["Webhooks__AllowedHosts__0"] = "127.0.0.1",
         }, port: webPort);
         await browserTask;
     }

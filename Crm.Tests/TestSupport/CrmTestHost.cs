@@ -79,11 +79,11 @@ public sealed class CrmTestHost : IAsyncDisposable
     }
 
     /// <summary>Issues an admin API key straight into the database (what the admin page does) and returns it in clear.</summary>
-    public async Task<string> CreateApiKeyAsync(long workspaceId)
+    public async Task<string> CreateApiKeyAsync(long workspaceId, UserRole role = UserRole.Admin)
     {
         var (key, prefix, hash) = Crm.Core.ApiKeys.ApiKeyFormat.Generate();
         await using var db = Database.Create(Crm.Core.Common.Actor.System(workspaceId));
-        db.ApiKeys.Add(new Crm.Core.ApiKeys.ApiKey { Name = "test", Prefix = prefix, SecretHash = hash, Role = UserRole.Admin });
+        db.ApiKeys.Add(new Crm.Core.ApiKeys.ApiKey { Name = "test", Prefix = prefix, SecretHash = hash, Role = role });
         await db.SaveChangesAsync();
         return key;
     }

@@ -60,7 +60,8 @@ public static class ApiSetup
             .MapSendEmailApi()
             .MapEmailTemplatesApi()
             .MapMeetingsApi()
-            .MapWebhookSubscriptionsApi();
+            .MapWebhookSubscriptionsApi()
+            .MapZapierHooksApi();
         return app;
     }
 }

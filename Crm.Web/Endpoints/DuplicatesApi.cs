@@ -46,9 +46,9 @@ public static class DuplicatesApi
         duplicates.MapGet("/scan", async (GetDuplicateScanStatusHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
             .WithName("DuplicateScanStatus").WithSummary("Whether a scan is running, and the last one: when, pairs found, how long");
         duplicates.MapGet("/settings", async (GetDuplicateSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
-            .WithName("GetDuplicateSettings");
+            .WithName("GetDuplicateSettings").WithSummary("The thresholds for possible and likely duplicates, and whether exact matches merge on their own");
         duplicates.MapPut("/settings", async (DuplicateSettingsInput input, UpdateDuplicateSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(input, ct)))
-            .RequireAuthorization(CrmClaims.AdminPolicy).WithName("UpdateDuplicateSettings");
+            .RequireAuthorization(CrmClaims.AdminPolicy).WithName("UpdateDuplicateSettings").WithSummary("Change the duplicate thresholds and automatic merging (admins)");
 
         api.MapPost("/contacts/{id:long}/merge", async (long id, MergeApiRequest request, MergeContactsHandler handler, CancellationToken ct) =>
                 TypedResults.Ok(await handler.HandleAsync(new MergeRequest(id, request.DuplicateId, request.Choices), ct)))
@@ -59,11 +59,11 @@ public static class DuplicatesApi
         api.MapGet("/contacts/{id:long}/duplicates", async (long id, FindContactDuplicatesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithTags("Duplicates").WithName("ContactPossibleDuplicates").WithSummary("Likely duplicates of this contact");
         api.MapGet("/contacts/{id:long}/merges", async (long id, ListMergesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(RecordType.Contact, id, ct)))
-            .WithTags("Duplicates").WithName("ContactMerges");
+            .WithTags("Duplicates").WithName("ContactMerges").WithSummary("The merges into and out of this contact, newest first, with what each can undo");
         api.MapGet("/accounts/{id:long}/duplicates", async (long id, FindAccountDuplicatesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithTags("Duplicates").WithName("AccountPossibleDuplicates").WithSummary("Likely duplicates of this account");
         api.MapGet("/accounts/{id:long}/merges", async (long id, ListMergesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(RecordType.Account, id, ct)))
-            .WithTags("Duplicates").WithName("AccountMerges");
+            .WithTags("Duplicates").WithName("AccountMerges").WithSummary("The merges into and out of this account, newest first, with what each can undo");
         api.MapPost("/merges/{id:long}/undo", async (long id, UndoMergeHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithTags("Duplicates").WithName("UndoMerge").WithSummary("Undo a merge: values back, moved records back, the duplicate restored");
         return api;

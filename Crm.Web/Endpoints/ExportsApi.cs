@@ -45,11 +45,11 @@ public static class ExportsApi
         {
             await handler.HandleAsync(id, ct);
             return TypedResults.NoContent();
-        }).WithName("DeleteExportFieldSet");
+        }).WithName("DeleteExportFieldSet").WithSummary("Remove a saved set of export fields");
         exports.MapGet("/settings", async (GetExportSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
             .WithName("GetExportSettings").WithSummary("The workspace's row limit, admin-only flag and file retention");
         exports.MapPut("/settings", async (ExportSettingsInput input, UpdateExportSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(input, ct)))
-            .RequireAuthorization(CrmClaims.AdminPolicy).WithName("UpdateExportSettings");
+            .RequireAuthorization(CrmClaims.AdminPolicy).WithName("UpdateExportSettings").WithSummary("Change the row limit, admin-only flag and file retention (admins)");
         return api;
     }
 

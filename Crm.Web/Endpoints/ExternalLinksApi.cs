@@ -24,7 +24,7 @@ public static class ExternalLinksApi
         {
             await handler.HandleAsync(id, ct);
             return TypedResults.NoContent();
-        }).WithTags("External links").WithName("Unlink");
+        }).WithTags("External links").WithName("Unlink").WithSummary("Unlink a record from its copy in a connected system (neither is deleted)");
         api.MapGet("/external-links/resolve", async (string provider, string? type, string externalId, ResolveExternalLinkHandler handler, CancellationToken ct) =>
                 TypedResults.Ok(await handler.HandleAsync(provider, ApiEnums.Parse<RecordType>(type, "type") ?? RecordType.Contact, externalId, ct)))
             .WithTags("External links").WithName("ResolveExternalId").WithSummary("Which record another system's id means here — the record kept, if it was merged");

@@ -101,6 +101,7 @@ public class GmailSyncTests : IAsyncLifetime
         {
             var row = await db.MailboxMessages.SingleAsync(m => m.ProviderMessageId == lost, Ct);
             await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM ActivityLinks WHERE ActivityId = {row.ActivityId}", Ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM OutboxEvents WHERE ActivityId = {row.ActivityId}", Ct);
             await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM MailboxMessages WHERE Id = {row.Id}", Ct);
             await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM Activities WHERE Id = {row.ActivityId}", Ct);
         }

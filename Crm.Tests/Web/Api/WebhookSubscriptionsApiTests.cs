@@ -63,4 +63,38 @@ public class WebhookSubscriptionsApiTests : ApiTestBase
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/webhooks/subscriptions/{id}/deliveries")).StatusCode);
         Assert.Equal("[]", (await other.GetStringAsync("/api/v1/webhooks/subscriptions")).Trim());
     }
+
+    [Fact]
+    public async Task ZapiersRestHooks_SubscribeAndUnsubscribe_AndCannotRemoveAnAdminsEndpoint()
+    {
+        var subscribed = await Admin.PostAsJsonAsync("/api/v1/webhooks/zapier", new { targetUrl = "https://93.184.216.34/hooks/standard/1/abc", @event = "contact.created" });
+        Assert.Equal(HttpStatusCode.Created, subscribed.StatusCode);
+        var id = (await JsonAsync(subscribed)).GetProperty("id").GetInt64();
+        Assert.Contains("\"source\":\"zapier\"", await Admin.GetStringAsync($"/api/v1/webhooks/subscriptions/{id}"));
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/v1/webhooks/zapier/{id}")).StatusCode);
+
+        var adminsOwn = (await JsonAsync(await Admin.PostAsJsonAsync("/api/v1/webhooks/subscriptions", Endpoint))).GetProperty("subscription").GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.DeleteAsync($"/api/v1/webhooks/zapier/{adminsOwn}")).StatusCode);
+        var unknownEvent = await Admin.PostAsJsonAsync("/api/v1/webhooks/zapier", new { targetUrl = "https://93.184.216.34/hooks/x", @event = "nope" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknownEvent.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheEventsFeed_ListsWhatHappened_NewestFirst_ShapedAsDeliveries_ForAdminsOnly()
+    {
+        var first = await CreateContactAsync(Admin, new { firstName = "Ada", email = "ada@feed.example" });
+        var second = await CreateContactAsync(Admin, new { firstName = "Grace", email = "grace@feed.example" });
+
+        var page = await JsonAsync(await Admin.GetAsync("/api/v1/webhooks/events?type=contact.created&limit=1"));
+        var newest = page.GetProperty("events")[0];
+        Assert.Equal("contact.created", newest.GetProperty("type").GetString());
+        Assert.Equal(second, newest.GetProperty("data").GetProperty("object").GetProperty("id").GetInt64());
+        var older = await JsonAsync(await Admin.GetAsync($"/api/v1/webhooks/events?type=contact.created&limit=1&before={page.GetProperty("next").GetInt64()}"));
+        Assert.Equal(first, older.GetProperty("events")[0].GetProperty("data").GetProperty("object").GetProperty("id").GetInt64());
+
+        var rep = await Factory.ClientWithKeyAsync(Factory.FirstWorkspaceId, UserRole.Rep);
+        Assert.Equal(HttpStatusCode.Forbidden, (await rep.GetAsync("/api/v1/webhooks/events")).StatusCode);
+        var other = await Factory.ClientWithKeyAsync(await Factory.CreateWorkspaceAsync("Other"));
+        Assert.Equal(0, (await JsonAsync(await other.GetAsync("/api/v1/webhooks/events"))).GetProperty("events").GetArrayLength());
+    }
 }
