@@ -18,6 +18,8 @@ public sealed class ImportContext
     public required string DefaultCurrency { get; init; }
     /// <summary>The run's lease, checked in every batch's transaction (none for a dry run, which writes nothing).</summary>
     public Runs.RunLease? Lease { get; init; }
+    /// <summary>The event types some active webhook endpoint wants when the import starts: only those are written per record.</summary>
+    public IReadOnlySet<string> AnnouncedEvents { get; init; } = new HashSet<string>();
 
     public RecordType Type => Job.ObjectType;
     public ImportOptions Options => Job.Options;

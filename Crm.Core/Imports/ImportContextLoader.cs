@@ -22,10 +22,14 @@ public sealed class ImportContextLoader(ICrmDbFactory dbFactory, IImportStore st
             .Select(d => new CustomFieldView(d.Id, d.RecordType, d.Key, d.Label, d.Type)).ToListAsync(ct);
         var currency = await db.Workspaces.Select(w => w.DefaultCurrency).FirstAsync(ct);
         var fields = ImportFields.For(job.ObjectType, customFields);
+        // Per-record events of a big import are written only for types an endpoint wants (import.completed always is).
+        var announced = (await db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive).Select(s => s.EventTypes).ToListAsync(ct))
+            .SelectMany(t => t).ToHashSet(StringComparer.Ordinal);
         var context = new ImportContext
         {
             Job = job, Actor = db.Actor, Fields = fields, Mapper = new RowMapper(job.ObjectType, fields, job.Mapping, job.Options),
             Users = users, Pipelines = pipelines, CustomFields = customFields, DefaultCurrency = currency, Lease = lease,
+            AnnouncedEvents = announced,
         };
         if (context.MapsAccounts)
         {

@@ -30,6 +30,7 @@ public sealed class EfImportWriter(CrmDatabase database) : IImportBatchWriter
     {
         var db = database.Create(BatchRecords.ActorOf(context));
         db.CallerWritesHistory = true;
+        db.AnnouncedEvents = context.AnnouncedEvents;
         try
         {
             var transaction = await db.Database.BeginTransactionAsync(ct);

@@ -73,9 +73,12 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
         private readonly WriteTally _tally = new();
         private bool _committed;
 
+        private readonly IModel _model;
+
         public Write(ImportContext context, IModel model, SqliteConnection connection)
         {
             _context = context;
+            _model = model;
             _actor = BatchRecords.ActorOf(context);
             _connection = connection;
             _transaction = connection.BeginTransaction(deferred: false);
@@ -109,7 +112,8 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
                     case PlannedAction.Create:
                         BatchRecords.LinkNewAccount(row);
                         RecordWrites.Inserting(entity!, _actor, now);
-                        var id = _statements.Insert(type, returnId: entity is Deal).Insert(entity!);
+                        var id = _statements.Insert(type, returnId: entity is Deal || _context.AnnouncedEvents.Count > 0).Insert(entity!);
+                        Announce(entity!, id, null, now);
                         foreach (var contactId in row.ContactIds)
                             _statements.Insert(typeof(DealContact)).Insert(Inserted(new DealContact { DealId = id, ContactId = contactId }, now));
                         break;
@@ -122,6 +126,7 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
                         foreach (var contactId in row.ContactIds)
                             _statements.Insert(typeof(DealContact)).Insert(Inserted(new DealContact { DealId = updated.Id, ContactId = contactId }, now));
                         _statements.Insert(typeof(FieldChange)).Insert(Inserted(BatchRecords.Imported(row, _actor, now), now));
+                        Announce(updated, updated.Id, row.Changes.Select(c => (c.Field, c.Before, c.After)).ToList(), now);
                         _statements.Insert(typeof(ImportChange)).Insert(Inserted(BatchRecords.BeforeImage(job, row), now));
                         break;
                 }
@@ -129,6 +134,14 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
             foreach (var error in BatchRecords.Errors(job, plan)) _statements.Insert(typeof(ImportRowError)).Insert(Inserted(error, now));
             _tally.Add(plan, accounts);
             return Task.CompletedTask;
+        }
+
+        /// <summary>The record's event, as an EF save writes it, when an endpoint wants that type (checked when the import started).</summary>
+        private void Announce(ITrackedRecord record, long id, IReadOnlyList<(string, string?, string?)>? changes, DateTimeOffset now)
+        {
+            if (_context.AnnouncedEvents.Count == 0) return;
+            if (OutboxWrites.ForImported(_model, record, id, changes, _context.AnnouncedEvents, now) is { } message)
+                _statements.Insert(typeof(Crm.Core.Webhooks.OutboxEvent)).Insert(Inserted(message, now));
         }
 
         /// <summary>Every other row the batch inserts gets the same stamps an EF save would give it.</summary>

@@ -46,6 +46,12 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     /// </summary>
     public bool CallerWritesHistory { get; set; }
 
+    /// <summary>
+    /// The event types this context's saves write to the outbox; null for all. A big import sets the ones an endpoint
+    /// wants, so a million rows write a million events only when someone will receive them.
+    /// </summary>
+    public IReadOnlySet<string>? AnnouncedEvents { get; set; }
+
     /// <summary>Read by the query filters; 0 (no workspace) matches nothing.</summary>
     public long CurrentWorkspaceId => Actor.WorkspaceId;
 

@@ -7,6 +7,7 @@ using Crm.Core.Timeline;
 using Crm.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Crm.Infrastructure.Persistence;
 
@@ -50,6 +51,37 @@ internal static class OutboxWrites
             {
                 ["object"] = Snapshot(entry), ["previousStageId"] = stage.OriginalValue, ["stageId"] = stage.CurrentValue,
             });
+    }
+
+    /// <summary>
+    /// A record written without a change tracker (the SQLite import): created, or updated with the changes the import
+    /// planned. Its id is known; null when the event type is not wanted.
+    /// </summary>
+    public static OutboxEvent? ForImported(IModel model, ITrackedRecord record, long id, IReadOnlyList<(string Field, string? Before, string? After)>? changes,
+        IReadOnlySet<string> wanted, DateTimeOffset now)
+    {
+        var kind = KindOf(record);
+        var type = changes is null ? $"{kind}.created" : $"{kind}.updated";
+        if (kind is null or "activity" || !wanted.Contains(type)) return null;
+        var entity = model.FindEntityType(record.GetType())!;
+        var snapshot = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in entity.GetProperties())
+        {
+            if (property.IsShadowProperty() || property.IsPrimaryKey() || property.Name == nameof(IWorkspaceOwned.WorkspaceId) || property.PropertyInfo is null) continue;
+            snapshot[Camel(property.Name)] = Value(property.PropertyInfo.GetValue(record));
+        }
+        var data = new Dictionary<string, object?> { ["object"] = snapshot };
+        if (changes is not null)
+            data["changes"] = changes.ToDictionary(c => Camel(c.Field), c => (object?)new Dictionary<string, object?> { ["before"] = c.Before, ["after"] = c.After });
+        var message = new OutboxEvent { WorkspaceId = record.WorkspaceId, EventId = OutboxEvent.NewEventId(), Type = type, OccurredAt = now, Data = JsonSerializer.Serialize(data, Json) };
+        switch (record)
+        {
+            case Contact: message.ContactId = id; break;
+            case Account: message.AccountId = id; break;
+            case Deal: message.DealId = id; break;
+        }
+        message.RecordKey = message.CurrentRecordKey();
+        return message;
     }
 
     private static string? KindOf(object entity) => entity switch

@@ -21,7 +21,10 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
 {
     public const string HttpClientName = "webhooks";
     private const int DispatchBatch = 1000;
-    private const int SendBatch = 200;
+    private const int EndpointsPerRound = 100;
+    private const int PerEndpointPerRound = 64;
+    /// <summary>Requests in flight to one endpoint at once: the pace a receiver is asked to take.</summary>
+    public const int PerEndpointConcurrency = 8;
     private static readonly Random Jitter = new();
 
     /// <summary>New events to deliveries; how many events were dispatched.</summary>
@@ -63,24 +66,41 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
         await using (var scan = database.Create(Actor.Anonymous))
         {
             var deliveries = scan.WebhookDeliveries.IgnoreQueryFilters();
-            due = await deliveries.AsNoTracking().Include(d => d.Event)
-                .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
-                // In order per record: one waits while an older one about the same record to the same endpoint is pending.
-                .Where(d => d.RecordKey == null || !deliveries.Any(o => o.SubscriptionId == d.SubscriptionId && o.RecordKey == d.RecordKey
-                                                                         && o.Status == WebhookDeliveryStatus.Pending && o.Id < d.Id))
-                .OrderBy(d => d.Id).Take(SendBatch).ToListAsync(ct);
+            var dueNow = deliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now);
+            // Each endpoint gets its share of a round: one with a million events waiting does not hold up the others.
+            var endpoints = await dueNow.Select(d => d.SubscriptionId).Distinct().Take(EndpointsPerRound).ToListAsync(ct);
+            due = [];
+            foreach (var endpoint in endpoints)
+                due.AddRange(await dueNow.AsNoTracking().Include(d => d.Event).Where(d => d.SubscriptionId == endpoint)
+                    // In order per record: one waits while an older one about the same record to the same endpoint is pending.
+                    .Where(d => d.RecordKey == null || !deliveries.Any(o => o.SubscriptionId == d.SubscriptionId && o.RecordKey == d.RecordKey
+                                                                             && o.Status == WebhookDeliveryStatus.Pending && o.Id < d.Id))
+                    .OrderBy(d => d.Id).Take(PerEndpointPerRound).ToListAsync(ct));
             var subscriptionIds = due.Select(d => d.SubscriptionId).Distinct().ToList();
             subscriptions = await scan.WebhookSubscriptions.IgnoreQueryFilters().AsNoTracking().Where(s => subscriptionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
         }
         if (due.Count == 0) return 0;
         var results = new List<(WebhookDelivery Delivery, Outcome Outcome)>();
+        var lanes = due.Select(d => d.SubscriptionId).Distinct().ToDictionary(id => id, _ => new SemaphoreSlim(PerEndpointConcurrency));
+        // Endpoints taken in turn, so the senders are not all queued behind one endpoint's lane.
+        due = due.GroupBy(d => d.SubscriptionId).SelectMany(g => g.Select((d, i) => (Delivery: d, Turn: i))).OrderBy(x => x.Turn).Select(x => x.Delivery).ToList();
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = ct }, async (delivery, token) =>
         {
-            var outcome = subscriptions.TryGetValue(delivery.SubscriptionId, out var subscription) && subscription.IsActive
-                ? await SendAsync(subscription, delivery, token)
-                : Outcome.Dropped("The endpoint was turned off or removed.");
-            lock (results) results.Add((delivery, outcome));
+            var lane = lanes[delivery.SubscriptionId];
+            await lane.WaitAsync(token);
+            try
+            {
+                var outcome = subscriptions.TryGetValue(delivery.SubscriptionId, out var subscription) && subscription.IsActive
+                    ? await SendAsync(subscription, delivery, token)
+                    : Outcome.Dropped("The endpoint was turned off or removed.");
+                lock (results) results.Add((delivery, outcome));
+            }
+            finally
+            {
+                lane.Release();
+            }
         });
+        foreach (var lane in lanes.Values) lane.Dispose();
         foreach (var workspace in results.GroupBy(r => r.Delivery.WorkspaceId))
             await RecordAsync(workspace.Key, workspace.ToList(), ct);
         return results.Count(r => r.Outcome.Attempted);

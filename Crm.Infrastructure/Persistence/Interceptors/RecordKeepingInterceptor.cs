@@ -64,7 +64,7 @@ public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInt
                 }
             }
 
-            events.AddRange(OutboxWrites.For(entry, now));
+            events.AddRange(OutboxWrites.For(entry, now).Where(e => db.AnnouncedEvents?.Contains(e.Type) ?? true));
             if (db.CallerWritesHistory) continue;
             if (entry is { State: EntityState.Modified, Entity: ITrackedRecord record })
                 changes.AddRange(FieldChanges.Of(entry, record));

@@ -78,6 +78,37 @@ public class OutboxEventsTests : WorkspaceTests
         Assert.Contains($"/api/v1/exports/{started.Id}/file", ready.Data);
     }
 
+    [Theory]
+    [InlineData(typeof(Crm.Infrastructure.Imports.SqliteImportWriter))]
+    [InlineData(typeof(Crm.Infrastructure.Imports.EfImportWriter))]
+    public async Task AnImport_WritesPerRecordEvents_OnlyForTypesAnEndpointWants(Type writer)
+    {
+        await using var host = await CrmTestHost.StartAsync(writer: writer);
+        var ws = await host.CreateWorkspaceAsync("Acme");
+        async Task<List<OutboxEvent>> All()
+        {
+            await using var db = host.Database.Create(Actor.System(ws.Id));
+            return await db.OutboxEvents.AsNoTracking().OrderBy(e => e.Id).ToListAsync(Ct);
+        }
+
+        // Nobody listens: a big import writes its outcome and nothing per record.
+        await host.ImportAsync(ws, "First Name,Email\nAda,ada@example.com\nGrace,grace@example.com\n");
+        Assert.Equal(["import.completed"], (await All()).Select(e => e.Type));
+
+        await host.RunAsync<CreateWebhookSubscriptionHandler, WebhookSubscriptionWithSecret>(ws.Admin(),
+            h => h.HandleAsync(new WebhookSubscriptionInput { Url = "https://93.184.216.34/in", EventTypes = [WebhookEventTypes.ContactCreated, WebhookEventTypes.ContactUpdated] }));
+        await host.ImportAsync(ws, "First Name,Email,Job Title\nAda,ada@example.com,Countess\nMary,mary@example.com,\n");
+
+        var events = (await All()).Skip(1).ToList();
+        var created = Assert.Single(events, e => e.Type == "contact.created");
+        var updated = Assert.Single(events, e => e.Type == "contact.updated");
+        Assert.Equal("import.completed", events[^1].Type);
+        await using var check = host.Database.Create(Actor.System(ws.Id));
+        Assert.Equal(await check.Contacts.Where(c => c.Email == "mary@example.com").Select(c => c.Id).SingleAsync(Ct), created.ContactId);
+        Assert.Equal(await check.Contacts.Where(c => c.Email == "ada@example.com").Select(c => c.Id).SingleAsync(Ct), updated.ContactId);
+        Assert.Equal("Countess", JsonDocument.Parse(updated.Data).RootElement.GetProperty("changes").GetProperty("jobTitle").GetProperty("after").GetString());
+    }
+
     [Fact]
     public async Task AConnectionNeedingReconnect_IsAnnouncedOnce()
     {
