@@ -14,6 +14,7 @@ return command switch
     "dedup" => await DedupBenchmark.RunAsync(options),
     "duplicates-queue" => await DuplicatesQueueBenchmark.RunAsync(options with { Repeat = args.Contains("--repeat") ? options.Repeat : 20 }),
     "webhooks" => await WebhooksBenchmark.RunAsync(options),
+    "webhooks-out" => await WebhooksOutBenchmark.RunAsync(args.Contains("--events") ? options : options with { Events = 100_000 }),
     "budget" => await BudgetBenchmark.RunAsync(options),
     "mail-bcc" => await MailBccBenchmark.RunAsync(options),
     "mail-initial" => await MailInitialBenchmark.RunAsync(args.Contains("--messages") ? options : options with { Messages = 20_000 }),
@@ -41,6 +42,7 @@ static int Usage()
           mail-faults [--messages 2000]                 a Gmail and an Outlook mailbox synced under 5xx, 429 storms, token expiry and expired cursors: lost, duplicates, missing
           calendar-initial [--calendars 5] [--events 10000] [--only google|outlook]  the first sync of a Google account and an Outlook mailbox with N events over C calendars, then 50 changes
           calendar-faults [--events 2000]               Google, Outlook and CalDAV-like calendars synced under 5xx, 429 storms, token expiry and expired sync tokens: lost, duplicates
+          webhooks-out [--events 100000]                N contact events delivered by the app to a receiver here: slow and failing 5% with the app killed once (lost, out of order), then fast (deliveries/s)
           mail-bcc [--messages 10000]                   BCC'd mail (raw MIME) posted to the inbound webhook of the running app by 8 senders, each logged
           budget [--seconds 60]                         8 workers calling the sandbox's HubSpot API through one connection's 100 / 10 s budget
           hubspot-initial [--contacts 100000 --companies 10000 --deals 20000]  the first sync of a portal that size at 100 / 10 s

@@ -17,12 +17,13 @@ namespace Crm.Infrastructure.Webhooks;
 /// Retry-After honoured) for 3 days; another 4xx is given up at once; 410 Gone turns the endpoint off (Zapier's
 /// unsubscribe). An endpoint failing for 3 days is turned off, with the reason for its admins.
 /// </summary>
-public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector secrets, IHttpClientFactory http, TimeProvider time, ILogger<WebhookSender> log)
+public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector secrets, IHttpClientFactory http, TimeProvider time, WebhookSettings settings,
+    ILogger<WebhookSender> log)
 {
     public const string HttpClientName = "webhooks";
     private const int DispatchBatch = 1000;
     private const int EndpointsPerRound = 100;
-    private const int PerEndpointPerRound = 64;
+    private const int PerEndpointPerRound = 256;
     /// <summary>Requests in flight to one endpoint at once: the pace a receiver is asked to take.</summary>
     public const int PerEndpointConcurrency = 8;
     private static readonly Random Jitter = new();
@@ -202,7 +203,9 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
                 (delivery.Status, delivery.CompletedAt) = (WebhookDeliveryStatus.Failed, now);
                 if (outcome.Retry) delivery.LastError = Cut($"Given up after {delivery.Attempts} attempts over 3 days: {outcome.Error}", 500);
             }
-            else delivery.NextAttemptAt = now + WebhookBackoff.After(delivery.Attempts, outcome.RetryAfter, Jitter);
+            else delivery.NextAttemptAt = now + (outcome.RetryAfter is { } asked && asked > TimeSpan.Zero
+                ? WebhookBackoff.After(delivery.Attempts, asked, Jitter)
+                : WebhookBackoff.After(delivery.Attempts, null, Jitter) * Math.Clamp(settings.RetryScale, 0.0001, 1));
             if (subscription is { IsActive: true, FailingSince: { } since } && now - since >= WebhookLimits.GiveUpAfter)
                 await DisableAsync(db, subscription, Cut($"Every delivery failed for 3 days (the last: {outcome.Error}).", 500), now, ct);
         }

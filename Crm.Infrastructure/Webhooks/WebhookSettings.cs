@@ -12,6 +12,8 @@ public sealed class WebhookSettings
     public double PollSeconds { get; set; } = 1;
     /// <summary>Requests in flight at once, over all endpoints.</summary>
     public int Concurrency { get; set; } = 32;
+    /// <summary>Multiplies the retry schedule's waits (not a receiver's Retry-After): below 1 only for tests and benchmarks.</summary>
+    public double RetryScale { get; set; } = 1;
     /// <summary>Runs the delivery service in this process (off in tests that drive it themselves).</summary>
     public bool Enabled { get; set; } = true;
 

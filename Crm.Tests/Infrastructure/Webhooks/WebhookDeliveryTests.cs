@@ -349,19 +349,19 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
             h => h.HandleAsync(new WebhookSubscriptionInput { Url = other.Url + "/other", EventTypes = [WebhookEventTypes.ContactCreated] }));
         await using (var db = _host.Database.Create(_ws.Admin()))
         {
-            for (var i = 0; i < 100; i++) db.Contacts.Add(new Contact { FirstName = $"C{i}", Email = $"c{i}@example.com" });
+            for (var i = 0; i < 300; i++) db.Contacts.Add(new Contact { FirstName = $"C{i}", Email = $"c{i}@example.com" });
             await db.SaveChangesAsync(Ct);
         }
         await Sender.DispatchAsync(Ct);
 
         await Sender.SendDueAsync(Ct);
 
-        // One round: each endpoint got its share (64), not one endpoint everything first.
-        Assert.Equal(64, _receiver.Requests.Count);
-        Assert.Equal(64, other.Requests.Count);
+        // One round: each endpoint got its share (256), not one endpoint everything first.
+        Assert.Equal(256, _receiver.Requests.Count);
+        Assert.Equal(256, other.Requests.Count);
         while (await Sender.SendDueAsync(Ct) > 0) { }
-        Assert.Equal(100, _receiver.Requests.Count);
-        Assert.Equal(100, other.Requests.Count);
+        Assert.Equal(300, _receiver.Requests.Count);
+        Assert.Equal(300, other.Requests.Count);
     }
 
     /// <summary>Names resolved as the test says; anything else as the system does.</summary>
