@@ -45,6 +45,9 @@ internal static class SqliteAddedRows
         var statements = new Dictionary<IEntityType, (SqliteStatement Statement, IProperty[] Shadow)>();
         var written = 0;
         var events = new List<Crm.Core.Webhooks.OutboxEvent>();
+        // A calendar or mailbox page logs hundreds of activities: their events are written when an endpoint wants them
+        // (one look at the workspace's few subscriptions per save), not eight thousand rows for nobody.
+        var wanted = db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive).Select(s => s.EventTypes).ToList().SelectMany(t => t).ToHashSet(StringComparer.Ordinal);
         void Insert(EntityEntry entry)
         {
             RecordWrites.Inserting(entry.Entity, db.Actor, now);
@@ -55,7 +58,7 @@ internal static class SqliteAddedRows
             }
             var id = prepared.Statement.Insert(entry.Entity, prepared.Shadow.Select(p => entry.Property(p.Name).CurrentValue).ToList());
             // What EF's own save would announce for it (an activity logged).
-            events.AddRange(OutboxWrites.For(entry, now));
+            if (wanted.Count > 0) events.AddRange(OutboxWrites.For(entry, now).Where(e => wanted.Contains(e.Type)));
             // Its id moves to the rows that point at it (EF's fix-up), and EF will not write it again.
             entry.Property("Id").CurrentValue = id;
             entry.State = EntityState.Unchanged;

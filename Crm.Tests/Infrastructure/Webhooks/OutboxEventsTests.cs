@@ -129,9 +129,19 @@ public class OutboxEventsTests : WorkspaceTests
     }
 
     [Fact]
-    public async Task ManyMeetingsLoggedAtOnce_EachAnnounceTheirActivity()
+    public async Task ManyMeetingsLoggedAtOnce_EachAnnounceTheirActivity_WhenAnEndpointWantsThem()
     {
         var ada = await ContactAsync("Ada", "ada@example.com");
+        await using (var db = Host.Database.Create(Ws.Admin()))
+        {
+            for (var i = 0; i < 70; i++)
+                db.Activities.Add(new MeetingActivity { Title = $"Unheard {i}", MeetingKey = $"u{i}", ContactId = ada.Id, StartTime = DateTimeOffset.UnixEpoch, OccurredAt = DateTimeOffset.UnixEpoch });
+            await db.SaveChangesAsync(Ct);
+        }
+        // Nobody listened: a page of meetings wrote no events.
+        Assert.Empty(await EventsAsync(WebhookEventTypes.ActivityLogged));
+        await Host.RunAsync<CreateWebhookSubscriptionHandler, WebhookSubscriptionWithSecret>(Ws.Admin(),
+            h => h.HandleAsync(new WebhookSubscriptionInput { Url = "https://93.184.216.34/in", EventTypes = [WebhookEventTypes.ActivityLogged] }));
         await using (var db = Host.Database.Create(Ws.Admin()))
         {
             for (var i = 0; i < 70; i++)
