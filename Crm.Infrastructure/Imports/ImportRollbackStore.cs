@@ -46,6 +46,8 @@ public sealed class ImportRollbackStore(CrmDatabase database) : IImportRollbackS
     public async Task<bool> RollBackBatchAsync(long importId, RunLease lease, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = database.Create(actor);
+        // A rollback deletes and restores records by the thousand: their events only for endpoints that want them.
+        db.AnnouncedEvents = db.WantedEvents();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var job = await db.ImportJobs.IgnoreQueryFilters().AsNoTracking().SingleAsync(j => j.Id == importId, ct);
         if (job.Status != ImportStatus.RollingBack) throw new ImportClaimLostException(importId);

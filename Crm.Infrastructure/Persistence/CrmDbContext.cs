@@ -52,6 +52,15 @@ public abstract class CrmDbContext : IdentityUserContext<CrmIdentityUser, long>,
     /// </summary>
     public IReadOnlySet<string>? AnnouncedEvents { get; set; }
 
+    /// <summary>
+    /// The event types some active endpoint of this workspace wants, read once per context: bulk writers (a page of
+    /// logged activities, an import's rollback) write only those events.
+    /// </summary>
+    internal IReadOnlySet<string> WantedEvents() => _wantedEvents ??= Set<Crm.Core.Webhooks.WebhookSubscription>().AsNoTracking()
+        .Where(s => s.IsActive).Select(s => s.EventTypes).ToList().SelectMany(t => t).ToHashSet(StringComparer.Ordinal);
+
+    private IReadOnlySet<string>? _wantedEvents;
+
     /// <summary>Read by the query filters; 0 (no workspace) matches nothing.</summary>
     public long CurrentWorkspaceId => Actor.WorkspaceId;
 

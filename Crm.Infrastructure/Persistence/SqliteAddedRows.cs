@@ -47,7 +47,7 @@ internal static class SqliteAddedRows
         var events = new List<Crm.Core.Webhooks.OutboxEvent>();
         // A calendar or mailbox page logs hundreds of activities: their events are written when an endpoint wants them
         // (one look at the workspace's few subscriptions per save), not eight thousand rows for nobody.
-        var wanted = db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive).Select(s => s.EventTypes).ToList().SelectMany(t => t).ToHashSet(StringComparer.Ordinal);
+        var wanted = db.WantedEvents();
         void Insert(EntityEntry entry)
         {
             RecordWrites.Inserting(entry.Entity, db.Actor, now);
