@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Crm.Core.Users;
 using Crm.Tests.TestSupport;
 
@@ -24,28 +23,11 @@ public class ZapierIntegrationTests(LiveAppFixture app)
             adminKey = await host.CreateApiKeyAsync(1);
             repKey = await host.CreateApiKeyAsync(1, UserRole.Rep);
         }
-        var info = new ProcessStartInfo("node", [Path.Combine("node_modules", "jest", "bin", "jest.js"), "--runInBand", "--testTimeout", "60000", "--ci"])
-        {
-            WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            Environment = { ["CRM_BASE_URL"] = app.Web.BaseUrl, ["CRM_API_KEY"] = adminKey, ["CRM_REP_API_KEY"] = repKey },
-        };
-        using var node = Process.Start(info)!;
-        var output = node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(4));
-        try
-        {
-            await node.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            node.Kill(entireProcessTree: true);
-            throw;
-        }
+        var run = await NodeScript.RunAsync(dir, [Path.Combine("node_modules", "jest", "bin", "jest.js"), "--runInBand", "--testTimeout", "60000", "--ci"], TimeSpan.FromMinutes(4),
+            new Dictionary<string, string> { ["CRM_BASE_URL"] = app.Web.BaseUrl, ["CRM_API_KEY"] = adminKey, ["CRM_REP_API_KEY"] = repKey });
         // jest reports on stderr.
-        var report = await errors + await output;
-        Assert.True(node.ExitCode == 0, $"The Zapier integration's tests failed:\n{report}");
+        var report = run.Errors + run.Output;
+        Assert.True(run.ExitCode == 0, $"The Zapier integration's tests failed:\n{report}");
         Assert.Contains("Tests:", report);
         Assert.DoesNotContain("failed", report.Split("Tests:")[1].Split('\n')[0]);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Crm.Tests.TestSupport;
 
 namespace Crm.Tests.Sandbox;
@@ -25,25 +24,8 @@ public sealed class GoogleCalendarOfficialClientTests : IAsyncLifetime
             Assert.Skip("Google's Node client is not installed (scripts/test.sh runs npm ci in contract/google-calendar where Node.js is).");
         const string account = "rep@contract.example";
         var token = await _sandbox.GoogleAccessTokenAsync(account);
-        var info = new ProcessStartInfo("node", ["check.mjs", _sandbox.Url, token, account])
-        {
-            WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var node = Process.Start(info)!;
-        var output = node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        try
-        {
-            await node.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            node.Kill(entireProcessTree: true);
-            throw;
-        }
-        Assert.True(node.ExitCode == 0, $"Google's client failed against the sandbox:\n{await errors}\n{await output}");
-        Assert.Contains("checks passed with @googleapis/calendar", await output);
+        var run = await NodeScript.RunAsync(dir, ["check.mjs", _sandbox.Url, token, account], TimeSpan.FromMinutes(2));
+        Assert.True(run.ExitCode == 0, $"Google's client failed against the sandbox:\n{run.Errors}\n{run.Output}");
+        Assert.Contains("checks passed with @googleapis/calendar", run.Output);
     }
 }
