@@ -14,12 +14,12 @@ public static class AccountsApi
         var accounts = api.MapGroup("/accounts").WithTags("Accounts");
         accounts.MapGet("/", ListAsync).WithName("ListAccounts")
             .WithSummary("List accounts").WithDescription("Paged; quick search over name and domain; filters by owner and industry; sort by " + string.Join(", ", ListAccountsHandler.SortFields) + ".");
-        accounts.MapGet("/{id:long}", GetAsync).WithName("GetAccount").WithSummary("Get an account (ETag = version)");
-        accounts.MapPost("/", CreateAsync).WithName("CreateAccount").WithSummary("Create an account");
-        accounts.MapPut("/{id:long}", UpdateAsync).WithName("UpdateAccount").WithSummary("Replace an account's fields (If-Match for optimistic concurrency)");
+        accounts.MapGet("/{id:long}", GetAsync).WithName("GetAccount").WithSummary("Get an account (ETag = version)").Produces<AccountDetails>(StatusCodes.Status200OK);
+        accounts.MapPost("/", CreateAsync).WithName("CreateAccount").WithSummary("Create an account").Produces<AccountDetails>(StatusCodes.Status201Created);
+        accounts.MapPut("/{id:long}", UpdateAsync).WithName("UpdateAccount").WithSummary("Replace an account's fields (If-Match for optimistic concurrency)").Produces<AccountDetails>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         accounts.MapPatch("/{id:long}", PatchAsync).WithName("PatchAccount").Accepts<JsonObject>("application/merge-patch+json", "application/json")
-            .WithSummary("Change only the fields given (JSON merge patch, RFC 7396; null clears a field; If-Match for optimistic concurrency)");
-        accounts.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteAccount").WithSummary("Delete an account (soft; If-Match honoured)");
+            .WithSummary("Change only the fields given (JSON merge patch, RFC 7396; null clears a field; If-Match for optimistic concurrency)").Produces<AccountDetails>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        accounts.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteAccount").WithSummary("Delete an account (soft; If-Match honoured)").ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return api;
     }
 

@@ -6,6 +6,8 @@ namespace Crm.Web.Endpoints;
 
 public static class ActivitiesApi
 {
+    public sealed record TaskDoneRequest(bool Done);
+
     public sealed record ListParameters(string? Type, long? ContactId, long? AccountId, long? DealId, string? Sort, int? Page, int? PageSize);
 
     public static RouteGroupBuilder MapActivitiesApi(this RouteGroupBuilder api)
@@ -13,17 +15,21 @@ public static class ActivitiesApi
         var activities = api.MapGroup("/activities").WithTags("Activities");
         activities.MapGet("/", ListAsync).WithName("ListActivities")
             .WithSummary("List activities").WithDescription("Notes, tasks, calls, emails and meetings; filter by type and linked contact, account or deal; newest first by default.");
-        activities.MapGet("/{id:long}", GetAsync).WithName("GetActivity").WithSummary("Get an activity (ETag = version)");
-        activities.MapPost("/", CreateAsync).WithName("CreateActivity").WithSummary("Create an activity; 'type' says which fields apply");
-        activities.MapPut("/{id:long}", UpdateAsync).WithName("UpdateActivity").WithSummary("Replace an activity's fields (its type cannot change)");
-        activities.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteActivity").WithSummary("Delete an activity (soft; If-Match honoured)");
+        activities.MapGet("/{id:long}", GetAsync).WithName("GetActivity").WithSummary("Get an activity (ETag = version)").Produces<ActivityDto>(StatusCodes.Status200OK);
+        activities.MapPost("/", CreateAsync).WithName("CreateActivity").WithSummary("Create an activity; 'type' says which fields apply").Produces<ActivityDto>(StatusCodes.Status201Created);
+        activities.MapPut("/{id:long}", UpdateAsync).WithName("UpdateActivity").WithSummary("Replace an activity's fields (its type cannot change)").Produces<ActivityDto>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        activities.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteActivity").WithSummary("Delete an activity (soft; If-Match honoured)").ProducesProblem(StatusCodes.Status412PreconditionFailed);
         activities.MapGet("/{id:long}/attachments/{attachmentId:long}", async (long id, long attachmentId, Crm.Core.Email.GetEmailAttachmentHandler handler, CancellationToken ct) =>
             {
                 var file = await handler.HandleAsync(id, attachmentId, ct);
                 // Always a download, never shown inline: an attachment's HTML or SVG must not run on our origin.
                 return TypedResults.File(file.Content, "application/octet-stream", file.FileName);
             })
-            .WithName("GetEmailAttachment").WithSummary("Download a logged email's attachment (for people who may read that email)");
+            .WithName("GetEmailAttachment").WithSummary("Download a logged email's attachment (for people who may read that email)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+        activities.MapPut("/{id:long}/done", async (long id, TaskDoneRequest request, SetTaskDoneHandler handler, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(id, request.Done, ct)))
+            .WithName("SetTaskDone").WithSummary("Tick a task done (done=true) or open it again (done=false)");
         return api;
     }
 

@@ -15,7 +15,7 @@ public static class ApiSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o => OpenApiExamples.Add(o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "CRM API";
             document.Info.Version = "v1";
@@ -31,7 +31,7 @@ public static class ApiSetup
             };
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("apiKey", document)] = [] }];
             return Task.CompletedTask;
-        }));
+        })));
         return builder;
     }
 
@@ -43,14 +43,18 @@ public static class ApiSetup
         app.MapGroup("/api/v1")
             .AddEndpointFilter<DomainErrorFilter>()
             .RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .MapContactsApi()
             .MapAccountsApi()
             .MapDealsApi()
             .MapActivitiesApi()
+            .MapRecordTimelineApi()
             .MapUsersApi()
+            .MapMeApi()
+            .MapApiKeysApi()
+            .MapCustomFieldsApi()
             .MapImportsApi()
             .MapExportsApi()
             .MapDuplicatesApi()

@@ -14,12 +14,12 @@ public static class ContactsApi
         var contacts = api.MapGroup("/contacts").WithTags("Contacts");
         contacts.MapGet("/", ListAsync).WithName("ListContacts")
             .WithSummary("List contacts").WithDescription("Paged; quick search over names, email and company; filters by owner, lifecycle, account; sort by " + string.Join(", ", ListContactsHandler.SortFields) + " (prefix '-' for descending).");
-        contacts.MapGet("/{id:long}", GetAsync).WithName("GetContact").WithSummary("Get a contact (ETag = version)");
-        contacts.MapPost("/", CreateAsync).WithName("CreateContact").WithSummary("Create a contact");
-        contacts.MapPut("/{id:long}", UpdateAsync).WithName("UpdateContact").WithSummary("Replace a contact's fields (If-Match for optimistic concurrency)");
+        contacts.MapGet("/{id:long}", GetAsync).WithName("GetContact").WithSummary("Get a contact (ETag = version)").Produces<ContactDetails>(StatusCodes.Status200OK);
+        contacts.MapPost("/", CreateAsync).WithName("CreateContact").WithSummary("Create a contact").Produces<ContactDetails>(StatusCodes.Status201Created);
+        contacts.MapPut("/{id:long}", UpdateAsync).WithName("UpdateContact").WithSummary("Replace a contact's fields (If-Match for optimistic concurrency)").Produces<ContactDetails>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         contacts.MapPatch("/{id:long}", PatchAsync).WithName("PatchContact").Accepts<JsonObject>("application/merge-patch+json", "application/json")
-            .WithSummary("Change only the fields given (JSON merge patch, RFC 7396; null clears a field; If-Match for optimistic concurrency)");
-        contacts.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteContact").WithSummary("Delete a contact (soft; If-Match honoured)");
+            .WithSummary("Change only the fields given (JSON merge patch, RFC 7396; null clears a field; If-Match for optimistic concurrency)").Produces<ContactDetails>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        contacts.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteContact").WithSummary("Delete a contact (soft; If-Match honoured)").ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return api;
     }
 

@@ -23,10 +23,10 @@ public static class DuplicatesApi
                 TypedResults.Ok(await handler.HandleAsync(ApiEnums.Parse<RecordType>(type, "type"), page ?? 1, pageSize ?? 25, ct)))
             .WithName("ListDuplicateGroups").WithSummary("The review queue by group: pairs one rule found by one shared value (an email, a phone, a name at an account)");
         duplicates.MapPost("/groups/dismiss", async (DismissGroupRequest request, DismissDuplicateGroupHandler handler, CancellationToken ct) =>
-                TypedResults.Ok(new { dismissed = await handler.HandleAsync(ApiEnums.Parse<RecordType>(request.Type, "type") ?? RecordType.Contact, request.Rule ?? "", request.Key ?? "", ct) }))
+                TypedResults.Ok(new DismissedPairs(await handler.HandleAsync(ApiEnums.Parse<RecordType>(request.Type, "type") ?? RecordType.Contact, request.Rule ?? "", request.Key ?? "", ct))))
             .WithName("DismissDuplicateGroup").WithSummary("Not duplicates: every open pair of the group leaves the queue for good; answers the pairs' ids (to reopen them)");
         duplicates.MapPost("/reopen", async (ReopenRequest request, ReopenDuplicatesHandler handler, CancellationToken ct) =>
-                TypedResults.Ok(new { reopened = await handler.HandleAsync(request.Ids ?? [], ct) }))
+                TypedResults.Ok(new ReopenedPairs(await handler.HandleAsync(request.Ids ?? [], ct))))
             .WithName("ReopenDuplicates").WithSummary("Undo dismissals: the pairs are waiting for review again");
         duplicates.MapGet("/{id:long}", async (long id, GetDuplicateComparisonHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("GetDuplicatePair").WithSummary("A pair side by side, field by field, with the values a merge keeps by default");

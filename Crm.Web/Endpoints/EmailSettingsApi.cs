@@ -14,7 +14,7 @@ public static class EmailSettingsApi
         email.MapPut("/settings", async (EmailSettingsInput input, UpdateEmailSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(input, ct)))
             .RequireAuthorization(CrmClaims.AdminPolicy)
             .WithName("UpdateEmailSettings").WithSummary("Change the logging rules: auto-create, bulk mail, body sharing, the never-log list (admins only)");
-        email.MapPost("/logging-address/rotate", async (RotateLoggingAddressHandler handler, CancellationToken ct) => TypedResults.Ok(new { loggingAddress = await handler.HandleAsync(ct) }))
+        email.MapPost("/logging-address/rotate", async (RotateLoggingAddressHandler handler, CancellationToken ct) => TypedResults.Ok(new LoggingAddressAnswer(await handler.HandleAsync(ct))))
             .RequireAuthorization(CrmClaims.AdminPolicy)
             .WithName("RotateLoggingAddress").WithSummary("Replace the logging address; the old one stops at once (admins only)");
         return api;

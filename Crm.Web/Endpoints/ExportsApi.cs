@@ -20,6 +20,13 @@ public static class ExportsApi
         bool ExcelFriendly = false,
         string? Culture = null);
 
+    /// <param name="Rows">Rows the export would hold.</param>
+    /// <param name="Limit">The most one export of this format may hold in this workspace.</param>
+    public sealed record ExportCount(int Rows, int Limit);
+
+    /// <summary>A column an export can hold: its key (for 'fields'), its header, kind, group, and whether it is in the default set.</summary>
+    public sealed record ExportFieldView(string Key, string Header, ExportKind Kind, ExportGroup Group, bool Default);
+
     public sealed record FieldSetRequest(ExportObject ObjectType, string Name, List<string> Fields);
 
     public static RouteGroupBuilder MapExportsApi(this RouteGroupBuilder api)
@@ -32,9 +39,19 @@ public static class ExportsApi
         exports.MapGet("/{id:long}", async (long id, GetExportHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("GetExport").WithSummary("Status, progress, size and expiry");
         exports.MapGet("/{id:long}/file", FileAsync).WithName("DownloadExport")
-            .WithSummary("The file, once completed (409 before, 410 once expired)");
+            .WithSummary("The file, once completed (409 before, 410 once expired)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
+        exports.MapPost("/count", async (ExportApiRequest request, CountExportHandler handler, CancellationToken ct) =>
+            {
+                var part = new ExportPart { Object = request.ObjectType ?? throw new Crm.Core.Common.ValidationFailedException("ObjectType", "Say which records: objectType contact, account, deal or activity."),
+                    Filter = request.Filter ?? new ExportFilter() };
+                var (rows, limit) = await handler.HandleAsync(part, request.Format, ct);
+                return TypedResults.Ok(new ExportCount(rows, limit));
+            })
+            .WithName("CountExport").WithSummary("How many rows an export of this list would hold, and the workspace's row limit for the format (asked before exporting)");
         exports.MapGet("/fields", async (string? objectType, ListExportFieldsHandler handler, CancellationToken ct) =>
-            TypedResults.Ok((await handler.HandleAsync(ObjectOf(objectType), ct)).Select(f => new { f.Key, f.Header, f.Kind, f.Group, f.Default }).ToList()))
+            TypedResults.Ok((await handler.HandleAsync(ObjectOf(objectType), ct)).Select(f => new ExportFieldView(f.Key, f.Header, f.Kind, f.Group, f.Default)).ToList()))
             .WithName("ListExportFields").WithSummary("The columns an object type can export (record, related and custom fields)");
         exports.MapGet("/field-sets", async (string? objectType, ListExportFieldSetsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ObjectOf(objectType), ct)))
             .WithName("ListExportFieldSets").WithSummary("Saved choices of columns");

@@ -13,6 +13,14 @@ public static class ImportsApi
 {
     public sealed record RollbackRequest(bool RestoreChangedRecords = false);
 
+    /// <summary>
+    /// What to do with an uploaded draft: its mapping (a full mapping or header → field, as for <c>StartImport</c>), options
+    /// and file settings; each left out keeps the draft's.
+    /// </summary>
+    public sealed record DraftRequest(JsonElement? Mapping = null, ImportOptions? Options = null, ImportFileSettings? Settings = null);
+
+    public sealed record SaveImportTemplateRequest(string? Name, JsonElement? Mapping = null, ImportOptions? Options = null);
+
     public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
     {
         var imports = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(CrmClaims.AdminPolicy);
@@ -22,13 +30,15 @@ public static class ImportsApi
                              "optional 'mapping' (JSON: {\"columns\":[{\"index\":0,\"field\":\"email\"}]} or {\"Header\":\"field\"}), optional 'options' (JSON), " +
                              "optional 'settings' (JSON: encoding, delimiter, headerRow, sheet). Without a mapping the suggested one is used.")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(ImportLimits.MaxFileBytes + 1024 * 1024))
-            .Accepts<IFormFile>("multipart/form-data");
+            .Accepts<IFormFile>("multipart/form-data")
+            .Produces<ImportView>(StatusCodes.Status202Accepted).Produces<DryRunResult>(StatusCodes.Status200OK);
         imports.MapPost("/drafts", UploadDraftAsync).WithName("UploadImportDraft")
             .WithSummary("Upload a file to review how it reads and maps before starting it (the browser's first step)")
             .WithDescription("multipart/form-data: 'objectType' (contact, account, deal) then 'file'. Returns the draft: detected encoding, delimiter, " +
                              "header, sample rows, the suggested mapping (or a saved template's) and the fields it can map to.")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(ImportLimits.MaxFileBytes + 1024 * 1024))
-            .Accepts<IFormFile>("multipart/form-data");
+            .Accepts<IFormFile>("multipart/form-data")
+            .Produces<ImportDraft>(StatusCodes.Status201Created);
         imports.MapGet("/drafts", async (int? page, int? pageSize, ListImportDraftsHandler handler, CancellationToken ct) =>
                 TypedResults.Ok(await handler.HandleAsync(page ?? 1, pageSize ?? 25, ct)))
             .WithName("ListImportDrafts").WithSummary("Uploads not started yet, each with the time it is discarded (24 h after it was last changed)");
@@ -38,6 +48,41 @@ public static class ImportsApi
                 return TypedResults.NoContent();
             })
             .WithName("DiscardImportDraft").WithSummary("Discard an upload that was not started, and its file");
+        imports.MapGet("/drafts/{id:long}", async (long id, GetImportDraftHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("GetImportDraft").WithSummary("An upload not started yet: how it reads (encoding, delimiter, header, sample rows) and its suggested mapping");
+        imports.MapPost("/drafts/{id:long}/dry-run", async (long id, DraftRequest? request, GetImportDraftHandler drafts, ReinspectImportHandler reinspect,
+                DryRunImportHandler dryRun, IOptions<JsonOptions> json, CancellationToken ct) =>
+            {
+                var (draft, mapping, options) = await SettleDraftAsync(id, request, drafts, reinspect, json.Value.SerializerOptions, ct);
+                return TypedResults.Ok(await dryRun.HandleAsync(draft.ImportId, mapping, options, ct));
+            })
+            .WithName("TestImportDraft").WithSummary("Test an upload with a mapping: what would be created, updated, skipped and why, nothing written; the draft stays");
+        imports.MapPost("/drafts/{id:long}/start", async (long id, DraftRequest? request, GetImportDraftHandler drafts, ReinspectImportHandler reinspect,
+                StartImportHandler start, IOptions<JsonOptions> json, CancellationToken ct) =>
+            {
+                var (draft, mapping, options) = await SettleDraftAsync(id, request, drafts, reinspect, json.Value.SerializerOptions, ct);
+                var view = await start.HandleAsync(draft.ImportId, mapping, options, ct);
+                return TypedResults.Accepted($"/api/v1/imports/{view.Id}", view);
+            })
+            .WithName("StartImportDraft").WithSummary("Start importing an upload with a mapping and options (the draft's own when left out)");
+        imports.MapPost("/drafts/{id:long}/template", async (long id, SaveImportTemplateRequest request, GetImportDraftHandler drafts,
+                SaveImportTemplateHandler save, IOptions<JsonOptions> json, CancellationToken ct) =>
+            {
+                var draft = await drafts.HandleAsync(id, ct);
+                var mapping = request.Mapping is { } m ? MappingFrom(m.GetRawText(), draft, json.Value.SerializerOptions) : draft.Mapping;
+                return TypedResults.Ok(await save.HandleAsync(draft.ImportId, request.Name ?? "", mapping, request.Options ?? draft.Options, draft.Inspection.Headers, ct));
+            })
+            .WithName("SaveImportTemplate").WithSummary("Save a draft's mapping and options as a named template, offered again for files with the same columns");
+        imports.MapGet("/templates", async (ListImportTemplatesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
+            .WithName("ListImportTemplates").WithSummary("Saved mappings, by name");
+        imports.MapDelete("/templates/{id:long}", async (long id, DeleteImportTemplateHandler handler, CancellationToken ct) =>
+            {
+                await handler.HandleAsync(id, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("DeleteImportTemplate").WithSummary("Delete a saved mapping");
+        imports.MapGet("/{id:long}/errors/summary", async (long id, SummarizeImportErrorsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
+            .WithName("SummarizeImportErrors").WithSummary("The import's row errors grouped by column and kind, largest groups first, each with an example");
         imports.MapGet("/", async (int? page, int? pageSize, ListImportsHandler handler, CancellationToken ct) =>
             TypedResults.Ok(await handler.HandleAsync(page ?? 1, pageSize ?? 25, ct))).WithName("ListImports").WithSummary("Import history, newest first");
         imports.MapGet("/{id:long}", async (long id, GetImportHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
@@ -60,6 +105,14 @@ public static class ImportsApi
     {
         var (draft, _) = await ReadUploadAsync(request, services, ct);
         return TypedResults.Created($"/api/v1/imports/{draft.ImportId}", draft);
+    }
+
+    private static async Task<(ImportDraft Draft, ImportMapping Mapping, ImportOptions Options)> SettleDraftAsync(long id, DraftRequest? request,
+        GetImportDraftHandler drafts, ReinspectImportHandler reinspect, JsonSerializerOptions json, CancellationToken ct)
+    {
+        var draft = request?.Settings is { } settings ? await reinspect.HandleAsync(id, settings, ct) : await drafts.HandleAsync(id, ct);
+        var mapping = request?.Mapping is { ValueKind: not JsonValueKind.Null } m ? MappingFrom(m.GetRawText(), draft, json) : draft.Mapping;
+        return (draft, mapping, request?.Options ?? draft.Options);
     }
 
     /// <summary>Reads the multipart body section by section, streaming the file straight into the file store.</summary>

@@ -33,7 +33,8 @@ public static class IntegrationsApi
                 Enum.TryParse<SyncRecordAction>(action, ignoreCase: true, out var parsed) && !int.TryParse(action, out _)
                     ? Results.Ok(await handler.HandleAsync(id, recordId, parsed, ct))
                     : Results.Problem(statusCode: 404, title: "Unknown action", detail: "Use retry, exclude or include."))
-            .WithName("ActOnSyncedRecord").WithSummary("Retry, exclude or include one synced record");
+            .WithName("ActOnSyncedRecord").WithSummary("Retry, exclude or include one synced record")
+            .Produces<SyncRecordProblem>(StatusCodes.Status200OK);
         integrations.MapGet("/{id:long}/initial-sync", async (long id, Crm.Core.Sync.PreviewInitialSyncHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("PreviewInitialSync")
             .WithSummary("What the first sync will do, before anything is written: records on each side, matched by link and by email, created on each side, fields each conflict rule will settle (admins)");
@@ -68,7 +69,7 @@ public static class IntegrationsApi
             })
             .WithName("SaveDealStageMapping").WithSummary("Pair their deal stages with ours (admins)");
         integrations.MapPost("/{id:long}/deal-stages/create-missing", async (long id, Crm.Core.Sync.CreateMissingDealStagesHandler handler, CancellationToken ct) =>
-                TypedResults.Ok(new { created = await handler.HandleAsync(id, ct) }))
+                TypedResults.Ok(new CreatedStages(await handler.HandleAsync(id, ct))))
             .WithName("CreateMissingDealStages").WithSummary("Create here the deal stages of theirs nothing matches, in their pipeline's order (admins)");
         integrations.MapPost("/{id:long}/mass-change/approve", async (long id, Crm.Core.Sync.ApproveMassChangeHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("ApproveMassChange").WithSummary("Let a run the mass-change guard stopped go ahead once (admins)");

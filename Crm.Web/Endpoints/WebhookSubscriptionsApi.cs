@@ -37,14 +37,14 @@ public static class WebhookSubscriptionsApi
             .WithName("RotateWebhookSecret")
             .WithSummary("A new signing secret (in the answer, only there); the old one keeps signing beside it for 24 hours");
         hooks.MapPost("/{id:long}/test", async (long id, SendTestWebhookHandler handler, CancellationToken ct) =>
-                TypedResults.Accepted($"/api/v1/webhooks/subscriptions/{id}/deliveries", new { deliveryId = await handler.HandleAsync(id, ct) }))
+                TypedResults.Accepted($"/api/v1/webhooks/subscriptions/{id}/deliveries", new QueuedDelivery(await handler.HandleAsync(id, ct))))
             .WithName("SendTestWebhook").WithSummary("Send a webhook.test event to this endpoint; it shows in the delivery log");
         hooks.MapGet("/{id:long}/deliveries", async (long id, string? search, long? before, int? pageSize, ListWebhookDeliveriesHandler handler, CancellationToken ct) =>
                 TypedResults.Ok(await handler.HandleAsync(id, search, before, pageSize ?? 50, ct)))
             .WithName("ListWebhookDeliveries")
             .WithSummary("The endpoint's delivery log, newest first (before=id pages on): each request, the answer's status and first KB, duration, attempt; search by event id, type or record (contact:42)");
         hooks.MapPost("/{id:long}/deliveries/{deliveryId:long}/redeliver", async (long id, long deliveryId, RedeliverWebhookHandler handler, CancellationToken ct) =>
-                TypedResults.Accepted($"/api/v1/webhooks/subscriptions/{id}/deliveries", new { deliveryId = await handler.HandleAsync(id, deliveryId, ct) }))
+                TypedResults.Accepted($"/api/v1/webhooks/subscriptions/{id}/deliveries", new QueuedDelivery(await handler.HandleAsync(id, deliveryId, ct))))
             .WithName("RedeliverWebhook").WithSummary("Send the same event (same id) to the endpoint again");
         return api;
     }
