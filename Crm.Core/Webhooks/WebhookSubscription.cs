@@ -22,6 +22,13 @@ public sealed class WebhookSubscription : Entity, IWorkspaceOwned, ITimestamped
     public string ProtectedSecret { get; set; } = "";
     public string? ProtectedPreviousSecret { get; set; }
     public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+    /// <summary>
+    /// The endpoint asked for a pause (429, or 503 with Retry-After): nothing is sent to it before this time — not only
+    /// the throttled delivery, but every one waiting — so a rate-limited receiver is not hammered. Cleared by the first
+    /// success after it ends.
+    /// </summary>
+    public DateTimeOffset? PausedUntil { get; set; }
+    public string? PauseReason { get; set; }
     /// <summary>When the deliveries started failing without a success since; cleared by a success.</summary>
     public DateTimeOffset? FailingSince { get; set; }
     /// <summary>"api", "ui" or "zapier": who made it (a Zapier REST hook is removed by Zapier's unsubscribe).</summary>

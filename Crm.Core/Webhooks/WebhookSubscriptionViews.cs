@@ -11,10 +11,10 @@ public sealed class WebhookSubscriptionInput
 
 public sealed record WebhookSubscriptionView(long Id, string Url, string? Description, IReadOnlyList<string> EventTypes, bool IsActive,
     string? DisabledReason, DateTimeOffset? DisabledAt, DateTimeOffset? FailingSince, string Source, DateTimeOffset CreatedAt,
-    DateTimeOffset? PreviousSecretExpiresAt)
+    DateTimeOffset? PreviousSecretExpiresAt, DateTimeOffset? PausedUntil = null, string? PauseReason = null)
 {
     public static WebhookSubscriptionView Of(WebhookSubscription s) => new(s.Id, s.Url, s.Description, s.EventTypes, s.IsActive, s.DisabledReason,
-        s.DisabledAt, s.FailingSince, s.Source, s.CreatedAt, s.PreviousSecretExpiresAt);
+        s.DisabledAt, s.FailingSince, s.Source, s.CreatedAt, s.PreviousSecretExpiresAt, s.PausedUntil, s.PauseReason);
 }
 
 /// <summary>The secret in clear, returned once (at creation or rotation) and never again.</summary>

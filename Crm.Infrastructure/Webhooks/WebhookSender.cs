@@ -67,7 +67,9 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
         await using (var scan = database.Create(Actor.Anonymous))
         {
             var deliveries = scan.WebhookDeliveries.IgnoreQueryFilters();
-            var dueNow = deliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now);
+            // An endpoint that asked for a pause (429) gets nothing until it ends.
+            var paused = scan.WebhookSubscriptions.IgnoreQueryFilters().Where(s => s.PausedUntil != null && s.PausedUntil > now).Select(s => s.Id);
+            var dueNow = deliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now && !paused.Contains(d.SubscriptionId));
             // Each endpoint gets its share of a round: one with a million events waiting does not hold up the others.
             var endpoints = await dueNow.Select(d => d.SubscriptionId).Distinct().Take(EndpointsPerRound).ToListAsync(ct);
             due = [];
@@ -83,6 +85,8 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
         if (due.Count == 0) return 0;
         var results = new List<(WebhookDelivery Delivery, Outcome Outcome)>();
         var lanes = due.Select(d => d.SubscriptionId).Distinct().ToDictionary(id => id, _ => new SemaphoreSlim(PerEndpointConcurrency));
+        // Endpoints that answered "slow down" during this round: the rest of their share waits, unsent and unchanged.
+        var throttled = new System.Collections.Concurrent.ConcurrentDictionary<long, bool>();
         // Endpoints taken in turn, so the senders are not all queued behind one endpoint's lane.
         due = due.GroupBy(d => d.SubscriptionId).SelectMany(g => g.Select((d, i) => (Delivery: d, Turn: i))).OrderBy(x => x.Turn).Select(x => x.Delivery).ToList();
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = ct }, async (delivery, token) =>
@@ -91,9 +95,11 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
             await lane.WaitAsync(token);
             try
             {
+                if (throttled.ContainsKey(delivery.SubscriptionId)) return;
                 var outcome = subscriptions.TryGetValue(delivery.SubscriptionId, out var subscription) && subscription.IsActive
                     ? await SendAsync(subscription, delivery, token)
                     : Outcome.Dropped("The endpoint was turned off or removed.");
+                if (outcome.AsksForPause) throttled[delivery.SubscriptionId] = true;
                 lock (results) results.Add((delivery, outcome));
             }
             finally
@@ -111,6 +117,9 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
         TimeSpan? RetryAfter, string RequestBody, DateTimeOffset At)
     {
         public static Outcome Dropped(string why) => new(false, false, false, false, null, why, null, 0, null, "", default);
+
+        /// <summary>429, or 503 with a Retry-After: the endpoint, not this delivery, needs a rest.</summary>
+        public bool AsksForPause => StatusCode == 429 || StatusCode == 503 && RetryAfter is not null;
     }
 
     private async Task<Outcome> SendAsync(WebhookSubscription subscription, WebhookDelivery delivery, CancellationToken ct)
@@ -187,7 +196,10 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
             if (outcome.Delivered)
             {
                 (delivery.Status, delivery.CompletedAt) = (WebhookDeliveryStatus.Delivered, now);
-                if (subscription is not null) subscription.FailingSince = null;
+                if (subscription is null) continue;
+                subscription.FailingSince = null;
+                // A pause ends on time: a request already under way when the 429 came does not lift it.
+                if (subscription.PausedUntil <= now) (subscription.PausedUntil, subscription.PauseReason) = (null, null);
                 continue;
             }
             delivery.FirstFailedAt ??= outcome.At;
@@ -203,9 +215,19 @@ public sealed class WebhookSender(CrmDatabase database, IWebhookSecretProtector 
                 (delivery.Status, delivery.CompletedAt) = (WebhookDeliveryStatus.Failed, now);
                 if (outcome.Retry) delivery.LastError = Cut($"Given up after {delivery.Attempts} attempts over 3 days: {outcome.Error}", 500);
             }
-            else delivery.NextAttemptAt = now + (outcome.RetryAfter is { } asked && asked > TimeSpan.Zero
-                ? WebhookBackoff.After(delivery.Attempts, asked, Jitter)
-                : WebhookBackoff.After(delivery.Attempts, null, Jitter) * Math.Clamp(settings.RetryScale, 0.0001, 1));
+            else
+            {
+                var wait = outcome.RetryAfter is { } asked && asked > TimeSpan.Zero
+                    ? WebhookBackoff.After(delivery.Attempts, asked, Jitter)
+                    : WebhookBackoff.After(delivery.Attempts, null, Jitter) * Math.Clamp(settings.RetryScale, 0.0001, 1);
+                delivery.NextAttemptAt = now + wait;
+                if (outcome.AsksForPause && subscription is not null && (subscription.PausedUntil is null || subscription.PausedUntil < now + wait))
+                {
+                    subscription.PausedUntil = now + wait;
+                    subscription.PauseReason = Cut($"The endpoint answered {outcome.StatusCode} ({(outcome.RetryAfter is { } ra ? $"Retry-After {ra.TotalSeconds:F0} s" : "no Retry-After")}): " +
+                                                   $"nothing is sent to it until {subscription.PausedUntil:u}.", 500);
+                }
+            }
             if (subscription is { IsActive: true, FailingSince: { } since } && now - since >= WebhookLimits.GiveUpAfter)
                 await DisableAsync(db, subscription, Cut($"Every delivery failed for 3 days (the last: {outcome.Error}).", 500), now, ct);
         }

@@ -32,6 +32,7 @@ internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguratio
         b.Property(x => x.Description).HasMaxLength(WebhookLimits.DescriptionChars);
         b.PrimitiveCollection(x => x.EventTypes).HasMaxLength(4000).ComparedByElements();
         b.Property(x => x.DisabledReason).HasMaxLength(500);
+        b.Property(x => x.PauseReason).HasMaxLength(500);
         b.Property(x => x.ProtectedSecret).HasMaxLength(2000).IsRequired();
         b.Property(x => x.ProtectedPreviousSecret).HasMaxLength(2000);
         b.Property(x => x.Source).HasMaxLength(16);

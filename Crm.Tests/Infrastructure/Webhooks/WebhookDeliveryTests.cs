@@ -364,6 +364,45 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(300, other.Requests.Count);
     }
 
+    [Fact]
+    public async Task A429_PausesTheWholeEndpointForItsRetryAfter_NotOnlyThatDelivery_AndOtherEndpointsKeepGoing()
+    {
+        var throttledEndpoint = await SubscribeAsync(_ws, WebhookEventTypes.ContactCreated);
+        await using var other = await WebhookReceiver.StartAsync();
+        await _host.RunAsync<CreateWebhookSubscriptionHandler, WebhookSubscriptionWithSecret>(_ws.Admin(),
+            h => h.HandleAsync(new WebhookSubscriptionInput { Url = other.Url + "/other", EventTypes = [WebhookEventTypes.ContactCreated] }));
+        await using (var db = _host.Database.Create(_ws.Admin()))
+        {
+            for (var i = 0; i < 40; i++) db.Contacts.Add(new Contact { FirstName = $"C{i}", Email = $"p{i}@example.com" });
+            await db.SaveChangesAsync(Ct);
+        }
+        await Sender.DispatchAsync(Ct);
+        _receiver.Answer(429, retryAfter: "60");
+
+        await Sender.SendDueAsync(Ct);
+
+        // The storm is not fed: after the 429 no new request starts (at most the 8 already under way were sent).
+        Assert.InRange(_receiver.Requests.Count, 1, WebhookSender.PerEndpointConcurrency);
+        Assert.Equal(40, other.Requests.Count);
+        var view = await _host.RunAsync<GetWebhookSubscriptionHandler, WebhookSubscriptionView>(_ws.Admin(), h => h.HandleAsync(throttledEndpoint.Subscription.Id));
+        Assert.Equal(60, (view.PausedUntil!.Value - _host.Time.GetUtcNow()).TotalSeconds, 1.0);
+        Assert.Contains("429", view.PauseReason);
+
+        // Paused: nothing goes to it, even deliveries that were never tried.
+        _host.Time.Advance(TimeSpan.FromSeconds(30));
+        var before = _receiver.Requests.Count;
+        while (await Sender.SendDueAsync(Ct) > 0) { }
+        Assert.Equal(before, _receiver.Requests.Count);
+
+        _host.Time.Advance(TimeSpan.FromSeconds(31));
+        while (await Sender.SendDueAsync(Ct) > 0) { }
+        var deliveries = (await DeliveriesAsync(_ws)).Where(d => d.SubscriptionId == throttledEndpoint.Subscription.Id).ToList();
+        Assert.Equal(40, deliveries.Count(d => d.Status == WebhookDeliveryStatus.Delivered));
+        Assert.Equal(40, _receiver.Requests.Select(r => r.Headers["webhook-id"].ToString()).Distinct().Count());
+        var resumed = await _host.RunAsync<GetWebhookSubscriptionHandler, WebhookSubscriptionView>(_ws.Admin(), h => h.HandleAsync(throttledEndpoint.Subscription.Id));
+        Assert.Null(resumed.PausedUntil);
+    }
+
     /// <summary>Names resolved as the test says; anything else as the system does.</summary>
     private sealed class ReroutableDns : IWebhookDns
     {

@@ -2428,6 +2428,13 @@ namespace Crm.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PausedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("PreviousSecretExpiresAt")
                         .HasColumnType("INTEGER");
 
