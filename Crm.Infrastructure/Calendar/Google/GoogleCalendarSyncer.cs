@@ -22,7 +22,11 @@ public sealed class GoogleCalendarSyncer(GoogleCalendarApi api, LogMeetingsHandl
     GoogleCalendarWatches watches, TimeProvider time) : IConnectionSyncer
 {
     public const string Objects = "events";
-    public const int CalendarsAtOnce = 4;
+    /// <summary>
+    /// Every chosen calendar at once (up to 8): with fewer lanes than calendars the last one was read alone at the end,
+    /// a page at a time, far under the quota; the connection's budget paces them together.
+    /// </summary>
+    public const int CalendarsAtOnce = 8;
 
     public string Provider => IntegrationProviders.Google;
     public IntegrationType Type => IntegrationType.Calendar;
