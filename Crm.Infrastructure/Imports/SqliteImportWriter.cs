@@ -39,7 +39,7 @@ public sealed class SqliteImportWriter(CrmDatabase database) : IImportBatchWrite
                 // pipeline, stage, contact, the job) was read or created by it, and none of those rows is ever hard
                 // deleted (records are soft-deleted, users deactivated). The checks cost ~10% of a million-row
                 // import's write time (2.4 of 25.8 s measured); the tests check every import leaves none dangling.
-                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=65536; PRAGMA foreign_keys=OFF;";
+                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=65536; PRAGMA foreign_keys=OFF; " + Persistence.Interceptors.SqliteBusyWait.Pragma;
                 pragma.ExecuteNonQuery();
             }
             return Task.FromResult<IImportWriter>(new Session(context, _model, connection));

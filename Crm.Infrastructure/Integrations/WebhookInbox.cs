@@ -105,6 +105,7 @@ public sealed class WebhookInbox(CrmDatabase database, DatabaseRetry retry) : IW
     {
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
         await connection.OpenAsync(ct);
+        Persistence.Interceptors.SqliteBusyWait.Apply(connection);
         await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;

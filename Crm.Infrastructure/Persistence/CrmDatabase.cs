@@ -21,7 +21,7 @@ public sealed class CrmDatabase
         var interceptor = new RecordKeepingInterceptor(time);
         if (provider == DatabaseProvider.Sqlite)
         {
-            var options = Configure(new DbContextOptionsBuilder<SqliteCrmDbContext>(), provider, connectionString).AddInterceptors(interceptor).Options;
+            var options = Configure(new DbContextOptionsBuilder<SqliteCrmDbContext>(), provider, connectionString).AddInterceptors(interceptor, SqliteBusyWait.Instance).Options;
             _create = actor => new SqliteCrmDbContext(options, actor);
         }
         else
