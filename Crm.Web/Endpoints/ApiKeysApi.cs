@@ -17,11 +17,7 @@ public static class ApiKeysApi
                 return TypedResults.Created($"/api/v1/api-keys/{created.Key.Id}", created);
             })
             .WithName("CreateApiKey").WithSummary("Create a key with a role (rep or admin); its secret is in the answer, and only there");
-        keys.MapDelete("/{id:long}", async (long id, RevokeApiKeyHandler handler, CancellationToken ct) =>
-            {
-                await handler.HandleAsync(id, ct);
-                return TypedResults.NoContent();
-            })
+        keys.MapDeleteById<RevokeApiKeyHandler>("/{id:long}", (handler, id, ct) => handler.HandleAsync(id, ct))
             .WithName("RevokeApiKey").WithSummary("Revoke a key: the next request made with it gets 401; it stays listed as revoked");
         return api;
     }

@@ -20,11 +20,7 @@ public static class CustomFieldsApi
             })
             .RequireAuthorization(CrmClaims.AdminPolicy)
             .WithName("CreateCustomField").WithSummary("Add a custom field (text, number, date or boolean) to contacts, accounts or deals (admins); the key is derived from the label when not given");
-        fields.MapDelete("/{id:long}", async (long id, DeleteCustomFieldHandler handler, CancellationToken ct) =>
-            {
-                await handler.HandleAsync(id, ct);
-                return TypedResults.NoContent();
-            })
+        fields.MapDeleteById<DeleteCustomFieldHandler>("/{id:long}", (handler, id, ct) => handler.HandleAsync(id, ct))
             .RequireAuthorization(CrmClaims.AdminPolicy)
             .WithName("DeleteCustomField").WithSummary("Remove a custom field (admins); its values stay on the records and come back if the key is defined again");
         return api;

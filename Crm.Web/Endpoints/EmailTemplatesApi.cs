@@ -19,11 +19,7 @@ public static class EmailTemplatesApi
         templates.MapPut("/{id:long}", async (long id, EmailTemplateInput input, SaveEmailTemplateHandler handler, CancellationToken ct) =>
                 TypedResults.Ok(await handler.UpdateAsync(id, input, ct)))
             .WithName("UpdateEmailTemplate").WithSummary("Change a template of yours (a shared one: admins only)");
-        templates.MapDelete("/{id:long}", async (long id, DeleteEmailTemplateHandler handler, CancellationToken ct) =>
-            {
-                await handler.HandleAsync(id, ct);
-                return TypedResults.NoContent();
-            })
+        templates.MapDeleteById<DeleteEmailTemplateHandler>("/{id:long}", (handler, id, ct) => handler.HandleAsync(id, ct))
             .WithName("DeleteEmailTemplate").WithSummary("Delete a template of yours (a shared one: admins only)");
         return api;
     }

@@ -58,11 +58,7 @@ public static class ExportsApi
         exports.MapPost("/field-sets", async (FieldSetRequest request, SaveExportFieldSetHandler handler, CancellationToken ct) =>
             TypedResults.Ok(await handler.HandleAsync(request.ObjectType, request.Name, request.Fields ?? [], ct))).WithName("SaveExportFieldSet")
             .WithSummary("Save a choice of columns under a name (the same name replaces it)");
-        exports.MapDelete("/field-sets/{id:long}", async (long id, DeleteExportFieldSetHandler handler, CancellationToken ct) =>
-        {
-            await handler.HandleAsync(id, ct);
-            return TypedResults.NoContent();
-        }).WithName("DeleteExportFieldSet").WithSummary("Remove a saved set of export fields");
+        exports.MapDeleteById<DeleteExportFieldSetHandler>("/field-sets/{id:long}", (handler, id, ct) => handler.HandleAsync(id, ct)).WithName("DeleteExportFieldSet").WithSummary("Remove a saved set of export fields");
         exports.MapGet("/settings", async (GetExportSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
             .WithName("GetExportSettings").WithSummary("The workspace's row limit, admin-only flag and file retention");
         exports.MapPut("/settings", async (ExportSettingsInput input, UpdateExportSettingsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(input, ct)))

@@ -20,11 +20,7 @@ public static class ExternalLinksApi
                 })
                 .WithTags("External links").WithName($"Link{name}").WithSummary($"Link the {path[..^1]} to its id in another system (409 if that id leads to another record)");
         }
-        api.MapDelete("/external-links/{id:long}", async (long id, UnlinkExternalRecordHandler handler, CancellationToken ct) =>
-        {
-            await handler.HandleAsync(id, ct);
-            return TypedResults.NoContent();
-        }).WithTags("External links").WithName("Unlink").WithSummary("Unlink a record from its copy in a connected system (neither is deleted)");
+        api.MapDeleteById<UnlinkExternalRecordHandler>("/external-links/{id:long}", (handler, id, ct) => handler.HandleAsync(id, ct)).WithTags("External links").WithName("Unlink").WithSummary("Unlink a record from its copy in a connected system (neither is deleted)");
         api.MapGet("/external-links/resolve", async (string provider, string? type, string externalId, ResolveExternalLinkHandler handler, CancellationToken ct) =>
                 TypedResults.Ok(await handler.HandleAsync(provider, ApiEnums.Parse<RecordType>(type, "type") ?? RecordType.Contact, externalId, ct)))
             .WithTags("External links").WithName("ResolveExternalId").WithSummary("Which record another system's id means here — the record kept, if it was merged");

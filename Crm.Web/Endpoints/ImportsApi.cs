@@ -42,11 +42,7 @@ public static class ImportsApi
         imports.MapGet("/drafts", async (int? page, int? pageSize, ListImportDraftsHandler handler, CancellationToken ct) =>
                 TypedResults.Ok(await handler.HandleAsync(page ?? 1, pageSize ?? 25, ct)))
             .WithName("ListImportDrafts").WithSummary("Uploads not started yet, each with the time it is discarded (24 h after it was last changed)");
-        imports.MapDelete("/drafts/{id:long}", async (long id, DiscardImportDraftHandler handler, CancellationToken ct) =>
-            {
-                await handler.HandleAsync(id, ct);
-                return TypedResults.NoContent();
-            })
+        imports.MapDeleteById<DiscardImportDraftHandler>("/drafts/{id:long}", (handler, id, ct) => handler.HandleAsync(id, ct))
             .WithName("DiscardImportDraft").WithSummary("Discard an upload that was not started, and its file");
         imports.MapGet("/drafts/{id:long}", async (long id, GetImportDraftHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("GetImportDraft").WithSummary("An upload not started yet: how it reads (encoding, delimiter, header, sample rows) and its suggested mapping");
@@ -75,11 +71,7 @@ public static class ImportsApi
             .WithName("SaveImportTemplate").WithSummary("Save a draft's mapping and options as a named template, offered again for files with the same columns");
         imports.MapGet("/templates", async (ListImportTemplatesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(ct)))
             .WithName("ListImportTemplates").WithSummary("Saved mappings, by name");
-        imports.MapDelete("/templates/{id:long}", async (long id, DeleteImportTemplateHandler handler, CancellationToken ct) =>
-            {
-                await handler.HandleAsync(id, ct);
-                return TypedResults.NoContent();
-            })
+        imports.MapDeleteById<DeleteImportTemplateHandler>("/templates/{id:long}", (handler, id, ct) => handler.HandleAsync(id, ct))
             .WithName("DeleteImportTemplate").WithSummary("Delete a saved mapping");
         imports.MapGet("/{id:long}/errors/summary", async (long id, SummarizeImportErrorsHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("SummarizeImportErrors").WithSummary("The import's row errors grouped by column and kind, largest groups first, each with an example");

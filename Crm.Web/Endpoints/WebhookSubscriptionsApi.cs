@@ -27,11 +27,7 @@ public static class WebhookSubscriptionsApi
         hooks.MapPatch("/{id:long}", async (long id, WebhookSubscriptionInput input, UpdateWebhookSubscriptionHandler handler, CancellationToken ct) =>
                 TypedResults.Ok(await handler.HandleAsync(id, input, ct)))
             .WithName("UpdateWebhookSubscription").WithSummary("Change an endpoint's URL, event types or description, or turn it off and on");
-        hooks.MapDelete("/{id:long}", async (long id, DeleteWebhookSubscriptionHandler handler, CancellationToken ct) =>
-            {
-                await handler.HandleAsync(id, ct);
-                return TypedResults.NoContent();
-            })
+        hooks.MapDeleteById<DeleteWebhookSubscriptionHandler>("/{id:long}", (handler, id, ct) => handler.HandleAsync(id, ct))
             .WithName("DeleteWebhookSubscription").WithSummary("Remove an endpoint; what it still had waiting is not sent");
         hooks.MapPost("/{id:long}/rotate-secret", async (long id, RotateWebhookSecretHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAsync(id, ct)))
             .WithName("RotateWebhookSecret")

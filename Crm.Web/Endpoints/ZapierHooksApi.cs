@@ -17,11 +17,7 @@ public static class ZapierHooksApi
                 return TypedResults.Created($"/api/v1/webhooks/zapier/{created.Id}", created);
             })
             .WithName("SubscribeZapierHook").WithSummary("Zapier REST hook subscribe: post {targetUrl, event}; events of that type are posted to targetUrl until unsubscribed");
-        hooks.MapDelete("/zapier/{id:long}", async (long id, UnsubscribeZapierHookHandler handler, CancellationToken ct) =>
-            {
-                await handler.HandleAsync(id, ct);
-                return TypedResults.NoContent();
-            })
+        hooks.MapDeleteById<UnsubscribeZapierHookHandler>("/zapier/{id:long}", (handler, id, ct) => handler.HandleAsync(id, ct))
             .WithName("UnsubscribeZapierHook").WithSummary("Zapier REST hook unsubscribe");
         hooks.MapGet("/events", async (string? type, long? before, int? limit, ListWebhookEventsHandler handler, CancellationToken ct) =>
                 TypedResults.Ok(await handler.HandleAsync(type, before, limit ?? 50, ct)))

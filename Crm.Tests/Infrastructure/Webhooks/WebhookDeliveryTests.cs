@@ -61,6 +61,23 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         return await db.WebhookDeliveries.AsNoTracking().OrderBy(d => d.Id).ToListAsync(Ct);
     }
 
+    /// <summary>Another receiver, subscribed to the same events in the same workspace.</summary>
+    private async Task<WebhookReceiver> SecondEndpointAsync()
+    {
+        var other = await WebhookReceiver.StartAsync();
+        await _host.RunAsync<CreateWebhookSubscriptionHandler, WebhookSubscriptionWithSecret>(_ws.Admin(),
+            h => h.HandleAsync(new WebhookSubscriptionInput { Url = other.Url + "/other", EventTypes = [WebhookEventTypes.ContactCreated] }));
+        return other;
+    }
+
+    /// <summary>Many contacts created in one save: a contact.created event each.</summary>
+    private async Task AddContactsAsync(int count)
+    {
+        await using var db = _host.Database.Create(_ws.Admin());
+        for (var i = 0; i < count; i++) db.Contacts.Add(new Contact { FirstName = $"C{i}", Email = $"c{i}@example.com" });
+        await db.SaveChangesAsync(Ct);
+    }
+
     [Fact]
     public async Task AContactCreated_IsDeliveredOnce_SignedAsStandardWebhooksLibrariesVerify_WithTheRecordAndItsId()
     {
@@ -344,14 +361,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     public async Task AnEndpointWithABacklog_DoesNotHoldUpAnother_EachGetsItsShareOfARound()
     {
         await SubscribeAsync(_ws, WebhookEventTypes.ContactCreated);
-        await using var other = await WebhookReceiver.StartAsync();
-        await _host.RunAsync<CreateWebhookSubscriptionHandler, WebhookSubscriptionWithSecret>(_ws.Admin(),
-            h => h.HandleAsync(new WebhookSubscriptionInput { Url = other.Url + "/other", EventTypes = [WebhookEventTypes.ContactCreated] }));
-        await using (var db = _host.Database.Create(_ws.Admin()))
-        {
-            for (var i = 0; i < 300; i++) db.Contacts.Add(new Contact { FirstName = $"C{i}", Email = $"c{i}@example.com" });
-            await db.SaveChangesAsync(Ct);
-        }
+        await using var other = await SecondEndpointAsync();
+        await AddContactsAsync(300);
         await Sender.DispatchAsync(Ct);
 
         await Sender.SendDueAsync(Ct);
@@ -368,14 +379,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     public async Task A429_PausesTheWholeEndpointForItsRetryAfter_NotOnlyThatDelivery_AndOtherEndpointsKeepGoing()
     {
         var throttledEndpoint = await SubscribeAsync(_ws, WebhookEventTypes.ContactCreated);
-        await using var other = await WebhookReceiver.StartAsync();
-        await _host.RunAsync<CreateWebhookSubscriptionHandler, WebhookSubscriptionWithSecret>(_ws.Admin(),
-            h => h.HandleAsync(new WebhookSubscriptionInput { Url = other.Url + "/other", EventTypes = [WebhookEventTypes.ContactCreated] }));
-        await using (var db = _host.Database.Create(_ws.Admin()))
-        {
-            for (var i = 0; i < 40; i++) db.Contacts.Add(new Contact { FirstName = $"C{i}", Email = $"p{i}@example.com" });
-            await db.SaveChangesAsync(Ct);
-        }
+        await using var other = await SecondEndpointAsync();
+        await AddContactsAsync(40);
         await Sender.DispatchAsync(Ct);
         _receiver.Answer(429, retryAfter: "60");
 
