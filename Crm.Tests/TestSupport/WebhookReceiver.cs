@@ -20,6 +20,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public string Url { get; }
     /// <summary>The answer when nothing is queued.</summary>
     public int DefaultStatus { get; set; } = 200;
+    /// <summary>How long the default answer takes (a queued answer goes at once).</summary>
+    public TimeSpan DefaultDelay { get; set; } = TimeSpan.Zero;
 
     private WebhookReceiver(WebApplication app, string url)
     {
@@ -41,7 +43,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var headers = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value));
             receiver.Requests.Enqueue(new Received(context.Request.Path, body, headers));
             if (receiver._answers.TryDequeue(out var answer)) await answer(context);
-            else context.Response.StatusCode = receiver.DefaultStatus;
+            else
+            {
+                if (receiver.DefaultDelay > TimeSpan.Zero) await Task.Delay(receiver.DefaultDelay);
+                context.Response.StatusCode = receiver.DefaultStatus;
+            }
         });
         await app.StartAsync();
         return receiver;

@@ -382,9 +382,13 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await using var other = await SecondEndpointAsync();
         await AddContactsAsync(40);
         await Sender.DispatchAsync(Ct);
+        // The first request gets the 429 at once; the others under way take a second, so the sender has seen the 429
+        // before any request slot frees up (on a loaded machine a quick 200 could otherwise free one first).
         _receiver.Answer(429, retryAfter: "60");
+        _receiver.DefaultDelay = TimeSpan.FromSeconds(1);
 
         await Sender.SendDueAsync(Ct);
+        _receiver.DefaultDelay = TimeSpan.Zero;
 
         // The storm is not fed: after the 429 no new request starts (at most the 8 already under way were sent).
         Assert.InRange(_receiver.Requests.Count, 1, WebhookSender.PerEndpointConcurrency);
