@@ -39,14 +39,16 @@ public static class ContactMatcher
             .Take(500)
             .ToListAsync(ct);
 
+        // Each address a row holds, as the mailbox it delivers to, to the first row holding it (the most recently updated).
+        var byCanonical = new Dictionary<string, (long Id, long? AccountId)>(StringComparer.Ordinal);
+        foreach (var row in rows.Concat(gmailRows))
+            foreach (var email in row.AdditionalEmails.Prepend(row.Email))
+                if (MailboxAddresses.Canonical(email) is { } held) byCanonical.TryAdd(held, (row.Id, row.AccountId));
         var matched = new List<MatchedContact>();
+        var seen = new HashSet<long>();
         foreach (var address in wanted)
-        {
-            var canonical = MailboxAddresses.Canonical(address);
-            var hit = rows.Concat(gmailRows).FirstOrDefault(c =>
-                (c.Email is not null && MailboxAddresses.Canonical(c.Email) == canonical) || c.AdditionalEmails.Any(e => MailboxAddresses.Canonical(e) == canonical));
-            if (hit is not null && matched.All(m => m.Id != hit.Id)) matched.Add(new MatchedContact(hit.Id, hit.AccountId, address));
-        }
+            if (byCanonical.TryGetValue(MailboxAddresses.Canonical(address)!, out var hit) && seen.Add(hit.Id))
+                matched.Add(new MatchedContact(hit.Id, hit.AccountId, address));
         return matched;
     }
 
