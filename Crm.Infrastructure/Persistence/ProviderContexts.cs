@@ -12,16 +12,16 @@ public sealed class SqliteCrmDbContext(DbContextOptions<SqliteCrmDbContext> opti
     private bool _failedInBulk;
 
     /// <summary>Many new timeline rows are written through <see cref="SqliteAddedRows"/> first, in the same transaction.</summary>
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    protected override async Task<int> SaveDetectedAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         if (_failedInBulk) throw new InvalidOperationException("An earlier save of this context failed part-way; open a new one.");
         var added = acceptAllChangesOnSuccess ? SqliteAddedRows.Find(this) : [];
-        if (added.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (added.Count == 0) return await base.SaveDetectedAsync(acceptAllChangesOnSuccess, cancellationToken);
         var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
             var written = SqliteAddedRows.Write(this, added, _time.GetUtcNow());
-            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var saved = await base.SaveDetectedAsync(acceptAllChangesOnSuccess, cancellationToken);
             if (own is not null) await own.CommitAsync(cancellationToken);
             return written + saved;
         }

@@ -35,7 +35,8 @@ public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInt
         if (context is not CrmDbContext db) return;
         var actor = db.Actor;
         var now = time.GetUtcNow();
-        db.ChangeTracker.DetectChanges();
+        // Changes were detected when the save began (CrmDbContext); what is stamped here goes through the entry API.
+        if (db.ChangeTracker.AutoDetectChangesEnabled) db.ChangeTracker.DetectChanges();
         var changes = new List<FieldChange>();
         var events = new List<Crm.Core.Webhooks.OutboxEvent>();
 
@@ -56,7 +57,7 @@ public sealed class RecordKeepingInterceptor(TimeProvider time) : SaveChangesInt
                     entry.State = EntityState.Unchanged;
                     entry.Property(nameof(ISoftDeletable.DeletedAt)).CurrentValue = now;
                 }
-                if (entry is { State: EntityState.Modified, Entity: ITimestamped stamped }) stamped.UpdatedAt = now;
+                if (entry is { State: EntityState.Modified, Entity: ITimestamped }) entry.Property(nameof(ITimestamped.UpdatedAt)).CurrentValue = now;
                 if (entry is { State: EntityState.Modified, Entity: IVersioned })
                 {
                     var version = entry.Property(nameof(IVersioned.Version));

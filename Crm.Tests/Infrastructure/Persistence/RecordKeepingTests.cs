@@ -160,4 +160,31 @@ public class RecordKeepingTests : WorkspaceTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync(TestContext.Current.CancellationToken));
         Assert.Contains("without a workspace", error.Message);
     }
+
+    [Fact]
+    public async Task Save_DetectsChangesOnce_AndStillStampsVersionsAndHistoryOfWhatChanged()
+    {
+        var created = await CreateContactAsync(new ContactInput { FirstName = "Ada", LastName = "Lovelace" });
+        var ct = TestContext.Current.CancellationToken;
+        Host.Time.Advance(TimeSpan.FromMinutes(5));
+        await using var db = Host.Database.Create(Ws.Admin());
+        var context = (DbContext)db;
+        var passes = 0;
+        context.ChangeTracker.DetectingAllChanges += (_, _) => passes++;
+        var row = await db.Contacts.SingleAsync(c => c.Id == created.Id, ct);
+        // Changed on the object itself, not through EF: only change detection can see it.
+        row.FirstName = "Augusta";
+        db.Contacts.Add(new Contact { FirstName = "Grace" });
+
+        await db.SaveChangesAsync(ct);
+
+        Assert.Equal(1, passes);
+        Assert.True(context.ChangeTracker.AutoDetectChangesEnabled);
+        await using var check = Host.Database.Create(Actor.System(Ws.Id));
+        var saved = await check.Contacts.SingleAsync(c => c.Id == created.Id, ct);
+        Assert.Equal(("Augusta", 1), (saved.FirstName, saved.Version));
+        Assert.Equal(created.CreatedAt + TimeSpan.FromMinutes(5), saved.UpdatedAt, TimeSpan.FromSeconds(1));
+        Assert.Contains(await check.FieldChanges.Where(f => f.RecordId == created.Id).ToListAsync(ct), f => f is { Field: "FirstName", OldValue: "Ada", NewValue: "Augusta" });
+        Assert.True(await check.Contacts.AnyAsync(c => c.FirstName == "Grace", ct));
+    }
 }
