@@ -54,6 +54,7 @@ public static class IntegrationsSetup
         services.AddSingleton<ConnectionBudgets>();
         services.AddTransient<RateBudgetHandler>();
         services.AddTransient<ConnectionAuthHandler>();
+        services.AddTransient<RequestSlots>();
 
         // OAuth endpoints: no retries (a refresh sent twice could present a rotated-out refresh token), one timeout.
         AddOAuth<HubSpotOAuthClient>(services, (sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<HubSpotAppSettings>().ApiBaseUrl.TrimEnd('/') + "/"));

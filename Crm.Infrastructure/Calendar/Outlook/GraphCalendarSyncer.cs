@@ -7,6 +7,7 @@ using Crm.Core.Integrations.Sync;
 using Crm.Core.Integrations.Tokens;
 using Crm.Core.Timeline;
 using Crm.Infrastructure.Email.Outlook;
+using Crm.Infrastructure.Integrations.Calls;
 using Crm.Infrastructure.Persistence;
 using Microsoft.Graph.Me.Calendars.Item.CalendarView.Delta;
 
@@ -86,9 +87,11 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
         var fullRound = deltaLink is null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var totals = new SyncTotals();
-        // The next page is asked for while this one is logged; a request holds one of the mailbox's slots only while it is out.
-        Task<DeltaGetResponse?> Fetch(string? url) => WithSlotAsync(slots, () =>
+        // The next page is asked for while this one is logged; a request holds one of the mailbox's slots only while it
+        // is on the wire (RequestSlots), not while its answer is parsed.
+        Task<DeltaGetResponse?> Fetch(string? url)
         {
+            using var _ = RequestSlots.Use(slots);
             var builder = graph.Client.Me.Calendars[calendarId].CalendarView.Delta;
             return GraphCalls.RunAsync(() => url is null
                 ? builder.GetAsDeltaGetResponseAsync(r =>
@@ -98,7 +101,7 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
                     Prefer(r.Headers);
                 }, ct)
                 : builder.WithUrl(url).GetAsDeltaGetResponseAsync(r => Prefer(r.Headers), ct), allowGone: url is not null);
-        }, ct);
+        }
         var fetching = Fetch(deltaLink ?? resume?.NextLink);
         Task? ahead = null;
         try
@@ -126,19 +129,6 @@ public sealed class GraphCalendarSyncer(GraphMailClient graph, LogMeetingsHandle
         {
             try { await ahead; } catch (Exception) { /* the first failure is the one reported */ }
             throw;
-        }
-    }
-
-    private static async Task<T> WithSlotAsync<T>(SemaphoreSlim slots, Func<Task<T>> call, CancellationToken ct)
-    {
-        await slots.WaitAsync(ct);
-        try
-        {
-            return await call();
-        }
-        finally
-        {
-            slots.Release();
         }
     }
 

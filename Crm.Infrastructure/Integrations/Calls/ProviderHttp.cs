@@ -33,6 +33,7 @@ public static class ProviderHttp
         });
         builder.AddHttpMessageHandler<RateBudgetHandler>();
         builder.AddHttpMessageHandler<ConnectionAuthHandler>();
+        builder.AddHttpMessageHandler<RequestSlots>();
         return builder;
     }
 
