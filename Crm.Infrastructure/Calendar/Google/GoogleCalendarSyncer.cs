@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Crm.Core.Calendar;
 using Crm.Core.Integrations.Connections;
 using Crm.Core.Integrations.Google;
@@ -87,23 +88,27 @@ public sealed class GoogleCalendarSyncer(GoogleCalendarApi api, LogMeetingsHandl
         }
     }
 
+    /// <summary>
+    /// Pages read ahead of the one being logged: the next request goes out the moment a page arrives, not when the
+    /// page before it is logged, so the connection's paced budget always has a request waiting (a page logged slowly
+    /// on a busy machine otherwise left the budget idle) — and at most this many pages wait in memory per calendar.
+    /// </summary>
+    public const int PagesAhead = 2;
+
     /// <summary>The calendar from the window's start (a stopped first read goes on from its saved page), then what it no longer holds.</summary>
     private async Task<SyncTotals> FullReadAsync(CalendarSyncScope scope, CalendarChoice calendar, CalendarCursor? resume, bool recheck,
         CalendarCursors<CalendarCursor> cursors, CancellationToken ct)
     {
         var windowStart = resume?.WindowStart is { } started ? DateTimeOffset.FromUnixTimeSeconds(started) : scope.WindowStart;
-        var page = resume?.PageToken;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var totals = new SyncTotals();
-        var fetching = api.EventsAsync(scope.Connection, calendar.Id, null, windowStart, page, ct);
-        Task? ahead = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var pages = Channel.CreateBounded<GoogleEventsPage>(new BoundedChannelOptions(PagesAhead - 1) { SingleReader = true, SingleWriter = true });
+        var reading = ReadPagesAsync(scope.Connection, calendar.Id, windowStart, resume?.PageToken, pages.Writer, stop.Token);
         try
         {
-            while (true)
+            await foreach (var result in pages.Reader.ReadAllAsync(ct))
             {
-                var result = await fetching;
-                // The next page is fetched while this one is logged: Google's quota, not our database, sets the pace.
-                ahead = result.NextPageToken is { } next ? fetching = api.EventsAsync(scope.Connection, calendar.Id, null, windowStart, next, ct) : null;
                 var events = (result.Items ?? []).Select(i => GoogleCalendarEvents.ToEvent(calendar.Id, i, result.TimeZone ?? calendar.TimeZone)).ToList();
                 foreach (var e in events) seen.Add(MeetingKeys.Fit(e.EventId, CalendarLimits.EventIdChars));
                 totals += await scope.LogAsync(log, events, recheck, ct);
@@ -115,13 +120,36 @@ public sealed class GoogleCalendarSyncer(GoogleCalendarApi api, LogMeetingsHandl
                 // A read that resumed mid-way did not see the first pages: nothing is judged gone from it.
                 if (resume?.PageToken is null) totals += await scope.LogAsync(log, await scope.GoneAsync(database, calendar.Id, windowStart, seen, ct), false, ct);
                 await cursors.SaveAsync(calendar.Id, new CalendarCursor(result.NextSyncToken), ct);
-                return totals;
             }
+            await reading;
+            return totals;
         }
-        catch when (ahead is not null)
+        finally
         {
-            try { await ahead; } catch (Exception) { /* the first failure is the one reported */ }
-            throw;
+            // Logging failed or was cancelled: the pages still coming are not wanted.
+            await stop.CancelAsync();
+            try { await reading; } catch (Exception) when (stop.IsCancellationRequested) { /* the first failure is the one reported */ }
+        }
+    }
+
+    /// <summary>Reads the calendar's pages one after another into <paramref name="pages"/>; a failure ends the channel with it.</summary>
+    private async Task ReadPagesAsync(ConnectionRef connection, string calendarId, DateTimeOffset windowStart, string? pageToken,
+        ChannelWriter<GoogleEventsPage> pages, CancellationToken ct)
+    {
+        try
+        {
+            do
+            {
+                var result = await api.EventsAsync(connection, calendarId, null, windowStart, pageToken, ct);
+                await pages.WriteAsync(result, ct);
+                pageToken = result.NextPageToken;
+            }
+            while (pageToken is not null);
+            pages.Complete();
+        }
+        catch (Exception e)
+        {
+            pages.Complete(e);
         }
     }
 }
