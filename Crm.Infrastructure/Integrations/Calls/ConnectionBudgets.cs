@@ -20,8 +20,8 @@ public sealed class ConnectionBudgets(ProviderBudgets settings, IntegrationUsage
     private sealed class Limits(ProviderBudget budget) : IDisposable
     {
         public ProviderBudget Budget { get; } = budget;
-        public RateLimiter? Window { get; } = budget.Requests is { } requests ? Spaced(requests, budget.WindowSeconds, budget.Safety) : null;
-        public RateLimiter? Search { get; } = budget.SearchPerSecond is { } search ? Spaced(search, 1, budget.Safety) : null;
+        public RateLimiter? Window { get; } = budget.Requests is { } requests ? new TokenBucketRateLimiter(Spaced(requests, budget.WindowSeconds, budget.Safety)) : null;
+        public RateLimiter? Search { get; } = budget.SearchPerSecond is { } search ? new TokenBucketRateLimiter(Spaced(search, 1, budget.Safety)) : null;
         public RateLimiter? Concurrency { get; } = budget.Concurrent is { } concurrent
             ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = concurrent, QueueLimit = QueueLimit, QueueProcessingOrder = QueueProcessingOrder.OldestFirst })
             : null;
@@ -31,18 +31,6 @@ public sealed class ConnectionBudgets(ProviderBudgets settings, IntegrationUsage
 
         /// <summary>A twenty-fourth of the safe rate: room for two of Gmail's 5-unit reads at once, little enough to leave most of the rate.</summary>
         private static int BurstOf(int unitsPerSecond, double safety) => Math.Max(1, (int)Math.Floor(unitsPerSecond * safety / 24));
-
-        /// <summary>
-        /// <paramref name="limit"/> per <paramref name="windowSeconds"/> as one token at a time, evenly spaced: a bucket
-        /// of one token refilled every window/(limit × safety − 1). Grants P apart put at most window/P + 1 = limit × safety
-        /// in any window — under the limit however the provider aligns it — and the budget is used evenly, not in bursts.
-        /// (A small limit keeps most of its rate: HubSpot's 5 searches a second give 3.85, not 1.)
-        /// </summary>
-        private static TokenBucketRateLimiter Spaced(int limit, double windowSeconds, double safety) => new(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = 1, TokensPerPeriod = 1, AutoReplenishment = true, QueueLimit = QueueLimit, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(windowSeconds / Math.Max(1, limit * safety - 1)),
-        });
 
         /// <summary>
         /// Units per second as a small bucket (<see cref="BurstOf"/>) refilled continuously at the safe rate less that
@@ -69,6 +57,24 @@ public sealed class ConnectionBudgets(ProviderBudgets settings, IntegrationUsage
             Concurrency?.Dispose();
             Units?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// <paramref name="limit"/> per <paramref name="windowSeconds"/> as tokens evenly spaced: a bucket of B tokens —
+    /// a hundredth of the window's allowance, at least one — refilled one at a time every window/(limit × safety − B).
+    /// Any window then holds at most B + window/P = limit × safety grants, however the provider aligns it, and the
+    /// budget is used evenly, not in bursts. A long window's B lets a connection that was idle send its first few
+    /// calls together (Google Calendar's 600 a minute: 5 calendars' first pages, or 5 pushed changes, at once rather
+    /// than 100 ms apart); a short one's B is 1, one call at a time (HubSpot's 5 searches a second give 3.85, not 1).
+    /// </summary>
+    internal static TokenBucketRateLimiterOptions Spaced(int limit, double windowSeconds, double safety)
+    {
+        var burst = Math.Max(1, (int)Math.Floor(limit * safety / 100));
+        return new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst, TokensPerPeriod = 1, AutoReplenishment = true, QueueLimit = QueueLimit, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(windowSeconds / Math.Max(1, limit * safety - burst)),
+        };
     }
 
     /// <summary>What a granted call holds until its answer is in (the concurrency permit).</summary>
