@@ -29,7 +29,8 @@ public static class CalendarInitialBenchmark
     /// <summary>A smaller first sync of another account, not measured: the figures are those of a warm server, not of the JIT's first pass.</summary>
     private const int WarmUpEvents = 10000;
 
-    private sealed record ProviderRun(double Seconds, long Requests, double Utilisation, int Logged, int Expected, double IncrementalCallsPerCalendar, int IncrementalChanged);
+    /// <param name="Refused">Requests the provider refused for its quota (429, or Google's 403 usageLimits): within the limits means none.</param>
+    private sealed record ProviderRun(double Seconds, long Requests, double Utilisation, int Logged, int Expected, double IncrementalCallsPerCalendar, int IncrementalChanged, long Refused);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
@@ -38,12 +39,12 @@ public static class CalendarInitialBenchmark
         ProviderRun? google = null, graph = null;
         if (options.Only is null or "google")
         {
-            await GoogleAsync(rig, 5, WarmUpEvents, "warm-up@calendar.bench");
+            await WarmUpAsync(n => GoogleAsync(rig, 5, WarmUpEvents, $"warm-up{n}@calendar.bench"));
             google = await GoogleAsync(rig, calendars, total, GoogleAccount);
         }
         if (options.Only is null or "outlook")
         {
-            await GraphAsync(rig, 5, WarmUpEvents, "warm-up@outlook-calendar.bench");
+            await WarmUpAsync(n => GraphAsync(rig, 5, WarmUpEvents, $"warm-up{n}@outlook-calendar.bench"));
             graph = await GraphAsync(rig, calendars, total, OutlookAccount);
         }
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024;
@@ -51,11 +52,12 @@ public static class CalendarInitialBenchmark
         void Report(string name, ProviderRun run)
         {
             Console.WriteLine($"{name}: {total:N0} events in {calendars} calendars in {run.Seconds:F1} s ({total / run.Seconds:F0} events/s), {run.Requests:N0} requests, " +
-                              $"rate utilisation {run.Utilisation:P1}; {run.Logged:N0} meetings logged ({run.Expected:N0} expected); " +
+                              $"rate utilisation {run.Utilisation:P1}, {run.Refused} refused for the quota; {run.Logged:N0} meetings logged ({run.Expected:N0} expected); " +
                               $"incremental after {run.IncrementalChanged} changes: {run.IncrementalCallsPerCalendar:F1} calls per calendar");
             figures[$"{name}_seconds"] = Math.Round(run.Seconds, 1);
             figures[$"{name}_requests"] = run.Requests;
             figures[$"{name}_rate_utilisation"] = Math.Round(run.Utilisation, 3);
+            figures[$"{name}_refused"] = run.Refused;
             figures[$"{name}_logged"] = run.Logged;
             figures[$"{name}_expected_logged"] = run.Expected;
             figures[$"{name}_incremental_calls_per_calendar"] = Math.Round(run.IncrementalCallsPerCalendar, 2);
@@ -67,11 +69,32 @@ public static class CalendarInitialBenchmark
         figures["rate_utilisation"] = Math.Round(runs.Min(r => r.Utilisation), 3);
         figures["incremental_calls_per_calendar"] = Math.Round(runs.Max(r => r.IncrementalCallsPerCalendar), 2);
         figures["peak_working_set_mb"] = peak;
-        figures["floor"] = "rate_utilisation >= 0.9, peak_working_set_mb <= 512, incremental_calls_per_calendar <= 3, logged = expected_logged";
-        Console.WriteLine("floor: rate_utilisation >= 0.9 (each provider), peak_working_set_mb <= 512, incremental_calls_per_calendar <= 3, logged = expected_logged");
+        figures["floor"] = "rate_utilisation >= 0.9, refused = 0, peak_working_set_mb <= 512, incremental_calls_per_calendar <= 3, logged = expected_logged";
+        Console.WriteLine("floor: rate_utilisation >= 0.9 and 0 refused (each provider), peak_working_set_mb <= 512, incremental_calls_per_calendar <= 3, logged = expected_logged");
         Console.WriteLine(JsonSerializer.Serialize(figures));
         return runs.All(r => r.Logged == r.Expected) ? 0 : 1;
     }
+
+    /// <summary>
+    /// Syncs other accounts until the JIT is done with the sync's code (fewer than <see cref="QuietJit"/> methods
+    /// compiled in a round, at most <see cref="MaxWarmUps"/> rounds): a server that syncs all day runs fully optimized
+    /// code, and the tier-1 recompilation of thousands of methods on a background thread would otherwise take a
+    /// quarter of a 2-core machine during the measured run.
+    /// </summary>
+    private static async Task WarmUpAsync(Func<int, Task<ProviderRun>> sync)
+    {
+        for (var round = 1; round <= MaxWarmUps; round++)
+        {
+            var (methods, time) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+            await sync(round);
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - methods;
+            Console.WriteLine($"  warm-up {round}: {compiled:N0} methods compiled ({(System.Runtime.JitInfo.GetCompilationTime() - time).TotalMilliseconds:F0} ms)");
+            if (compiled < QuietJit) return;
+        }
+    }
+
+    private const int QuietJit = 300;
+    private const int MaxWarmUps = 4;
 
     /// <summary>The N events: one every few minutes across the window, in turn over the calendars; true for those with a contact.</summary>
     private static IEnumerable<(int Calendar, DateTimeOffset Start, string Title, string[] Attendees, bool WithContact)> Events(int calendars, int total, List<string> contacts, string account)
@@ -132,13 +155,18 @@ public static class CalendarInitialBenchmark
         await ChooseAsync(host, connection, ids.Select((id, i) => new CalendarChoice(id, id, i == 0, true, true)).ToList());
 
         var stats = $"/_sandbox/google/calendar/{account}/stats";
-        var before = JsonDocument.Parse(await http.GetStringAsync(stats)).RootElement.GetProperty("requests").GetInt64();
+        var beforeStats = JsonDocument.Parse(await http.GetStringAsync(stats)).RootElement;
+        var (before, refusedBefore) = (beforeStats.GetProperty("requests").GetInt64(), beforeStats.GetProperty("refused").GetInt64());
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (allocated, paused, gen0, gen2, jitted) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2), System.Runtime.JitInfo.GetCompiledMethodCount());
         var run = await MailInitialBenchmark.SyncAsync(host, connection, accountId, "manual", IntegrationType.Calendar);
         var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s");
-        var requests = JsonDocument.Parse(await http.GetStringAsync(stats)).RootElement.GetProperty("requests").GetInt64() - before;
+        Console.WriteLine($"  cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576} MB, " +
+                          $"GC paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms, gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}; " +
+                          $"{System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods compiled");
+        var afterStats = JsonDocument.Parse(await http.GetStringAsync(stats)).RootElement;
+        var (requests, refused) = (afterStats.GetProperty("requests").GetInt64() - before, afterStats.GetProperty("refused").GetInt64() - refusedBefore);
         Console.WriteLine($"  google first sync: {run.Outcome}{(run.Error is { } e ? ": " + e : "")}");
 
         var changed = await ChangeAsync(created, 50, (calendar, id, at) => http.PatchAsync($"/_sandbox/google/calendar/{account}/calendars/{Uri.EscapeDataString(calendar)}/events/{Uri.EscapeDataString(id)}",
@@ -148,7 +176,7 @@ public static class CalendarInitialBenchmark
         await MailInitialBenchmark.SyncAsync(host, connection, accountId, "manual", IntegrationType.Calendar);
         var incremental = JsonDocument.Parse(await http.GetStringAsync(stats)).RootElement.GetProperty("requests").GetInt64() - beforeIncremental;
         return new ProviderRun(seconds, requests, requests / seconds / (GoogleCalendarRequestsPerMinute / 60.0), await LoggedAsync(host, workspaceId), expected,
-            incremental / (double)calendars, changed);
+            incremental / (double)calendars, changed, refused);
     }
 
     private const int GoogleCalendarRequestsPerMinute = 600;
@@ -207,7 +235,8 @@ public static class CalendarInitialBenchmark
         var beforeIncremental = JsonDocument.Parse(await http.GetStringAsync(stats)).RootElement.GetProperty("requests").GetInt64();
         await MailInitialBenchmark.SyncAsync(host, connection, accountId, "manual", IntegrationType.Calendar);
         var incremental = JsonDocument.Parse(await http.GetStringAsync(stats)).RootElement.GetProperty("requests").GetInt64() - beforeIncremental;
-        return new ProviderRun(seconds, requests, busy / (4 * seconds), await LoggedAsync(host, workspaceId), expected, incremental / (double)calendars, changed);
+        var refused = after.GetProperty("refusedForConcurrency").GetInt64() - before.GetProperty("refusedForConcurrency").GetInt64();
+        return new ProviderRun(seconds, requests, busy / (4 * seconds), await LoggedAsync(host, workspaceId), expected, incremental / (double)calendars, changed, refused);
     }
 
     /// <summary>The connection reads these calendars (as the person's choice on the Calendars page would set it).</summary>
