@@ -14,22 +14,12 @@ namespace Crm.Infrastructure.Email.Outlook;
 public sealed class GraphMailClient(IHttpClientFactory clients, MicrosoftAppSettings settings)
 {
     public const string HttpClientName = "graph-mail";
-    private static readonly AsyncLocal<ConnectionRef?> Ambient = new();
+    private static readonly AmbientValue<ConnectionRef?> Ambient = new();
 
     public GraphServiceClient Client { get; } = new(clients.CreateClient(HttpClientName), new AnonymousAuthenticationProvider(), settings.GraphBaseUrl.TrimEnd('/'));
 
     /// <summary>Calls made until the returned scope is disposed are made for <paramref name="connection"/>.</summary>
-    public static IDisposable For(ConnectionRef connection)
-    {
-        var previous = Ambient.Value;
-        Ambient.Value = connection;
-        return new Restore(previous);
-    }
-
-    private sealed class Restore(ConnectionRef? previous) : IDisposable
-    {
-        public void Dispose() => Ambient.Value = previous;
-    }
+    public static IDisposable For(ConnectionRef connection) => Ambient.Use(connection);
 
     /// <summary>Stamps the ambient connection on a request the SDK made (a GET may be retried; a write is not).</summary>
     public sealed class AmbientConnectionHandler : DelegatingHandler

@@ -11,20 +11,10 @@ public sealed class RequestSlots : DelegatingHandler
     /// <summary>An answer larger than this is refused rather than held in memory.</summary>
     public const long MaxAnswerBytes = 64L * 1024 * 1024;
 
-    private static readonly AsyncLocal<SemaphoreSlim?> Ambient = new();
+    private static readonly AmbientValue<SemaphoreSlim> Ambient = new();
 
     /// <summary>Requests started until the returned scope is disposed share <paramref name="slots"/>.</summary>
-    public static IDisposable Use(SemaphoreSlim slots)
-    {
-        var previous = Ambient.Value;
-        Ambient.Value = slots;
-        return new Restore(previous);
-    }
-
-    private sealed class Restore(SemaphoreSlim? previous) : IDisposable
-    {
-        public void Dispose() => Ambient.Value = previous;
-    }
+    public static IDisposable Use(SemaphoreSlim slots) => Ambient.Use(slots);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
