@@ -89,12 +89,15 @@ public class IntegrationsTests(LiveAppFixture app)
         await page.ClickAsync("#save-rules");
         await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Conflict rules saved");
         var adaHere = await ScalarAsync("SELECT Id FROM Contacts WHERE Email = 'browser.ada@example.com'");
-        // A run reads the rules when it starts: the changes below are made once the runs going now have finished.
+        // Both sides change while the connection is paused: a run between the two changes (the schedule Resume set
+        // going, a webhook) would carry the first across before the second is made, and nothing would conflict.
+        Assert.True((await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/integrations/{integrationId}/pause", new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) })).Ok);
         await WaitForIdleAsync();
         var patched = await page.APIRequest.PatchAsync($"{app.Web.BaseUrl}/api/v1/contacts/{adaHere}",
             new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl), DataObject = new { firstName = "Ada (here)" } });
         Assert.True(patched.Ok, await patched.TextAsync());
         (await hubspot.PatchAsJsonAsync($"/_sandbox/hubspot/as-user/contacts/{adaThere}", new { properties = new { firstname = "Ada (HubSpot)" } }, Ct)).EnsureSuccessStatusCode();
+        Assert.True((await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/integrations/{integrationId}/resume", new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) })).Ok);
         Assert.True((await page.APIRequest.PostAsync($"{app.Web.BaseUrl}/api/v1/integrations/{integrationId}/sync", new() { Headers = BrowserSteps.FromTheApp(app.Web.BaseUrl) })).Ok);
         await page.GotoAsync($"{app.Web.BaseUrl}/integrations/{integrationId}/conflicts");
         await ReloadUntilAsync(page, "#conflicts", "Ada (HubSpot)");
