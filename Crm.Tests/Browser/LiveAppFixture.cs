@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Crm.Tests.TestSupport;
+using Microsoft.Playwright;
 
 namespace Crm.Tests.Browser;
 
@@ -58,6 +60,31 @@ public sealed class LiveAppFixture : IAsyncLifetime
             ["Webhooks__AllowedHosts__0"] = "127.0.0.1",
         }, port: webPort);
         await browserTask;
+    }
+
+    private readonly ConcurrentDictionary<string, string> _sessions = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A blank page of a new browser context already signed in as <paramref name="email"/>: the session cookie is taken
+    /// from one sign-in per person and reused, for tests about pages rather than signing in (a sign-in takes seconds).
+    /// A session that no longer holds (signed out, revoked) is replaced by a new sign-in.
+    /// </summary>
+    public async Task<IPage> SignedInPageAsync(string email, string password, int width = 1400, int height = 900)
+    {
+        var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            StorageState = _sessions.TryGetValue(email, out var state) ? state : null,
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        if (state is null || !(await page.APIRequest.GetAsync($"{Web.BaseUrl}/api/v1/contacts?pageSize=1")).Ok)
+        {
+            await context.ClearCookiesAsync();
+            await page.SignInAsync(Web.BaseUrl, email, password, "/preferences");
+            _sessions[email] = await context.StorageStateAsync();
+        }
+        return page;
     }
 
     public async ValueTask DisposeAsync()
