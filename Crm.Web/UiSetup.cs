@@ -1,5 +1,6 @@
 using Crm.Web.Auth;
 using Crm.Web.Components;
+using Crm.Web.Endpoints;
 using Crm.Web.TimeZones;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
@@ -63,6 +64,8 @@ public static class UiSetup
         app.UseCurrentActor();
         app.UseUserTimeZones();
         app.UseAntiforgery();
+        // After sign-in and role checks, as binding comes after them: a stranger's bad value is still a 401.
+        app.UseWhen(c => ApiProblems.IsApi(c.Request), api => api.UseMiddleware<NullableValueCheck>());
         return app;
     }
 

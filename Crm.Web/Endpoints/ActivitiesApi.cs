@@ -8,7 +8,8 @@ public static class ActivitiesApi
 {
     public sealed record TaskDoneRequest(bool Done);
 
-    public sealed record ListParameters(string? Type, long? ContactId, long? AccountId, long? DealId, string? Sort, int? Page, int? PageSize);
+    // Properties rather than a positional record: the request delegate generator cannot bind nullable constructor parameters.
+    public sealed record ListParameters { public string? Type { get; init; } public long? ContactId { get; init; } public long? AccountId { get; init; } public long? DealId { get; init; } public string? Sort { get; init; } public int? Page { get; init; } public int? PageSize { get; init; } }
 
     public static RouteGroupBuilder MapActivitiesApi(this RouteGroupBuilder api)
     {

@@ -7,7 +7,8 @@ namespace Crm.Web.Endpoints;
 
 public static class ContactsApi
 {
-    public sealed record ListParameters(string? Search, long? OwnerId, string? Lifecycle, long? AccountId, string? Sort, int? Page, int? PageSize);
+    // Properties rather than a positional record: the request delegate generator cannot bind nullable constructor parameters.
+    public sealed record ListParameters { public string? Search { get; init; } public long? OwnerId { get; init; } public string? Lifecycle { get; init; } public long? AccountId { get; init; } public string? Sort { get; init; } public int? Page { get; init; } public int? PageSize { get; init; } }
 
     public static RouteGroupBuilder MapContactsApi(this RouteGroupBuilder api)
     {

@@ -7,7 +7,8 @@ namespace Crm.Web.Endpoints;
 
 public static class DealsApi
 {
-    public sealed record ListParameters(string? Search, long? PipelineId, long? StageId, long? OwnerId, long? AccountId, long? ContactId, string? Sort, int? Page, int? PageSize);
+    // Properties rather than a positional record: the request delegate generator cannot bind nullable constructor parameters.
+    public sealed record ListParameters { public string? Search { get; init; } public long? PipelineId { get; init; } public long? StageId { get; init; } public long? OwnerId { get; init; } public long? AccountId { get; init; } public long? ContactId { get; init; } public string? Sort { get; init; } public int? Page { get; init; } public int? PageSize { get; init; } }
 
     public static RouteGroupBuilder MapDealsApi(this RouteGroupBuilder api)
     {

@@ -10,7 +10,8 @@ namespace Crm.Web.Endpoints;
 /// </summary>
 public static class RecordTimelineApi
 {
-    public sealed record TimelineParameters(string? Type, DateTimeOffset? AfterTime, long? AfterId, int? PageSize);
+    // Properties rather than a positional record: the request delegate generator cannot bind nullable constructor parameters.
+    public sealed record TimelineParameters { public string? Type { get; init; } public DateTimeOffset? AfterTime { get; init; } public long? AfterId { get; init; } public int? PageSize { get; init; } }
 
     /// <summary>
     /// One timeline entry: the activity as the activities API gives it, with the names shown beside it. An email whose
