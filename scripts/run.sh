@@ -14,7 +14,14 @@ case "$DATA_DIR" in /*) ;; *) DATA_DIR="${ROOT}/${DATA_DIR}" ;; esac
 mkdir -p "$DATA_DIR"
 
 dotnet tool restore >/dev/null
-dotnet build Crm.sln -c Release --nologo -v q -clp:ErrorsOnly
+# Built when anything it is built from is newer than the last build (or there is none): a restart after no change
+# starts at once. Data folders, bin and obj are not sources.
+BUILT="Crm.Web/bin/Release/net10.0/Crm.Web.dll"
+if [ ! -f "$BUILT" ] || [ ! -f Crm.Sandbox/bin/Release/net10.0/Crm.Sandbox.dll ] \
+   || [ -n "$(find Crm.sln Directory.Build.props Directory.Packages.props Crm.Core Crm.Infrastructure Crm.Web Crm.Sandbox \
+              \( -name bin -o -name obj -o -name data \) -prune -o -type f -newer "$BUILT" -print -quit)" ]; then
+  dotnet build Crm.sln -c Release --nologo -v q -clp:ErrorsOnly
+fi
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 PIDS=()
